@@ -1,0 +1,139 @@
+"""The tenant portal (/portal/): dashboard, choosing an institution, members and invitations."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from marketplace.permissions import form_errors_from
+
+from . import selectors, services
+from .forms import InvitationForm, RoleForm
+from .models import Invitation, Membership, Role
+from .tenancy import PortalMixin, remember_choice
+
+
+class DashboardView(PortalMixin, TemplateView):
+    template_name = "portal/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        institution = self.request.institution
+        context["members"] = selectors.member_list_for_institution(institution=institution)
+        context["history"] = selectors.institution_history(institution=institution)[:5]
+        return context
+
+
+class ChooseInstitutionView(LoginRequiredMixin, View):
+    """A member of several institutions picks the one the portal acts for."""
+
+    def get(self, request):
+        memberships = selectors.memberships_for_user(user=request.user)
+        if not memberships:
+            raise Http404("No institution")
+        return render(
+            request,
+            "portal/choose.html",
+            {"memberships": memberships, "next": request.GET.get("next", "")},
+        )
+
+    def post(self, request):
+        membership = get_object_or_404(
+            selectors.memberships_for_user(user=request.user),
+            institution__slug=request.POST.get("institution", ""),
+        )
+        remember_choice(request, membership)
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = "/portal/"
+        return redirect(next_url or "/portal/")
+
+
+class MembersView(PortalMixin, TemplateView):
+    """Members and open invitations; admins invite people here."""
+
+    template_name = "portal/members.html"
+    write_role = Role.ADMIN
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        institution = self.request.institution
+        context["members"] = self.scope(Membership.objects.select_related("user"))
+        context["invitations"] = selectors.invitation_list_for_institution(institution=institution)
+        context.setdefault("form", InvitationForm())
+        context["role_choices"] = Role.choices
+        return context
+
+    def post(self, request):
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    institution=request.institution, invited_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+                return redirect("portal:members")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class _MemberActionView(PortalMixin, View):
+    write_role = Role.ADMIN
+
+    def get_membership(self, pk: int) -> Membership:
+        return get_object_or_404(self.scope(Membership.objects.select_related("user")), pk=pk)
+
+    def run(self, call) -> None:
+        try:
+            call()
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(self.request, " ".join(getattr(exc, "messages", [str(exc)])))
+
+
+class MemberRoleView(_MemberActionView):
+    def post(self, request, pk):
+        membership = self.get_membership(pk)
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a role: admin, editor or analyst.")
+            return redirect("portal:members")
+        role = form.cleaned_data["role"]
+
+        def change():
+            services.membership_change_role(membership=membership, role=role, actor=request.user)
+            messages.success(request, f"{membership.user.email} is now {role}.")
+
+        self.run(change)
+        return redirect("portal:members")
+
+
+class MemberRemoveView(_MemberActionView):
+    def post(self, request, pk):
+        membership = self.get_membership(pk)
+
+        def remove():
+            services.membership_remove(membership=membership, actor=request.user)
+            messages.success(request, f"{membership.user.email} was removed.")
+
+        self.run(remove)
+        return redirect("portal:members")
+
+
+class InvitationRevokeView(_MemberActionView):
+    def post(self, request, pk):
+        invitation = get_object_or_404(self.scope(Invitation.objects.all()), pk=pk)
+
+        def revoke():
+            services.invitation_revoke(invitation=invitation, actor=request.user)
+            messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+
+        self.run(revoke)
+        return redirect("portal:members")
+
+

@@ -1,0 +1,73 @@
+"""Serializers check shape only; services decide."""
+
+from rest_framework import serializers
+
+from .forms import APPLICABLE_TYPES
+from .models import Institution, Invitation, Membership, ProductKind, Role
+
+
+class InstitutionSummarySerializer(serializers.ModelSerializer):
+    is_platform = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Institution
+        fields = ["slug", "name", "is_platform"]
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    is_platform = serializers.BooleanField(read_only=True)
+    allowed_kinds = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Institution
+        fields = [
+            "slug",
+            "name",
+            "type",
+            "status",
+            "is_platform",
+            "licence_number",
+            "registered_address",
+            "website",
+            "contact_name",
+            "contact_email",
+            "requested_kinds",
+            "allowed_kinds",
+            "description",
+            "created_at",
+            "status_changed_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    type = serializers.ChoiceField(choices=APPLICABLE_TYPES)
+    licence_number = serializers.CharField(max_length=64)
+    registered_address = serializers.CharField(max_length=300)
+    website = serializers.URLField(max_length=200, required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=120)
+    contact_email = serializers.EmailField()
+    requested_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=ProductKind.choices), allow_empty=False
+    )
+    description = serializers.CharField(max_length=2000)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "role", "created_at"]
+        read_only_fields = fields
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "status", "created_at", "expires_at"]
+        read_only_fields = ["id", "status", "created_at", "expires_at"]

@@ -1,0 +1,458 @@
+"""Every write about institutions: applications, review decisions, members, commission contracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from marketplace.tasks import enqueue
+
+from .models import (
+    INSTITUTION_TRANSITIONS,
+    KINDS_BY_TYPE,
+    CommissionContract,
+    Institution,
+    InstitutionEvent,
+    InstitutionStatus,
+    InstitutionType,
+    Invitation,
+    Membership,
+    ProductKind,
+    Role,
+    UpfrontBasis,
+)
+
+# Error messages (tests import these rather than repeating the strings).
+LICENCE_TAKEN = "An institution with this licence number has already applied."
+REASON_REQUIRED = "Give a reason; the applicant will read it."
+ILLEGAL_MOVE = "An institution that is {from_status} cannot be {to_status}."
+KINDS_REQUIRED = "Choose at least one kind of product."
+KIND_UNKNOWN = "Unknown product kind: {kind}."
+PLATFORM_NOT_APPLICABLE = "The platform institution cannot be applied for."
+NOT_ADMIN = "Only an admin of this institution can manage its members."
+NOT_APPROVED = "This institution is {status}; members cannot be changed."
+ALREADY_MEMBER = "{email} is already a member of this institution."
+INVITATION_OPEN = "An invitation to {email} is already open."
+INVITATION_INVALID = "This invitation link is not valid."
+INVITATION_EXPIRED = "This invitation expired on {date}. Ask the institution for a new one."
+INVITATION_USED = "This invitation has already been used or withdrawn."
+INVITATION_WRONG_EMAIL = "This invitation was sent to {email}. Sign in with that address to accept."
+LAST_ADMIN = "An institution needs at least one admin; make someone else admin first."
+UPFRONT_RATE_RANGE = "Upfront rate must be between 0 and {max}."
+TRAIL_RATE_RANGE = "Trail rate is a share of the management fee between 0 and 0.5 (50%)."
+CONTRACT_STARTS_LATER = (
+    "A contract for this kind already starts on {date}; a new one must start after it."
+)
+CONTRACT_BEFORE_APPROVAL = "Contracts can only be set for approved or suspended institutions."
+
+UPFRONT_RATE_MAX = {UpfrontBasis.AMOUNT: Decimal("0.05"), UpfrontBasis.FRONT_FEE: Decimal("1")}
+
+
+# --- applications and review -------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "institution"
+    slug, n = base, 2
+    while Institution.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _clean_kinds(kinds: list[str], field: str) -> list[str]:
+    if not kinds:
+        raise ValidationError({field: KINDS_REQUIRED})
+    for kind in kinds:
+        if kind not in ProductKind.values:
+            raise ValidationError({field: KIND_UNKNOWN.format(kind=kind)})
+    return [k for k in ProductKind.values if k in set(kinds)]
+
+
+@transaction.atomic
+def institution_apply(
+    *,
+    applicant,
+    name: str,
+    type: str,  # noqa: A002 - the domain's word
+    licence_number: str,
+    registered_address: str,
+    website: str = "",
+    contact_name: str,
+    contact_email: str,
+    requested_kinds: list[str],
+    description: str,
+) -> Institution:
+    """An applicant asks to sell on the platform; staff review it next."""
+    if type == InstitutionType.PLATFORM:
+        raise ValidationError({"type": PLATFORM_NOT_APPLICABLE})
+    institution = Institution(
+        name=name.strip(),
+        slug=_unique_slug(name),
+        type=type,
+        licence_number=licence_number.strip().upper(),
+        registered_address=registered_address.strip(),
+        website=website.strip(),
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip().lower(),
+        requested_kinds=_clean_kinds(requested_kinds, "requested_kinds"),
+        description=description.strip(),
+        applicant=applicant,
+    )
+    institution.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            institution.save()
+    except IntegrityError as exc:
+        if Institution.objects.filter(licence_number=institution.licence_number).exists():
+            raise ValidationError({"licence_number": LICENCE_TAKEN}) from exc
+        raise
+    event = InstitutionEvent.objects.create(
+        institution=institution,
+        actor=applicant,
+        from_status="",
+        to_status=InstitutionStatus.APPLIED,
+        reason="Application submitted.",
+    )
+    enqueue("institutions.tasks.institution_event_notify", event.pk)
+    return institution
+
+
+@transaction.atomic
+def institution_transition(
+    *,
+    institution: Institution,
+    to_status: str,
+    actor,
+    reason: str,
+    granted_kinds: list[str] | None = None,
+) -> InstitutionEvent:
+    """Move an institution along its lifecycle; refuse illegal moves; audit and notify."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_REQUIRED})
+    if not actor.is_staff:
+        raise PermissionDenied("Only platform staff review institutions.")
+    locked = Institution.objects.select_for_update().get(pk=institution.pk)
+    if to_status not in INSTITUTION_TRANSITIONS.get(locked.status, frozenset()):
+        raise ValidationError(
+            ILLEGAL_MOVE.format(
+                from_status=locked.get_status_display().lower(),
+                to_status=InstitutionStatus(to_status).label.lower()
+                if to_status in InstitutionStatus.values
+                else to_status,
+            )
+        )
+    event = InstitutionEvent(
+        institution=locked,
+        actor=actor,
+        from_status=locked.status,
+        to_status=to_status,
+        reason=reason,
+    )
+    event.full_clean()
+    first_approval = (
+        locked.status == InstitutionStatus.APPLIED and to_status == InstitutionStatus.APPROVED
+    )
+    locked.status = to_status
+    locked.status_changed_at = timezone.now()
+    if granted_kinds is not None:
+        extra = set(_clean_kinds(granted_kinds, "granted_kinds")) if granted_kinds else set()
+        locked.granted_kinds = sorted(extra - KINDS_BY_TYPE[locked.type])
+    locked.save(update_fields=["status", "status_changed_at", "granted_kinds"])
+    event.save()
+    if first_approval and locked.applicant_id:
+        Membership.objects.get_or_create(
+            user_id=locked.applicant_id, institution=locked, defaults={"role": Role.ADMIN}
+        )
+    enqueue("institutions.tasks.institution_event_notify", event.pk)
+    institution.refresh_from_db()
+    return event
+
+
+def institution_approve(*, institution: Institution, actor, reason: str, granted_kinds=None):
+    return institution_transition(
+        institution=institution,
+        to_status=InstitutionStatus.APPROVED,
+        actor=actor,
+        reason=reason,
+        granted_kinds=granted_kinds,
+    )
+
+
+def institution_reject(*, institution: Institution, actor, reason: str):
+    return institution_transition(
+        institution=institution, to_status=InstitutionStatus.REJECTED, actor=actor, reason=reason
+    )
+
+
+def institution_suspend(*, institution: Institution, actor, reason: str):
+    return institution_transition(
+        institution=institution, to_status=InstitutionStatus.SUSPENDED, actor=actor, reason=reason
+    )
+
+
+def institution_reinstate(*, institution: Institution, actor, reason: str):
+    return institution_transition(
+        institution=institution, to_status=InstitutionStatus.APPROVED, actor=actor, reason=reason
+    )
+
+
+@transaction.atomic
+def institution_event_notify(*, event_id: int) -> bool:
+    """E-mail the applicant about one status event, once. Returns False if already sent."""
+    event = (
+        InstitutionEvent.objects.select_for_update(of=("self",))
+        .select_related("institution", "institution__applicant")
+        .filter(pk=event_id, notified_at__isnull=True)
+        .first()
+    )
+    if event is None:
+        return False
+    institution = event.institution
+    recipients = sorted(
+        {institution.contact_email}
+        | ({institution.applicant.email} if institution.applicant else set())
+    )
+    context = {"event": event, "institution": institution, "site_name": settings.SITE_NAME}
+    subject = render_to_string("institutions/email/decision_subject.txt", context).strip()
+    body = render_to_string("institutions/email/decision_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    event.notified_at = timezone.now()
+    event.save(update_fields=["notified_at"])
+    return True
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+def _require_admin(*, institution: Institution, actor) -> None:
+    if institution.status != InstitutionStatus.APPROVED:
+        raise PermissionDenied(NOT_APPROVED.format(status=institution.get_status_display().lower()))
+    if not Membership.objects.filter(
+        institution=institution, user=actor, role=Role.ADMIN
+    ).exists():
+        raise PermissionDenied(NOT_ADMIN)
+
+
+@transaction.atomic
+def invitation_create(
+    *, institution: Institution, invited_by, email: str, role: str
+) -> Invitation:
+    """An admin invites someone by e-mail; the link expires after INVITATION_TTL_DAYS."""
+    _require_admin(institution=institution, actor=invited_by)
+    email = (email or "").strip().lower()
+    if Membership.objects.filter(institution=institution, user__email__iexact=email).exists():
+        raise ValidationError({"email": ALREADY_MEMBER.format(email=email)})
+    now = timezone.now()
+    # An expired open invitation gives way to the new one.
+    Invitation.objects.filter(
+        institution=institution,
+        email=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__lte=now,
+    ).update(revoked_at=now)
+    invitation = Invitation(
+        institution=institution,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=invited_by,
+        expires_at=now + dt.timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    invitation.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as exc:
+        raise ValidationError({"email": INVITATION_OPEN.format(email=email)}) from exc
+    enqueue("institutions.tasks.invitation_send", invitation.pk)
+    return invitation
+
+
+def invitation_send_email(*, invitation_id: int) -> bool:
+    """E-mail the invitation link. Does nothing (returns False) once it is no longer open."""
+    invitation = (
+        Invitation.objects.select_related("institution", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.status != "open":
+        return False
+    accept_url = settings.SITE_URL + reverse("institutions:invitation", args=[invitation.token])
+    context = {
+        "invitation": invitation,
+        "accept_url": accept_url,
+        "site_name": settings.SITE_NAME,
+    }
+    subject = render_to_string("institutions/email/invitation_subject.txt", context).strip()
+    body = render_to_string("institutions/email/invitation_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    return True
+
+
+def invitations_purge_expired(*, older_than_days: int = 30) -> int:
+    """Delete never-used invitations that expired more than ``older_than_days`` ago."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
+    _require_admin(institution=invitation.institution, actor=actor)
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if not updated:
+        raise ValidationError(INVITATION_USED)
+    invitation.refresh_from_db()
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Membership:
+    """The invitee, signed in with the invited and verified address, joins the institution."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("institution").filter(token=token).first()
+    )
+    if invitation is None:
+        raise ValidationError(INVITATION_INVALID)
+    if invitation.status == "expired":
+        raise ValidationError(
+            INVITATION_EXPIRED.format(
+                date=timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")
+            )
+        )
+    if invitation.status != "open":
+        raise ValidationError(INVITATION_USED)
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
+        raise ValidationError(INVITATION_WRONG_EMAIL.format(email=invitation.email))
+    if invitation.institution.status != InstitutionStatus.APPROVED:
+        raise ValidationError(
+            NOT_APPROVED.format(status=invitation.institution.get_status_display().lower())
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user, institution=invitation.institution, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def _lock_admins(institution: Institution) -> list[Membership]:
+    """Lock the institution's admin rows in primary-key order (no lost 'last admin' race)."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(institution=institution, role=Role.ADMIN)
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, actor) -> Membership:
+    _require_admin(institution=membership.institution, actor=actor)
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role: {role}."})
+    admins = _lock_admins(membership.institution)
+    membership.refresh_from_db()
+    if membership.role == Role.ADMIN and role != Role.ADMIN and len(admins) <= 1:
+        raise ValidationError(LAST_ADMIN)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor) -> None:
+    institution = membership.institution
+    if membership.user_id != actor.pk:
+        _require_admin(institution=institution, actor=actor)
+    admins = _lock_admins(institution)
+    membership.refresh_from_db()
+    if membership.role == Role.ADMIN and len(admins) <= 1:
+        raise ValidationError(LAST_ADMIN)
+    membership.delete()
+
+
+# --- commission contracts --------------------------------------------------------------------
+
+
+@transaction.atomic
+def commission_contract_create(
+    *,
+    institution: Institution,
+    product_kind: str,
+    upfront_basis: str,
+    upfront_rate: Decimal,
+    trail_rate: Decimal,
+    valid_from: dt.date,
+    actor,
+    note: str = "",
+) -> CommissionContract:
+    """Put a new contract in force from ``valid_from``; the open one before it ends the day before.
+
+    Contracts are never edited: orders snapshot the one in force, and a change of terms is a
+    new contract.
+    """
+    if not actor.is_staff:
+        raise PermissionDenied("Only platform staff set commission contracts.")
+    locked = Institution.objects.select_for_update().get(pk=institution.pk)
+    if locked.status not in (InstitutionStatus.APPROVED, InstitutionStatus.SUSPENDED):
+        raise ValidationError(CONTRACT_BEFORE_APPROVAL)
+    errors: dict[str, str] = {}
+    if upfront_basis not in UpfrontBasis.values:
+        errors["upfront_basis"] = "Choose how the upfront commission is computed."
+    else:
+        top = UPFRONT_RATE_MAX[upfront_basis]
+        if not (Decimal(0) <= upfront_rate <= top):
+            errors["upfront_rate"] = UPFRONT_RATE_RANGE.format(max=top)
+    if not (Decimal(0) <= trail_rate <= Decimal("0.5")):
+        errors["trail_rate"] = TRAIL_RATE_RANGE
+    if product_kind not in ProductKind.values:
+        errors["product_kind"] = KIND_UNKNOWN.format(kind=product_kind)
+    if errors:
+        raise ValidationError(errors)
+    later = (
+        CommissionContract.objects.filter(
+            institution=locked, product_kind=product_kind, valid_from__gte=valid_from
+        )
+        .order_by("valid_from")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError({"valid_from": CONTRACT_STARTS_LATER.format(date=later.valid_from)})
+    CommissionContract.objects.filter(
+        institution=locked, product_kind=product_kind, valid_from__lt=valid_from
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)).update(
+        valid_to=valid_from - dt.timedelta(days=1)
+    )
+    contract = CommissionContract(
+        institution=locked,
+        product_kind=product_kind,
+        upfront_basis=upfront_basis,
+        upfront_rate=upfront_rate,
+        trail_rate=trail_rate,
+        valid_from=valid_from,
+        note=note.strip(),
+        created_by=actor,
+    )
+    contract.full_clean()
+    contract.save()
+    return contract
+

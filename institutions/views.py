@@ -1,0 +1,106 @@
+"""Public pages: apply to sell on Fortune Market, institution pages, invitation links."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
+from marketplace.permissions import form_errors_from
+
+from . import selectors, services
+from .forms import InstitutionApplicationForm
+from .models import Invitation
+from .tenancy import remember_choice
+
+
+class ApplyView(FormView):
+    """'List your products on Fortune Market': the application form."""
+
+    template_name = "institutions/apply.html"
+    form_class = InstitutionApplicationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            if not request.user.is_authenticated:
+                return redirect(f"/accounts/login/?next={request.path}")
+            if not email_verified(request.user):
+                messages.error(request, EMAIL_NOT_VERIFIED)
+                return redirect("account_email")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_apply"] = email_verified(self.request.user)
+        if self.request.user.is_authenticated:
+            context["my_applications"] = self.request.user.institution_applications.all()
+        return context
+
+    def get_initial(self):
+        if self.request.user.is_authenticated:
+            return {"contact_email": self.request.user.email}
+        return {}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            institution = services.institution_apply(applicant=self.request.user, **data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Thank you. We received the application for {institution.name} and will e-mail "
+            f"{institution.contact_email} when staff have reviewed it.",
+        )
+        return redirect("institutions:apply")
+
+
+class InstitutionDetailView(DetailView):
+    template_name = "institutions/detail.html"
+    context_object_name = "institution"
+
+    def get_queryset(self):
+        return selectors.institution_public_list()
+
+
+class InvitationView(LoginRequiredMixin, View):
+    """Shows an invitation to its addressee and lets them accept it."""
+
+    template_name = "institutions/invitation.html"
+
+    def get(self, request, token):
+        invitation = get_object_or_404(
+            Invitation.objects.select_related("institution", "invited_by"), token=token
+        )
+        return render(request, self.template_name, {"invitation": invitation})
+
+    def post(self, request, token):
+        invitation = get_object_or_404(Invitation.objects.select_related("institution"), token=token)
+        try:
+            membership = services.invitation_accept(token=token, user=request.user)
+        except ValidationError as exc:
+            return render(
+                request,
+                self.template_name,
+                {"invitation": invitation, "errors": exc.messages},
+                status=400,
+            )
+        messages.success(
+            request,
+            f"Welcome to {membership.institution.name}: you joined as "
+            f"{membership.get_role_display().lower()}.",
+        )
+        remember_choice(request, membership)
+        return redirect("portal:dashboard")
+
+
+def institution_list(request):
+    return render(
+        request,
+        "institutions/list.html",
+        {"institutions": selectors.institution_public_list().order_by("name")},
+    )
+

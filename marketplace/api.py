@@ -1,0 +1,20 @@
+"""API plumbing shared by every app: the error shape of DESIGN §7."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    """Turn a service's Django ValidationError into DRF's ``{"field": ["message"]}`` with 400."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                field: [m for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
+            detail = {("non_field_errors" if k == "__all__" else k): v for k, v in detail.items()}
+        else:
+            detail = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    return drf_exception_handler(exc, context)

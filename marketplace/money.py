@@ -1,0 +1,68 @@
+"""Money, units, NAV and rates: the field factories, the quantize helpers and the rounding modes.
+
+DESIGN §4: amounts 2 dp (CNY); fund units 2 dp rounded DOWN; NAV 4 dp; fees and commission
+rounded HALF-UP to 2 dp; rates are Decimal fractions (0.0150 = 1.5%). Nothing else rounds.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.db import models
+
+CENT = Decimal("0.01")
+UNIT = Decimal("0.01")
+NAV_STEP = Decimal("0.0001")
+RATE_STEP = Decimal("0.000001")
+
+AMOUNT_MAX_DIGITS = 18
+RATE_MAX_DIGITS = 9
+RATE_DECIMAL_PLACES = 6
+
+
+def AmountField(**kwargs) -> models.DecimalField:  # noqa: N802 - reads like a field class
+    """A CNY amount, 2 dp."""
+    return models.DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=2, **kwargs)
+
+
+def UnitsField(**kwargs) -> models.DecimalField:  # noqa: N802
+    """Fund units, 2 dp."""
+    return models.DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=2, **kwargs)
+
+
+def NavField(**kwargs) -> models.DecimalField:  # noqa: N802
+    """A net asset value per unit, 4 dp."""
+    return models.DecimalField(max_digits=12, decimal_places=4, **kwargs)
+
+
+def RateField(**kwargs) -> models.DecimalField:  # noqa: N802
+    """A rate as a fraction (0.015000 = 1.5%), 6 dp."""
+    return models.DecimalField(
+        max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES, **kwargs
+    )
+
+
+def round_amount(value: Decimal) -> Decimal:
+    """An amount of money to the cent, half-up (fees, commission, interest)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_units(value: Decimal) -> Decimal:
+    """Fund units to 2 dp, always down: nobody receives units they did not pay for."""
+    return Decimal(value).quantize(UNIT, rounding=ROUND_DOWN)
+
+
+def round_nav(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(NAV_STEP, rounding=ROUND_HALF_UP)
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many decimal places ``value`` is written with (``Decimal('1.50')`` → 2)."""
+    exponent = Decimal(value).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def format_rate(rate: Decimal) -> str:
+    """``Decimal('0.015')`` → ``'1.5%'``."""
+    percent = (Decimal(rate) * 100).normalize()
+    return f"{percent:f}%"

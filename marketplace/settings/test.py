@@ -1,0 +1,16 @@
+"""Test settings: fast hashing, locmem e-mail; DATABASE_URL / REDIS_URL honoured when set."""
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Unit tests run tasks in-process; the real-worker tests (tests/integration) switch eager off
+# and start a worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+ACCOUNT_RATE_LIMITS = False  # the rate-limit test turns them back on explicitly

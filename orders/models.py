@@ -1,0 +1,1 @@
+"""Orders arrive with issue 5."""

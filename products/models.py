@@ -1,0 +1,1 @@
+"""Products arrive with issue 3."""
