@@ -50,7 +50,14 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 @admin.register(CommissionContract)
 class CommissionContractAdmin(ReadOnlyAdmin):
-    list_display = ["institution", "product_kind", "upfront_rate", "trail_rate", "valid_from", "valid_to"]
+    list_display = [
+        "institution",
+        "product_kind",
+        "upfront_rate",
+        "trail_rate",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["product_kind"]
 
 

@@ -7,9 +7,7 @@ from django.shortcuts import redirect
 
 from .selectors import user_is_institution_admin
 
-MFA_REQUIRED = (
-    "Your role needs two-factor authentication. Set up an authenticator app to continue."
-)
+MFA_REQUIRED = "Your role needs two-factor authentication. Set up an authenticator app to continue."
 # Paths a user without MFA may still reach: account pages (to set it up), assets, health.
 EXEMPT_PREFIXES = ("/accounts/", "/_allauth/", "/static/", "/media/", "/healthz")
 

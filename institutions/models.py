@@ -257,7 +257,9 @@ class CommissionContract(models.Model):
         help_text="Annual share of the product's management fee (at most 0.5 = 50%)."
     )
     valid_from = models.DateField()
-    valid_to = models.DateField(null=True, blank=True, help_text="Last day in force; open if blank.")
+    valid_to = models.DateField(
+        null=True, blank=True, help_text="Last day in force; open if blank."
+    )
     note = models.CharField(max_length=300, blank=True, validators=[plain_text])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -85,6 +85,7 @@ class MembersView(PortalMixin, TemplateView):
 
 class _MemberActionView(PortalMixin, View):
     write_role = Role.ADMIN
+    tenant_model = Membership  # what the URL's pk names (the tenant-isolation test reads it)
 
     def get_membership(self, pk: int) -> Membership:
         return get_object_or_404(self.scope(Membership.objects.select_related("user")), pk=pk)
@@ -126,6 +127,8 @@ class MemberRemoveView(_MemberActionView):
 
 
 class InvitationRevokeView(_MemberActionView):
+    tenant_model = Invitation
+
     def post(self, request, pk):
         invitation = get_object_or_404(self.scope(Invitation.objects.all()), pk=pk)
 
@@ -135,5 +138,3 @@ class InvitationRevokeView(_MemberActionView):
 
         self.run(revoke)
         return redirect("portal:members")
-
-

@@ -58,8 +58,10 @@ def user_is_institution_admin(*, user) -> bool:
 
 
 def member_list_for_institution(*, institution: Institution) -> QuerySet[Membership]:
-    return Membership.objects.filter(institution=institution).select_related("user").order_by(
-        "user__email"
+    return (
+        Membership.objects.filter(institution=institution)
+        .select_related("user")
+        .order_by("user__email")
     )
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from marketplace.cache import bump_catalogue_version
 from marketplace.tasks import enqueue
 
 from .models import (
@@ -172,6 +173,7 @@ def institution_transition(
         locked.granted_kinds = sorted(extra - KINDS_BY_TYPE[locked.type])
     locked.save(update_fields=["status", "status_changed_at", "granted_kinds"])
     event.save()
+    bump_catalogue_version()  # an institution's status decides whether its products show
     if first_approval and locked.applicant_id:
         Membership.objects.get_or_create(
             user_id=locked.applicant_id, institution=locked, defaults={"role": Role.ADMIN}
@@ -225,7 +227,12 @@ def institution_event_notify(*, event_id: int) -> bool:
         {institution.contact_email}
         | ({institution.applicant.email} if institution.applicant else set())
     )
-    context = {"event": event, "institution": institution, "site_name": settings.SITE_NAME}
+    context = {
+        "event": event,
+        "institution": institution,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+    }
     subject = render_to_string("institutions/email/decision_subject.txt", context).strip()
     body = render_to_string("institutions/email/decision_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
@@ -240,16 +247,12 @@ def institution_event_notify(*, event_id: int) -> bool:
 def _require_admin(*, institution: Institution, actor) -> None:
     if institution.status != InstitutionStatus.APPROVED:
         raise PermissionDenied(NOT_APPROVED.format(status=institution.get_status_display().lower()))
-    if not Membership.objects.filter(
-        institution=institution, user=actor, role=Role.ADMIN
-    ).exists():
+    if not Membership.objects.filter(institution=institution, user=actor, role=Role.ADMIN).exists():
         raise PermissionDenied(NOT_ADMIN)
 
 
 @transaction.atomic
-def invitation_create(
-    *, institution: Institution, invited_by, email: str, role: str
-) -> Invitation:
+def invitation_create(*, institution: Institution, invited_by, email: str, role: str) -> Invitation:
     """An admin invites someone by e-mail; the link expires after INVITATION_TTL_DAYS."""
     _require_admin(institution=institution, actor=invited_by)
     email = (email or "").strip().lower()
@@ -326,7 +329,10 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
 def invitation_accept(*, token: str, user) -> Membership:
     """The invitee, signed in with the invited and verified address, joins the institution."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("institution").filter(token=token).first()
+        Invitation.objects.select_for_update()
+        .select_related("institution")
+        .filter(token=token)
+        .first()
     )
     if invitation is None:
         raise ValidationError(INVITATION_INVALID)
@@ -366,10 +372,9 @@ def _lock_admins(institution: Institution) -> list[Membership]:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor) -> Membership:
-    _require_admin(institution=membership.institution, actor=actor)
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role: {role}."})
-    admins = _lock_admins(membership.institution)
+    admins = _lock_admins_checking(membership.institution, actor=actor)
     membership.refresh_from_db()
     if membership.role == Role.ADMIN and role != Role.ADMIN and len(admins) <= 1:
         raise ValidationError(LAST_ADMIN)
@@ -380,14 +385,23 @@ def membership_change_role(*, membership: Membership, role: str, actor) -> Membe
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor) -> None:
-    institution = membership.institution
-    if membership.user_id != actor.pk:
-        _require_admin(institution=institution, actor=actor)
-    admins = _lock_admins(institution)
+    """An admin removes a member (or a member leaves); the last admin always stays."""
+    leaving = membership.user_id == actor.pk
+    admins = _lock_admins_checking(membership.institution, actor=None if leaving else actor)
     membership.refresh_from_db()
     if membership.role == Role.ADMIN and len(admins) <= 1:
         raise ValidationError(LAST_ADMIN)
     membership.delete()
+
+
+def _lock_admins_checking(institution: Institution, *, actor) -> list[Membership]:
+    """Lock the admin rows, then check (under the lock) that ``actor`` is still one of them."""
+    if institution.status != InstitutionStatus.APPROVED:
+        raise PermissionDenied(NOT_APPROVED.format(status=institution.get_status_display().lower()))
+    admins = _lock_admins(institution)
+    if actor is not None and actor.pk not in {a.user_id for a in admins}:
+        raise PermissionDenied(NOT_ADMIN)
+    return admins
 
 
 # --- commission contracts --------------------------------------------------------------------
@@ -455,4 +469,3 @@ def commission_contract_create(
     contract.full_clean()
     contract.save()
     return contract
-

@@ -44,6 +44,7 @@ class InstitutionQueueView(StaffRequiredMixin, TemplateView):
         context["status"] = status
         context["statuses"] = InstitutionStatus.choices
         context["counts"] = selectors.institution_status_counts()
+        context["counts_total"] = sum(context["counts"].values())
         context["institutions"] = selectors.institution_list_for_review(
             status=None if status == "all" else status
         )
@@ -114,7 +115,8 @@ class CommissionContractsView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["contracts"] = selectors.commission_contract_list()
         context.setdefault(
-            "form", CommissionContractForm(initial={"institution": self.request.GET.get("institution")})
+            "form",
+            CommissionContractForm(initial={"institution": self.request.GET.get("institution")}),
         )
         return context
 
@@ -122,14 +124,16 @@ class CommissionContractsView(StaffRequiredMixin, TemplateView):
         form = CommissionContractForm(request.POST)
         if form.is_valid():
             try:
-                contract = services.commission_contract_create(actor=request.user, **form.cleaned_data)
+                contract = services.commission_contract_create(
+                    actor=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
                 messages.success(
                     request,
-                    f"Contract for {contract.institution.name} ({contract.get_product_kind_display()}) "
-                    f"in force from {contract.valid_from}.",
+                    f"Contract for {contract.institution.name} "
+                    f"({contract.get_product_kind_display()}) in force from {contract.valid_from}.",
                 )
                 return redirect("staff:contracts")
         return self.render_to_response(self.get_context_data(form=form), status=400)

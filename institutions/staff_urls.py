@@ -9,8 +9,6 @@ app_name = "staff"
 urlpatterns = [
     path("", staff.StaffHomeView.as_view(), name="home"),
     path("institutions/", staff.InstitutionQueueView.as_view(), name="institutions"),
-    path(
-        "institutions/<slug:slug>/", staff.InstitutionReviewView.as_view(), name="institution"
-    ),
+    path("institutions/<slug:slug>/", staff.InstitutionReviewView.as_view(), name="institution"),
     path("commission/", staff.CommissionContractsView.as_view(), name="contracts"),
 ]

@@ -1,6 +1,7 @@
 """Celery tasks: load by id, call a service; safe to run twice."""
 
 from celery import shared_task
+
 from . import services
 
 TASK_OPTIONS = {

@@ -28,19 +28,19 @@ from .selectors import memberships_for_user
 SESSION_KEY = "portal_institution_id"
 HEADER = "HTTP_X_INSTITUTION"
 SUSPENDED_READ_ONLY = (
-    "{name} is suspended: you can look around, but nothing can be changed until staff "
-    "reinstate it."
+    "{name} is suspended: you can look around, but nothing can be changed until staff reinstate it."
 )
 ROLE_TOO_LOW = "Your role ({role}) cannot do this; ask an admin of {name}."
 
 
-class ChooseInstitution(Exception):
+class MustChooseInstitutionError(Exception):
     """The member belongs to several institutions and has not picked one."""
 
 
 def resolve_membership(request: HttpRequest) -> Membership:
     """The membership this portal request acts through; raises Http404 when there is none."""
     memberships = list(memberships_for_user(user=request.user))
+    request.portal_membership_count = len(memberships)
     if not memberships:
         raise Http404("No institution")
     wanted_slug = request.META.get(HEADER)
@@ -55,7 +55,7 @@ def resolve_membership(request: HttpRequest) -> Membership:
             return membership
     if len(memberships) == 1:
         return memberships[0]
-    raise ChooseInstitution
+    raise MustChooseInstitutionError
 
 
 def remember_choice(request: HttpRequest, membership: Membership) -> None:
@@ -83,8 +83,9 @@ class TenantScopeMixin:
     def scope(self, queryset: QuerySet) -> QuerySet:
         return queryset.filter(**{self.tenant_field: self.request.institution})
 
-    def get_queryset(self):  # generic views and DRF views
-        return self.scope(super().get_queryset())
+    def get_queryset(self):  # generic views, DRF views, and plain views that set ``queryset``
+        parent = getattr(super(), "get_queryset", None)
+        return self.scope(parent() if parent else self.queryset.all())
 
 
 class PortalMixin(TenantScopeMixin, AccessMixin):
@@ -101,8 +102,10 @@ class PortalMixin(TenantScopeMixin, AccessMixin):
             return redirect("account_email")
         try:
             membership = resolve_membership(request)
-        except ChooseInstitution:
-            return redirect(f"{reverse('portal:choose')}?{urlencode({'next': request.get_full_path()})}")
+        except MustChooseInstitutionError:
+            return redirect(
+                f"{reverse('portal:choose')}?{urlencode({'next': request.get_full_path()})}"
+            )
         request.membership = membership
         request.institution = membership.institution
         try:
@@ -141,7 +144,7 @@ class IsInstitutionMember(permissions.BasePermission):
             membership = resolve_membership(request._request)
         except Http404 as exc:
             raise NotFound() from exc
-        except ChooseInstitution as exc:
+        except MustChooseInstitutionError as exc:
             raise NotFound(
                 "You belong to several institutions: name one in the X-Institution header."
             ) from exc

@@ -7,6 +7,7 @@ app_name = "institutions"
 urlpatterns = [
     path("institutions/", views.institution_list, name="list"),
     path("institutions/apply/", views.ApplyView.as_view(), name="apply"),
-    path("institutions/invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
-    path("institutions/<slug:slug>/", views.InstitutionDetailView.as_view(), name="detail"),
+    path(
+        "institutions/invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"
+    ),
 ]

@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import FormView
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.permissions import form_errors_from
@@ -58,14 +58,6 @@ class ApplyView(FormView):
         return redirect("institutions:apply")
 
 
-class InstitutionDetailView(DetailView):
-    template_name = "institutions/detail.html"
-    context_object_name = "institution"
-
-    def get_queryset(self):
-        return selectors.institution_public_list()
-
-
 class InvitationView(LoginRequiredMixin, View):
     """Shows an invitation to its addressee and lets them accept it."""
 
@@ -78,7 +70,9 @@ class InvitationView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"invitation": invitation})
 
     def post(self, request, token):
-        invitation = get_object_or_404(Invitation.objects.select_related("institution"), token=token)
+        invitation = get_object_or_404(
+            Invitation.objects.select_related("institution"), token=token
+        )
         try:
             membership = services.invitation_accept(token=token, user=request.user)
         except ValidationError as exc:
@@ -103,4 +97,3 @@ def institution_list(request):
         "institutions/list.html",
         {"institutions": selectors.institution_public_list().order_by("name")},
     )
-

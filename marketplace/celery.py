@@ -1,4 +1,4 @@
-"""The Celery app. Workers: ``celery -A marketplace worker``; scheduler: ``celery -A marketplace beat``.
+"""The Celery app: ``celery -A marketplace worker`` and ``celery -A marketplace beat``.
 
 Tasks subclass Celery's Django task class and are enqueued after commit through
 :func:`marketplace.tasks.enqueue`, never with ``.delay()`` inside a transaction.

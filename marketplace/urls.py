@@ -9,6 +9,7 @@ admin.site.site_title = "Fortune Market admin"
 
 api_v1 = [
     path("", include("institutions.api_urls")),
+    path("", include("products.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("portal/", include("institutions.portal_urls")),
+    path("portal/", include("products.portal_urls")),
     path("staff/", include("institutions.staff_urls")),
+    path("staff/", include("products.staff_urls")),
     path("", include("institutions.urls")),
+    path("", include("products.urls")),
 ]

@@ -1,1 +1,422 @@
-"""Products arrive with issue 3."""
+"""What institutions sell: products with kind-specific terms, fee tiers, NAV series, documents,
+articles, and the audit trail of every review and every change of a published product."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from institutions.models import Institution, ProductKind
+from marketplace.money import AmountField, NavField, RateField
+from marketplace.validators import plain_text
+
+
+class FundType(models.TextChoices):
+    MONEY_MARKET = "money_market", "Money-market"
+    BOND = "bond", "Bond"
+    MIXED = "mixed", "Mixed"
+    EQUITY = "equity", "Equity"
+    INDEX = "index", "Index"
+
+
+class RiskLevel(models.IntegerChoices):
+    R1 = 1, "R1 · Low"
+    R2 = 2, "R2 · Medium-low"
+    R3 = 3, "R3 · Medium"
+    R4 = 4, "R4 · Medium-high"
+    R5 = 5, "R5 · High"
+
+
+RISK_MEANING = {
+    1: "Capital is well protected and returns are steady; values rarely fall.",
+    2: "Small price swings; a loss of capital is unlikely but possible.",
+    3: "Moderate price swings; you may lose part of what you invest.",
+    4: "Large price swings; sizeable losses are possible over shorter periods.",
+    5: "Very large price swings; you could lose much of what you invest.",
+}
+
+
+def risk_code(level: int) -> str:
+    """``3`` → ``"R3"`` (the API's and the pages' short form)."""
+    return f"R{level}"
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    CLOSED = "closed", "Closed"
+
+
+class Product(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="products")
+    kind = models.CharField(max_length=10, choices=ProductKind.choices)
+    fund_type = models.CharField(max_length=14, choices=FundType.choices, blank=True)
+    name = models.CharField(max_length=120, validators=[plain_text])
+    slug = models.SlugField(max_length=80, unique=True)
+    code = models.CharField(
+        "fund code",
+        max_length=6,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", "A fund code is exactly 6 digits.")],
+    )
+    risk_level = models.PositiveSmallIntegerField(choices=RiskLevel.choices)
+    summary = models.CharField(max_length=300, validators=[plain_text])
+    description = models.TextField(max_length=10000, blank=True, validators=[plain_text])
+    min_purchase = AmountField(validators=[MinValueValidator(0)])
+    status = models.CharField(
+        max_length=10, choices=ProductStatus.choices, default=ProductStatus.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Denormalised from the NAV series and the fee schedule (recomputed by services) so the
+    # catalogue sorts and filters without touching the big NAV table.
+    latest_nav = NavField(null=True, blank=True)
+    latest_nav_date = models.DateField(null=True, blank=True)
+    first_nav_date = models.DateField(null=True, blank=True)
+    return_6m = RateField(null=True, blank=True)
+    return_1y = RateField(null=True, blank=True)
+    return_since_launch = RateField(null=True, blank=True)
+    headline_fee_rate = RateField(default=0)
+
+    class Meta:
+        ordering = ["risk_level", "min_purchase", "name", "id"]
+        indexes = [
+            models.Index(fields=["status", "kind", "risk_level"]),
+            models.Index(fields=["institution", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProductStatus.values), name="product_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ProductKind.values), name="product_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_level__gte=1) & Q(risk_level__lte=5), name="product_risk_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_purchase__gte=0), name="product_min_purchase_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="fund") & ~Q(fund_type="")) | (~Q(kind="fund") & Q(fund_type="")),
+                name="product_fund_type_iff_fund",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def risk_code(self) -> str:
+        return risk_code(self.risk_level)
+
+    @property
+    def risk_meaning(self) -> str:
+        return RISK_MEANING[self.risk_level]
+
+    @property
+    def is_money_market(self) -> bool:
+        return self.fund_type == FundType.MONEY_MARKET
+
+    @property
+    def is_fund(self) -> bool:
+        return self.kind == ProductKind.FUND
+
+    @property
+    def is_platform_operated(self) -> bool:
+        return self.institution.is_platform
+
+
+class FundTerms(models.Model):
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="fund_terms")
+    management_fee_rate = RateField(
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.03"))],
+        help_text="Annual, as a fraction: 0.012 = 1.2%.",
+    )
+    custody_fee_rate = RateField(
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.01"))],
+        help_text="Annual, as a fraction: 0.002 = 0.2%.",
+    )
+    yield_per_10k = models.DecimalField(
+        "yield per 10,000 units",
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="Money-market funds: the day's income per 10,000 units, in CNY.",
+    )
+
+    class Meta:
+        verbose_name_plural = "fund terms"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(management_fee_rate__gte=0) & Q(custody_fee_rate__gte=0),
+                name="fund_fee_rates_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fund terms of {self.product_id}"
+
+
+class InsuranceTerms(models.Model):
+    product = models.OneToOneField(
+        Product, on_delete=models.CASCADE, related_name="insurance_terms"
+    )
+    premium = AmountField(validators=[MinValueValidator(Decimal("0.01"))])
+    coverage_amount = AmountField(validators=[MinValueValidator(Decimal("0.01"))])
+    term_months = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(1200)]
+    )
+    cooling_off_days = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(15), MaxValueValidator(365)]
+    )
+    cancellation_fee = AmountField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+
+    class Meta:
+        verbose_name_plural = "insurance terms"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cooling_off_days__gte=15), name="insurance_cooling_off_min_15"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancellation_fee__gte=0) & Q(cancellation_fee__lte=10),
+                name="insurance_cancellation_fee_0_10",
+            ),
+            models.CheckConstraint(condition=Q(premium__gt=0), name="insurance_premium_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Insurance terms of {self.product_id}"
+
+
+class SavingsTerms(models.Model):
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="savings_terms")
+    term_months = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    annual_rate = RateField(validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.2"))])
+    early_withdrawal_rate = RateField(
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.2"))],
+        help_text="Annual rate paid on early withdrawal (usually the demand-deposit rate).",
+    )
+
+    class Meta:
+        verbose_name_plural = "savings terms"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(early_withdrawal_rate__lte=models.F("annual_rate")),
+                name="savings_early_rate_not_above_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Savings terms of {self.product_id}"
+
+
+class FeeSchedule(models.TextChoices):
+    SUBSCRIPTION = "subscription", "Subscription (by amount)"
+    REDEMPTION = "redemption", "Redemption (by days held)"
+
+
+class FeeTier(models.Model):
+    """One band of a fund's fee schedule: ``lower <= x < upper`` (``upper`` blank = no limit).
+
+    Subscription bands are amounts in CNY and may charge a fixed fee instead of a rate;
+    redemption bands are days held.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="fee_tiers")
+    schedule = models.CharField(max_length=12, choices=FeeSchedule.choices)
+    lower = models.DecimalField(max_digits=18, decimal_places=2)
+    upper = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    rate = RateField(default=0)
+    fixed_fee = AmountField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["product", "schedule", "lower"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "schedule", "lower"], name="fee_tier_unique_lower"
+            ),
+            models.CheckConstraint(
+                condition=Q(upper__isnull=True) | Q(upper__gt=models.F("lower")),
+                name="fee_tier_upper_above_lower",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte="0.05"), name="fee_tier_rate_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed_fee__isnull=True) | Q(schedule="subscription"),
+                name="fee_tier_fixed_only_subscription",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} {self.lower}–{self.upper or '∞'}: {self.rate}"
+
+
+class NavPrice(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="nav_prices")
+    date = models.DateField()
+    nav = NavField()
+
+    class Meta:
+        ordering = ["product", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "date"], name="nav_one_per_product_day"),
+            models.CheckConstraint(condition=Q(nav__gt=0), name="nav_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.date} {self.nav}"
+
+
+class DocumentKind(models.TextChoices):
+    PROSPECTUS = "prospectus", "Prospectus"
+    POLICY_WORDING = "policy_wording", "Policy wording"
+    FACT_SHEET = "fact_sheet", "Fact sheet"
+    OTHER = "other", "Other"
+
+
+class ProductDocument(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    title = models.CharField(max_length=200, validators=[plain_text])
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProductEventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    SUBMITTED = "submitted", "Submitted for review"
+    APPROVED = "approved", "Approved and published"
+    REJECTED = "rejected", "Rejected"
+    CHANGE_SUBMITTED = "change_submitted", "Change submitted for review"
+    CHANGE_APPROVED = "change_approved", "Change approved"
+    CHANGE_REJECTED = "change_rejected", "Change rejected"
+    CLOSED = "closed", "Closed"
+    NAV_UPLOADED = "nav_uploaded", "NAV uploaded"
+    DOCUMENT_ADDED = "document_added", "Document added"
+
+
+class ProductEvent(models.Model):
+    """Audit row: who did what to a product, when, and what changed (``{field: [old, new]}``)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=ProductEventKind.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(max_length=2000, blank=True, validators=[plain_text])
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.kind} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ProductRevision(models.Model):
+    """A change to a published product's fees, risk level or terms, waiting for staff review.
+
+    ``proposed`` holds the new values (``{"product": {...}, "terms": {...}, "fee_tiers": [...]}``);
+    the live product keeps its current terms until staff approve.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="revisions")
+    proposed = models.JSONField()
+    changes = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(max_length=2000, blank=True, validators=[plain_text])
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(status="pending"),
+                name="revision_one_pending_per_product",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.product_id} ({self.status})"
+
+
+class ArticleKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    ANNOUNCEMENT = "announcement", "Announcement"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Article(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="articles")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="articles"
+    )
+    kind = models.CharField(max_length=12, choices=ArticleKind.choices, default=ArticleKind.ARTICLE)
+    title = models.CharField(max_length=200, validators=[plain_text])
+    body = models.TextField(max_length=20000, validators=[plain_text])
+    status = models.CharField(
+        max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["institution", "status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title

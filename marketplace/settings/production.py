@@ -5,11 +5,17 @@ reports no warnings.
 """
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import DATABASES, STORAGES, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Production runs on PostgreSQL and Redis: refuse to start on the embedded fallbacks.
+DATABASES = {"default": {**DATABASES["default"], **env.db("DATABASE_URL")}}
+REDIS_URL = env("REDIS_URL")
+CACHES = redis_cache(REDIS_URL)
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -21,6 +27,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
+WHITENOISE_USE_FINDERS = False
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

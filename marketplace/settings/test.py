@@ -12,5 +12,5 @@ STORAGES = {
 # Unit tests run tasks in-process; the real-worker tests (tests/integration) switch eager off
 # and start a worker against Redis.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 ACCOUNT_RATE_LIMITS = False  # the rate-limit test turns them back on explicitly

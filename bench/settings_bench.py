@@ -1,0 +1,24 @@
+"""Production settings for the catalogue benchmark (``bench/catalogue.py``): plain HTTP on
+127.0.0.1, the bench URLconf (the site plus a bare view), its own static root, quiet logs,
+Redis database 14 for the cache unless ``REDIS_URL`` says otherwise."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")  # production needs Redis
+
+from marketplace.settings.production import *  # noqa: E402, F403
+from marketplace.settings.production import BASE_DIR, LOGGING  # noqa: E402
+
+ROOT_URLCONF = "bench.urls_bench"
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+STATIC_ROOT = BASE_DIR / "var" / "bench-static"
+# No worker runs during the benchmark: the demo seed's e-mails run in-process instead of queueing.
+CELERY_TASK_ALWAYS_EAGER = True
+# Request logging would cost the same on every page; keep the console for warnings only.
+LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": "WARNING"}}

@@ -1,0 +1,169 @@
+"""Demo institutions, members and contracts for ``seed_demo`` (idempotent; uses the services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from . import services
+from .models import (
+    CommissionContract,
+    Institution,
+    InstitutionStatus,
+    InstitutionType,
+    Membership,
+    ProductKind,
+    Role,
+    UpfrontBasis,
+)
+
+DEMO_PASSWORD = "fortune-demo-2026"  # noqa: S105 - demo data, printed in README
+# Base32 TOTP secret shared by the demo accounts that must use MFA (staff, institution admins).
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+
+STAFF_EMAIL = "staff@fortune.example"
+
+INSTITUTIONS = [
+    {
+        "slug": "southern-cross-funds",
+        "name": "Southern Cross Fund Management Co., Ltd.",
+        "type": InstitutionType.FUND_COMPANY,
+        "licence_number": "CSRC-FM-2003-017",
+        "registered_address": "88 Binhai Avenue, Futian, Shenzhen",
+        "website": "https://southern-cross.example",
+        "contact_name": "Li Wei",
+        "requested_kinds": [ProductKind.FUND],
+        "description": "Mutual funds since 1998: money-market, bond, mixed and equity funds.",
+        "domain": "southern-cross.example",
+    },
+    {
+        "slug": "jade-river-bank",
+        "name": "Jade River Commercial Bank",
+        "type": InstitutionType.BANK,
+        "licence_number": "CBIRC-B-0042",
+        "registered_address": "1 Riverside Road, Huangpu, Shanghai",
+        "website": "https://jade-river.example",
+        "contact_name": "Chen Jing",
+        "requested_kinds": [ProductKind.SAVINGS, ProductKind.FUND],
+        "description": "A city commercial bank offering fixed-term savings and partner funds.",
+        "domain": "jade-river.example",
+    },
+    {
+        "slug": "evergreen-life",
+        "name": "Evergreen Life Insurance Co.",
+        "type": InstitutionType.INSURER,
+        "licence_number": "CBIRC-I-0913",
+        "registered_address": "500 Century Avenue, Pudong, Shanghai",
+        "website": "https://evergreen-life.example",
+        "contact_name": "Zhang Min",
+        "requested_kinds": [ProductKind.INSURANCE],
+        "description": "Health, accident and term-life cover for young families.",
+        "domain": "evergreen-life.example",
+    },
+]
+PENDING = {
+    "slug": "pearl-delta-securities",
+    "name": "Pearl Delta Securities",
+    "type": InstitutionType.SECURITIES_FIRM,
+    "licence_number": "CSRC-SEC-2210",
+    "registered_address": "12 Zhujiang New Town, Tianhe, Guangzhou",
+    "website": "https://pearl-delta.example",
+    "contact_name": "Huang Lei",
+    "requested_kinds": [ProductKind.FUND],
+    "description": "A brokerage that wants to distribute its asset-management funds.",
+    "domain": "pearl-delta.example",
+}
+CONTRACT_TERMS = {
+    ProductKind.FUND: (UpfrontBasis.FRONT_FEE, Decimal("0.40"), Decimal("0.30")),
+    ProductKind.INSURANCE: (UpfrontBasis.AMOUNT, Decimal("0.02"), Decimal("0")),
+    ProductKind.SAVINGS: (UpfrontBasis.AMOUNT, Decimal("0.001"), Decimal("0")),
+}
+
+
+def demo_user(email: str, *, staff: bool = False, mfa: bool = False):
+    """A verified demo account with the demo password (and the demo TOTP secret if ``mfa``)."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(email=email).first()
+    if user is None:
+        user = user_model.objects.create_user(
+            email, DEMO_PASSWORD, is_staff=staff, is_superuser=staff
+        )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    if mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    return user
+
+
+def seed_institutions(log) -> list[tuple[str, str]]:
+    """Create the demo tenants; returns (login, role) rows for the printed summary."""
+    logins: list[tuple[str, str]] = []
+    staff = demo_user(STAFF_EMAIL, staff=True, mfa=True)
+    logins.append((STAFF_EMAIL, "platform staff (MFA)"))
+
+    platform = Institution.objects.get(type=InstitutionType.PLATFORM)
+    ops = demo_user("ops@fortune.example", mfa=True)
+    Membership.objects.get_or_create(user=ops, institution=platform, defaults={"role": Role.ADMIN})
+    logins.append(("ops@fortune.example", f"admin of {platform.name} (MFA)"))
+
+    for spec in [*INSTITUTIONS, PENDING]:
+        spec = dict(spec)
+        domain = spec.pop("domain")
+        slug = spec.pop("slug")
+        admin_email = f"admin@{domain}"
+        pending = spec is not None and slug == PENDING["slug"]
+        applicant = demo_user(admin_email, mfa=not pending)
+        institution = Institution.objects.filter(licence_number=spec["licence_number"]).first()
+        if institution is None:
+            institution = services.institution_apply(
+                applicant=applicant, contact_email=admin_email, **spec
+            )
+            if institution.slug != slug:
+                Institution.objects.filter(pk=institution.pk).update(slug=slug)
+                institution.refresh_from_db()
+            log(f"  applied: {institution.name}")
+        if pending:
+            logins.append((admin_email, f"applicant of {institution.name} (pending review)"))
+            continue
+        if institution.status == InstitutionStatus.APPLIED:
+            services.institution_approve(
+                institution=institution,
+                actor=staff,
+                reason="Licence verified with the regulator; demo institution.",
+            )
+            log(f"  approved: {institution.name}")
+        logins.append((admin_email, f"admin of {institution.name} (MFA)"))
+        for role in (Role.EDITOR, Role.ANALYST):
+            email = f"{role}@{domain}"
+            member = demo_user(email)
+            Membership.objects.get_or_create(
+                user=member, institution=institution, defaults={"role": role}
+            )
+            logins.append((email, f"{role} of {institution.name}"))
+
+    start = timezone.localdate() - dt.timedelta(days=365)
+    for institution in Institution.objects.filter(status=InstitutionStatus.APPROVED):
+        for kind in institution.allowed_kinds:
+            if CommissionContract.objects.filter(
+                institution=institution, product_kind=kind
+            ).exists():
+                continue
+            basis, upfront, trail = CONTRACT_TERMS[kind]
+            services.commission_contract_create(
+                institution=institution,
+                product_kind=kind,
+                upfront_basis=basis,
+                upfront_rate=upfront,
+                trail_rate=trail,
+                valid_from=start,
+                actor=staff,
+                note="Standard demo terms.",
+            )
+    return logins

@@ -1,0 +1,54 @@
+"""Whole-page caching of public catalogue pages for anonymous visitors.
+
+Pages are keyed by a *catalogue version* kept in the shared cache (Redis in production, so any
+web host can serve any request). Every write that changes what the public sees bumps the version
+after commit, so a stale page is never served after a product is published, closed, repriced or
+its institution suspended; the timeout only bounds memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+VERSION_KEY = "catalogue:version"
+PAGE_TIMEOUT = 300
+
+
+def catalogue_version() -> int:
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+
+
+def bump_catalogue_version() -> None:
+    """Call inside the write's transaction: the bump happens once it commits."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None))
+
+
+def cache_public_page(view):
+    """Serve anonymous GETs of ``view`` from the cache; everyone else gets a fresh page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if (
+            request.method != "GET"
+            or request.user.is_authenticated
+            or "messages" in request.COOKIES
+        ):
+            return view(request, *args, **kwargs)
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key = f"page:{catalogue_version()}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        return response
+
+    return wrapped

@@ -1,0 +1,42 @@
+"""``python manage.py seed_demo``: idempotent demo data, with the logins printed at the end.
+
+It lives in ``orders`` because that is the one app allowed to call every other app's demo
+seeding (DESIGN §2); each app's ``demo`` module seeds its own data through its services.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
+from products.demo import seed_products
+
+INVESTORS = ["investor@fortune.example", "investor2@fortune.example"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or top up) demo staff, institutions, members, products and investors. "
+        "Safe to rerun."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self.stdout.write("Seeding demo data…")
+        logins = seed_institutions(self.stdout.write)
+        products = seed_products(self.stdout.write)
+        for email in INVESTORS:
+            demo_user(email)
+            logins.append((email, "investor"))
+        self.stdout.write(
+            f"  catalogue: {products['published']} published products, "
+            f"{products['articles_published']} published articles"
+        )
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all below):"))
+        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        width = max(len(email) for email, _ in logins)
+        for email, role in logins:
+            self.stdout.write(f"  {email.ljust(width)}  {role}")
+        self.stdout.write(
+            f"  Accounts marked MFA use the TOTP secret {DEMO_TOTP_SECRET}; "
+            "`python manage.py demo_totp` prints the current code."
+        )

@@ -1,0 +1,175 @@
+"""Catalogue API (public) and the portal's product API (tenant-scoped)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from institutions.tenancy import PortalAPIMixin
+
+from . import selectors, services
+from .filters import CatalogueFilter
+from .models import NavPrice, Product
+from .serializers import (
+    NavPriceSerializer,
+    NavRowsSerializer,
+    NavUploadResultSerializer,
+    ProductDetailSerializer,
+    ProductListSerializer,
+    ProductWriteSerializer,
+)
+
+
+class CatalogueListAPI(generics.ListAPIView):
+    """Published products of approved institutions. Filters: kind, fund_type, risk_level
+    (R1–R5, repeatable), institution (slug), max_min_purchase, q; ordering: default,
+    return_1y, fees, newest."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ProductListSerializer
+    filterset_class = CatalogueFilter
+
+    def get_queryset(self):
+        return selectors.catalogue_queryset()
+
+
+class CatalogueDetailAPI(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = ProductDetailSerializer
+    lookup_field = "slug"
+
+    def get_object(self):
+        try:
+            return selectors.product_detail_for_catalogue(slug=self.kwargs["slug"])
+        except Product.DoesNotExist as exc:
+            raise Http404 from exc
+
+
+class CatalogueNavAPI(generics.ListAPIView):
+    """Daily NAV of a published fund, oldest first. ``range``: 1m, 3m, 1y, all (default all)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = NavPriceSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("range", str, enum=["1m", "3m", "1y", "all"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return NavPrice.objects.none()
+        product = generics.get_object_or_404(
+            selectors.catalogue_queryset(), slug=self.kwargs["slug"]
+        )
+        series = selectors.nav_series(
+            product=product, range_key=self.request.GET.get("range", "all")
+        )
+        return [NavPrice(date=d, nav=n) for d, n in series]
+
+
+# --- portal --------------------------------------------------------------------------------
+
+
+class PortalProductListAPI(PortalAPIMixin, generics.ListCreateAPIView):
+    queryset = Product.objects.select_related("institution").order_by("name")
+
+    def get_serializer_class(self):
+        return ProductWriteSerializer if self.request.method == "POST" else ProductDetailSerializer
+
+    @extend_schema(request=ProductWriteSerializer, responses={201: ProductDetailSerializer})
+    def post(self, request, *args, **kwargs):
+        serializer = ProductWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        for key in ("subscription_tiers", "redemption_tiers"):
+            data.pop(key, None)
+        product = services.product_create(
+            institution=request.institution,
+            actor=request.user,
+            fee_tiers=serializer.fee_tiers(),
+            **data,
+        )
+        return Response(ProductDetailSerializer(product).data, status=status.HTTP_201_CREATED)
+
+
+class PortalProductDetailAPI(PortalAPIMixin, generics.RetrieveAPIView):
+    queryset = Product.objects.select_related("institution")
+    serializer_class = ProductDetailSerializer
+    lookup_field = "slug"
+
+    @extend_schema(request=ProductWriteSerializer, responses=ProductDetailSerializer)
+    def patch(self, request, slug):
+        product = self.get_object()
+        serializer = ProductWriteSerializer(instance=product, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        terms = data.pop("terms", None)
+        for key in ("subscription_tiers", "redemption_tiers", "kind", "fund_type", "code"):
+            data.pop(key, None)
+        result = services.product_update(
+            product=product,
+            actor=request.user,
+            changes=data,
+            terms=terms,
+            fee_tiers=serializer.fee_tiers(),
+        )
+        product.refresh_from_db()
+        body = ProductDetailSerializer(product).data
+        body["pending_revision"] = result.revision.pk if result.revision else None
+        return Response(body)
+
+
+class PortalProductSubmitAPI(PortalAPIMixin, APIView):
+    queryset = Product.objects.all()
+
+    @extend_schema(request=None, responses=ProductDetailSerializer)
+    def post(self, request, slug):
+        product = generics.get_object_or_404(self.get_queryset(), slug=slug)
+        product = services.product_submit(product=product, actor=request.user)
+        return Response(ProductDetailSerializer(product).data)
+
+
+class PortalNavAPI(PortalAPIMixin, APIView):
+    """GET the series; POST ``{"rows": [{"date", "nav"}, …]}`` or a CSV ``file`` (date,nav)."""
+
+    queryset = Product.objects.all()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_product(self, slug):
+        return generics.get_object_or_404(self.get_queryset(), slug=slug)
+
+    @extend_schema(responses=NavPriceSerializer(many=True))
+    def get(self, request, slug):
+        product = self.get_product(slug)
+        rows = product.nav_prices.order_by("date").values("date", "nav")
+        return Response(NavPriceSerializer(rows, many=True).data)
+
+    @extend_schema(request=NavRowsSerializer, responses=NavUploadResultSerializer)
+    def post(self, request, slug):
+        product = self.get_product(slug)
+        if "file" in request.FILES:
+            rows = services.parse_nav_csv(request.FILES["file"].read())
+        else:
+            serializer = NavRowsSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            rows = [
+                (i, str(row.get("date", "")), str(row.get("nav", "")))
+                for i, row in enumerate(serializer.validated_data["rows"], start=1)
+            ]
+        report = services.nav_upload(product=product, actor=request.user, rows=rows)
+        body = {
+            "added": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": [
+                {"line": r.line, "date": r.date, "nav": r.nav, "message": r.message}
+                for r in report.rejected
+            ],
+        }
+        return Response(body, status=status.HTTP_200_OK)

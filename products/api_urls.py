@@ -1,0 +1,27 @@
+"""Mounted under /api/v1/."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("products/", api.CatalogueListAPI.as_view(), name="api-products"),
+    path("products/<slug:slug>/", api.CatalogueDetailAPI.as_view(), name="api-product"),
+    path("products/<slug:slug>/nav/", api.CatalogueNavAPI.as_view(), name="api-product-nav"),
+    path("portal/products/", api.PortalProductListAPI.as_view(), name="api-portal-products"),
+    path(
+        "portal/products/<slug:slug>/",
+        api.PortalProductDetailAPI.as_view(),
+        name="api-portal-product",
+    ),
+    path(
+        "portal/products/<slug:slug>/submit/",
+        api.PortalProductSubmitAPI.as_view(),
+        name="api-portal-product-submit",
+    ),
+    path(
+        "portal/products/<slug:slug>/nav/",
+        api.PortalNavAPI.as_view(),
+        name="api-portal-product-nav",
+    ),
+]

@@ -1,0 +1,784 @@
+"""Demo listings for ``seed_demo``: funds with two years of NAV, insurance, savings and articles.
+
+Everything goes through the services (create → submit → staff approval → NAV upload → articles),
+so the audit trail, the denormalised NAV figures and the marketing check are the real ones.
+Idempotent: a listing whose fund code (or, for insurance and savings, slug) already exists is
+skipped, and a rerun on a later day only tops up the NAV series of the published funds.
+
+The generators (:func:`nav_walk`, :func:`fund_fee_tiers`, :func:`fund_terms`,
+:func:`synthetic_fund_specs`) are pure and deterministic per fund code, so ``bench/catalogue.py``
+reuses them to fill a large catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from institutions.demo import STAFF_EMAIL
+from institutions.models import Institution, InstitutionType, Membership, ProductKind, Role
+from marketplace.money import format_rate
+
+from . import services
+from .fees import Tier, parse_tiers
+from .models import Article, ArticleKind, ArticleStatus, FundType, Product, ProductStatus
+
+PUBLISHED, IN_REVIEW, DRAFT = ProductStatus.PUBLISHED, ProductStatus.IN_REVIEW, ProductStatus.DRAFT
+PLATFORM = "fortune-market"
+HISTORY_MONTHS = 24
+
+# Annual drift and volatility of the simulated NAV, by fund type (equity R5 swings the most).
+WALK = {
+    FundType.BOND: (0.032, 0.018),
+    FundType.MIXED: (0.05, 0.13),
+    FundType.INDEX: (0.04, 0.21),
+    FundType.EQUITY: (0.06, 0.22),
+}
+EQUITY_R5_VOLATILITY = 0.30
+DEFAULT_RISK = {
+    FundType.MONEY_MARKET: 1,
+    FundType.BOND: 2,
+    FundType.MIXED: 3,
+    FundType.INDEX: 4,
+    FundType.EQUITY: 4,
+}
+MANAGEMENT_FEE = {  # (low, high) annual management fee, as a fraction
+    FundType.MONEY_MARKET: ("0.0015", "0.0033"),
+    FundType.BOND: ("0.0030", "0.0070"),
+    FundType.MIXED: ("0.0100", "0.0150"),
+    FundType.EQUITY: ("0.0120", "0.0150"),
+    FundType.INDEX: ("0.0015", "0.0050"),
+}
+CUSTODY_FEE = {
+    FundType.MONEY_MARKET: "0.0005",
+    FundType.BOND: "0.0010",
+    FundType.MIXED: "0.0025",
+    FundType.EQUITY: "0.0025",
+    FundType.INDEX: "0.0010",
+}
+REDEMPTION_TIERS = "0 - 7 : 1.5%\n7 - 30 : 0.75%\n30 - 365 : 0.5%\n365 - 730 : 0.25%\n730 - : 0%"
+
+
+@dataclass(frozen=True)
+class FundSpec:
+    institution: str  # slug
+    code: str
+    name: str
+    fund_type: str
+    min_purchase: int
+    theme: str = ""
+    risk_level: int | None = None  # None: the usual level for the fund type
+    launch_months: int = HISTORY_MONTHS  # under 24: launched inside the demo history
+    status: str = PUBLISHED
+
+    @property
+    def risk(self) -> int:
+        return self.risk_level or DEFAULT_RISK[self.fund_type]
+
+
+@dataclass(frozen=True)
+class InsuranceSpec:
+    institution: str
+    name: str
+    summary: str
+    premium: str
+    coverage: str
+    term_months: int
+    cooling_off_days: int
+    cancellation_fee: str
+    risk_level: int = 1
+    status: str = PUBLISHED
+
+
+@dataclass(frozen=True)
+class SavingsSpec:
+    institution: str
+    name: str
+    term_months: int
+    annual_rate: str
+    min_purchase: int
+    early_withdrawal_rate: str = "0.0020"
+    status: str = PUBLISHED
+
+
+SC, JR, EL = "southern-cross-funds", "jade-river-bank", "evergreen-life"
+MM, BOND, MIXED = FundType.MONEY_MARKET, FundType.BOND, FundType.MIXED
+EQUITY, INDEX = FundType.EQUITY, FundType.INDEX
+
+FUNDS = [
+    # Southern Cross Fund Management: the full range.
+    FundSpec(SC, "202301", "Southern Cross Cash Plus Money Market", MM, 1),
+    FundSpec(SC, "202101", "Southern Cross Steady Bond A", BOND, 10, "government and policy-bank"),
+    FundSpec(SC, "202105", "Southern Cross Pure Bond Enhanced", BOND, 10, "high-grade credit"),
+    FundSpec(SC, "202108", "Southern Cross Short-term Credit Bond", BOND, 100, "short-term"),
+    FundSpec(SC, "202002", "Southern Cross Balanced Growth Mixed", MIXED, 10, "large-cap"),
+    FundSpec(SC, "202005", "Southern Cross Flexible Allocation Mixed", MIXED, 100, "all-market"),
+    FundSpec(SC, "202007", "Southern Cross Value Select Mixed", MIXED, 10, "value", None, 9),
+    FundSpec(SC, "202011", "Southern Cross Consumer Upgrade Equity", EQUITY, 10, "consumer brands"),
+    FundSpec(SC, "202015", "Southern Cross New Energy Pioneer Equity", EQUITY, 10, "new-energy", 5),
+    FundSpec(SC, "202017", "Southern Cross Health Innovation Equity", EQUITY, 100, "healthcare", 5),
+    FundSpec(SC, "202019", "Southern Cross Blue Chip Select Equity", EQUITY, 10, "blue-chip"),
+    FundSpec(SC, "160119", "Southern Cross CSI 500 Index Enhanced", INDEX, 10, "CSI 500 Index"),
+    FundSpec(SC, "160121", "Southern Cross ChiNext Index", INDEX, 10, "ChiNext Index", None, 4),
+    FundSpec(
+        SC,
+        "202023",
+        "Southern Cross Semiconductor Equity",
+        EQUITY,
+        100,
+        "semiconductor",
+        5,
+        status=DRAFT,
+    ),
+    # Jade River Commercial Bank: cash management, index and partner funds.
+    FundSpec(JR, "519001", "Jade River Daily Treasure Money Market", MM, 1),
+    FundSpec(JR, "519300", "Jade River CSI 300 Index", INDEX, 10, "CSI 300 Index"),
+    FundSpec(JR, "519050", "Jade River SSE 50 Index", INDEX, 10, "SSE 50 Index"),
+    FundSpec(JR, "519110", "Jade River Stable Income Bond", BOND, 1000, "interest-rate"),
+    FundSpec(JR, "519112", "Jade River Policy Bank Bond", BOND, 100, "policy-bank"),
+    FundSpec(JR, "519210", "Jade River Golden Harvest Mixed", MIXED, 100, "dividend"),
+    FundSpec(JR, "519410", "Jade River Dividend Growth Equity", EQUITY, 100, "high-dividend"),
+    FundSpec(JR, "519415", "Jade River Tech Frontier Equity", EQUITY, 10, "technology", 5),
+    FundSpec(
+        JR,
+        "519220",
+        "Jade River Green Transition Mixed",
+        MIXED,
+        100,
+        "low-carbon",
+        status=IN_REVIEW,
+    ),
+    # The platform's own funds, listed like anyone else's.
+    FundSpec(PLATFORM, "009001", "Fortune Market Yield Pocket Money Market", MM, 1),
+    FundSpec(PLATFORM, "009101", "Fortune Market Core Bond", BOND, 10, "investment-grade"),
+    FundSpec(PLATFORM, "009105", "Fortune Market Ultra-short Bond", BOND, 1, "very short-dated"),
+    FundSpec(PLATFORM, "009201", "Fortune Market Multi-asset Balanced Mixed", MIXED, 10, "global"),
+    FundSpec(PLATFORM, "009205", "Fortune Market Steady Plus Mixed", MIXED, 1000, "blue-chip"),
+    FundSpec(
+        PLATFORM, "009301", "Fortune Market CSI Dividend Index", INDEX, 10, "CSI Dividend Index"
+    ),
+    FundSpec(
+        PLATFORM, "009305", "Fortune Market Nasdaq-100 QDII Index", INDEX, 10, "Nasdaq-100 Index"
+    ),
+    FundSpec(
+        PLATFORM, "009308", "Fortune Market STAR 50 Index", INDEX, 10, "STAR 50 Index", None, 4
+    ),
+    FundSpec(PLATFORM, "009401", "Fortune Market Quality Leaders Equity", EQUITY, 10, "quality"),
+    FundSpec(
+        PLATFORM, "009405", "Fortune Market Hong Kong Tech Equity", EQUITY, 100, "internet", 5
+    ),
+]
+
+INSURANCE = [
+    InsuranceSpec(
+        EL,
+        "Evergreen Term Life 20",
+        "Twenty years of life cover for the family's main earner, at a fixed premium.",
+        "1280.00",
+        "500000.00",
+        240,
+        15,
+        "10.00",
+    ),
+    InsuranceSpec(
+        EL,
+        "Evergreen Critical Illness Care",
+        "A lump sum on diagnosis of any of 110 covered critical illnesses, cover to age 70.",
+        "3650.00",
+        "300000.00",
+        360,
+        20,
+        "10.00",
+    ),
+    InsuranceSpec(
+        EL,
+        "Evergreen Million Medical",
+        "Hospital bills up to 3 million a year after a 10,000 deductible; renewable yearly.",
+        "356.00",
+        "3000000.00",
+        12,
+        15,
+        "0.00",
+    ),
+    InsuranceSpec(
+        EL,
+        "Evergreen Travel and Accident Shield",
+        "Accidental death, disability and medical cover, at home and abroad, for one year.",
+        "99.00",
+        "1000000.00",
+        12,
+        15,
+        "0.00",
+    ),
+    InsuranceSpec(
+        EL,
+        "Evergreen Child Education Plan",
+        "Pays school and university fees if a parent dies or is disabled before the child is 22.",
+        "2400.00",
+        "200000.00",
+        216,
+        20,
+        "10.00",
+        status=IN_REVIEW,
+    ),
+    InsuranceSpec(
+        PLATFORM,
+        "Fortune Market Golden Years Annuity",
+        "Ten yearly premiums buy a guaranteed monthly income from age 60, for life.",
+        "10000.00",
+        "150000.00",
+        120,
+        20,
+        "10.00",
+        risk_level=2,
+    ),
+]
+
+SAVINGS = [
+    SavingsSpec(JR, "Jade River 3-Month Fixed Deposit", 3, "0.0120", 50),
+    SavingsSpec(JR, "Jade River 6-Month Fixed Deposit", 6, "0.0145", 50),
+    SavingsSpec(JR, "Jade River 12-Month Fixed Deposit", 12, "0.0175", 1000),
+    SavingsSpec(JR, "Jade River 24-Month Fixed Deposit", 24, "0.0215", 1000),
+    SavingsSpec(PLATFORM, "Fortune Market 36-Month Savings Plus", 36, "0.0260", 1000),
+]
+
+
+# --- pure generators -------------------------------------------------------------------------
+
+
+def last_trading_day(today: dt.date) -> dt.date:
+    """The last weekday before ``today``: today's NAV is published after the close."""
+    day = today - dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def trading_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Weekdays from ``start`` to ``end`` inclusive (the demo ignores the holiday table)."""
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 - months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+def nav_walk(
+    *, code: str, fund_type: str, risk_level: int, days: list[dt.date], start_nav: str | None = None
+) -> list[tuple[dt.date, str]]:
+    """A seeded random walk of daily NAVs (4 dp strings) over ``days``.
+
+    ``random.Random(code)`` makes a fund's history the same on every run; ``start_nav`` continues
+    an existing series (the top-up on a later run). Floats stay inside the simulation: what
+    leaves is the 4-dp text an institution would upload.
+    """
+    rng = random.Random(code if start_nav is None else f"{code}:{days[0]}")  # noqa: S311
+    drift, volatility = WALK[fund_type]
+    if fund_type == FundType.EQUITY and risk_level >= 5:
+        volatility = EQUITY_R5_VOLATILITY
+    drift += rng.gauss(0, volatility / 4)  # each fund has its own manager
+    daily_drift, daily_vol = drift / 250, volatility / math.sqrt(250)
+    if start_nav is not None:
+        nav = float(start_nav)
+    else:
+        nav = 1.0 if len(days) < 250 else 1.0 + rng.uniform(-0.05, 0.25)
+    series = []
+    for n, day in enumerate(days):
+        if n or start_nav is not None:
+            nav = max(0.05, nav * (1 + daily_drift + daily_vol * rng.gauss(0, 1)))
+        series.append((day, f"{nav:.4f}"))
+    return series
+
+
+def _pick(rng: random.Random, low: str, high: str) -> Decimal:
+    steps = int((Decimal(high) - Decimal(low)) / Decimal("0.0001"))
+    return Decimal(low) + Decimal("0.0001") * rng.randint(0, steps)
+
+
+def fund_terms(*, code: str, fund_type: str) -> dict:
+    rng = random.Random(f"{code}:terms")  # noqa: S311
+    terms = {
+        "management_fee_rate": _pick(rng, *MANAGEMENT_FEE[fund_type]),
+        "custody_fee_rate": Decimal(CUSTODY_FEE[fund_type]),
+    }
+    if fund_type == FundType.MONEY_MARKET:
+        terms["yield_per_10k"] = _pick(rng, "0.4200", "0.7000")
+    return terms
+
+
+def fund_fee_tiers(*, code: str, fund_type: str) -> dict[str, list[Tier]]:
+    """DESIGN §4's typical schedules; the first subscription rate varies a little by fund."""
+    if fund_type == FundType.MONEY_MARKET:
+        return {}
+    if fund_type == FundType.INDEX:
+        subscription = "0 - 500000 : 0.5%\n500000 - 1000000 : 0.3%\n1000000 - 5000000 : 0.1%\n"
+    else:
+        first = random.Random(f"{code}:fees").choice(["1.2", "1.3", "1.5", "1.5", "1.5"])  # noqa: S311
+        subscription = f"0 - 500000 : {first}%\n500000 - 1000000 : 1%\n1000000 - 5000000 : 0.5%\n"
+    return {
+        "subscription": parse_tiers(subscription + "5000000 - : fixed 1000"),
+        "redemption": parse_tiers(REDEMPTION_TIERS),
+    }
+
+
+def fund_summary(spec: FundSpec) -> str:
+    theme = spec.theme
+    return {
+        FundType.MONEY_MARKET: (
+            "Cash management: deposits, repos and short-term bills; "
+            "redeem up to 10,000 a day instantly."
+        ),
+        FundType.BOND: f"Invests mainly in {theme} bonds, aiming for steady income.",
+        FundType.MIXED: f"Moves between {theme} shares and bonds as markets change.",
+        FundType.EQUITY: f"A concentrated portfolio of {theme} companies in China and Hong Kong.",
+        FundType.INDEX: f"Tracks the {theme} closely, at a low cost.",
+    }[spec.fund_type]
+
+
+def fund_description(spec: FundSpec) -> str:
+    body = {
+        FundType.MONEY_MARKET: (
+            "The fund holds bank deposits, reverse repos, central-bank bills and commercial paper "
+            "maturing within 397 days. The NAV stays at 1.0000 and income accrues every day, "
+            "including weekends and holidays. There are no subscription or redemption fees."
+        ),
+        FundType.BOND: (
+            f"The fund holds at least four fifths of its assets in {spec.theme} bonds and keeps "
+            "a modest share in cash. It buys no shares. Bond prices fall when interest rates "
+            "rise, so the value of your holding can go down as well as up."
+        ),
+        FundType.MIXED: (
+            f"The manager invests in {spec.theme} shares and in bonds, and changes the mix as "
+            "valuations and the economy change. Expect moderate price swings; you may lose part "
+            "of what you invest."
+        ),
+        FundType.EQUITY: (
+            f"The fund invests most of its assets in {spec.theme} companies chosen by its "
+            "research team, holding 40 to 60 stocks. Share prices can swing widely and you "
+            "could lose a sizeable part of what you invest, especially over shorter periods."
+        ),
+        FundType.INDEX: (
+            f"The fund buys the shares of the {spec.theme} in their index weights and rebalances "
+            "when the index changes. It does not try to beat the index, so its value moves with "
+            "the market as a whole."
+        ),
+    }[spec.fund_type]
+    return f"{body} Risk level R{spec.risk}. Read the prospectus before you invest."
+
+
+def synthetic_fund_specs(count: int, *, institutions: list[Institution]) -> list[FundSpec]:
+    """``count`` more funds with plausible names and unique codes (900000 upwards), spread over
+    ``institutions`` — for the catalogue benchmark."""
+    themes = {
+        FundType.BOND: ["Treasury", "Credit", "Convertible", "Short-term", "Pure", "Green"],
+        FundType.MIXED: ["Balanced", "Flexible", "Growth", "Income", "Value", "Dynamic"],
+        FundType.EQUITY: ["Consumer", "Healthcare", "Technology", "Dividend", "Industrial"],
+        FundType.INDEX: ["CSI 300", "CSI 500", "CSI 1000", "SSE 50", "ChiNext", "STAR 50"],
+        FundType.MONEY_MARKET: ["Cash", "Treasury Cash", "Daily"],
+    }
+    styles = ["Select", "Prosperity", "Harvest", "Advantage", "Pioneer", "Steady", "Vision"]
+    mix = [BOND, BOND, MIXED, MIXED, EQUITY, EQUITY, INDEX, INDEX, MM]
+    specs, names = [], set()
+    for n in range(count):
+        rng = random.Random(f"synthetic:{n}")  # noqa: S311
+        institution = institutions[n % len(institutions)]
+        house = institution.name.split(" Fund")[0].split(" Commercial")[0].split(" Asset")[0]
+        fund_type = mix[n % len(mix)]
+        word = rng.choice(themes[fund_type])
+        theme = f"{word} Index" if fund_type == INDEX else word.lower()
+        label = {MM: "Money Market", BOND: "Bond", MIXED: "Mixed", EQUITY: "Equity"}.get(
+            fund_type, "Index"
+        )
+        risk = rng.choice([4, 5]) if fund_type == EQUITY else None
+        name = f"{house} {word} {rng.choice(styles)} {label} {rng.choice('AC')}"
+        while name in names:
+            name += " II" if not name.endswith("I") else "I"
+        names.add(name)
+        specs.append(
+            FundSpec(
+                institution=institution.slug,
+                code=f"{900000 + n:06d}",
+                name=name,
+                fund_type=fund_type,
+                min_purchase=rng.choice([1, 10, 10, 100, 1000]),
+                theme=theme,
+                risk_level=risk,
+                launch_months=rng.choice([HISTORY_MONTHS] * 5 + [4, 9]),
+            )
+        )
+    return specs
+
+
+# --- seeding through the services --------------------------------------------------------------
+
+
+def _editor_of(institution: Institution):
+    """An editor of the institution (an admin where it has no plain editor, e.g. the platform)."""
+    memberships = Membership.objects.filter(institution=institution).select_related("user")
+    editors = [m for m in memberships if m.has_role(Role.EDITOR)]
+    editors.sort(key=lambda m: (m.role != Role.EDITOR, m.pk))
+    if not editors:
+        raise LookupError(f"{institution.name} has no editor to list its products")
+    return editors[0].user
+
+
+def _publish(product: Product, *, editor, staff, status: str, reason: str) -> None:
+    if status in (IN_REVIEW, PUBLISHED):
+        services.product_submit(product=product, actor=editor)
+    if status == PUBLISHED:
+        services.product_approve(product=product, actor=staff, reason=reason)
+
+
+def _seed_fund(spec: FundSpec, *, institution, editor, staff, end: dt.date) -> tuple[Product, int]:
+    product = services.product_create(
+        institution=institution,
+        actor=editor,
+        kind=ProductKind.FUND,
+        fund_type=spec.fund_type,
+        code=spec.code,
+        name=spec.name,
+        risk_level=spec.risk,
+        summary=fund_summary(spec),
+        description=fund_description(spec),
+        min_purchase=Decimal(spec.min_purchase),
+        terms=fund_terms(code=spec.code, fund_type=spec.fund_type),
+        fee_tiers=fund_fee_tiers(code=spec.code, fund_type=spec.fund_type),
+    )
+    fund_label = FundType(spec.fund_type).label.lower()
+    _publish(
+        product,
+        editor=editor,
+        staff=staff,
+        status=spec.status,
+        reason=f"Prospectus and fee schedule checked; R{spec.risk} fits a {fund_label} fund.",
+    )
+    rows = 0
+    if spec.status == PUBLISHED and spec.fund_type != FundType.MONEY_MARKET:
+        days = trading_days(months_before(end, spec.launch_months), end)
+        series = nav_walk(code=spec.code, fund_type=spec.fund_type, risk_level=spec.risk, days=days)
+        rows = _upload(product, editor=editor, series=series)
+    return product, rows
+
+
+def _upload(product: Product, *, editor, series: list[tuple[dt.date, str]]) -> int:
+    rows = [(n, day.isoformat(), nav) for n, (day, nav) in enumerate(series, start=2)]
+    report = services.nav_upload(product=product, actor=editor, rows=rows)
+    return report.added + report.updated
+
+
+def _top_up(product: Product, *, editor, end: dt.date) -> int:
+    """A later rerun continues the NAV series up to the last trading day."""
+    if (
+        product.status != PUBLISHED
+        or product.is_money_market
+        or product.latest_nav_date is None
+        or product.latest_nav_date >= end
+    ):
+        return 0
+    days = trading_days(product.latest_nav_date + dt.timedelta(days=1), end)
+    if not days:
+        return 0
+    series = nav_walk(
+        code=product.code,
+        fund_type=product.fund_type,
+        risk_level=product.risk_level,
+        days=days,
+        start_nav=str(product.latest_nav),
+    )
+    return _upload(product, editor=editor, series=series)
+
+
+def _seed_insurance(spec: InsuranceSpec, *, institution, editor, staff) -> Product:
+    product = services.product_create(
+        institution=institution,
+        actor=editor,
+        kind=ProductKind.INSURANCE,
+        name=spec.name,
+        risk_level=spec.risk_level,
+        summary=spec.summary,
+        description=(
+            f"{spec.summary} Cover of {Decimal(spec.coverage):,.0f} CNY for a premium of "
+            f"{Decimal(spec.premium):,.2f} CNY. You may cancel within {spec.cooling_off_days} "
+            "days of purchase for a full refund of the premium, less a fee of "
+            f"{Decimal(spec.cancellation_fee):,.2f} CNY. Read the policy wording for exclusions."
+        ),
+        min_purchase=Decimal(spec.premium),
+        terms={
+            "premium": Decimal(spec.premium),
+            "coverage_amount": Decimal(spec.coverage),
+            "term_months": spec.term_months,
+            "cooling_off_days": spec.cooling_off_days,
+            "cancellation_fee": Decimal(spec.cancellation_fee),
+        },
+    )
+    _publish(
+        product,
+        editor=editor,
+        staff=staff,
+        status=spec.status,
+        reason="Policy wording, cooling-off period and cancellation fee checked.",
+    )
+    return product
+
+
+def _seed_savings(spec: SavingsSpec, *, institution, editor, staff) -> Product:
+    rate = format_rate(Decimal(spec.annual_rate))
+    early = format_rate(Decimal(spec.early_withdrawal_rate))
+    product = services.product_create(
+        institution=institution,
+        actor=editor,
+        kind=ProductKind.SAVINGS,
+        name=spec.name,
+        risk_level=1,
+        summary=f"A {spec.term_months}-month deposit at a fixed {rate} a year.",
+        description=(
+            f"Interest at a fixed {rate} a year is paid with the capital at maturity after "
+            f"{spec.term_months} months. Withdrawing early earns the demand rate of {early} a "
+            "year on the whole amount. Deposits are protected by the national deposit insurance "
+            "scheme up to 500,000 CNY per depositor per bank."
+        ),
+        min_purchase=Decimal(spec.min_purchase),
+        terms={
+            "term_months": spec.term_months,
+            "annual_rate": Decimal(spec.annual_rate),
+            "early_withdrawal_rate": Decimal(spec.early_withdrawal_rate),
+        },
+    )
+    _publish(
+        product,
+        editor=editor,
+        staff=staff,
+        status=spec.status,
+        reason="Rate, term and early-withdrawal terms checked against the bank's rate sheet.",
+    )
+    return product
+
+
+def _percent(rate: Decimal | None) -> str:
+    return f"{(rate or Decimal(0)) * 100:.1f}%"
+
+
+def _articles(products: dict[str, Product]) -> list[tuple[str, str, str, Product | None, str]]:
+    """(institution slug, kind, title, product, body); returns quoted beside their risk level."""
+
+    def fund(code: str) -> Product:
+        return Product.objects.get(pk=products[code].pk)  # fresh NAV figures
+
+    def full_period(code: str) -> str:
+        p = fund(code)
+        return f"Over the past two years {p.name} ({p.risk_code}) returned " + _percent(
+            p.return_since_launch
+        )
+
+    def one_year(code: str) -> str:
+        p = fund(code)
+        return f"Over the past 12 months {p.name} ({p.risk_code}) returned {_percent(p.return_1y)}"
+
+    art, news = ArticleKind.ARTICLE, ArticleKind.ANNOUNCEMENT
+    return [
+        (
+            SC,
+            art,
+            "Why a bond fund belongs in a cautious portfolio",
+            products.get("202101"),
+            "Bond funds aim for steady income with small price swings, which makes them a "
+            f"common anchor for savers. {full_period('202101')}. Past performance does not "
+            "predict future results: when interest rates rise, bond prices fall.",
+        ),
+        (
+            SC,
+            art,
+            "Equity funds: how to sit through the swings",
+            products.get("202011"),
+            "Share prices move a lot from month to month, and a fund that holds 50 companies "
+            f"moves with them. {one_year('202011')}. Investing a fixed amount every month "
+            "spreads your purchases over good and bad days.",
+        ),
+        (
+            SC,
+            news,
+            "Spring Festival trading arrangements",
+            None,
+            "The exchanges are closed for the Spring Festival holiday. Orders placed during the "
+            "holiday trade on the first trading day after it, at that day's NAV.",
+        ),
+        (
+            SC,
+            news,
+            "Southern Cross ChiNext Index is now open",
+            products.get("160121"),
+            "Our new ChiNext index fund is open for subscription from 10 CNY. Its subscription "
+            "fee is 0.5% for amounts under 500,000 before any coupon.",
+        ),
+        (
+            JR,
+            art,
+            "Fixed deposit or money-market fund?",
+            None,
+            "A fixed deposit locks in its rate for the whole term, while a money-market fund lets "
+            "you take your money out any day. Many savers keep a few months of spending in the "
+            "fund and the rest in deposits.",
+        ),
+        (
+            JR,
+            art,
+            "Three things to know about index funds",
+            products.get("519300"),
+            "An index fund owns the whole market instead of guessing which shares will do well. "
+            f"Its fees are low. {full_period('519300')}, with large swings along the way.",
+        ),
+        (
+            JR,
+            news,
+            "New fund manager for Jade River Dividend Growth Equity",
+            products.get("519410"),
+            "Ms Wang Fang takes over as manager of the fund. The investment policy and the fees "
+            "do not change.",
+        ),
+        (
+            EL,
+            art,
+            "How the cooling-off period protects you",
+            None,
+            "Every policy sold here has a cooling-off period of at least 15 days. If you change "
+            "your mind within it, we refund your premium less a fee of at most 10 CNY.",
+        ),
+        (
+            EL,
+            art,
+            "What critical illness cover pays for",
+            products.get("Evergreen Critical Illness Care"),
+            "A critical illness policy pays a lump sum when you are diagnosed, whatever your "
+            "hospital bills. Many families use it to replace lost income during treatment.",
+        ),
+        (
+            EL,
+            news,
+            "Claims service during the National Day holiday",
+            None,
+            "Our claims line stays open every day of the National Day holiday from 9:00 to 18:00.",
+        ),
+        (
+            PLATFORM,
+            art,
+            "How we order the catalogue",
+            None,
+            "The catalogue lists products lowest risk first, then by lowest minimum purchase, "
+            "then by name. Who operates a product never changes its place, and that includes "
+            "the products we operate ourselves.",
+        ),
+        (
+            PLATFORM,
+            art,
+            "A core bond fund for the long run",
+            products.get("009101"),
+            f"{full_period('009101')}. It is meant as a steady base for a portfolio, not as a "
+            "source of quick gains.",
+        ),
+        (
+            PLATFORM,
+            news,
+            "What the platform receives when you buy",
+            None,
+            "Each product page shows the commission the platform receives from the institution. "
+            "It never changes the order of the catalogue.",
+        ),
+    ]
+
+
+DRAFT_ARTICLE = (
+    SC,
+    ArticleKind.ARTICLE,
+    "Manager letter: the quarter ahead (draft)",
+    "We expect a quieter quarter for bonds and are keeping duration short.",
+)
+
+
+def seed_products(log) -> dict[str, int]:
+    """Create the demo listings, their NAV series and articles; returns counts for the summary."""
+    staff = get_user_model().objects.get(email=STAFF_EMAIL)
+    institutions = {
+        i.slug: i
+        for i in Institution.objects.filter(slug__in=[SC, JR, EL])
+        | Institution.objects.filter(type=InstitutionType.PLATFORM)
+    }
+    institutions[PLATFORM] = next(i for i in institutions.values() if i.is_platform)
+    editors = {slug: _editor_of(i) for slug, i in institutions.items()}
+    end = last_trading_day(timezone.localdate())
+    counts = {"created": 0, "existing": 0, "published": 0, "nav_rows": 0, "articles": 0}
+    by_key: dict[str, Product] = {}
+
+    for spec in FUNDS:
+        institution, editor = institutions[spec.institution], editors[spec.institution]
+        product = Product.objects.filter(code=spec.code).first()
+        if product is not None:
+            counts["existing"] += 1
+            counts["nav_rows"] += _top_up(product, editor=editor, end=end)
+        else:
+            product, rows = _seed_fund(
+                spec, institution=institution, editor=editor, staff=staff, end=end
+            )
+            counts["created"] += 1
+            counts["nav_rows"] += rows
+        by_key[spec.code] = product
+
+    for spec, seed in [(s, _seed_insurance) for s in INSURANCE] + [
+        (s, _seed_savings) for s in SAVINGS
+    ]:
+        product = Product.objects.filter(slug=slugify(spec.name)).first()
+        if product is not None:
+            counts["existing"] += 1
+        else:
+            product = seed(
+                spec,
+                institution=institutions[spec.institution],
+                editor=editors[spec.institution],
+                staff=staff,
+            )
+            counts["created"] += 1
+        by_key[spec.name] = product
+
+    for slug, kind, title, product, body in _articles(by_key):
+        institution = institutions[slug]
+        if Article.objects.filter(institution=institution, title=title).exists():
+            continue
+        if product is not None and product.status != PUBLISHED:
+            product = None
+        article = services.article_save(
+            institution=institution,
+            actor=editors[slug],
+            title=title,
+            body=body,
+            kind=kind,
+            product=product,
+        )
+        services.article_publish(article=article, actor=editors[slug])
+        counts["articles"] += 1
+    slug, kind, title, body = DRAFT_ARTICLE
+    if not Article.objects.filter(institution=institutions[slug], title=title).exists():
+        services.article_save(
+            institution=institutions[slug], actor=editors[slug], title=title, body=body, kind=kind
+        )
+        counts["articles"] += 1
+
+    counts["published"] = Product.objects.filter(status=PUBLISHED).count()
+    counts["articles_published"] = Article.objects.filter(status=ArticleStatus.PUBLISHED).count()
+    log(
+        f"  products: {counts['created']} created, {counts['existing']} already there, "
+        f"{counts['nav_rows']} NAV rows uploaded, {counts['articles']} articles"
+    )
+    return counts

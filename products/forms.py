@@ -1,0 +1,214 @@
+"""Portal and staff forms for products. They check shape and convert units (percent → fraction,
+tier text → tiers); the services judge the rest."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from institutions.models import ProductKind
+from marketplace.validators import plain_text
+
+from .fees import format_tiers, parse_tiers
+from .models import ArticleKind, DocumentKind, FeeSchedule, FundType, Product, RiskLevel
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
+
+
+class PercentField(forms.DecimalField):
+    """People type percentages ("1.5"); the domain stores fractions (0.015)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 8)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return None if cleaned is None else cleaned / 100
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal) and not isinstance(self.widget, forms.HiddenInput):
+            return (value * 100).normalize()
+        return value
+
+
+class TiersField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 5, "class": "mono"})
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=2000, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return parse_tiers(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+SUBSCRIPTION_HELP = (
+    'One band per line, by amount in CNY: "0 - 500000 : 1.5%", … and an open-ended last band, '
+    'e.g. "5000000 - : fixed 1000".'
+)
+REDEMPTION_HELP = (
+    'One band per line, by days held: "0 - 7 : 1.5%", "7 - 30 : 0.75%", … "730 - : 0%". '
+    "Under 7 days must be at least 1.5%."
+)
+
+
+class ProductForm(forms.Form):
+    """Every field a listing of ``kind`` has; ``split()`` hands the service what it takes."""
+
+    name = forms.CharField(max_length=120, validators=[plain_text])
+    risk_level = forms.TypedChoiceField(choices=RiskLevel.choices, coerce=int)
+    summary = forms.CharField(
+        max_length=300, validators=[plain_text], help_text="One sentence for the catalogue."
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        required=False,
+        validators=[plain_text],
+        help_text="Checked against the marketing rules before it is published.",
+    )
+    min_purchase = forms.DecimalField(label="Minimum purchase (CNY)", **MONEY)
+
+    KIND_FIELDS = {
+        ProductKind.FUND: {
+            "fund_type": lambda: forms.ChoiceField(choices=FundType.choices),
+            "code": lambda: forms.RegexField(
+                regex=r"^\d{6}$",
+                label="Fund code",
+                error_messages={"invalid": "A fund code is exactly 6 digits."},
+            ),
+            "management_fee_rate": lambda: PercentField(label="Management fee (% a year)"),
+            "custody_fee_rate": lambda: PercentField(label="Custody fee (% a year)"),
+            "yield_per_10k": lambda: forms.DecimalField(
+                label="Yield per 10,000 units (CNY a day, money-market funds)",
+                max_digits=8,
+                decimal_places=4,
+                min_value=0,
+                required=False,
+            ),
+            "subscription_tiers": lambda: TiersField(
+                label="Subscription fees", help_text=SUBSCRIPTION_HELP
+            ),
+            "redemption_tiers": lambda: TiersField(
+                label="Redemption fees", help_text=REDEMPTION_HELP
+            ),
+        },
+        ProductKind.INSURANCE: {
+            "premium": lambda: forms.DecimalField(label="Premium (CNY)", **MONEY),
+            "coverage_amount": lambda: forms.DecimalField(label="Coverage (CNY)", **MONEY),
+            "term_months": lambda: forms.IntegerField(label="Term (months)", min_value=1),
+            "cooling_off_days": lambda: forms.IntegerField(
+                label="Cooling-off period (days)", min_value=15, initial=15
+            ),
+            "cancellation_fee": lambda: forms.DecimalField(
+                label="Cancellation fee in the cooling-off period (CNY, at most 10)",
+                max_digits=6,
+                decimal_places=2,
+                min_value=0,
+                max_value=10,
+                initial=0,
+            ),
+        },
+        ProductKind.SAVINGS: {
+            "term_months": lambda: forms.IntegerField(label="Term (months)", min_value=1),
+            "annual_rate": lambda: PercentField(label="Annual rate (%)"),
+            "early_withdrawal_rate": lambda: PercentField(label="Early-withdrawal rate (% a year)"),
+        },
+    }
+    TERMS = {
+        ProductKind.FUND: ("management_fee_rate", "custody_fee_rate", "yield_per_10k"),
+        ProductKind.INSURANCE: (
+            "premium",
+            "coverage_amount",
+            "term_months",
+            "cooling_off_days",
+            "cancellation_fee",
+        ),
+        ProductKind.SAVINGS: ("term_months", "annual_rate", "early_withdrawal_rate"),
+    }
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        for name, make in self.KIND_FIELDS[kind].items():
+            self.fields[name] = make()
+        if kind != ProductKind.SAVINGS:
+            return
+        self.fields["min_purchase"].label = "Minimum deposit (CNY)"
+
+    @classmethod
+    def initial_for(cls, product: Product, terms, tiers: dict) -> dict:
+        initial = {f: getattr(product, f) for f in ("name", "risk_level", "summary", "description")}
+        initial["min_purchase"] = product.min_purchase
+        if product.kind == ProductKind.FUND:
+            initial.update(fund_type=product.fund_type, code=product.code)
+            for schedule in FeeSchedule.values:
+                initial[f"{schedule}_tiers"] = format_tiers(tiers.get(schedule, []))
+        for name in cls.TERMS[product.kind]:
+            initial[name] = getattr(terms, name, None)
+        return initial
+
+    def split(self) -> dict:
+        data = self.cleaned_data
+        product = {
+            f: data[f] for f in ("name", "risk_level", "summary", "description", "min_purchase")
+        }
+        tiers = None
+        if self.kind == ProductKind.FUND:
+            product.update(fund_type=data["fund_type"], code=data["code"])
+            tiers = {s: data[f"{s}_tiers"] for s in FeeSchedule.values}
+        terms = {name: data.get(name) for name in self.TERMS[self.kind]}
+        return {"product": product, "terms": terms, "fee_tiers": tiers}
+
+
+class NavUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text='A CSV with the header "date,nav": dates as YYYY-MM-DD, NAV up to 4 decimals.',
+    )
+
+    MAX_MB = 20
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > self.MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(f"The file is larger than {self.MAX_MB} MB.")
+        return file
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(choices=DocumentKind.choices)
+    title = forms.CharField(max_length=200, validators=[plain_text])
+    file = forms.FileField(help_text="PDF, at most 10 MB.")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        validators=[plain_text],
+        error_messages={"required": "Give a reason; the institution will read it."},
+    )
+
+
+class ArticleForm(forms.Form):
+    kind = forms.ChoiceField(choices=ArticleKind.choices)
+    title = forms.CharField(max_length=200, validators=[plain_text])
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}), max_length=20000, validators=[plain_text]
+    )
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.none(), required=False, to_field_name="slug"
+    )
+
+    def __init__(self, *args, products=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if products is not None:
+            self.fields["product"].queryset = products

@@ -1,0 +1,33 @@
+"""Mounted under /portal/ (namespace ``portal_products``)."""
+
+from django.urls import path
+
+from . import portal
+
+app_name = "portal_products"
+
+urlpatterns = [
+    path("products/", portal.ProductListView.as_view(), name="list"),
+    path("products/new/", portal.ProductCreateView.as_view(), name="create"),
+    path("products/<slug:slug>/", portal.ProductDetailView.as_view(), name="detail"),
+    path("products/<slug:slug>/edit/", portal.ProductEditView.as_view(), name="edit"),
+    path("products/<slug:slug>/nav/", portal.NavUploadView.as_view(), name="nav"),
+    path(
+        "products/<slug:slug>/documents/",
+        portal.DocumentUploadView.as_view(),
+        name="documents",
+    ),
+    path(
+        "products/<slug:slug>/<str:action>/",
+        portal.ProductActionView.as_view(),
+        name="action",
+    ),
+    path("articles/", portal.ArticleListView.as_view(), name="articles"),
+    path("articles/new/", portal.ArticleEditView.as_view(), name="article-create"),
+    path("articles/<int:pk>/edit/", portal.ArticleEditView.as_view(), name="article-edit"),
+    path(
+        "articles/<int:pk>/<str:action>/",
+        portal.ArticleActionView.as_view(),
+        name="article-action",
+    ),
+]

@@ -1,0 +1,137 @@
+"""Every non-trivial read about products, with related rows fetched up front."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from institutions.models import CommissionContract, Institution, InstitutionStatus
+from institutions.selectors import commission_contract_in_force
+
+from .filters import DEFAULT_ORDER, CatalogueFilter
+from .models import (
+    Article,
+    ArticleStatus,
+    FeeSchedule,
+    FeeTier,
+    NavPrice,
+    Product,
+    ProductRevision,
+    ProductStatus,
+    RevisionStatus,
+)
+
+NAV_RANGES = {"1m": ("1M", 31), "3m": ("3M", 92), "1y": ("1Y", 366), "all": ("All", None)}
+TERMS_RELATED = ("fund_terms", "insurance_terms", "savings_terms")
+
+
+def catalogue_queryset() -> QuerySet[Product]:
+    """What consumers may see: published products of approved institutions."""
+    return Product.objects.filter(
+        status=ProductStatus.PUBLISHED, institution__status=InstitutionStatus.APPROVED
+    ).select_related("institution")
+
+
+def product_list_for_catalogue(*, params) -> CatalogueFilter:
+    """The filtered, sorted catalogue (``.qs``) and its form (``.form``)."""
+    return CatalogueFilter(params or None, queryset=catalogue_queryset())
+
+
+FACETS = ("kind", "fund_type", "risk_level", "institution")
+
+
+def catalogue_facets(*, params) -> dict[str, dict]:
+    """Counts per value of each filter, given the *other* filters (a constant 4 queries)."""
+    facets: dict[str, dict] = {}
+    for facet in FACETS:
+        others = params.copy()
+        others.pop(facet, None)
+        others.pop("page", None)
+        qs = CatalogueFilter(others or None, queryset=catalogue_queryset()).qs.order_by()
+        field = "institution__slug" if facet == "institution" else facet
+        rows = qs.values(field).annotate(n=Count("id")).order_by(field)
+        counts = {row[field]: row["n"] for row in rows if row[field] not in ("", None)}
+        if facet == "risk_level":
+            counts = {f"R{level}": n for level, n in counts.items()}
+        facets[facet] = counts
+    return facets
+
+
+def product_detail_for_catalogue(*, slug: str) -> Product:
+    return (
+        catalogue_queryset()
+        .select_related(*TERMS_RELATED)
+        .prefetch_related(
+            Prefetch("fee_tiers", queryset=FeeTier.objects.order_by("schedule", "lower")),
+            "documents",
+            Prefetch(
+                "articles",
+                queryset=Article.objects.filter(status=ArticleStatus.PUBLISHED).order_by(
+                    "-published_at"
+                ),
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def fee_tiers_by_schedule(*, product: Product) -> dict[str, list[FeeTier]]:
+    tiers = {schedule: [] for schedule in FeeSchedule.values}
+    for tier in product.fee_tiers.all():
+        tiers[tier.schedule].append(tier)
+    return tiers
+
+
+def nav_series(
+    *, product: Product, range_key: str = "1y", end: dt.date | None = None
+) -> list[tuple[dt.date, Decimal]]:
+    qs = NavPrice.objects.filter(product=product)
+    days = NAV_RANGES.get(range_key, NAV_RANGES["1y"])[1]
+    end = end or product.latest_nav_date
+    if days and end:
+        qs = qs.filter(date__gt=end - dt.timedelta(days=days))
+    return list(qs.order_by("date").values_list("date", "nav"))
+
+
+def commission_for_product(*, product: Product) -> CommissionContract | None:
+    """The contract in force today: what the platform earns when this product sells."""
+    return commission_contract_in_force(
+        institution=product.institution, product_kind=product.kind, on_date=timezone.localdate()
+    )
+
+
+def product_list_for_institution(*, institution: Institution) -> QuerySet[Product]:
+    return (
+        Product.objects.filter(institution=institution)
+        .select_related("institution")
+        .annotate(
+            pending_revisions=Count(
+                "revisions", filter=Q(revisions__status=RevisionStatus.PENDING)
+            ),
+        )
+        .order_by("status", "name")
+    )
+
+
+def articles_for_institution_page(*, institution: Institution) -> QuerySet[Article]:
+    return Article.objects.filter(
+        institution=institution, status=ArticleStatus.PUBLISHED
+    ).select_related("product")
+
+
+def products_for_institution_page(*, institution: Institution) -> QuerySet[Product]:
+    return catalogue_queryset().filter(institution=institution).order_by(*DEFAULT_ORDER)
+
+
+def review_queue() -> dict[str, QuerySet]:
+    return {
+        "products": Product.objects.filter(status=ProductStatus.IN_REVIEW)
+        .select_related("institution")
+        .order_by("updated_at"),
+        "revisions": ProductRevision.objects.filter(status=RevisionStatus.PENDING)
+        .select_related("product", "product__institution", "submitted_by")
+        .order_by("submitted_at"),
+    }

@@ -1,0 +1,116 @@
+"""Staff review of product listings and of changes to published products."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import TemplateView
+
+from marketplace.permissions import StaffRequiredMixin, form_errors_from
+
+from . import selectors, services
+from .forms import ReasonForm
+from .marketing import marketing_violations
+from .models import Product, ProductRevision, ProductStatus, RevisionStatus
+
+
+class ProductQueueView(StaffRequiredMixin, TemplateView):
+    template_name = "staff/products.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.review_queue())
+        context["recent"] = (
+            Product.objects.filter(status=ProductStatus.PUBLISHED)
+            .select_related("institution")
+            .order_by("-published_at")[:10]
+        )
+        return context
+
+
+class ProductReviewView(StaffRequiredMixin, TemplateView):
+    template_name = "staff/product_review.html"
+
+    def get_product(self) -> Product:
+        return get_object_or_404(
+            Product.objects.select_related("institution", *selectors.TERMS_RELATED),
+            slug=self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        product = kwargs.get("product") or self.get_product()
+        context.update(
+            product=product,
+            terms=services.product_terms(product),
+            tiers=selectors.fee_tiers_by_schedule(product=product),
+            events=product.events.select_related("actor")[:30],
+            revisions=product.revisions.filter(status=RevisionStatus.PENDING).select_related(
+                "submitted_by"
+            ),
+            can_decide=product.status == ProductStatus.IN_REVIEW,
+            marketing=marketing_violations(product.description),
+        )
+        context.setdefault("form", ReasonForm())
+        return context
+
+    def post(self, request, slug):
+        product = self.get_product()
+        form = ReasonForm(request.POST)
+        action = request.POST.get("action")
+        if form.is_valid() and action in ("approve", "reject"):
+            reason = form.cleaned_data["reason"]
+            try:
+                if action == "approve":
+                    services.product_approve(product=product, actor=request.user, reason=reason)
+                    messages.success(request, f"{product.name} is published.")
+                else:
+                    services.product_reject(product=product, actor=request.user, reason=reason)
+                    messages.success(request, f"{product.name} went back to the institution.")
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                return redirect("staff_products:queue")
+        return self.render_to_response(
+            self.get_context_data(product=product, form=form), status=400
+        )
+
+
+class RevisionReviewView(StaffRequiredMixin, TemplateView):
+    template_name = "staff/revision_review.html"
+
+    def get_revision(self) -> ProductRevision:
+        return get_object_or_404(
+            ProductRevision.objects.select_related(
+                "product", "product__institution", "submitted_by"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["revision"] = kwargs.get("revision") or self.get_revision()
+        context.setdefault("form", ReasonForm())
+        return context
+
+    def post(self, request, pk):
+        revision = self.get_revision()
+        form = ReasonForm(request.POST)
+        action = request.POST.get("action")
+        if form.is_valid() and action in ("approve", "reject"):
+            reason = form.cleaned_data["reason"]
+            try:
+                if action == "approve":
+                    services.revision_approve(revision=revision, actor=request.user, reason=reason)
+                    messages.success(request, "Change approved and applied.")
+                else:
+                    services.revision_reject(revision=revision, actor=request.user, reason=reason)
+                    messages.success(request, "Change rejected.")
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                return redirect("staff_products:queue")
+        return self.render_to_response(
+            self.get_context_data(revision=revision, form=form), status=400
+        )

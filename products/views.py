@@ -1,0 +1,91 @@
+"""Public pages: the catalogue, product pages, institution pages and how we rank products."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import TemplateView
+
+from institutions.selectors import institution_public_list
+from marketplace.cache import cache_public_page
+
+from . import selectors
+from .charts import line_chart
+from .filters import ORDERINGS
+from .models import RISK_MEANING, Product, RiskLevel
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@cache_public_page
+def catalogue(request):
+    filterset = selectors.product_list_for_catalogue(params=request.GET)
+    filterset.form.is_valid()
+    try:
+        page_size = min(max(int(request.GET.get("page_size", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
+    except ValueError:
+        page_size = PAGE_SIZE
+    paginator = Paginator(filterset.qs, page_size)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "products/catalogue.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "products": page.object_list,
+            "facets": selectors.catalogue_facets(params=request.GET),
+            "querystring": query.urlencode(),
+            "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
+            "risk_levels": RiskLevel.choices,
+        },
+    )
+
+
+@cache_public_page
+def product_detail(request, slug):
+    try:
+        product = selectors.product_detail_for_catalogue(slug=slug)
+    except Product.DoesNotExist as exc:
+        raise Http404("No such product") from exc
+    range_key = request.GET.get("range", "1y")
+    if range_key not in selectors.NAV_RANGES:
+        range_key = "1y"
+    series = selectors.nav_series(product=product, range_key=range_key) if product.is_fund else []
+    return render(
+        request,
+        "products/detail.html",
+        {
+            "product": product,
+            "terms": getattr(product, f"{product.kind}_terms", None),
+            "tiers": selectors.fee_tiers_by_schedule(product=product),
+            "chart": line_chart(series),
+            "range_key": range_key,
+            "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
+            "contract": selectors.commission_for_product(product=product),
+            "risk_meanings": RISK_MEANING,
+        },
+    )
+
+
+@cache_public_page
+def institution_page(request, slug):
+    institution = get_object_or_404(institution_public_list(), slug=slug)
+    return render(
+        request,
+        "institutions/detail.html",
+        {
+            "institution": institution,
+            "products": selectors.products_for_institution_page(institution=institution),
+            "articles": selectors.articles_for_institution_page(institution=institution)[:10],
+        },
+    )
+
+
+class RankingView(TemplateView):
+    template_name = "products/ranking.html"

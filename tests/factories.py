@@ -1,0 +1,226 @@
+"""One factory per model (factory_boy). Later issues add theirs here or per app."""
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
+
+from institutions.models import (
+    CommissionContract,
+    Institution,
+    InstitutionEvent,
+    InstitutionStatus,
+    InstitutionType,
+    Invitation,
+    Membership,
+    ProductKind,
+    Role,
+)
+from products.fees import parse_tiers
+from products.models import (
+    Article,
+    FeeSchedule,
+    FeeTier,
+    FundTerms,
+    FundType,
+    InsuranceTerms,
+    NavPrice,
+    Product,
+    ProductStatus,
+    SavingsTerms,
+)
+from profiles.models import User
+
+PASSWORD = "correct-horse-battery-9"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """Verified e-mail by default; ``verified=False`` for an unverified account."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+        self.save()
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        """``mfa=True`` activates TOTP with :data:`TOTP_SECRET`."""
+        if create and extracted:
+            TOTP.activate(self, TOTP_SECRET)
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        """Staff have TOTP set up unless ``mfa=False``."""
+        if create and extracted is not False:
+            TOTP.activate(self, TOTP_SECRET)
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Institution {n} Co., Ltd.")
+    slug = factory.Sequence(lambda n: f"institution-{n}")
+    type = InstitutionType.FUND_COMPANY
+    status = InstitutionStatus.APPROVED
+    licence_number = factory.Sequence(lambda n: f"LIC-{n:06d}")
+    registered_address = "1 Finance Street, Shanghai"
+    website = "https://institution.example"
+    contact_name = "Contact Person"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@institution.example")
+    requested_kinds = factory.LazyFunction(lambda: [ProductKind.FUND])
+    description = "A demo institution."
+    applicant = factory.SubFactory(UserFactory)
+
+
+class InstitutionEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InstitutionEvent
+
+    institution = factory.SubFactory(InstitutionFactory)
+    actor = factory.SubFactory(StaffFactory)
+    from_status = InstitutionStatus.APPLIED
+    to_status = InstitutionStatus.APPROVED
+    reason = "Checked."
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    role = Role.EDITOR
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    institution = factory.SubFactory(InstitutionFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.EDITOR
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    invited_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class CommissionContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommissionContract
+
+    institution = factory.SubFactory(InstitutionFactory)
+    product_kind = ProductKind.FUND
+    upfront_rate = Decimal("0.003")
+    trail_rate = Decimal("0.3")
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    created_by = factory.SubFactory(StaffFactory)
+
+
+# --- products -------------------------------------------------------------------------------
+
+SUBSCRIPTION_TIERS = (
+    "0 - 500000 : 1.5%\n500000 - 1000000 : 1%\n1000000 - 5000000 : 0.5%\n5000000 - : fixed 1000"
+)
+REDEMPTION_TIERS = "0 - 7 : 1.5%\n7 - 30 : 0.75%\n30 - 365 : 0.5%\n365 - 730 : 0.25%\n730 - : 0%"
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A published bond fund with the typical fee schedule (no NAV unless asked)."""
+
+    class Meta:
+        model = Product
+        skip_postgeneration_save = True
+
+    institution = factory.SubFactory(InstitutionFactory)
+    kind = ProductKind.FUND
+    fund_type = FundType.BOND
+    name = factory.Sequence(lambda n: f"Steady Bond Fund {n}")
+    slug = factory.Sequence(lambda n: f"steady-bond-{n}")
+    code = factory.Sequence(lambda n: f"{100000 + n:06d}")
+    risk_level = 2
+    summary = "A bond fund for steady income."
+    description = "Invests in government and high-grade corporate bonds."
+    min_purchase = Decimal("10.00")
+    status = ProductStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    headline_fee_rate = Decimal("0.015")
+
+    @factory.post_generation
+    def terms(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if self.kind == ProductKind.FUND:
+            FundTerms.objects.create(
+                product=self,
+                management_fee_rate=Decimal("0.006"),
+                custody_fee_rate=Decimal("0.002"),
+                yield_per_10k=Decimal("0.65") if self.fund_type == FundType.MONEY_MARKET else None,
+            )
+            if self.fund_type != FundType.MONEY_MARKET:
+                for schedule, text in (
+                    (FeeSchedule.SUBSCRIPTION, SUBSCRIPTION_TIERS),
+                    (FeeSchedule.REDEMPTION, REDEMPTION_TIERS),
+                ):
+                    FeeTier.objects.bulk_create(
+                        FeeTier(
+                            product=self,
+                            schedule=schedule,
+                            lower=t.lower,
+                            upper=t.upper,
+                            rate=t.rate,
+                            fixed_fee=t.fixed_fee,
+                        )
+                        for t in parse_tiers(text)
+                    )
+        elif self.kind == ProductKind.INSURANCE:
+            InsuranceTerms.objects.create(
+                product=self,
+                premium=Decimal("1200.00"),
+                coverage_amount=Decimal("500000.00"),
+                term_months=12,
+                cooling_off_days=15,
+                cancellation_fee=Decimal("10.00"),
+            )
+        else:
+            SavingsTerms.objects.create(
+                product=self,
+                term_months=12,
+                annual_rate=Decimal("0.021"),
+                early_withdrawal_rate=Decimal("0.002"),
+            )
+
+
+class NavPriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NavPrice
+
+    product = factory.SubFactory(ProductFactory)
+    date = factory.Sequence(lambda n: dt.date(2025, 1, 1) + dt.timedelta(days=n))
+    nav = Decimal("1.0000")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    institution = factory.SubFactory(InstitutionFactory)
+    title = factory.Sequence(lambda n: f"Market letter {n}")
+    body = "A calm look at the bond market."
+    author = factory.SubFactory(UserFactory)

@@ -1,0 +1,79 @@
+"""Concurrency guarantees, raced with real threads against real PostgreSQL."""
+
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from institutions import services
+from institutions.models import Institution, InstitutionType, Membership, Role
+from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(functions):
+    """Run each function in its own thread, released together; return results or exceptions."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # noqa: BLE001 - the race outcome is what we assert
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_admins_removing_each_other_at_once_leave_one_admin():
+    institution = InstitutionFactory()
+    first = MembershipFactory(institution=institution, role=Role.ADMIN)
+    second = MembershipFactory(institution=institution, role=Role.ADMIN)
+
+    results = race(
+        [
+            lambda: services.membership_remove(membership=second, actor=first.user),
+            lambda: services.membership_remove(membership=first, actor=second.user),
+        ]
+    )
+
+    assert Membership.objects.filter(institution=institution, role=Role.ADMIN).count() == 1
+    refused = [r for r in results if isinstance(r, ValidationError | PermissionDenied)]
+    assert len(refused) == 1
+
+
+def test_the_same_licence_applied_for_concurrently_is_saved_once():
+    application = {
+        "type": InstitutionType.BANK,
+        "licence_number": "RACE-0001",
+        "registered_address": "1 Road",
+        "contact_name": "A",
+        "contact_email": "a@example.com",
+        "requested_kinds": ["savings"],
+        "description": "Racing.",
+    }
+    users = [UserFactory() for _ in range(8)]
+    results = race(
+        [
+            (
+                lambda u=u, i=i: services.institution_apply(
+                    applicant=u, name=f"Bank {i}", **application
+                )
+            )
+            for i, u in enumerate(users)
+        ]
+    )
+    assert Institution.objects.filter(licence_number="RACE-0001").count() == 1
+    errors = [r for r in results if isinstance(r, ValidationError)]
+    assert len(errors) == 7
+    assert all(e.message_dict == {"licence_number": [services.LICENCE_TAKEN]} for e in errors)
