@@ -41,14 +41,16 @@ def cache_public_page(view):
         ):
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"page:{catalogue_version()}:{digest}"
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
+        key = f"page:{digest}"
+        # One round trip for both: the page remembers the version it was rendered under.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or catalogue_version()
+        cached = found.get(key)
+        if cached is not None and cached[0] == version:
+            return HttpResponse(cached[1], content_type=cached[2])
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies and not response.streaming:
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            cache.set(key, (version, response.content, response["Content-Type"]), PAGE_TIMEOUT)
         return response
 
     return wrapped

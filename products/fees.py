@@ -34,6 +34,11 @@ LINE_FORMAT = (
 )
 
 
+def canonical_decimal(value: Decimal) -> str:
+    """``Decimal("0.001000")`` and ``Decimal("0.001")`` → ``"0.001"``; ``100.00`` → ``"100"``."""
+    return f"{Decimal(value).normalize():f}"
+
+
 @dataclass(frozen=True)
 class Tier:
     lower: Decimal
@@ -42,11 +47,14 @@ class Tier:
     fixed_fee: Decimal | None = None
 
     def as_dict(self) -> dict:
+        def text(value):
+            return None if value is None else canonical_decimal(value)
+
         return {
-            "lower": str(self.lower),
-            "upper": None if self.upper is None else str(self.upper),
-            "rate": str(self.rate),
-            "fixed_fee": None if self.fixed_fee is None else str(self.fixed_fee),
+            "lower": text(self.lower),
+            "upper": text(self.upper),
+            "rate": text(self.rate),
+            "fixed_fee": text(self.fixed_fee),
         }
 
     @classmethod

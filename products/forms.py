@@ -205,7 +205,10 @@ class ArticleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}), max_length=20000, validators=[plain_text]
     )
     product = forms.ModelChoiceField(
-        queryset=Product.objects.none(), required=False, to_field_name="slug"
+        queryset=Product.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label="No product (about the institution)",
     )
 
     def __init__(self, *args, products=None, **kwargs):

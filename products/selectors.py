@@ -32,7 +32,7 @@ def catalogue_queryset() -> QuerySet[Product]:
     """What consumers may see: published products of approved institutions."""
     return Product.objects.filter(
         status=ProductStatus.PUBLISHED, institution__status=InstitutionStatus.APPROVED
-    ).select_related("institution")
+    ).select_related("institution", *TERMS_RELATED)
 
 
 def product_list_for_catalogue(*, params) -> CatalogueFilter:

@@ -19,7 +19,7 @@ from institutions.models import Institution, InstitutionStatus, Membership, Prod
 from marketplace.cache import bump_catalogue_version
 from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
 
-from .fees import Tier, validate_tiers
+from .fees import Tier, canonical_decimal, validate_tiers
 from .marketing import marketing_violations
 from .models import (
     Article,
@@ -121,7 +121,10 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal | dt.date):
+    """A JSON-safe, canonical form: equal decimals compare equal (``0.001000`` == ``0.001``)."""
+    if isinstance(value, Decimal):
+        return canonical_decimal(value)
+    if isinstance(value, dt.date):
         return str(value)
     return value
 
@@ -573,7 +576,7 @@ NAV_NOT_NUMBER = "The NAV is not a number."
 NAV_NOT_POSITIVE = "The NAV must be above zero."
 NAV_TOO_PRECISE = "The NAV has more than 4 decimal places."
 NAV_TOO_BIG = "The NAV is implausibly large."
-NAV_DUPLICATE = "The date appears more than once in the file (first seen on line {line})."
+NAV_DUPLICATE = "The date appears more than once in the file (also on line {line})."
 
 
 def parse_nav_csv(data: bytes | str) -> list[tuple[int, str, str]]:

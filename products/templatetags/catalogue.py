@@ -3,10 +3,11 @@ before/after rows of a change to a product (audit history, staff review)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
 
+from marketplace.templatetags.money import percent, signed_percent, to_decimal
 from products.models import RISK_MEANING
 
 register = template.Library()
@@ -35,18 +36,9 @@ FIELD_LABELS = {
 AMOUNT_FIELDS = {"min_purchase", "premium", "coverage_amount", "cancellation_fee"}
 
 
-def _decimal(value) -> Decimal | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-
-
 def _grouped(value) -> str:
     """``Decimal("500000.00")`` → ``"500,000"``; ``"1234.5"`` → ``"1,234.5"``."""
-    number = _decimal(value)
+    number = to_decimal(value)
     if number is None:
         return str(value)
     number = number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
@@ -62,25 +54,9 @@ def get_item(mapping, key):
         return None
 
 
-@register.filter
-def percent(value) -> str:
-    """A fraction as a percentage with up to 2 decimals: ``0.015`` → ``"1.5%"``."""
-    number = _decimal(value)
-    if number is None:
-        return DASH
-    text = f"{(number * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
-    text = text.rstrip("0").rstrip(".")
-    return f"{'0' if text in ('-0', '') else text}%"
-
-
-@register.filter
-def signed_percent(value) -> str:
-    """A fraction as a signed percentage with 2 decimals: ``0.0312`` → ``"+3.12%"``."""
-    number = _decimal(value)
-    if number is None:
-        return DASH
-    pct = (number * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return "0.00%" if pct == 0 else f"{pct:+f}%"
+# Shared with every app's templates (``{% load money %}``); registered here too for product pages.
+register.filter("percent", percent)
+register.filter("signed_percent", signed_percent)
 
 
 @register.filter
@@ -110,18 +86,18 @@ def field_label(name) -> str:
 def _tier_line(tier: dict, *, days: bool) -> str:
     lower, upper = _grouped(tier.get("lower") or 0), tier.get("upper")
     unit = " days" if days else ""
-    if upper is None and _decimal(tier.get("lower")) in (None, 0):
+    if upper is None and to_decimal(tier.get("lower")) in (None, 0):
         band = "Any holding period" if days else "Any amount"
     elif upper is None:
         band = f"{lower}{unit} {'or more' if days else 'and above'}"
-    elif _decimal(tier.get("lower")) in (None, 0):
+    elif to_decimal(tier.get("lower")) in (None, 0):
         band = f"{'Less than' if days else 'Below'} {_grouped(upper)}{unit}"
     else:
         band = f"{lower} to {'less than' if days else 'below'} {_grouped(upper)}{unit}"
     if tier.get("fixed_fee") is not None:
         price = f"fixed {_grouped(tier['fixed_fee'])} per order"
     else:
-        price = percent(tier.get("rate")) if _decimal(tier.get("rate")) else "no fee"
+        price = percent(tier.get("rate")) if to_decimal(tier.get("rate")) else "no fee"
     return f"{band}: {price}"
 
 
@@ -139,20 +115,26 @@ def change_value(field: str, value) -> list[str]:
     if field == "risk_level":
         return [risk_code(value)]
     if field in AMOUNT_FIELDS:
-        number = _decimal(value)
-        return [_grouped(value) if number is None or number == number.to_integral() else f"{number:,.2f}"]
+        number = to_decimal(value)
+        if number is None or number == number.to_integral():
+            return [_grouped(value)]
+        return [f"{number:,.2f}"]
     return [str(value)]
 
 
 @register.filter
 def change_rows(changes) -> list[dict]:
     """``{field: [old, new]}`` (or ``{key: value}``) → rows with ``label``, ``old``, ``new``
-    (lists of lines) and ``pair``; used by the audit history and the staff review pages."""
+    (lists of lines) and ``pair``; used by the audit history and the staff review pages.
+    A pair whose two sides read the same ("0.001000" and "0.001") is left out."""
     rows = []
     for field, value in (changes or {}).items():
         row = {"field": field, "label": field_label(field)}
         if isinstance(value, list | tuple) and len(value) == 2:
-            row.update(pair=True, old=change_value(field, value[0]), new=change_value(field, value[1]))
+            old, new = change_value(field, value[0]), change_value(field, value[1])
+            if old == new:
+                continue
+            row.update(pair=True, old=old, new=new)
         else:
             row.update(pair=False, new=change_value(field, value))
         rows.append(row)

@@ -397,3 +397,21 @@ def test_an_article_breaking_the_marketing_rules_is_blocked_with_the_sentence(fu
     )
     services.article_publish(article=article, actor=editor)
     assert Article.objects.get().status == ArticleStatus.PUBLISHED
+
+
+def test_resubmitting_unchanged_terms_written_differently_is_not_a_change(fund_company, editor):
+    """``0.006`` typed in a form is the stored ``0.006000``: only the summary changes."""
+    product = ProductFactory(institution=fund_company)
+    result = services.product_update(
+        product=product,
+        actor=editor,
+        changes={"summary": "New words.", "min_purchase": Decimal("10"), "risk_level": 2},
+        terms={"management_fee_rate": Decimal("0.006"), "custody_fee_rate": Decimal("0.0020")},
+        fee_tiers={
+            "subscription": parse_tiers(SUBSCRIPTION_TIERS),
+            "redemption": parse_tiers(REDEMPTION_TIERS),
+        },
+    )
+    assert result.revision is None
+    assert set(result.applied) == {"summary"}
+    assert not ProductRevision.objects.exists()

@@ -1,0 +1,41 @@
+"""Display filters for rates and returns, usable by every app's templates: ``{% load money %}``."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+DASH = "—"
+
+
+def to_decimal(value) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+@register.filter
+def percent(value) -> str:
+    """A fraction as a percentage with up to 2 decimals: ``0.015`` → ``"1.5%"``."""
+    number = to_decimal(value)
+    if number is None:
+        return DASH
+    text = f"{(number * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    text = text.rstrip("0").rstrip(".")
+    return f"{'0' if text in ('-0', '') else text}%"
+
+
+@register.filter
+def signed_percent(value) -> str:
+    """A fraction as a signed percentage with 2 decimals: ``0.0312`` → ``"+3.12%"``."""
+    number = to_decimal(value)
+    if number is None:
+        return DASH
+    pct = (number * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return "0.00%" if pct == 0 else f"{pct:+f}%"
