@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from institutions.models import Institution, InstitutionStatus, Membership, ProductKind, Role
+from marketplace.bulk import bulk_upsert
 from marketplace.cache import bump_catalogue_version
 from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
 
@@ -660,16 +661,16 @@ def nav_upload(*, product: Product, actor, rows: list[tuple[int, str, str]]) -> 
         for day, (nav, result) in good.items():
             if day not in existing:
                 result.outcome = "added"
-                changed.append(NavPrice(product=product, date=day, nav=nav))
             elif existing[day] != nav:
                 result.outcome = "updated"
-                changed.append(NavPrice(product=product, date=day, nav=nav))
             else:
                 result.outcome = "unchanged"
-        NavPrice.objects.bulk_create(
+                continue
+            changed.append((product.pk, day, nav))
+        bulk_upsert(
+            NavPrice,
             changed,
-            batch_size=5000,
-            update_conflicts=True,
+            fields=["product_id", "date", "nav"],
             unique_fields=["product", "date"],
             update_fields=["nav"],
         )

@@ -96,7 +96,7 @@ REDIS_URL = env("REDIS_URL", default="")
 def redis_cache(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "marketplace.redis_cache.PooledRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "fm",
         }
