@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from institutions.models import CommissionContract, Institution, InstitutionStatus
-from institutions.selectors import commission_contract_in_force
+from institutions.selectors import commission_contract_in_force, memberships_for_user
 
 from .filters import DEFAULT_ORDER, CatalogueFilter
 from .models import (
@@ -19,6 +19,7 @@ from .models import (
     FeeTier,
     NavPrice,
     Product,
+    ProductDocument,
     ProductRevision,
     ProductStatus,
     RevisionStatus,
@@ -76,6 +77,23 @@ def product_detail_for_catalogue(*, slug: str) -> Product:
         )
         .get(slug=slug)
     )
+
+
+def document_for_download(*, user, slug: str, pk: int) -> ProductDocument:
+    """A document anyone may read on a public product; otherwise only the institution's members
+    and platform staff (drafts in review). Raises ProductDocument.DoesNotExist."""
+    document = ProductDocument.objects.select_related("product").get(pk=pk, product__slug=slug)
+    if catalogue_queryset().filter(pk=document.product_id).exists():
+        return document
+    if getattr(user, "is_staff", False):
+        return document
+    if (
+        memberships_for_user(user=user)
+        .filter(institution_id=document.product.institution_id)
+        .exists()
+    ):
+        return document
+    raise ProductDocument.DoesNotExist
 
 
 def fee_tiers_by_schedule(*, product: Product) -> dict[str, list[FeeTier]]:

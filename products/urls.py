@@ -7,6 +7,11 @@ app_name = "products"
 urlpatterns = [
     path("products/", views.catalogue, name="catalogue"),
     path("products/<slug:slug>/", views.product_detail, name="detail"),
+    path(
+        "products/<slug:slug>/documents/<int:pk>/",
+        views.document_download,
+        name="document",
+    ),
     path("about/ranking/", views.RankingView.as_view(), name="ranking"),
     # The public institution page lists its products, so it lives in the products app.
     path("institutions/<slug:slug>/", views.institution_page, name="institution"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from institutions.selectors import institution_public_list
@@ -13,7 +14,7 @@ from marketplace.cache import cache_public_page
 from . import selectors
 from .charts import line_chart
 from .filters import ORDERINGS
-from .models import RISK_MEANING, Product, RiskLevel
+from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -85,6 +86,16 @@ def institution_page(request, slug):
             "articles": selectors.articles_for_institution_page(institution=institution)[:10],
         },
     )
+
+
+def document_download(request, slug, pk):
+    """Stream a product document (prospectus, policy wording) as a PDF download."""
+    try:
+        document = selectors.document_for_download(user=request.user, slug=slug, pk=pk)
+    except ProductDocument.DoesNotExist as exc:
+        raise Http404("No such document") from exc
+    filename = f"{slugify(document.title) or 'document'}.pdf"
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=filename)
 
 
 class RankingView(TemplateView):

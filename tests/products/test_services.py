@@ -415,3 +415,23 @@ def test_resubmitting_unchanged_terms_written_differently_is_not_a_change(fund_c
     assert result.revision is None
     assert set(result.applied) == {"summary"}
     assert not ProductRevision.objects.exists()
+
+
+def test_documents_download_for_the_public_only_once_published(client, fund_company, editor):
+    product = ProductFactory(institution=fund_company, status=ProductStatus.DRAFT)
+    pdf = SimpleUploadedFile("p.pdf", b"%PDF-1.4\nhello\n", content_type="application/pdf")
+    document = services.document_add(
+        product=product, actor=editor, kind="prospectus", title="Prospectus 2026", file=pdf
+    )
+    url = f"/products/{product.slug}/documents/{document.pk}/"
+    assert client.get(url).status_code == 404
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert 'filename="prospectus-2026.pdf"' in response["Content-Disposition"]
+    client.logout()
+    product.status = ProductStatus.PUBLISHED
+    product.save()
+    assert client.get(url).status_code == 200
+    assert client.get(f"/products/other-slug/documents/{document.pk}/").status_code == 404
