@@ -10,6 +10,8 @@ admin.site.site_title = "Fortune Market admin"
 api_v1 = [
     path("", include("institutions.api_urls")),
     path("", include("products.api_urls")),
+    path("", include("profiles.api_urls")),
+    path("", include("orders.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,8 +25,10 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("portal/", include("institutions.portal_urls")),
     path("portal/", include("products.portal_urls")),
+    path("portal/", include("orders.portal_urls")),
     path("staff/", include("institutions.staff_urls")),
     path("staff/", include("products.staff_urls")),
     path("", include("institutions.urls")),
     path("", include("products.urls")),
+    path("", include("profiles.urls")),
 ]

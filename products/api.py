@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.tenancy import PortalAPIMixin
+from profiles.selectors import assessment_is_valid, investment_horizon
+from profiles.services import profile_for
 
 from . import selectors, services
 from .filters import CatalogueFilter
@@ -173,3 +175,21 @@ class PortalNavAPI(PortalAPIMixin, APIView):
             ],
         }
         return Response(body, status=status.HTTP_200_OK)
+
+
+class MyRecommendationsAPI(generics.ListAPIView):
+    """Products that suit the signed-in investor, best fit first (never a mismatched one)."""
+
+    serializer_class = ProductListSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Product.objects.none()
+        profile = profile_for(user=self.request.user)
+        return selectors.recommendations_for(
+            risk_level=profile.risk_level,
+            assessment_valid=assessment_is_valid(profile),
+            goal=profile.investment_goal,
+            horizon=investment_horizon(user=self.request.user),
+        )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("products/", api.CatalogueListAPI.as_view(), name="api-products"),
     path("products/<slug:slug>/", api.CatalogueDetailAPI.as_view(), name="api-product"),
     path("products/<slug:slug>/nav/", api.CatalogueNavAPI.as_view(), name="api-product-nav"),
+    path("me/recommendations/", api.MyRecommendationsAPI.as_view(), name="api-me-recommendations"),
     path("portal/products/", api.PortalProductListAPI.as_view(), name="api-portal-products"),
     path(
         "portal/products/<slug:slug>/",

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 
 from institutions.demo import STAFF_EMAIL
 from institutions.models import Institution, InstitutionType, Membership, ProductKind, Role
-from marketplace.money import format_rate
+from marketplace.money import format_rate, round_nav
 
 from . import services
 from .fees import Tier, parse_tiers
@@ -283,8 +283,8 @@ def nav_walk(
     """A seeded random walk of daily NAVs (4 dp strings) over ``days``.
 
     ``random.Random(code)`` makes a fund's history the same on every run; ``start_nav`` continues
-    an existing series (the top-up on a later run). Floats stay inside the simulation: what
-    leaves is the 4-dp text an institution would upload.
+    an existing series (the top-up on a later run). The random steps are floats; the NAV itself
+    is a Decimal, and what leaves is the 4-dp text an institution would upload.
     """
     rng = random.Random(code if start_nav is None else f"{code}:{days[0]}")  # noqa: S311
     drift, volatility = WALK[fund_type]
@@ -293,14 +293,16 @@ def nav_walk(
     drift += rng.gauss(0, volatility / 4)  # each fund has its own manager
     daily_drift, daily_vol = drift / 250, volatility / math.sqrt(250)
     if start_nav is not None:
-        nav = float(start_nav)
+        nav = Decimal(start_nav)
     else:
-        nav = 1.0 if len(days) < 250 else 1.0 + rng.uniform(-0.05, 0.25)
+        nav = Decimal(1) if len(days) < 250 else Decimal(f"{1 + rng.uniform(-0.05, 0.25):.6f}")
+    floor = Decimal("0.05")
     series = []
     for n, day in enumerate(days):
         if n or start_nav is not None:
-            nav = max(0.05, nav * (1 + daily_drift + daily_vol * rng.gauss(0, 1)))
-        series.append((day, f"{nav:.4f}"))
+            step = Decimal(f"{daily_drift + daily_vol * rng.gauss(0, 1):.8f}")
+            nav = max(floor, nav * (1 + step))
+        series.append((day, f"{round_nav(nav)}"))
     return series
 
 

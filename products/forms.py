@@ -11,7 +11,15 @@ from institutions.models import ProductKind
 from marketplace.validators import plain_text
 
 from .fees import format_tiers, parse_tiers
-from .models import ArticleKind, DocumentKind, FeeSchedule, FundType, Product, RiskLevel
+from .models import (
+    TERMS_FIELDS,
+    ArticleKind,
+    DocumentKind,
+    FeeSchedule,
+    FundType,
+    Product,
+    RiskLevel,
+)
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 
@@ -122,17 +130,7 @@ class ProductForm(forms.Form):
             "early_withdrawal_rate": lambda: PercentField(label="Early-withdrawal rate (% a year)"),
         },
     }
-    TERMS = {
-        ProductKind.FUND: ("management_fee_rate", "custody_fee_rate", "yield_per_10k"),
-        ProductKind.INSURANCE: (
-            "premium",
-            "coverage_amount",
-            "term_months",
-            "cooling_off_days",
-            "cancellation_fee",
-        ),
-        ProductKind.SAVINGS: ("term_months", "annual_rate", "early_withdrawal_rate"),
-    }
+    TERMS = TERMS_FIELDS
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)

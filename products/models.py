@@ -226,6 +226,20 @@ class SavingsTerms(models.Model):
         return f"Savings terms of {self.product_id}"
 
 
+# The kind-specific terms each kind of product carries (on its *Terms model).
+TERMS_FIELDS = {
+    ProductKind.FUND: ("management_fee_rate", "custody_fee_rate", "yield_per_10k"),
+    ProductKind.INSURANCE: (
+        "premium",
+        "coverage_amount",
+        "term_months",
+        "cooling_off_days",
+        "cancellation_fee",
+    ),
+    ProductKind.SAVINGS: ("term_months", "annual_rate", "early_withdrawal_rate"),
+}
+
+
 class FeeSchedule(models.TextChoices):
     SUBSCRIPTION = "subscription", "Subscription (by amount)"
     REDEMPTION = "redemption", "Redemption (by days held)"

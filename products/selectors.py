@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from institutions.models import CommissionContract, Institution, InstitutionStatus
 from institutions.selectors import commission_contract_in_force, memberships_for_user
+from profiles.suitability import suitability_check
 
 from .filters import DEFAULT_ORDER, CatalogueFilter
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     ProductRevision,
     ProductStatus,
     RevisionStatus,
+    RiskLevel,
 )
 
 NAV_RANGES = {"1m": ("1M", 31), "3m": ("3M", 92), "1y": ("1Y", 366), "all": ("All", None)}
@@ -153,3 +155,58 @@ def review_queue() -> dict[str, QuerySet]:
         .select_related("product", "product__institution", "submitted_by")
         .order_by("submitted_at"),
     }
+
+
+# --- recommendations ------------------------------------------------------------------------
+
+# How well a product fits an investor's goal and horizon (DESIGN §4, issue 4). Published on
+# /about/ranking/: fit to the goal first, then to the horizon, then the catalogue's default
+# order. Ownership takes no part, and a product above the investor's level is never included.
+GOAL_FIT = {
+    "preserve_capital": Q(kind="savings") | Q(fund_type="money_market"),
+    "steady_income": Q(kind="savings") | Q(fund_type__in=["bond", "money_market"]),
+    "balanced_growth": Q(fund_type__in=["mixed", "bond"]),
+    "long_term_growth": Q(fund_type__in=["index", "equity", "mixed"]),
+    "aggressive_growth": Q(fund_type__in=["equity", "index"]),
+}
+HORIZON_FIT = {
+    "short": Q(fund_type="money_market") | Q(kind="savings", savings_terms__term_months__lte=12),
+    "medium": Q(fund_type__in=["bond", "mixed"]) | Q(kind="savings") | Q(kind="insurance"),
+    "long": Q(fund_type__in=["index", "equity", "mixed"]) | Q(kind="insurance"),
+}
+
+
+def suitable_risk_levels(*, risk_level: int | None, assessment_valid: bool) -> list[int]:
+    """The product risk levels the suitability rule allows outright (no acknowledgement)."""
+    return [
+        r
+        for r in RiskLevel.values
+        if suitability_check(
+            investor_level=risk_level, assessment_valid=assessment_valid, product_risk=r
+        ).allowed
+    ]
+
+
+def recommendations_for(
+    *,
+    risk_level: int | None,
+    assessment_valid: bool,
+    goal: str = "",
+    horizon: str | None = None,
+    limit: int = 12,
+) -> QuerySet[Product]:
+    """Products that suit the investor, best fit first; never a mismatched one, and none at
+    all without a valid assessment."""
+    levels = suitable_risk_levels(risk_level=risk_level, assessment_valid=assessment_valid)
+    if not levels:
+        return Product.objects.none()
+    never = Q(pk__in=[])
+    fit = Case(When(GOAL_FIT.get(goal, never), then=Value(2)), default=Value(0)) + Case(
+        When(HORIZON_FIT.get(horizon or "", never), then=Value(1)), default=Value(0)
+    )
+    return (
+        catalogue_queryset()
+        .filter(risk_level__in=levels)
+        .annotate(fit=fit)
+        .order_by("-fit", *DEFAULT_ORDER)[:limit]
+    )

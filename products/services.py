@@ -23,6 +23,7 @@ from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
 from .fees import Tier, canonical_decimal, validate_tiers
 from .marketing import marketing_violations
 from .models import (
+    TERMS_FIELDS,
     Article,
     ArticleStatus,
     FeeSchedule,
@@ -69,17 +70,6 @@ TERMS_MODEL = {
     ProductKind.FUND: FundTerms,
     ProductKind.INSURANCE: InsuranceTerms,
     ProductKind.SAVINGS: SavingsTerms,
-}
-TERMS_FIELDS = {
-    ProductKind.FUND: ("management_fee_rate", "custody_fee_rate", "yield_per_10k"),
-    ProductKind.INSURANCE: (
-        "premium",
-        "coverage_amount",
-        "term_months",
-        "cooling_off_days",
-        "cancellation_fee",
-    ),
-    ProductKind.SAVINGS: ("term_months", "annual_rate", "early_withdrawal_rate"),
 }
 
 PAST_TENSE = {

@@ -13,6 +13,7 @@ urlpatterns = [
         name="document",
     ),
     path("about/ranking/", views.RankingView.as_view(), name="ranking"),
+    path("me/", views.me_home, name="me"),
     # The public institution page lists its products, so it lives in the products app.
     path("institutions/<slug:slug>/", views.institution_page, name="institution"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -10,6 +11,14 @@ from django.views.generic import TemplateView
 
 from institutions.selectors import institution_public_list
 from marketplace.cache import cache_public_page
+from profiles.selectors import (
+    assessment_expires_soon,
+    assessment_is_valid,
+    investment_horizon,
+    profile_of,
+    suitability_for,
+)
+from profiles.services import profile_for
 
 from . import selectors
 from .charts import line_chart
@@ -58,6 +67,7 @@ def product_detail(request, slug):
     if range_key not in selectors.NAV_RANGES:
         range_key = "1y"
     series = selectors.nav_series(product=product, range_key=range_key) if product.is_fund else []
+    profile = profile_of(user=request.user)
     return render(
         request,
         "products/detail.html",
@@ -70,6 +80,12 @@ def product_detail(request, slug):
             "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
             "contract": selectors.commission_for_product(product=product),
             "risk_meanings": RISK_MEANING,
+            "profile": profile,
+            "suitability": (
+                suitability_for(profile=profile, product_risk=product.risk_level)
+                if request.user.is_authenticated
+                else None
+            ),
         },
     )
 
@@ -96,6 +112,28 @@ def document_download(request, slug, pk):
         raise Http404("No such document") from exc
     filename = f"{slugify(document.title) or 'document'}.pdf"
     return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=filename)
+
+
+@login_required
+def me_home(request):
+    """The investor's home: where they stand, and the products that suit them."""
+    profile = profile_for(user=request.user)
+    valid = assessment_is_valid(profile)
+    return render(
+        request,
+        "profiles/home.html",
+        {
+            "profile": profile,
+            "assessment_valid": valid,
+            "expires_soon": assessment_expires_soon(profile),
+            "recommendations": selectors.recommendations_for(
+                risk_level=profile.risk_level,
+                assessment_valid=valid,
+                goal=profile.investment_goal,
+                horizon=investment_horizon(user=request.user),
+            ),
+        },
+    )
 
 
 class RankingView(TemplateView):

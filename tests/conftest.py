@@ -7,8 +7,10 @@ Under CI (``CI=true``) a skip is a failure: CI always has the real servers.
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
@@ -51,6 +53,28 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+REFERENCE_DATA = [
+    ("institutions.migrations.0003_platform_institution", "create_platform"),
+    ("profiles.migrations.0003_questionnaire_v1", "load"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database afterwards, taking the rows that data migrations
+    created (the platform institution, the questionnaire) with them: put them back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+
+    for module, function in REFERENCE_DATA:
+        getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -121,7 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/me/"
 
 # allauth: log in by e-mail, sign up with e-mail and password only, verification mandatory.
 ACCOUNT_LOGIN_METHODS = {"email"}

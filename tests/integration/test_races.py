@@ -10,7 +10,10 @@ from institutions import services
 from institutions.models import Institution, InstitutionType, Membership, Role
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def race(functions):

@@ -9,7 +9,7 @@ from institutions import services
 from institutions.models import InstitutionEvent, InstitutionStatus
 from tests.factories import InstitutionFactory, StaffFactory, UserFactory
 
-pytestmark = [pytest.mark.redis]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 def wait_for(predicate, timeout=20.0):

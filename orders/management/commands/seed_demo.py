@@ -9,8 +9,9 @@ from django.db import transaction
 
 from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
 from products.demo import seed_products
+from profiles.demo import INVESTOR_PROFILES, seed_investors
 
-INVESTORS = ["investor@fortune.example", "investor2@fortune.example"]
+INVESTORS = list(INVESTOR_PROFILES)
 
 
 class Command(BaseCommand):
@@ -26,7 +27,9 @@ class Command(BaseCommand):
         products = seed_products(self.stdout.write)
         for email in INVESTORS:
             demo_user(email)
-            logins.append((email, "investor"))
+        seed_investors(self.stdout.write)
+        logins.append(("investor@fortune.example", "investor (C3 balanced, consents on)"))
+        logins.append(("investor2@fortune.example", "investor (C4 growth, consents on)"))
         self.stdout.write(
             f"  catalogue: {products['published']} published products, "
             f"{products['articles_published']} published articles"

@@ -1,0 +1,11 @@
+"""Mounted under /portal/ (namespace ``portal_orders``)."""
+
+from django.urls import path
+
+from . import portal
+
+app_name = "portal_orders"
+
+urlpatterns = [
+    path("audience/", portal.AudienceView.as_view(), name="audience"),
+]

@@ -1,0 +1,11 @@
+"""Mounted under /api/v1/."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("me/profile/", api.MyProfileAPI.as_view(), name="api-me-profile"),
+    path("me/questionnaire/", api.QuestionnaireAPI.as_view(), name="api-me-questionnaire"),
+    path("me/assessments/", api.AssessmentsAPI.as_view(), name="api-me-assessments"),
+]

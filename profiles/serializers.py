@@ -1,0 +1,72 @@
+from rest_framework import serializers
+
+from .models import City, Experience, IncomeBand, InvestmentGoal, InvestorProfile
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    risk_level = serializers.SerializerMethodField()
+    city = serializers.ChoiceField(choices=City.choices, required=False)
+    income_band = serializers.ChoiceField(choices=IncomeBand.choices, required=False)
+    investment_goal = serializers.ChoiceField(choices=InvestmentGoal.choices, required=False)
+    experience = serializers.ChoiceField(choices=Experience.choices, required=False)
+    full_name = serializers.CharField(max_length=100, required=False)
+    birth_year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+
+    class Meta:
+        model = InvestorProfile
+        fields = [
+            "email",
+            "full_name",
+            "birth_year",
+            "age_cohort",
+            "city",
+            "income_band",
+            "investment_goal",
+            "experience",
+            "risk_level",
+            "assessment_valid_until",
+            "share_profile_with_institutions",
+            "marketing_offers",
+        ]
+        read_only_fields = ["email", "age_cohort", "risk_level", "assessment_valid_until"]
+
+    def get_risk_level(self, profile) -> str | None:
+        return f"C{profile.risk_level}" if profile.risk_level else None
+
+
+class OptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class QuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    dimension = serializers.CharField()
+    text = serializers.CharField()
+    help_text = serializers.CharField()
+    options = OptionSerializer(many=True, source="options.all")
+
+
+class QuestionnaireSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    title = serializers.CharField()
+    questions = QuestionSerializer(many=True, source="questions.all")
+
+
+class AssessmentInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(child=serializers.IntegerField(), allow_empty=False)
+    version = serializers.CharField(required=False)
+
+
+class AssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    score = serializers.IntegerField()
+    risk_level = serializers.SerializerMethodField()
+    valid_until = serializers.DateField()
+    taken_at = serializers.DateTimeField()
+    questionnaire = serializers.CharField(source="questionnaire.version")
+
+    def get_risk_level(self, assessment) -> str:
+        return f"C{assessment.risk_level}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "profiles"
+
+urlpatterns = [
+    path("me/profile/", views.ProfileView.as_view(), name="profile"),
+    path("me/profile/consents/", views.ConsentView.as_view(), name="consent"),
+    path("me/profile/export/", views.ExportView.as_view(), name="export"),
+    path("me/profile/delete/", views.DeleteAccountView.as_view(), name="delete"),
+    path("me/risk/", views.RiskQuestionnaireView.as_view(), name="risk"),
+    path("me/risk/<int:pk>/", views.RiskResultView.as_view(), name="risk-result"),
+]
