@@ -8,6 +8,7 @@ os.environ.setdefault("SECRET_KEY", "bench")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")  # production needs Redis
+os.environ.setdefault("PAYMENTS_SANDBOX_SECRET", "bench")
 
 from marketplace.settings.production import *  # noqa: E402, F403
 from marketplace.settings.production import BASE_DIR, LOGGING  # noqa: E402

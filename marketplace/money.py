@@ -66,3 +66,29 @@ def format_rate(rate: Decimal) -> str:
     """``Decimal('0.015')`` → ``'1.5%'``."""
     percent = (Decimal(rate) * 100).normalize()
     return f"{percent:f}%"
+
+
+AMOUNT_NOT_NUMBER = "Enter an amount in CNY, e.g. 1000 or 1000.50."
+AMOUNT_NOT_POSITIVE = "The amount must be more than zero."
+AMOUNT_TOO_PRECISE = "Amounts have at most 2 decimal places (fen)."
+AMOUNT_TOO_LARGE = "The amount can be at most {maximum:,}."
+
+
+def parse_amount(value, *, maximum: Decimal) -> Decimal:
+    """A CNY amount from user input: a finite number above zero, at most 2 dp and ``maximum``.
+
+    Raises ``ValueError`` with a message fit to show the user.
+    """
+    try:
+        amount = Decimal(str(value).strip())
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise ValueError(AMOUNT_NOT_NUMBER) from exc
+    if not amount.is_finite():
+        raise ValueError(AMOUNT_NOT_NUMBER)
+    if amount <= 0:
+        raise ValueError(AMOUNT_NOT_POSITIVE)
+    if decimal_places(amount) > 2:
+        raise ValueError(AMOUNT_TOO_PRECISE)
+    if amount > maximum:
+        raise ValueError(AMOUNT_TOO_LARGE.format(maximum=maximum))
+    return amount.quantize(CENT)

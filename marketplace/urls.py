@@ -28,7 +28,9 @@ urlpatterns = [
     path("portal/", include("orders.portal_urls")),
     path("staff/", include("institutions.staff_urls")),
     path("staff/", include("products.staff_urls")),
+    path("staff/", include("orders.staff_urls")),
     path("", include("institutions.urls")),
     path("", include("products.urls")),
     path("", include("profiles.urls")),
+    path("", include("orders.urls")),
 ]

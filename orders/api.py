@@ -1,14 +1,20 @@
 """Portal API that combines orders with profiles."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.tenancy import PortalAPIMixin
 
-from . import selectors
+from . import selectors, services
 from .audience import THRESHOLD
+from .serializers import (
+    CashSerializer,
+    DepositInputSerializer,
+    PaymentSerializer,
+    WithdrawalInputSerializer,
+)
 
 
 def _table_json(table, rows, cols) -> dict:
@@ -57,3 +63,34 @@ class AudienceAPI(PortalAPIMixin, APIView):
                 "others": _table_json(report.others, report.rows, report.cols),
             }
         )
+
+
+class MyCashAPI(APIView):
+    """The investor's cash balance and latest ledger entries."""
+
+    @extend_schema(responses=CashSerializer)
+    def get(self, request):
+        account = services.cash_account_for(user=request.user)
+        entries = account.entries.all()[:100]
+        return Response(CashSerializer({"balance": account.balance, "entries": entries}).data)
+
+
+class DepositAPI(APIView):
+    """Top up with a provider's payment-method token (sandbox: sandbox_ok, sandbox_declined,
+    sandbox_late). Never send a card number."""
+
+    @extend_schema(request=DepositInputSerializer, responses={201: PaymentSerializer})
+    def post(self, request):
+        serializer = DepositInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = services.deposit_start(user=request.user, **serializer.validated_data)
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class WithdrawalAPI(APIView):
+    @extend_schema(request=WithdrawalInputSerializer, responses={201: PaymentSerializer})
+    def post(self, request):
+        serializer = WithdrawalInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = services.withdrawal_request(user=request.user, **serializer.validated_data)
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)

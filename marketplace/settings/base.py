@@ -5,6 +5,7 @@ With nothing set the project runs on SQLite under ``var/`` with tasks run in-pro
 and a local-memory cache (DESIGN §3).
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -248,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Business settings ----------------------------------------------------------------------
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# The sandbox payment gateway signs its callbacks with this key (HMAC-SHA256).
+PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET", default="sandbox-callback-secret")
+MAX_ORDER_AMOUNT = Decimal(env("MAX_ORDER_AMOUNT", default="50000000"))
+MAX_CASH_MOVEMENT = Decimal(env("MAX_CASH_MOVEMENT", default="50000000"))
 SITE_NAME = "Fortune Market"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -13,6 +13,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Production runs on PostgreSQL and Redis: refuse to start on the embedded fallbacks.
 DATABASES = {"default": {**DATABASES["default"], **env.db("DATABASE_URL")}}
 REDIS_URL = env("REDIS_URL")
+PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # no default in production
 CACHES = redis_cache(REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False

@@ -1,13 +1,16 @@
 """Concurrency guarantees, raced with real threads against real PostgreSQL."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from institutions import services
 from institutions.models import Institution, InstitutionType, Membership, Role
+from orders import services as orders_services
+from orders.models import CashAccount, CashEntry
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 
 pytestmark = [
@@ -80,3 +83,27 @@ def test_the_same_licence_applied_for_concurrently_is_saved_once():
     errors = [r for r in results if isinstance(r, ValidationError)]
     assert len(errors) == 7
     assert all(e.message_dict == {"licence_number": [services.LICENCE_TAKEN]} for e in errors)
+
+
+def test_fifty_debits_racing_for_one_balance_never_overdraw():
+    """50 concurrent purchases of 30 against 1,000 of cash: 33 succeed, none overdraws."""
+    user = UserFactory()
+    orders_services.deposit_start(user=user, amount="1000", payment_method="sandbox_ok")
+
+    def purchase(i):
+        def run():
+            with transaction.atomic():
+                return orders_services.post_entry(
+                    user=user, kind="purchase", amount=Decimal("-30"), reference=f"race:{i}"
+                )
+
+        return run
+
+    results = race([purchase(i) for i in range(50)])
+    ok = [r for r in results if isinstance(r, CashEntry)]
+    refused = [r for r in results if isinstance(r, orders_services.InsufficientCashError)]
+    assert (len(ok), len(refused)) == (33, 17)
+    account = CashAccount.objects.get(user=user)
+    assert account.balance == Decimal("10")
+    assert sum(e.amount for e in CashEntry.objects.filter(account=account)) == Decimal("10")
+    assert orders_services.reconcile_cash() == []

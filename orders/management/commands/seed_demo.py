@@ -4,14 +4,18 @@ It lives in ``orders`` because that is the one app allowed to call every other a
 seeding (DESIGN §2); each app's ``demo`` module seeds its own data through its services.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
+from orders.models import Payment
+from orders.services import deposit_start
 from products.demo import seed_products
 from profiles.demo import INVESTOR_PROFILES, seed_investors
 
 INVESTORS = list(INVESTOR_PROFILES)
+DEMO_CASH = {"investor@fortune.example": "100000.00", "investor2@fortune.example": "500000.00"}
 
 
 class Command(BaseCommand):
@@ -28,8 +32,12 @@ class Command(BaseCommand):
         for email in INVESTORS:
             demo_user(email)
         seed_investors(self.stdout.write)
-        logins.append(("investor@fortune.example", "investor (C3 balanced, consents on)"))
-        logins.append(("investor2@fortune.example", "investor (C4 growth, consents on)"))
+        for email, amount in DEMO_CASH.items():
+            user = get_user_model().objects.get(email=email)
+            if not Payment.objects.filter(user=user).exists():
+                deposit_start(user=user, amount=amount, payment_method="sandbox_ok")
+        logins.append(("investor@fortune.example", "investor (C3, consents on, CNY 100,000 cash)"))
+        logins.append(("investor2@fortune.example", "investor (C4, consents on, CNY 500,000 cash)"))
         self.stdout.write(
             f"  catalogue: {products['published']} published products, "
             f"{products['articles_published']} published articles"

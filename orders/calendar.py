@@ -1,0 +1,52 @@
+"""Trading days and the 15:00 cut-off (DESIGN §4), in the business time zone (Asia/Shanghai)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from .models import Holiday
+
+CUTOFF = dt.time(15, 0)
+
+
+def holidays_between(start: dt.date, end: dt.date) -> set[dt.date]:
+    return set(
+        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
+    )
+
+
+def is_trading_day(day: dt.date, *, holidays: set[dt.date] | None = None) -> bool:
+    if day.weekday() >= 5:
+        return False
+    if holidays is None:
+        holidays = holidays_between(day, day)
+    return day not in holidays
+
+
+def next_trading_day(day: dt.date) -> dt.date:
+    """The first trading day strictly after ``day``."""
+    holidays = holidays_between(day, day + dt.timedelta(days=40))
+    candidate = day + dt.timedelta(days=1)
+    while not is_trading_day(candidate, holidays=holidays):
+        candidate += dt.timedelta(days=1)
+    return candidate
+
+
+def trade_date_for(moment: dt.datetime) -> dt.date:
+    """Before 15:00 on a trading day: that day; otherwise the next trading day."""
+    local = timezone.localtime(moment)
+    if local.time() < CUTOFF and is_trading_day(local.date()):
+        return local.date()
+    return next_trading_day(local.date())
+
+
+def cutoff_of(trade_date: dt.date) -> dt.datetime:
+    """The moment orders for ``trade_date`` stop being cancellable."""
+    return timezone.make_aware(dt.datetime.combine(trade_date, CUTOFF))
+
+
+def confirmation_date(trade_date: dt.date) -> dt.date:
+    """Subscriptions are confirmed on T+1 with NAV(T)."""
+    return next_trading_day(trade_date)

@@ -1,0 +1,21 @@
+from django import forms
+
+from .payments import gateway
+
+
+class DepositForm(forms.Form):
+    amount = forms.CharField(
+        label="Amount (CNY)", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    payment_method = forms.ChoiceField(
+        label="Pay with",
+        choices=list(gateway().test_methods.items()),
+        widget=forms.RadioSelect,
+        initial="sandbox_ok",
+    )
+
+
+class WithdrawalForm(forms.Form):
+    amount = forms.CharField(
+        label="Amount (CNY)", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )

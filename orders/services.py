@@ -1,0 +1,258 @@
+"""Every write about trading. Today: the cash ledger and payments (deposits, withdrawals)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
+from marketplace.money import parse_amount
+
+from .models import (
+    CashAccount,
+    CashEntry,
+    EntryKind,
+    Holiday,
+    Payment,
+    PaymentDirection,
+    PaymentStatus,
+)
+from .payments import gateway, signature_is_valid
+
+INSUFFICIENT_CASH = (
+    "Your available cash is {balance:,.2f}: top up {short:,.2f} more, or lower the amount."
+)
+UNKNOWN_METHOD = "Choose one of the payment methods offered."
+BAD_SIGNATURE = "The callback signature does not match."
+BAD_CALLBACK = "The callback body is not valid JSON with provider_reference and status."
+UNKNOWN_PAYMENT = "No payment has this provider reference."
+
+
+class InsufficientCashError(ValidationError):
+    pass
+
+
+def cash_account_for(*, user) -> CashAccount:
+    account, _ = CashAccount.objects.get_or_create(user=user)
+    return account
+
+
+def post_entry(
+    *, user, kind: str, amount: Decimal, reference: str, description: str = ""
+) -> CashEntry:
+    """Move money in or out of the investor's cash, atomically with its ledger line.
+
+    A debit is one conditional ``UPDATE … SET balance = balance - x WHERE balance >= x``: two
+    concurrent debits can never take the balance below zero (a check constraint backs it up).
+    Call inside the caller's transaction.
+    """
+    account = cash_account_for(user=user)
+    rows = CashAccount.objects.filter(pk=account.pk)
+    if amount < 0:
+        rows = rows.filter(balance__gte=-amount)
+    if not rows.update(balance=F("balance") + amount, updated_at=timezone.now()):
+        account.refresh_from_db(fields=["balance"])
+        raise InsufficientCashError(
+            INSUFFICIENT_CASH.format(balance=account.balance, short=-amount - account.balance)
+        )
+    account.refresh_from_db(fields=["balance"])
+    return CashEntry.objects.create(
+        account=account,
+        kind=kind,
+        amount=amount,
+        balance_after=account.balance,
+        reference=reference,
+        description=description,
+    )
+
+
+def _movement_amount(*, user, amount) -> Decimal:
+    """Money moves only for verified investors, in valid amounts (a field error otherwise)."""
+    if not email_verified(user):
+        raise PermissionDenied(EMAIL_NOT_VERIFIED)
+    try:
+        return parse_amount(amount, maximum=settings.MAX_CASH_MOVEMENT)
+    except ValueError as exc:
+        raise ValidationError({"amount": str(exc)}) from exc
+
+
+def deposit_start(*, user, amount, payment_method: str, gateway_name: str = "sandbox") -> Payment:
+    """Charge the provider's token; credit cash when it succeeds (now, or on its callback)."""
+    amount = _movement_amount(user=user, amount=amount)
+    provider = gateway(gateway_name)
+    if payment_method not in provider.test_methods:
+        raise ValidationError({"payment_method": UNKNOWN_METHOD})
+    result = provider.charge(amount=amount, payment_method=payment_method)
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            user=user,
+            direction=PaymentDirection.DEPOSIT,
+            amount=amount,
+            gateway=provider.name,
+            payment_method=payment_method,
+            provider_reference=result.provider_reference,
+        )
+        if result.status != PaymentStatus.PENDING:
+            _settle(payment, status=result.status, reason=result.failure_reason)
+    return payment
+
+
+def _settle(payment: Payment, *, status: str, reason: str = "") -> bool:
+    """Move a pending payment to its final status, once; returns False if it already moved."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.status != PaymentStatus.PENDING or status == PaymentStatus.PENDING:
+        return False
+    locked.status = status
+    locked.failure_reason = reason[:200]
+    locked.settled_at = timezone.now()
+    locked.save(update_fields=["status", "failure_reason", "settled_at"])
+    reference = f"payment:{locked.pk}"
+    if locked.direction == PaymentDirection.DEPOSIT and status == PaymentStatus.SUCCEEDED:
+        post_entry(
+            user=locked.user,
+            kind=EntryKind.DEPOSIT,
+            amount=locked.amount,
+            reference=reference,
+            description="Top-up",
+        )
+    if locked.direction == PaymentDirection.WITHDRAWAL and status != PaymentStatus.SUCCEEDED:
+        post_entry(
+            user=locked.user,
+            kind=EntryKind.WITHDRAWAL_RETURNED,
+            amount=locked.amount,
+            reference=reference,
+            description="Withdrawal returned",
+        )
+    payment.refresh_from_db()
+    return True
+
+
+@transaction.atomic
+def payment_callback(*, body: bytes, signature: str) -> tuple[Payment, bool]:
+    """A provider tells us how a pending payment ended. Forged callbacks are refused; a replayed
+    one changes nothing. Returns the payment and whether this call changed it."""
+    if not signature_is_valid(body, signature):
+        raise PermissionDenied(BAD_SIGNATURE)
+    try:
+        data = json.loads(body)
+        reference, status = str(data["provider_reference"]), str(data["status"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(BAD_CALLBACK) from exc
+    if status not in (PaymentStatus.SUCCEEDED, PaymentStatus.DECLINED, PaymentStatus.FAILED):
+        raise ValidationError(BAD_CALLBACK)
+    payment = Payment.objects.filter(provider_reference=reference).first()
+    if payment is None:
+        raise ValidationError(UNKNOWN_PAYMENT)
+    changed = _settle(payment, status=status, reason=str(data.get("reason", "")))
+    return payment, changed
+
+
+def withdrawal_request(*, user, amount, gateway_name: str = "sandbox") -> Payment:
+    """Pay available cash out to the investor through the gateway; returned if it fails."""
+    amount = _movement_amount(user=user, amount=amount)
+    provider = gateway(gateway_name)
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            user=user,
+            direction=PaymentDirection.WITHDRAWAL,
+            amount=amount,
+            gateway=provider.name,
+            payment_method="payout",
+            provider_reference=f"payout_{secrets.token_hex(12)}",
+        )
+        try:
+            post_entry(
+                user=user,
+                kind=EntryKind.WITHDRAWAL,
+                amount=-amount,
+                reference=f"payment:{payment.pk}",
+                description="Withdrawal to your card",
+            )
+        except InsufficientCashError as exc:
+            raise ValidationError({"amount": exc.messages}) from exc
+    result = provider.payout(amount=amount)
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk).update(provider_reference=result.provider_reference)
+        if result.status != PaymentStatus.PENDING:
+            _settle(payment, status=result.status, reason=result.failure_reason)
+    payment.refresh_from_db()
+    return payment
+
+
+def reconcile_cash() -> list[str]:
+    """Every difference between the ledger, the balances and the payments (empty: all agree).
+
+    DESIGN §4: each balance is the sum of its entries; the sum of all cash equals deposits
+    minus withdrawals, minus money put into orders, plus refunds, proceeds and income.
+    """
+    problems = []
+    sums = dict(
+        CashEntry.objects.values("account")
+        .annotate(total=Sum("amount"))
+        .values_list("account", "total")
+    )
+    for account in CashAccount.objects.all().iterator():
+        ledger = sums.get(account.pk) or Decimal(0)
+        if ledger != account.balance:
+            problems.append(
+                f"account {account.pk} (user {account.user_id}): balance {account.balance} "
+                f"but entries sum to {ledger}"
+            )
+    by_kind = dict(
+        CashEntry.objects.values("kind").annotate(total=Sum("amount")).values_list("kind", "total")
+    )
+    deposits = Payment.objects.filter(
+        direction=PaymentDirection.DEPOSIT, status=PaymentStatus.SUCCEEDED
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if (by_kind.get(EntryKind.DEPOSIT) or Decimal(0)) != deposits:
+        entries = by_kind.get(EntryKind.DEPOSIT) or 0
+        problems.append(f"deposit entries {entries} != succeeded deposits {deposits}")
+    paid_out = Payment.objects.filter(
+        direction=PaymentDirection.WITHDRAWAL,
+        status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.PENDING],
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    withdrawn = -(by_kind.get(EntryKind.WITHDRAWAL) or Decimal(0)) - (
+        by_kind.get(EntryKind.WITHDRAWAL_RETURNED) or Decimal(0)
+    )
+    if withdrawn != paid_out:
+        problems.append(f"net withdrawal entries {withdrawn} != withdrawals paid out {paid_out}")
+    total_cash = CashAccount.objects.aggregate(total=Sum("balance"))["total"] or Decimal(0)
+    if total_cash != sum(by_kind.values(), Decimal(0)):
+        problems.append(f"all cash {total_cash} != all entries {sum(by_kind.values(), Decimal(0))}")
+    return problems
+
+
+# --- trading calendar --------------------------------------------------------------------------
+
+HOLIDAY_TAKEN = "{date} is already a holiday."
+HOLIDAY_WEEKEND = "{date} is a weekend day: markets are closed anyway."
+
+
+@transaction.atomic
+def holiday_add(*, actor, date, name: str) -> Holiday:
+    if not actor.is_staff:
+        raise PermissionDenied("Only platform staff edit the trading calendar.")
+    if date.weekday() >= 5:
+        raise ValidationError({"date": HOLIDAY_WEEKEND.format(date=date)})
+    holiday = Holiday(date=date, name=(name or "").strip())
+    holiday.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            holiday.save()
+    except IntegrityError as exc:
+        raise ValidationError({"date": HOLIDAY_TAKEN.format(date=date)}) from exc
+    return holiday
+
+
+@transaction.atomic
+def holiday_remove(*, actor, holiday: Holiday) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied("Only platform staff edit the trading calendar.")
+    holiday.delete()
