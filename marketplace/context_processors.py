@@ -1,5 +1,7 @@
 """What the header needs on every page: who is signed in and where they can go."""
 
+from functools import cache
+
 from institutions.selectors import memberships_for_user
 
 
@@ -8,7 +10,8 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_has_portal": False}
 
-    def has_portal() -> bool:  # evaluated lazily, once, only by templates that ask
+    @cache
+    def has_portal() -> bool:  # evaluated lazily, at most once, only by templates that ask
         return memberships_for_user(user=user).exists()
 
     return {"nav_has_portal": has_portal}

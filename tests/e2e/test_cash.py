@@ -1,0 +1,52 @@
+"""The investor's cash in a real browser: top up, a late transfer confirmed by the sandbox bank,
+a withdrawal refused above the balance and then made."""
+
+import pytest
+
+from orders.models import CashAccount, Payment
+from tests.e2e.test_catalogue import log_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def top_up(page, amount: str, method: str) -> None:
+    page.goto("/me/cash/")
+    form = page.locator("form[action='/me/cash/deposit/']")
+    form.locator("input[name=amount]").fill(amount)
+    form.locator(f"input[name=payment_method][value={method}]").check()
+    form.locator("[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def test_investor_tops_up_confirms_a_late_transfer_and_withdraws(new_page, shot):
+    user = UserFactory(email="saver@example.com")
+    page = new_page()
+    log_in(page, "saver@example.com")
+
+    top_up(page, "1000.50", "sandbox_ok")
+    shot(page, "topped-up")
+    assert "1,000.50" in page.content()
+
+    top_up(page, "250", "sandbox_late")
+    shot(page, "sandbox-bank")
+    assert "/payments/sandbox/" in page.url
+    page.locator("button[name=outcome][value=succeeded]").click()
+    page.wait_for_load_state()
+    shot(page, "late-transfer-confirmed")
+
+    withdraw = page.locator("form[action='/me/cash/withdraw/']")
+    withdraw.locator("input[name=amount]").fill("5000")
+    withdraw.locator("[type=submit]").first.click()
+    page.wait_for_load_state()
+    shot(page, "withdrawal-refused")
+    assert "top up" in page.content()
+
+    withdraw = page.locator("form[action='/me/cash/withdraw/']")
+    withdraw.locator("input[name=amount]").fill("200")
+    withdraw.locator("[type=submit]").first.click()
+    page.wait_for_load_state()
+    shot(page, "withdrawn")
+    assert str(CashAccount.objects.get(user=user).balance) == "1050.50"
+    assert Payment.objects.filter(user=user).count() == 3
+    assert page.csp_errors == []
