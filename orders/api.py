@@ -1,17 +1,24 @@
-"""Portal API that combines orders with profiles."""
+"""Orders and cash for investors, and the portal API that combines orders with profiles."""
+
+import hashlib
+import json
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.tenancy import PortalAPIMixin
+from products.selectors import catalogue_queryset
 
 from . import selectors, services
 from .audience import THRESHOLD
+from .models import Order
 from .serializers import (
     CashSerializer,
     DepositInputSerializer,
+    OrderInputSerializer,
+    OrderSerializer,
     PaymentSerializer,
     WithdrawalInputSerializer,
 )
@@ -94,3 +101,75 @@ class WithdrawalAPI(APIView):
         serializer.is_valid(raise_exception=True)
         payment = services.withdrawal_request(user=request.user, **serializer.validated_data)
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
+KEY_REQUIRED = "Send an Idempotency-Key header (up to 64 characters) with every new order."
+
+
+def _request_hash(data) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class OrderListCreateAPI(generics.ListAPIView):
+    """The investor's orders; POST places one (``Idempotency-Key`` header required: the same
+    key and body return the first order and create nothing; the same key with another body is
+    422)."""
+
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Order.objects.none()
+        return Order.objects.filter(user=self.request.user).select_related("product")
+
+    @extend_schema(
+        request=OrderInputSerializer,
+        responses={201: OrderSerializer},
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
+        ],
+    )
+    def post(self, request):
+        key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
+        if not key or len(key) > 64:
+            return Response({"idempotency_key": [KEY_REQUIRED]}, status=status.HTTP_400_BAD_REQUEST)
+        serializer = OrderInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        product = catalogue_queryset().filter(slug=data["product"]).first()
+        if product is None:
+            return Response({"product": [services.NOT_ON_SALE]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            order, _ = services.order_place(
+                user=request.user,
+                product=product,
+                side=data["side"],
+                amount=data.get("amount"),
+                acknowledge_risk=data["acknowledge_risk"],
+                idempotency_key=key,
+                request_hash=_request_hash(request.data),
+            )
+        except services.IdempotencyConflictError as exc:
+            return Response(
+                {"idempotency_key": exc.messages}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
+            )
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailAPI(generics.RetrieveAPIView):
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Order.objects.none()
+        return Order.objects.filter(user=self.request.user).select_related("product")
+
+
+class OrderCancelAPI(APIView):
+    @extend_schema(request=None, responses=OrderSerializer)
+    def post(self, request, pk):
+        order = generics.get_object_or_404(Order.objects.filter(user=request.user), pk=pk)
+        order = services.order_cancel(order=order, actor=request.user)
+        return Response(OrderSerializer(order).data)

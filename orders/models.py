@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from marketplace.money import AmountField
+from marketplace.money import AmountField, NavField, RateField, UnitsField
 from marketplace.validators import plain_text
 
 
@@ -128,3 +128,130 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+class Side(models.TextChoices):
+    BUY = "buy", "Buy"
+    SELL = "sell", "Sell"
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    SETTLED = "settled", "Settled"
+    CANCELLED = "cancelled", "Cancelled"
+    REJECTED = "rejected", "Rejected"
+
+
+# The only legal moves (services.order_transition refuses anything else).
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.PENDING: frozenset(
+        {OrderStatus.CONFIRMED, OrderStatus.CANCELLED, OrderStatus.REJECTED}
+    ),
+    OrderStatus.CONFIRMED: frozenset({OrderStatus.SETTLED, OrderStatus.CANCELLED}),
+    OrderStatus.SETTLED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REJECTED: frozenset(),
+}
+
+
+class Order(models.Model):
+    """One order of any product kind. A fund buy is a subscription by amount, a fund sell a
+    redemption by units; insurance buy/sell purchase/cancel a policy; savings buy/sell deposit/
+    withdraw early. The commission contract in force is snapshotted when it is placed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="orders")
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="orders"
+    )
+    kind = models.CharField(max_length=10)
+    side = models.CharField(max_length=4, choices=Side.choices)
+    status = models.CharField(
+        max_length=10, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
+    amount = AmountField(null=True, blank=True, help_text="Buy: what was paid. Sell: proceeds.")
+    units = UnitsField(null=True, blank=True, help_text="Sell: units redeemed. Buy: issued.")
+    fee = AmountField(null=True, blank=True)
+    fee_rate = RateField(null=True, blank=True)
+    net_amount = AmountField(null=True, blank=True)
+    nav = NavField(null=True, blank=True)
+    trade_date = models.DateField()
+    expected_confirm_date = models.DateField()
+    placed_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Suitability: outcome when placed, and the acknowledged warning if one was needed.
+    suitability = models.CharField(max_length=24)
+    risk_acknowledged_version = models.CharField(max_length=32, blank=True)
+    risk_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Commission contract in force when placed (a later change never rewrites it).
+    contract = models.ForeignKey(
+        "institutions.CommissionContract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    contract_upfront_basis = models.CharField(max_length=10, blank=True)
+    contract_upfront_rate = RateField(null=True, blank=True)
+    contract_trail_rate = RateField(null=True, blank=True)
+    # Idempotency: the same key from the same user is the same order.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "trade_date"], name="order_status_trade_idx"),
+            models.Index(fields=["institution", "placed_at"], name="order_institution_month_idx"),
+            models.Index(fields=["user", "placed_at"], name="order_user_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="order_side_valid"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="order_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(units__isnull=True) | Q(units__gt=0), name="order_units_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(fee__isnull=True) | Q(fee__gte=0), name="order_fee_non_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="order_idempotency_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.pk}: {self.side} {self.product_id} ({self.status})"
+
+
+class OrderEvent(models.Model):
+    """Every status move of an order (who, when, from → to, why)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import CashEntry, Payment
+from .models import CashEntry, Order, Payment
 
 
 class CashEntrySerializer(serializers.ModelSerializer):
@@ -37,3 +37,45 @@ class WithdrawalInputSerializer(serializers.Serializer):
 class CashSerializer(serializers.Serializer):
     balance = serializers.DecimalField(max_digits=18, decimal_places=2)
     entries = CashEntrySerializer(many=True)
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "status",
+            "product",
+            "product_name",
+            "kind",
+            "side",
+            "amount",
+            "units",
+            "fee",
+            "fee_rate",
+            "net_amount",
+            "nav",
+            "trade_date",
+            "expected_confirm_date",
+            "placed_at",
+            "confirmed_at",
+            "cancelled_at",
+            "suitability",
+            "risk_acknowledged_version",
+            "risk_acknowledged_at",
+        ]
+        read_only_fields = fields
+
+
+class OrderInputSerializer(serializers.Serializer):
+    """Shape only; the service judges everything else."""
+
+    product = serializers.SlugField(max_length=80)
+    side = serializers.ChoiceField(choices=["buy", "sell"])
+    amount = serializers.CharField(max_length=40, required=False)
+    units = serializers.CharField(max_length=40, required=False)
+    coupon = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    acknowledge_risk = serializers.BooleanField(required=False, default=False)

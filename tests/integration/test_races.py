@@ -1,5 +1,6 @@
 """Concurrency guarantees, raced with real threads against real PostgreSQL."""
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
@@ -10,8 +11,9 @@ from django.db import connection, transaction
 from institutions import services
 from institutions.models import Institution, InstitutionType, Membership, Role
 from orders import services as orders_services
-from orders.models import CashAccount, CashEntry
-from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
+from orders.models import CashAccount, CashEntry, Order
+from profiles.models import InvestorProfile
+from tests.factories import InstitutionFactory, MembershipFactory, ProductFactory, UserFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -107,3 +109,29 @@ def test_fifty_debits_racing_for_one_balance_never_overdraw():
     assert account.balance == Decimal("10")
     assert sum(e.amount for e in CashEntry.objects.filter(account=account)) == Decimal("10")
     assert orders_services.reconcile_cash() == []
+
+
+def test_twenty_concurrent_orders_with_one_idempotency_key_create_one():
+    user = UserFactory()
+    InvestorProfile.objects.create(
+        user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
+    )
+    orders_services.deposit_start(user=user, amount="100000", payment_method="sandbox_ok")
+    product = ProductFactory(risk_level=1)
+
+    def place():
+        return orders_services.order_place(
+            user=user,
+            product=product,
+            side="buy",
+            amount="1000",
+            idempotency_key="same-key",
+            request_hash="same-body",
+        )
+
+    results = race([place for _ in range(20)])
+    assert all(isinstance(r, tuple) for r in results), results
+    assert len({order.pk for order, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    assert Order.objects.count() == 1
+    assert CashAccount.objects.get(user=user).balance == Decimal("99000")

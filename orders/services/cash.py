@@ -1,4 +1,4 @@
-"""Every write about trading. Today: the cash ledger and payments (deposits, withdrawals)."""
+"""The cash ledger and payments: deposits, withdrawals, callbacks, reconciliation."""
 
 from __future__ import annotations
 
@@ -8,23 +8,22 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.money import parse_amount
 
-from .models import (
+from ..models import (
     CashAccount,
     CashEntry,
     EntryKind,
-    Holiday,
     Payment,
     PaymentDirection,
     PaymentStatus,
 )
-from .payments import gateway, signature_is_valid
+from ..payments import gateway, signature_is_valid
 
 INSUFFICIENT_CASH = (
     "Your available cash is {balance:,.2f}: top up {short:,.2f} more, or lower the amount."
@@ -227,32 +226,3 @@ def reconcile_cash() -> list[str]:
     if total_cash != sum(by_kind.values(), Decimal(0)):
         problems.append(f"all cash {total_cash} != all entries {sum(by_kind.values(), Decimal(0))}")
     return problems
-
-
-# --- trading calendar --------------------------------------------------------------------------
-
-HOLIDAY_TAKEN = "{date} is already a holiday."
-HOLIDAY_WEEKEND = "{date} is a weekend day: markets are closed anyway."
-
-
-@transaction.atomic
-def holiday_add(*, actor, date, name: str) -> Holiday:
-    if not actor.is_staff:
-        raise PermissionDenied("Only platform staff edit the trading calendar.")
-    if date.weekday() >= 5:
-        raise ValidationError({"date": HOLIDAY_WEEKEND.format(date=date)})
-    holiday = Holiday(date=date, name=(name or "").strip())
-    holiday.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            holiday.save()
-    except IntegrityError as exc:
-        raise ValidationError({"date": HOLIDAY_TAKEN.format(date=date)}) from exc
-    return holiday
-
-
-@transaction.atomic
-def holiday_remove(*, actor, holiday: Holiday) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied("Only platform staff edit the trading calendar.")
-    holiday.delete()

@@ -1,0 +1,4 @@
+"""Every write about trading, one module per area; callers import from ``orders.services``."""
+
+from .cash import *  # noqa: F403
+from .trading import *  # noqa: F403

@@ -1,0 +1,223 @@
+"""Orders and the trading calendar: placing, cancelling, status moves, holidays."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from institutions.selectors import commission_contract_in_force
+from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
+from marketplace.money import parse_amount
+from products.models import Product
+from products.selectors import catalogue_queryset
+from profiles.selectors import profile_of, suitability_for
+
+from ..calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
+from ..models import (
+    ORDER_TRANSITIONS,
+    EntryKind,
+    Holiday,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Side,
+)
+from .cash import InsufficientCashError, post_entry
+
+# --- trading calendar --------------------------------------------------------------------------
+
+HOLIDAY_TAKEN = "{date} is already a holiday."
+HOLIDAY_WEEKEND = "{date} is a weekend day: markets are closed anyway."
+
+
+@transaction.atomic
+def holiday_add(*, actor, date, name: str) -> Holiday:
+    if not actor.is_staff:
+        raise PermissionDenied("Only platform staff edit the trading calendar.")
+    if date.weekday() >= 5:
+        raise ValidationError({"date": HOLIDAY_WEEKEND.format(date=date)})
+    holiday = Holiday(date=date, name=(name or "").strip())
+    holiday.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            holiday.save()
+    except IntegrityError as exc:
+        raise ValidationError({"date": HOLIDAY_TAKEN.format(date=date)}) from exc
+    return holiday
+
+
+@transaction.atomic
+def holiday_remove(*, actor, holiday: Holiday) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied("Only platform staff edit the trading calendar.")
+    holiday.delete()
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+NOT_ON_SALE = "This product is not on sale."
+SELL_NOT_OPEN = "Selling is not available yet: redemptions open with holdings."
+BELOW_MINIMUM = "The minimum purchase is {minimum:,.2f}."
+PREMIUM_ONLY = "This policy costs {premium:,.2f}: the amount must be exactly the premium."
+ACK_REQUIRED = "Confirm that you understand the risk (acknowledge_risk: true). {warning}"
+IDEMPOTENCY_CONFLICT = "This Idempotency-Key was already used for a different order."
+CANCEL_TOO_LATE = "Orders for {date} could be cancelled until 15:00 that day; it is too late now."
+NOT_CANCELLABLE = "A {status} order cannot be cancelled."
+ILLEGAL_ORDER_MOVE = "An order that is {from_status} cannot become {to_status}."
+
+
+class IdempotencyConflictError(ValidationError):
+    """The same key was sent with a different request (HTTP 422)."""
+
+
+def order_transition(*, order: Order, to_status: str, actor=None, reason: str = "") -> Order:
+    """The one way an order changes status: legal moves only, with an event row. Call inside a
+    transaction holding the order's row lock."""
+    if to_status not in ORDER_TRANSITIONS[order.status]:
+        raise ValidationError(
+            ILLEGAL_ORDER_MOVE.format(from_status=order.status, to_status=to_status)
+        )
+    OrderEvent.objects.create(
+        order=order, actor=actor, from_status=order.status, to_status=to_status, reason=reason
+    )
+    order.status = to_status
+    return order
+
+
+def _existing_for_key(*, user, key: str, request_hash: str) -> Order | None:
+    existing = Order.objects.filter(user=user, idempotency_key=key).first()
+    if existing is not None and existing.request_hash != request_hash:
+        raise IdempotencyConflictError(IDEMPOTENCY_CONFLICT)
+    return existing
+
+
+def order_place(
+    *,
+    user,
+    product: Product,
+    side: str,
+    amount=None,
+    acknowledge_risk: bool = False,
+    idempotency_key: str = "",
+    request_hash: str = "",
+    now=None,
+) -> tuple[Order, bool]:
+    """Place an order; returns it and whether it was created (False: a replay of its key).
+
+    Checks, in one place for the web checkout and the API: verified e-mail, product on sale,
+    amount (2 dp, ≥ minimum, ≤ the per-order limit), suitability (refused, or an explicit
+    acknowledgement recorded with the warning's version), available cash (debited now).
+    """
+    if idempotency_key:
+        existing = _existing_for_key(user=user, key=idempotency_key, request_hash=request_hash)
+        if existing is not None:
+            return existing, False
+    if not email_verified(user):
+        raise PermissionDenied(EMAIL_NOT_VERIFIED)
+    now = now or timezone.now()
+    if not catalogue_queryset().filter(pk=product.pk).exists():
+        raise ValidationError({"product": NOT_ON_SALE})
+    if side != Side.BUY:
+        raise ValidationError({"side": SELL_NOT_OPEN})
+    try:
+        amount = parse_amount(amount, maximum=settings.MAX_ORDER_AMOUNT)
+    except ValueError as exc:
+        raise ValidationError({"amount": str(exc)}) from exc
+    if product.kind == "insurance":
+        premium = product.insurance_terms.premium
+        if amount != premium:
+            raise ValidationError({"amount": PREMIUM_ONLY.format(premium=premium)})
+    elif amount < product.min_purchase:
+        raise ValidationError({"amount": BELOW_MINIMUM.format(minimum=product.min_purchase)})
+    suitability = suitability_for(profile=profile_of(user=user), product_risk=product.risk_level)
+    if suitability.refused:
+        raise ValidationError({"product": suitability.reason})
+    if suitability.needs_acknowledgement and not acknowledge_risk:
+        raise ValidationError(
+            {"acknowledge_risk": ACK_REQUIRED.format(warning=suitability.warning_text)}
+        )
+    trade_date = trade_date_for(now)
+    contract = commission_contract_in_force(
+        institution=product.institution,
+        product_kind=product.kind,
+        on_date=timezone.localdate(now),
+    )
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                user=user,
+                product=product,
+                institution=product.institution,
+                kind=product.kind,
+                side=side,
+                amount=amount,
+                trade_date=trade_date,
+                expected_confirm_date=(
+                    confirmation_date(trade_date)
+                    if product.kind == "fund"
+                    else next_trading_day(trade_date)
+                ),
+                placed_at=now,
+                suitability=suitability.outcome,
+                risk_acknowledged_version=(
+                    suitability.warning_version if suitability.needs_acknowledgement else ""
+                ),
+                risk_acknowledged_at=now if suitability.needs_acknowledgement else None,
+                contract=contract,
+                contract_upfront_basis=contract.upfront_basis if contract else "",
+                contract_upfront_rate=contract.upfront_rate if contract else None,
+                contract_trail_rate=contract.trail_rate if contract else None,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+            )
+            OrderEvent.objects.create(
+                order=order, actor=user, to_status=OrderStatus.PENDING, reason="Placed."
+            )
+            try:
+                post_entry(
+                    user=user,
+                    kind=EntryKind.PURCHASE,
+                    amount=-amount,
+                    reference=f"order:{order.pk}",
+                    description=f"Buy {product.name}",
+                )
+            except InsufficientCashError as exc:
+                raise ValidationError({"amount": exc.messages}) from exc
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        existing = _existing_for_key(user=user, key=idempotency_key, request_hash=request_hash)
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor, now=None) -> Order:
+    """The investor cancels a pending order before its cut-off; the money comes back."""
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.PENDING:
+        raise ValidationError(NOT_CANCELLABLE.format(status=order.get_status_display().lower()))
+    if now >= cutoff_of(order.trade_date):
+        raise ValidationError(CANCEL_TOO_LATE.format(date=order.trade_date))
+    order_transition(
+        order=order,
+        to_status=OrderStatus.CANCELLED,
+        actor=actor,
+        reason="Cancelled by the investor.",
+    )
+    order.cancelled_at = now
+    order.save(update_fields=["status", "cancelled_at"])
+    if order.side == Side.BUY and order.amount:
+        post_entry(
+            user=order.user,
+            kind=EntryKind.REFUND,
+            amount=order.amount,
+            reference=f"order:{order.pk}",
+            description="Order cancelled",
+        )
+    return order
