@@ -194,3 +194,13 @@ def test_orders_api_requires_a_key_and_replays(verified_client, user):
     )
     assert bad.status_code == 400
     assert "amount" in bad.json()
+
+
+def test_another_investors_order_is_a_404(client):
+    owner, product = investor(), ProductFactory(risk_level=1)
+    order, _ = place(owner, product)
+    client.force_login(UserFactory())
+    assert client.get(f"/api/v1/orders/{order.pk}/").status_code == 404
+    assert client.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 404
+    order.refresh_from_db()
+    assert order.status == "pending"
