@@ -19,3 +19,13 @@ class WithdrawalForm(forms.Form):
     amount = forms.CharField(
         label="Amount (CNY)", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
+
+
+class CheckoutForm(forms.Form):
+    amount = forms.CharField(
+        label="Amount (CNY)", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    acknowledge_risk = forms.BooleanField(
+        required=False,
+        label="I have read the warning and accept that this product is above my risk level.",
+    )

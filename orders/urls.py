@@ -8,6 +8,10 @@ urlpatterns = [
     path("me/cash/", views.cash, name="cash"),
     path("me/cash/deposit/", views.deposit, name="deposit"),
     path("me/cash/withdraw/", views.withdraw, name="withdraw"),
+    path("products/<slug:slug>/buy/", views.checkout, name="checkout"),
+    path("me/orders/", views.order_list, name="list"),
+    path("me/orders/<int:pk>/", views.order_detail, name="detail"),
+    path("me/orders/<int:pk>/cancel/", views.order_cancel, name="cancel"),
     path("payments/sandbox/callback/", views.sandbox_callback, name="sandbox-callback"),
     path("payments/sandbox/<str:reference>/", views.sandbox_bank, name="sandbox-bank"),
 ]

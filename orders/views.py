@@ -8,16 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.idempotency import ALREADY_USED, FIELD, MISSING, claim_form_token
 from marketplace.permissions import form_errors_from
+from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_fee_estimate
+from profiles.selectors import profile_of, suitability_for
 
 from . import services
-from .forms import DepositForm, WithdrawalForm
-from .models import Payment, PaymentDirection, PaymentStatus
+from .calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
+from .forms import CheckoutForm, DepositForm, WithdrawalForm
+from .models import Order, Payment, PaymentDirection, PaymentStatus
 from .payments import SIGNATURE_HEADER, gateway, sign
 
 
@@ -148,3 +152,125 @@ def sandbox_bank(request, reference):
             messages.error(request, "The bank reported that the transfer failed.")
         return redirect("orders:cash")
     return render(request, "orders/sandbox_bank.html", {"payment": payment})
+
+
+# --- checkout and the investor's orders ---------------------------------------------------
+
+
+@login_required
+def checkout(request, slug):
+    """Buy a product: enter an amount, review the fee and the dates, confirm.
+
+    GET with ``amount`` shows the review (trade date, expected confirmation, estimated fee);
+    POST places the order through the same service as the API.
+    """
+    product = get_object_or_404(catalogue_queryset().select_related(*TERMS_RELATED), slug=slug)
+    profile = profile_of(user=request.user)
+    suitability = suitability_for(profile=profile, product_risk=product.risk_level)
+    now = timezone.now()
+    trade_date = trade_date_for(now)
+    bound = request.method == "POST" or "amount" in request.GET
+    form = CheckoutForm(request.POST if request.method == "POST" else request.GET or None)
+    estimate = None
+    status = 200
+    if bound and form.is_valid():
+        try:
+            amount, _ = services.order_check(
+                user=request.user,
+                product=product,
+                side="buy",
+                amount=form.cleaned_data["amount"],
+                acknowledge_risk=None,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form_errors_from(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+            )
+            status = 400 if request.method == "POST" else 200
+        else:
+            estimate = subscription_fee_estimate(product=product, amount=amount)
+            if request.method == "POST":
+                if not claim_form_token(user_id=request.user.pk, token=request.POST.get(FIELD)):
+                    messages.info(request, ALREADY_USED)
+                    return redirect("orders:list")
+                try:
+                    order, _ = services.order_place(
+                        user=request.user,
+                        product=product,
+                        side="buy",
+                        amount=amount,
+                        acknowledge_risk=form.cleaned_data["acknowledge_risk"],
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    form_errors_from(
+                        form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+                    )
+                    status = 400
+                else:
+                    messages.success(
+                        request,
+                        f"Order placed: CNY {order.amount:,.2f} of {product.name}, trading on "
+                        f"{order.trade_date:%Y-%m-%d}.",
+                    )
+                    return redirect("orders:detail", pk=order.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "product": product,
+            "suitability": suitability,
+            "profile": profile,
+            "form": form,
+            "reviewing": bound and form.is_valid() and not form.errors,
+            "estimate": estimate,
+            "trade_date": trade_date,
+            "expected_confirm_date": (
+                confirmation_date(trade_date) if product.is_fund else next_trading_day(trade_date)
+            ),
+            "cutoff": cutoff_of(trade_date),
+            "cash": services.cash_account_for(user=request.user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def order_list(request):
+    orders = Order.objects.filter(user=request.user).select_related(
+        "product", "product__institution"
+    )
+    return render(request, "orders/order_list.html", {"orders": orders[:200]})
+
+
+@login_required
+def order_detail(request, pk):
+    order = get_object_or_404(
+        Order.objects.filter(user=request.user).select_related("product", "product__institution"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "events": order.events.select_related("actor"),
+            "cancellable": order.status == "pending"
+            and timezone.now() < cutoff_of(order.trade_date),
+            "cutoff": cutoff_of(order.trade_date),
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_cancel(request, pk):
+    order = get_object_or_404(Order.objects.filter(user=request.user), pk=pk)
+    try:
+        services.order_cancel(order=order, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Order cancelled: CNY {order.amount:,.2f} is back in your cash.")
+    return redirect("orders:detail", pk=order.pk)

@@ -12,6 +12,7 @@ from institutions.models import CommissionContract, Institution, InstitutionStat
 from institutions.selectors import commission_contract_in_force, memberships_for_user
 from profiles.suitability import suitability_check
 
+from .fees import Tier, subscription_fee
 from .filters import DEFAULT_ORDER, CatalogueFilter
 from .models import (
     Article,
@@ -210,3 +211,15 @@ def recommendations_for(
         .annotate(fit=fit)
         .order_by("-fit", *DEFAULT_ORDER)[:limit]
     )
+
+
+def subscription_fee_estimate(*, product: Product, amount: Decimal):
+    """The front-end fee a purchase of ``amount`` would pay (funds; None for other kinds)."""
+    if not product.is_fund or product.is_money_market:
+        return None
+    tiers = [
+        Tier(t.lower, t.upper, t.rate, t.fixed_fee)
+        for t in product.fee_tiers.all()
+        if t.schedule == FeeSchedule.SUBSCRIPTION
+    ]
+    return subscription_fee(tiers=tiers, amount=amount) if tiers else None

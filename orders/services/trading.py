@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +15,7 @@ from marketplace.money import parse_amount
 from products.models import Product
 from products.selectors import catalogue_queryset
 from profiles.selectors import profile_of, suitability_for
+from profiles.suitability import Suitability
 
 from ..calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
 from ..models import (
@@ -61,7 +64,7 @@ NOT_ON_SALE = "This product is not on sale."
 SELL_NOT_OPEN = "Selling is not available yet: redemptions open with holdings."
 BELOW_MINIMUM = "The minimum purchase is {minimum:,.2f}."
 PREMIUM_ONLY = "This policy costs {premium:,.2f}: the amount must be exactly the premium."
-ACK_REQUIRED = "Confirm that you understand the risk (acknowledge_risk: true). {warning}"
+ACK_REQUIRED = "Confirm that you have read this warning and accept the risk. {warning}"
 IDEMPOTENCY_CONFLICT = "This Idempotency-Key was already used for a different order."
 CANCEL_TOO_LATE = "Orders for {date} could be cancelled until 15:00 that day; it is too late now."
 NOT_CANCELLABLE = "A {status} order cannot be cancelled."
@@ -93,6 +96,40 @@ def _existing_for_key(*, user, key: str, request_hash: str) -> Order | None:
     return existing
 
 
+def order_check(
+    *, user, product: Product, side: str, amount, acknowledge_risk: bool | None
+) -> tuple[Decimal, Suitability]:
+    """Everything an order must pass before money moves; returns the amount and suitability.
+
+    ``acknowledge_risk=None`` skips the acknowledgement (the checkout's review step, which shows
+    the warning and asks for it).
+    """
+    if not email_verified(user):
+        raise PermissionDenied(EMAIL_NOT_VERIFIED)
+    if not catalogue_queryset().filter(pk=product.pk).exists():
+        raise ValidationError({"product": NOT_ON_SALE})
+    if side != Side.BUY:
+        raise ValidationError({"side": SELL_NOT_OPEN})
+    try:
+        amount = parse_amount(amount, maximum=settings.MAX_ORDER_AMOUNT)
+    except ValueError as exc:
+        raise ValidationError({"amount": str(exc)}) from exc
+    if product.kind == "insurance":
+        premium = product.insurance_terms.premium
+        if amount != premium:
+            raise ValidationError({"amount": PREMIUM_ONLY.format(premium=premium)})
+    elif amount < product.min_purchase:
+        raise ValidationError({"amount": BELOW_MINIMUM.format(minimum=product.min_purchase)})
+    suitability = suitability_for(profile=profile_of(user=user), product_risk=product.risk_level)
+    if suitability.refused:
+        raise ValidationError({"product": suitability.reason})
+    if suitability.needs_acknowledgement and acknowledge_risk is False:
+        raise ValidationError(
+            {"acknowledge_risk": ACK_REQUIRED.format(warning=suitability.warning_text)}
+        )
+    return amount, suitability
+
+
 def order_place(
     *,
     user,
@@ -114,30 +151,10 @@ def order_place(
         existing = _existing_for_key(user=user, key=idempotency_key, request_hash=request_hash)
         if existing is not None:
             return existing, False
-    if not email_verified(user):
-        raise PermissionDenied(EMAIL_NOT_VERIFIED)
     now = now or timezone.now()
-    if not catalogue_queryset().filter(pk=product.pk).exists():
-        raise ValidationError({"product": NOT_ON_SALE})
-    if side != Side.BUY:
-        raise ValidationError({"side": SELL_NOT_OPEN})
-    try:
-        amount = parse_amount(amount, maximum=settings.MAX_ORDER_AMOUNT)
-    except ValueError as exc:
-        raise ValidationError({"amount": str(exc)}) from exc
-    if product.kind == "insurance":
-        premium = product.insurance_terms.premium
-        if amount != premium:
-            raise ValidationError({"amount": PREMIUM_ONLY.format(premium=premium)})
-    elif amount < product.min_purchase:
-        raise ValidationError({"amount": BELOW_MINIMUM.format(minimum=product.min_purchase)})
-    suitability = suitability_for(profile=profile_of(user=user), product_risk=product.risk_level)
-    if suitability.refused:
-        raise ValidationError({"product": suitability.reason})
-    if suitability.needs_acknowledgement and not acknowledge_risk:
-        raise ValidationError(
-            {"acknowledge_risk": ACK_REQUIRED.format(warning=suitability.warning_text)}
-        )
+    amount, suitability = order_check(
+        user=user, product=product, side=side, amount=amount, acknowledge_risk=acknowledge_risk
+    )
     trade_date = trade_date_for(now)
     contract = commission_contract_in_force(
         institution=product.institution,

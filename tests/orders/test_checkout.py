@@ -1,0 +1,89 @@
+"""The web checkout: review shows the dates and fee before confirming; one-time token; the same
+service as the API decides."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from orders import services
+from orders.models import Order
+from profiles.models import InvestorProfile
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buyer(verified_client, user):
+    InvestorProfile.objects.create(
+        user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
+    )
+    services.deposit_start(user=user, amount="20000", payment_method="sandbox_ok")
+    return verified_client
+
+
+def token_from(response) -> str:
+    return response.content.decode().split('name="form_token" value="')[1].split('"')[0]
+
+
+def test_review_shows_fee_and_dates_then_confirm_places_one_order(buyer, user):
+    product = ProductFactory(risk_level=2)
+    review = buyer.get(f"/products/{product.slug}/buy/?amount=10000")
+    assert review.status_code == 200
+    html = review.content.decode()
+    assert "147.78" in html  # 10,000 at 1.5% by the net-amount method
+    assert str(review.context["trade_date"]) in html
+    assert str(review.context["expected_confirm_date"]) in html
+    token = token_from(review)
+    data = {"amount": "10000", "form_token": token}
+    first = buyer.post(f"/products/{product.slug}/buy/", data)
+    second = buyer.post(f"/products/{product.slug}/buy/", data)
+    order = Order.objects.get()
+    assert first["Location"] == f"/me/orders/{order.pk}/"
+    assert second.status_code == 302
+    assert services.cash_account_for(user=user).balance == Decimal("10000")
+    page = buyer.get(f"/me/orders/{order.pk}/")
+    assert page.status_code == 200
+    assert buyer.get("/me/orders/").status_code == 200
+
+
+def test_above_level_needs_the_checkbox(buyer):
+    product = ProductFactory(risk_level=4)
+    review = buyer.get(f"/products/{product.slug}/buy/?amount=1000")
+    data = {"amount": "1000", "form_token": token_from(review)}
+    refused = buyer.post(f"/products/{product.slug}/buy/", data)
+    assert refused.status_code == 400
+    assert not Order.objects.exists()
+    review = buyer.get(f"/products/{product.slug}/buy/?amount=1000")
+    data = {"amount": "1000", "form_token": token_from(review), "acknowledge_risk": "on"}
+    assert buyer.post(f"/products/{product.slug}/buy/", data).status_code == 302
+    assert Order.objects.get().risk_acknowledged_version
+
+
+@pytest.mark.parametrize("amount", ["0", "-5", "1.001", "abc", "99999999999", "<b>1</b>"])
+def test_bad_amounts_are_form_errors(buyer, amount):
+    product = ProductFactory(risk_level=1)
+    response = buyer.post(
+        f"/products/{product.slug}/buy/", {"amount": amount, "form_token": f"t{amount[:8]}"}
+    )
+    assert response.status_code == 400
+    assert not Order.objects.exists()
+
+
+def test_cancel_from_the_order_page(buyer, user):
+    product = ProductFactory(risk_level=1)
+    order, _ = services.order_place(user=user, product=product, side="buy", amount="100")
+    # An order always trades on or after today, so it is cancellable right after placing.
+    assert buyer.get(f"/me/orders/{order.pk}/").context["cancellable"]
+    buyer.post(f"/me/orders/{order.pk}/cancel/")
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+
+
+def test_review_already_checks_the_minimum_purchase(buyer):
+    product = ProductFactory(risk_level=1, min_purchase=Decimal("1000"))
+    review = buyer.get(f"/products/{product.slug}/buy/?amount=10")
+    assert review.status_code == 200
+    assert not review.context["reviewing"]
+    assert "minimum purchase is 1,000.00" in review.content.decode()
