@@ -1,6 +1,7 @@
 """Access rules shared by every app's staff pages and APIs."""
 
 from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework import permissions
 
@@ -22,8 +23,11 @@ class IsPlatformStaff(permissions.BasePermission):
 
 
 def form_errors_from(form, exc) -> None:
-    """Copy a service's ValidationError onto a form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
+    """Copy a service's ValidationError (or PermissionDenied) onto a form: field errors where
+    the field exists, the rest as form errors."""
+    if not isinstance(exc, ValidationError):
+        form.add_error(None, str(exc))
+    elif hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

@@ -68,9 +68,7 @@ def deposit(request):
         try:
             payment = services.deposit_start(user=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            form_errors_from(
-                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
-            )
+            form_errors_from(form, exc)
         else:
             if payment.status == PaymentStatus.SUCCEEDED:
                 messages.success(request, f"CNY {payment.amount:,.2f} added to your cash.")
@@ -97,9 +95,7 @@ def withdraw(request):
         try:
             payment = services.withdrawal_request(user=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            form_errors_from(
-                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
-            )
+            form_errors_from(form, exc)
         else:
             messages.success(request, f"CNY {payment.amount:,.2f} is on its way to your card.")
             return redirect("orders:cash")
@@ -183,9 +179,7 @@ def checkout(request, slug):
                 acknowledge_risk=None,
             )
         except (ValidationError, PermissionDenied) as exc:
-            form_errors_from(
-                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
-            )
+            form_errors_from(form, exc)
             status = 400 if request.method == "POST" else 200
         else:
             estimate = subscription_fee_estimate(product=product, amount=amount)
@@ -202,9 +196,7 @@ def checkout(request, slug):
                         acknowledge_risk=form.cleaned_data["acknowledge_risk"],
                     )
                 except (ValidationError, PermissionDenied) as exc:
-                    form_errors_from(
-                        form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
-                    )
+                    form_errors_from(form, exc)
                     status = 400
                 else:
                     messages.success(
