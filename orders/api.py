@@ -173,3 +173,17 @@ class OrderCancelAPI(APIView):
         order = generics.get_object_or_404(Order.objects.filter(user=request.user), pk=pk)
         order = services.order_cancel(order=order, actor=request.user)
         return Response(OrderSerializer(order).data)
+
+
+class PortalOrderListAPI(PortalAPIMixin, generics.ListAPIView):
+    """The institution's own orders (filters: status, product, from, to)."""
+
+    serializer_class = OrderSerializer
+    queryset = Order.objects.all()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Order.objects.none()
+        return selectors.order_list_for_institution(
+            institution=self.request.institution, params=self.request.GET
+        )

@@ -255,3 +255,26 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class PurchaseRefusal(models.Model):
+    """An investor who could not buy a product, and why (the suitability reason, never the
+    questionnaire answers), so the institution can see it. One row per investor, product, day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="+")
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.CASCADE, related_name="purchase_refusals"
+    )
+    reason = models.CharField(max_length=300)
+    day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product", "day"], name="refusal_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} could not buy {self.product_id}: {self.reason}"

@@ -1,11 +1,18 @@
-"""Portal pages that combine orders with profiles: audience insight (customers in issue 5)."""
+"""Portal pages that combine orders with profiles: orders, customers, audience insight."""
 
+import csv
+
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from institutions.tenancy import PortalMixin
+from products.models import Product
 
 from . import selectors
 from .audience import THRESHOLD
+from .models import OrderStatus
 
 
 class AudienceView(PortalMixin, TemplateView):
@@ -33,5 +40,102 @@ class AudienceView(PortalMixin, TemplateView):
             rows_dim=rows,
             cols_dim=cols,
             threshold=THRESHOLD,
+        )
+        return context
+
+
+CSV_COLUMNS = [
+    "order_id",
+    "placed_at",
+    "trade_date",
+    "status",
+    "side",
+    "product_code",
+    "product",
+    "amount",
+    "fee",
+    "units",
+    "nav",
+    "investor",
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class OrdersView(PortalMixin, TemplateView):
+    """The institution's own orders, with filters and a CSV export (``?format=csv``)."""
+
+    template_name = "portal/orders.html"
+    page_size = 50
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return self.csv()
+        return super().get(request, *args, **kwargs)
+
+    def orders(self):
+        return selectors.order_list_for_institution(
+            institution=self.request.institution, params=self.request.GET
+        )
+
+    def csv(self):
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(CSV_COLUMNS)
+            for order in self.orders().iterator(chunk_size=2000):
+                yield writer.writerow(
+                    [
+                        order.pk,
+                        order.placed_at.isoformat(),
+                        order.trade_date.isoformat(),
+                        order.status,
+                        order.side,
+                        order.product.code or "",
+                        order.product.name,
+                        order.amount or "",
+                        order.fee if order.fee is not None else "",
+                        order.units or "",
+                        order.nav or "",
+                        f"investor-{order.user_id}",
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(self.orders(), self.page_size).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            page=page,
+            orders=page.object_list,
+            statuses=OrderStatus.choices,
+            products=self.scope(Product.objects.all()).order_by("name"),
+            filters=self.request.GET,
+            querystring=query.urlencode(),
+        )
+        return context
+
+
+class CustomersView(PortalMixin, TemplateView):
+    """The institution's own customers who agreed to share their profile (no answers)."""
+
+    template_name = "portal/customers.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["customers"] = selectors.customer_list_for_institution(
+            institution=self.request.institution
+        )[:500]
+        context["refusals"] = selectors.refusals_for_institution(
+            institution=self.request.institution
         )
         return context

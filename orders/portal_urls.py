@@ -8,4 +8,6 @@ app_name = "portal_orders"
 
 urlpatterns = [
     path("audience/", portal.AudienceView.as_view(), name="audience"),
+    path("orders/", portal.OrdersView.as_view(), name="orders"),
+    path("customers/", portal.CustomersView.as_view(), name="customers"),
 ]

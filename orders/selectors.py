@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from institutions.models import Institution
-from profiles.models import AgeCohort, City, IncomeBand, InvestorProfile, RiskCategory, User
+from profiles.models import AgeCohort, City, IncomeBand, InvestorProfile, RiskCategory
 
 from .audience import Table, suppress
+from .models import Order, OrderStatus, PurchaseRefusal
 
 # The dimensions an institution may cross, two at a time.
 DIMENSIONS: dict[str, tuple[str, list[tuple]]] = {
@@ -23,11 +25,43 @@ DIMENSION_UNKNOWN = "Choose two different dimensions among: {names}."
 
 
 def customer_ids_for(*, institution: Institution) -> QuerySet:
-    """Investors who hold or ordered the institution's products.
+    """Investors who ordered (and so may hold) the institution's products."""
+    return Order.objects.filter(institution=institution).values("user").distinct()
 
-    Orders arrive with issue 5; until then no investor is anyone's customer.
-    """
-    return User.objects.none().values("pk")
+
+def order_list_for_institution(*, institution: Institution, params=None) -> QuerySet[Order]:
+    """The institution's own orders, newest first, filtered by ``status``, ``product`` (slug),
+    ``from`` and ``to`` (trade dates, YYYY-MM-DD); unknown filter values are ignored."""
+    params = params or {}
+    qs = Order.objects.filter(institution=institution).select_related("product", "user")
+    if params.get("status") in OrderStatus.values:
+        qs = qs.filter(status=params["status"])
+    if params.get("product"):
+        qs = qs.filter(product__slug=params["product"])
+    for key, lookup in (("from", "trade_date__gte"), ("to", "trade_date__lte")):
+        try:
+            qs = qs.filter(**{lookup: dt.date.fromisoformat(params.get(key) or "")})
+        except ValueError:
+            continue
+    return qs.order_by("-placed_at", "-id")
+
+
+def customer_list_for_institution(*, institution: Institution) -> QuerySet[InvestorProfile]:
+    """The institution's own customers who consented to share their profile (never their
+    questionnaire answers), with how many orders and how much they placed with it."""
+    return (
+        consenting_profiles()
+        .filter(user__in=customer_ids_for(institution=institution))
+        .select_related("user")
+        .annotate(
+            orders_count=Count("user__orders", filter=Q(user__orders__institution=institution)),
+            orders_amount=Sum(
+                "user__orders__amount",
+                filter=Q(user__orders__institution=institution, user__orders__side="buy"),
+            ),
+        )
+        .order_by("-orders_amount", "user_id")
+    )
 
 
 def consenting_profiles() -> QuerySet[InvestorProfile]:
@@ -75,3 +109,20 @@ def audience_report(*, institution: Institution, rows_dim: str, cols_dim: str) -
         customers=_table(population.filter(user__in=customers), rows_dim, cols_dim, rows, cols),
         others=_table(population.exclude(user__in=customers), rows_dim, cols_dim, rows, cols),
     )
+
+
+def refusals_for_institution(*, institution: Institution):
+    """Investors who could not buy the institution's products and why; the investor is named
+    only when they are a customer who consented to share their profile."""
+    refusals = list(
+        PurchaseRefusal.objects.filter(institution=institution).select_related("product")[:200]
+    )
+    shared = dict(
+        consenting_profiles()
+        .filter(user__in=customer_ids_for(institution=institution))
+        .filter(user__in=[r.user_id for r in refusals])
+        .values_list("user_id", "full_name")
+    )
+    for refusal in refusals:
+        refusal.customer_name = shared.get(refusal.user_id)
+    return refusals

@@ -163,6 +163,10 @@ def checkout(request, slug):
     product = get_object_or_404(catalogue_queryset().select_related(*TERMS_RELATED), slug=slug)
     profile = profile_of(user=request.user)
     suitability = suitability_for(profile=profile, product_risk=product.risk_level)
+    if suitability.refused:
+        services.purchase_refusal_record(
+            user=request.user, product=product, reason=suitability.reason
+        )
     now = timezone.now()
     trade_date = trade_date_for(now)
     bound = request.method == "POST" or "amount" in request.GET

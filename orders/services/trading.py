@@ -25,6 +25,7 @@ from ..models import (
     Order,
     OrderEvent,
     OrderStatus,
+    PurchaseRefusal,
     Side,
 )
 from .cash import InsufficientCashError, post_entry
@@ -96,6 +97,17 @@ def _existing_for_key(*, user, key: str, request_hash: str) -> Order | None:
     return existing
 
 
+def purchase_refusal_record(*, user, product: Product, reason: str) -> PurchaseRefusal:
+    """Remember (once a day) that this investor could not buy this product, and why."""
+    refusal, _ = PurchaseRefusal.objects.get_or_create(
+        user=user,
+        product=product,
+        day=timezone.localdate(),
+        defaults={"institution_id": product.institution_id, "reason": reason[:300]},
+    )
+    return refusal
+
+
 def order_check(
     *, user, product: Product, side: str, amount, acknowledge_risk: bool | None
 ) -> tuple[Decimal, Suitability]:
@@ -122,6 +134,7 @@ def order_check(
         raise ValidationError({"amount": BELOW_MINIMUM.format(minimum=product.min_purchase)})
     suitability = suitability_for(profile=profile_of(user=user), product_risk=product.risk_level)
     if suitability.refused:
+        purchase_refusal_record(user=user, product=product, reason=suitability.reason)
         raise ValidationError({"product": suitability.reason})
     if suitability.needs_acknowledgement and acknowledge_risk is False:
         raise ValidationError(
