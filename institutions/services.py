@@ -112,13 +112,18 @@ def institution_apply(
         applicant=applicant,
     )
     institution.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            institution.save()
-    except IntegrityError as exc:
-        if Institution.objects.filter(licence_number=institution.licence_number).exists():
-            raise ValidationError({"licence_number": LICENCE_TAKEN}) from exc
-        raise
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                institution.save()
+            break
+        except IntegrityError as exc:
+            if Institution.objects.filter(licence_number=institution.licence_number).exists():
+                raise ValidationError({"licence_number": LICENCE_TAKEN}) from exc
+            if attempt == 2:
+                raise
+            # Another application took the same slug a moment ago: make this one distinct.
+            institution.slug = f"{institution.slug[:70]}-{secrets.token_hex(3)}"
     event = InstitutionEvent.objects.create(
         institution=institution,
         actor=applicant,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -205,16 +206,19 @@ def _save_tiers(product: Product, tiers: dict[str, list[Tier]]) -> None:
 
 
 def _save(product: Product) -> None:
-    try:
-        with transaction.atomic():
-            product.save()
-    except IntegrityError as exc:
-        if (
-            product.code
-            and Product.objects.filter(code=product.code).exclude(pk=product.pk).exists()
-        ):
-            raise ValidationError({"code": FUND_CODE_TAKEN.format(code=product.code)}) from exc
-        raise
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                product.save()
+            return
+        except IntegrityError as exc:
+            taken = Product.objects.filter(code=product.code).exclude(pk=product.pk)
+            if product.code and taken.exists():
+                raise ValidationError({"code": FUND_CODE_TAKEN.format(code=product.code)}) from exc
+            if attempt == 2 or product.pk:
+                raise
+            # Another listing took the same slug a moment ago: make this one distinct.
+            product.slug = f"{product.slug[:70]}-{secrets.token_hex(3)}"
 
 
 # --- listings ------------------------------------------------------------------------------

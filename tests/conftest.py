@@ -12,6 +12,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from tests import factories
@@ -48,8 +49,6 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (page cache, rate limits, TOTP replay guard)."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()

@@ -135,3 +135,28 @@ def test_twenty_concurrent_orders_with_one_idempotency_key_create_one():
     assert sum(created for _, created in results) == 1
     assert Order.objects.count() == 1
     assert CashAccount.objects.get(user=user).balance == Decimal("99000")
+
+
+def test_applications_with_the_same_name_at_once_all_get_their_own_slug():
+    application = {
+        "name": "Same Name Funds",
+        "type": InstitutionType.FUND_COMPANY,
+        "registered_address": "1 Road",
+        "contact_name": "A",
+        "contact_email": "a@example.com",
+        "requested_kinds": ["fund"],
+        "description": "Racing for a slug.",
+    }
+    users = [UserFactory() for _ in range(6)]
+    results = race(
+        [
+            (
+                lambda u=u, i=i: services.institution_apply(
+                    applicant=u, licence_number=f"SLUG-{i:04d}", **application
+                )
+            )
+            for i, u in enumerate(users)
+        ]
+    )
+    assert all(isinstance(r, Institution) for r in results), results
+    assert len({r.slug for r in results}) == 6
