@@ -29,7 +29,27 @@ class ProductQueueView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class ProductReviewView(StaffRequiredMixin, TemplateView):
+class DecisionMixin:
+    """Approve or reject with a reason (``action`` = approve | reject), then back to the queue;
+    a missing reason or a refused move shows the page again with the error."""
+
+    def decide(self, request, *, obj, context_name, approve, reject, approved, rejected):
+        form = ReasonForm(request.POST)
+        action = request.POST.get("action")
+        if form.is_valid() and action in ("approve", "reject"):
+            try:
+                (approve if action == "approve" else reject)(form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, approved if action == "approve" else rejected)
+                return redirect("staff_products:queue")
+        return self.render_to_response(
+            self.get_context_data(**{context_name: obj, "form": form}), status=400
+        )
+
+
+class ProductReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
     template_name = "staff/product_review.html"
 
     def get_product(self) -> Product:
@@ -57,27 +77,22 @@ class ProductReviewView(StaffRequiredMixin, TemplateView):
 
     def post(self, request, slug):
         product = self.get_product()
-        form = ReasonForm(request.POST)
-        action = request.POST.get("action")
-        if form.is_valid() and action in ("approve", "reject"):
-            reason = form.cleaned_data["reason"]
-            try:
-                if action == "approve":
-                    services.product_approve(product=product, actor=request.user, reason=reason)
-                    messages.success(request, f"{product.name} is published.")
-                else:
-                    services.product_reject(product=product, actor=request.user, reason=reason)
-                    messages.success(request, f"{product.name} went back to the institution.")
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-            else:
-                return redirect("staff_products:queue")
-        return self.render_to_response(
-            self.get_context_data(product=product, form=form), status=400
+        return self.decide(
+            request,
+            obj=product,
+            context_name="product",
+            approve=lambda reason: services.product_approve(
+                product=product, actor=request.user, reason=reason
+            ),
+            reject=lambda reason: services.product_reject(
+                product=product, actor=request.user, reason=reason
+            ),
+            approved=f"{product.name} is published.",
+            rejected=f"{product.name} went back to the institution.",
         )
 
 
-class RevisionReviewView(StaffRequiredMixin, TemplateView):
+class RevisionReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
     template_name = "staff/revision_review.html"
 
     def get_revision(self) -> ProductRevision:
@@ -96,21 +111,16 @@ class RevisionReviewView(StaffRequiredMixin, TemplateView):
 
     def post(self, request, pk):
         revision = self.get_revision()
-        form = ReasonForm(request.POST)
-        action = request.POST.get("action")
-        if form.is_valid() and action in ("approve", "reject"):
-            reason = form.cleaned_data["reason"]
-            try:
-                if action == "approve":
-                    services.revision_approve(revision=revision, actor=request.user, reason=reason)
-                    messages.success(request, "Change approved and applied.")
-                else:
-                    services.revision_reject(revision=revision, actor=request.user, reason=reason)
-                    messages.success(request, "Change rejected.")
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-            else:
-                return redirect("staff_products:queue")
-        return self.render_to_response(
-            self.get_context_data(revision=revision, form=form), status=400
+        return self.decide(
+            request,
+            obj=revision,
+            context_name="revision",
+            approve=lambda reason: services.revision_approve(
+                revision=revision, actor=request.user, reason=reason
+            ),
+            reject=lambda reason: services.revision_reject(
+                revision=revision, actor=request.user, reason=reason
+            ),
+            approved="Change approved and applied.",
+            rejected="Change rejected.",
         )

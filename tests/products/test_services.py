@@ -435,3 +435,17 @@ def test_documents_download_for_the_public_only_once_published(client, fund_comp
     product.save()
     assert client.get(url).status_code == 200
     assert client.get(f"/products/other-slug/documents/{document.pk}/").status_code == 404
+
+
+def test_staff_review_a_change_on_its_page(client, fund_company, editor):
+    product = ProductFactory(institution=fund_company, risk_level=2)
+    revision = services.product_update(
+        product=product, actor=editor, changes={"risk_level": 3}
+    ).revision
+    client.force_login(StaffFactory())
+    url = f"/staff/revisions/{revision.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"action": "approve", "reason": ""}).status_code == 400
+    assert client.post(url, {"action": "approve", "reason": "Correct."}).status_code == 302
+    product.refresh_from_db()
+    assert product.risk_level == 3
