@@ -68,27 +68,36 @@ def format_rate(rate: Decimal) -> str:
     return f"{percent:f}%"
 
 
-AMOUNT_NOT_NUMBER = "Enter an amount in CNY, e.g. 1000 or 1000.50."
-AMOUNT_NOT_POSITIVE = "The amount must be more than zero."
-AMOUNT_TOO_PRECISE = "Amounts have at most 2 decimal places (fen)."
-AMOUNT_TOO_LARGE = "The amount can be at most {maximum:,}."
+AMOUNT_MESSAGES = {
+    "not_number": "Enter an amount in CNY, e.g. 1000 or 1000.50.",
+    "not_positive": "The amount must be more than zero.",
+    "too_precise": "Amounts have at most 2 decimal places (fen).",
+    "too_large": "The amount can be at most {maximum:,}.",
+}
+UNITS_MESSAGES = {
+    "not_number": "Enter a number of units, e.g. 100 or 100.50.",
+    "not_positive": "The number of units must be more than zero.",
+    "too_precise": "Units have at most 2 decimal places.",
+    "too_large": "The number of units can be at most {maximum:,}.",
+}
 
 
-def parse_amount(value, *, maximum: Decimal) -> Decimal:
-    """A CNY amount from user input: a finite number above zero, at most 2 dp and ``maximum``.
+def parse_amount(value, *, maximum: Decimal, messages: dict[str, str] = AMOUNT_MESSAGES) -> Decimal:
+    """A CNY amount (or, with ``UNITS_MESSAGES``, fund units) from user input: a finite number
+    above zero, at most 2 dp and ``maximum``.
 
     Raises ``ValueError`` with a message fit to show the user.
     """
     try:
         amount = Decimal(str(value).strip())
     except (ArithmeticError, ValueError, TypeError) as exc:
-        raise ValueError(AMOUNT_NOT_NUMBER) from exc
+        raise ValueError(messages["not_number"]) from exc
     if not amount.is_finite():
-        raise ValueError(AMOUNT_NOT_NUMBER)
+        raise ValueError(messages["not_number"])
     if amount <= 0:
-        raise ValueError(AMOUNT_NOT_POSITIVE)
+        raise ValueError(messages["not_positive"])
     if decimal_places(amount) > 2:
-        raise ValueError(AMOUNT_TOO_PRECISE)
+        raise ValueError(messages["too_precise"])
     if amount > maximum:
-        raise ValueError(AMOUNT_TOO_LARGE.format(maximum=maximum))
+        raise ValueError(messages["too_large"].format(maximum=maximum))
     return amount.quantize(CENT)

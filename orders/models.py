@@ -205,6 +205,11 @@ class Order(models.Model):
     # Idempotency: the same key from the same user is the same order.
     idempotency_key = models.CharField(max_length=64, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
+    # Sells, as priced: units × NAV (or principal + interest) before fees, and the cost of the
+    # units sold (for realised gain). ``instant``: a money-market redemption paid at once (T+0).
+    gross_amount = AmountField(null=True, blank=True)
+    cost_basis = AmountField(null=True, blank=True)
+    instant = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -278,3 +283,152 @@ class PurchaseRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} could not buy {self.product_id}: {self.reason}"
+
+
+# --- holdings ------------------------------------------------------------------------------------
+
+
+class Holding(models.Model):
+    """What an investor holds of one product. ``units`` are fund units, savings principal (CNY)
+    or insurance policies; ``reserved`` are units already in pending sell orders; ``cost`` is
+    what the investor paid (fees included) for the units still held. ``units`` is always the sum
+    of the open lots' remaining units."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="holdings"
+    )
+    product = models.ForeignKey(
+        "products.Product", on_delete=models.PROTECT, related_name="holdings"
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="holdings"
+    )
+    kind = models.CharField(max_length=10)
+    units = UnitsField(default=0)
+    reserved = UnitsField(default=0)
+    cost = AmountField(default=0)
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["product__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="holding_one_per_product"),
+            models.CheckConstraint(condition=Q(units__gte=0), name="holding_units_non_negative"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0) & Q(reserved__lte=models.F("units")),
+                name="holding_reserved_within_units",
+            ),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="holding_cost_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} holds {self.units} of {self.product_id}"
+
+    @property
+    def available(self):
+        return self.units - self.reserved
+
+
+class LotSource(models.TextChoices):
+    PURCHASE = "purchase", "Purchase"
+    INCOME = "income", "Money-market income"
+
+
+class Lot(models.Model):
+    """One confirmed purchase (or one day's money-market income) inside a holding. Redemption
+    fees count days held per lot, oldest first (FIFO); a savings lot is one deposit with its own
+    maturity; an insurance lot is one policy with its own cooling-off period."""
+
+    holding = models.ForeignKey(Holding, on_delete=models.PROTECT, related_name="lots")
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="lot"
+    )
+    source = models.CharField(max_length=10, choices=LotSource.choices)
+    acquired_on = models.DateField(help_text="Trade date of the purchase: days held count from it.")
+    units = UnitsField()
+    units_remaining = UnitsField()
+    cost_remaining = AmountField()
+    matures_on = models.DateField(null=True, blank=True)
+    cooling_off_until = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["acquired_on", "id"]
+        indexes = [models.Index(fields=["holding", "acquired_on", "id"], name="lot_fifo_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(units__gt=0), name="lot_units_positive"),
+            models.CheckConstraint(
+                condition=Q(units_remaining__gte=0) & Q(units_remaining__lte=models.F("units")),
+                name="lot_remaining_within_units",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_remaining__gte=0), name="lot_cost_non_negative"
+            ),
+            # One day's income is added once, however often end of day runs.
+            models.UniqueConstraint(
+                fields=["holding", "acquired_on"],
+                condition=Q(source="income"),
+                name="lot_income_once_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lot {self.pk}: {self.units_remaining}/{self.units} since {self.acquired_on}"
+
+
+class MovementKind(models.TextChoices):
+    SALE = "sale", "Sale"
+    MATURITY = "maturity", "Maturity"
+
+
+class LotMovement(models.Model):
+    """How a sale or a maturity took units out of one lot, exactly as it was priced: the order
+    page shows these lines, and their fees add up to the order's fee."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="movements")
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="lot_movements"
+    )
+    kind = models.CharField(max_length=10, choices=MovementKind.choices)
+    units = UnitsField()
+    days_held = models.PositiveIntegerField()
+    gross = AmountField(help_text="Units × NAV, or the principal.")
+    fee_rate = RateField(default=0)
+    fee = AmountField(default=0)
+    interest = AmountField(default=0)
+    cost = AmountField(help_text="The part of the lot's cost these units carried.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["lot__acquired_on", "lot_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(units__gt=0), name="movement_units_positive"),
+            models.UniqueConstraint(
+                fields=["lot", "order"],
+                condition=Q(order__isnull=False),
+                name="movement_once_per_order_lot",
+            ),
+            models.UniqueConstraint(
+                fields=["lot"], condition=Q(kind="maturity"), name="movement_maturity_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.units} from lot {self.lot_id}"
+
+
+class EndOfDayRun(models.Model):
+    """One row per business date: runs of the same date take its lock in turn, and it records
+    what the last run did."""
+
+    date = models.DateField(unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    stats = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"End of day {self.date}"

@@ -150,7 +150,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     institution = factory.SubFactory(InstitutionFactory)
     kind = ProductKind.FUND
-    fund_type = FundType.BOND
+    fund_type = factory.LazyAttribute(lambda o: FundType.BOND if o.kind == ProductKind.FUND else "")
     name = factory.Sequence(lambda n: f"Steady Bond Fund {n}")
     slug = factory.Sequence(lambda n: f"steady-bond-{n}")
     code = factory.Sequence(lambda n: f"{100000 + n:06d}")
@@ -224,3 +224,17 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Market letter {n}")
     body = "A calm look at the bond market."
     author = factory.SubFactory(UserFactory)
+
+
+def investor_with_cash(level: int = 3, cash: str = "10000", **user_fields) -> User:
+    """A verified investor at risk level C``level`` with a valid assessment and ``cash`` topped
+    up through the sandbox gateway."""
+    from orders import services
+    from profiles.models import InvestorProfile
+
+    user = UserFactory(**user_fields)
+    InvestorProfile.objects.create(
+        user=user, risk_level=level, assessment_valid_until=dt.date(2030, 1, 1)
+    )
+    services.deposit_start(user=user, amount=cash, payment_method="sandbox_ok")
+    return user

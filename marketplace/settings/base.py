@@ -245,6 +245,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "institutions.tasks.invitations_purge_expired",
         "schedule": crontab(hour=2, minute=0),
     },
+    # After the day's NAVs are in (institutions upload them in the evening): confirm orders,
+    # add money-market income, pay matured savings. Every day: income accrues on weekends too.
+    "end-of-day": {
+        "task": "orders.tasks.end_of_day_run",
+        "schedule": crontab(hour=22, minute=30),
+        "options": {"queue": "end_of_day"},
+    },
 }
 
 # --- Business settings ----------------------------------------------------------------------
@@ -253,6 +260,8 @@ INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET", default="sandbox-callback-secret")
 MAX_ORDER_AMOUNT = Decimal(env("MAX_ORDER_AMOUNT", default="50000000"))
 MAX_CASH_MOVEMENT = Decimal(env("MAX_CASH_MOVEMENT", default="50000000"))
+# Money-market redemptions paid at once (T+0), per investor, fund and day (DESIGN §4).
+MONEY_MARKET_INSTANT_LIMIT = Decimal(env("MONEY_MARKET_INSTANT_LIMIT", default="10000"))
 SITE_NAME = "Fortune Market"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -1,4 +1,5 @@
 """Every write about trading, one module per area; callers import from ``orders.services``."""
 
 from .cash import *  # noqa: F403
+from .end_of_day import *  # noqa: F403
 from .trading import *  # noqa: F403

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
+from marketplace.bulk import bulk_insert, bulk_update
 from marketplace.money import parse_amount
 
 from ..models import (
@@ -69,6 +72,69 @@ def post_entry(
         balance_after=account.balance,
         reference=reference,
         description=description,
+    )
+
+
+@dataclass(frozen=True)
+class Credit:
+    user_id: int
+    kind: str
+    amount: Decimal
+    reference: str
+    description: str = ""
+
+
+def post_credits(credits: Sequence[Credit]) -> None:
+    """Credit many investors at once (end of day): a handful of statements for the whole batch.
+
+    The accounts are locked in id order, their new balances and each entry's ``balance_after``
+    computed here, then written in bulk. A concurrent ``post_entry`` waits for the lock and
+    then applies its own change on top. Call inside the caller's transaction.
+    """
+    credits = [c for c in credits if c.amount]
+    if not credits:
+        return
+    user_ids = {c.user_id for c in credits}
+    CashAccount.objects.bulk_create(
+        [CashAccount(user_id=u) for u in user_ids], ignore_conflicts=True
+    )
+    accounts = {
+        a.user_id: a
+        for a in CashAccount.objects.select_for_update().filter(user_id__in=user_ids).order_by("id")
+    }
+    now = timezone.now()
+    entries = []
+    for credit in credits:
+        account = accounts[credit.user_id]
+        account.balance += credit.amount
+        entries.append(
+            (
+                account.pk,
+                credit.kind,
+                credit.amount,
+                account.balance,
+                credit.reference,
+                credit.description[:200],
+                now,
+            )
+        )
+    bulk_update(
+        CashAccount,
+        [(a.pk, a.balance, now) for a in accounts.values()],
+        fields=["id", "balance", "updated_at"],
+    )
+    bulk_insert(
+        CashEntry,
+        entries,
+        fields=[
+            "account_id",
+            "kind",
+            "amount",
+            "balance_after",
+            "reference",
+            "description",
+            "created_at",
+        ],
     )
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from institutions.selectors import commission_contract_in_force
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
-from marketplace.money import parse_amount
+from marketplace.money import UNITS_MESSAGES, parse_amount
 from products.models import Product
 from products.selectors import catalogue_queryset
 from profiles.selectors import profile_of, suitability_for
@@ -21,7 +23,9 @@ from ..calendar import confirmation_date, cutoff_of, next_trading_day, trade_dat
 from ..models import (
     ORDER_TRANSITIONS,
     EntryKind,
+    Holding,
     Holiday,
+    Lot,
     Order,
     OrderEvent,
     OrderStatus,
@@ -29,6 +33,7 @@ from ..models import (
     Side,
 )
 from .cash import InsufficientCashError, post_entry
+from .end_of_day import confirm_orders
 
 # --- trading calendar --------------------------------------------------------------------------
 
@@ -62,7 +67,6 @@ def holiday_remove(*, actor, holiday: Holiday) -> None:
 # --- orders ----------------------------------------------------------------------------------
 
 NOT_ON_SALE = "This product is not on sale."
-SELL_NOT_OPEN = "Selling is not available yet: redemptions open with holdings."
 BELOW_MINIMUM = "The minimum purchase is {minimum:,.2f}."
 PREMIUM_ONLY = "This policy costs {premium:,.2f}: the amount must be exactly the premium."
 ACK_REQUIRED = "Confirm that you have read this warning and accept the risk. {warning}"
@@ -70,6 +74,18 @@ IDEMPOTENCY_CONFLICT = "This Idempotency-Key was already used for a different or
 CANCEL_TOO_LATE = "Orders for {date} could be cancelled until 15:00 that day; it is too late now."
 NOT_CANCELLABLE = "A {status} order cannot be cancelled."
 ILLEGAL_ORDER_MOVE = "An order that is {from_status} cannot become {to_status}."
+AMOUNT_REQUIRED = "Enter the amount to buy."
+UNITS_REQUIRED = "Enter the number of units to sell."
+NOT_HELD = "You do not hold this product."
+SELL_TOO_MANY = (
+    "You can sell at most {available:,.2f}: you hold {units:,.2f}, "
+    "of which {reserved:,.2f} are already in pending sell orders."
+)
+WHOLE_POLICIES = "Policies are cancelled whole: enter a whole number (1 per policy)."
+COOLING_OFF_OVER = (
+    "A policy can be cancelled for a refund only within its cooling-off period; "
+    "{count} of yours still can be."
+)
 
 
 class IdempotencyConflictError(ValidationError):
@@ -108,20 +124,71 @@ def purchase_refusal_record(*, user, product: Product, reason: str) -> PurchaseR
     return refusal
 
 
+def sellable_units(*, holding: Holding | None, on_date) -> Decimal:
+    """What the investor may still sell of a holding: units not already in pending sell orders;
+    for insurance, only policies still within their cooling-off period."""
+    if holding is None:
+        return Decimal(0)
+    if holding.kind != "insurance":
+        return holding.available
+    cancellable = Lot.objects.filter(
+        holding=holding, units_remaining__gt=0, cooling_off_until__gte=on_date
+    ).aggregate(total=Sum("units_remaining"))["total"] or Decimal(0)
+    return max(cancellable - holding.reserved, Decimal(0))
+
+
+def _check_sell(*, product: Product, units, holding: Holding | None, on_date) -> Decimal:
+    if units in (None, ""):
+        raise ValidationError({"units": UNITS_REQUIRED})
+    try:
+        units = parse_amount(units, maximum=settings.MAX_ORDER_AMOUNT, messages=UNITS_MESSAGES)
+    except ValueError as exc:
+        raise ValidationError({"units": str(exc)}) from exc
+    if holding is None or holding.units <= 0:
+        raise ValidationError({"product": NOT_HELD})
+    if product.kind == "insurance" and units != units.to_integral_value():
+        raise ValidationError({"units": WHOLE_POLICIES})
+    available = sellable_units(holding=holding, on_date=on_date)
+    if units > available:
+        if product.kind == "insurance":
+            raise ValidationError({"units": COOLING_OFF_OVER.format(count=int(available))})
+        raise ValidationError(
+            {
+                "units": SELL_TOO_MANY.format(
+                    available=available, units=holding.units, reserved=holding.reserved
+                )
+            }
+        )
+    return units
+
+
 def order_check(
-    *, user, product: Product, side: str, amount, acknowledge_risk: bool | None
-) -> tuple[Decimal, Suitability]:
-    """Everything an order must pass before money moves; returns the amount and suitability.
+    *,
+    user,
+    product: Product,
+    side: str,
+    amount=None,
+    units=None,
+    acknowledge_risk: bool | None,
+) -> tuple[Decimal, Suitability | None]:
+    """Everything an order must pass before money or units move. Returns the amount (buy) or
+    the units (sell) and, for a buy, the suitability outcome.
 
     ``acknowledge_risk=None`` skips the acknowledgement (the checkout's review step, which shows
-    the warning and asks for it).
+    the warning and asks for it). Selling needs no suitability check: it only lowers risk.
     """
     if not email_verified(user):
         raise PermissionDenied(EMAIL_NOT_VERIFIED)
+    if side == Side.SELL:
+        holding = Holding.objects.filter(user=user, product=product).first()
+        units = _check_sell(
+            product=product, units=units, holding=holding, on_date=timezone.localdate()
+        )
+        return units, None
     if not catalogue_queryset().filter(pk=product.pk).exists():
         raise ValidationError({"product": NOT_ON_SALE})
-    if side != Side.BUY:
-        raise ValidationError({"side": SELL_NOT_OPEN})
+    if amount in (None, ""):
+        raise ValidationError({"amount": AMOUNT_REQUIRED})
     try:
         amount = parse_amount(amount, maximum=settings.MAX_ORDER_AMOUNT)
     except ValueError as exc:
@@ -143,12 +210,27 @@ def order_check(
     return amount, suitability
 
 
+def instant_allowance(*, user, product: Product, on_date) -> Decimal:
+    """How many money-market units the investor may still redeem instantly (T+0) today."""
+    if not product.is_money_market:
+        return Decimal(0)
+    used = Order.objects.filter(
+        user=user,
+        product=product,
+        instant=True,
+        trade_date=on_date,
+        status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED],
+    ).aggregate(total=Sum("units"))["total"] or Decimal(0)
+    return max(settings.MONEY_MARKET_INSTANT_LIMIT - used, Decimal(0))
+
+
 def order_place(
     *,
     user,
     product: Product,
     side: str,
     amount=None,
+    units=None,
     acknowledge_risk: bool = False,
     idempotency_key: str = "",
     request_hash: str = "",
@@ -156,65 +238,51 @@ def order_place(
 ) -> tuple[Order, bool]:
     """Place an order; returns it and whether it was created (False: a replay of its key).
 
-    Checks, in one place for the web checkout and the API: verified e-mail, product on sale,
-    amount (2 dp, ≥ minimum, ≤ the per-order limit), suitability (refused, or an explicit
-    acknowledgement recorded with the warning's version), available cash (debited now).
+    Checks, in one place for the web checkout and the API: verified e-mail; for a buy, product
+    on sale, amount (2 dp, ≥ minimum, ≤ the per-order limit), suitability (refused, or an
+    explicit acknowledgement recorded with the warning's version) and available cash (debited
+    now); for a sell, units held and not already in a pending sell (reserved now, under the
+    holding's row lock). A money-market redemption within today's instant allowance is paid at
+    once (T+0).
     """
     if idempotency_key:
         existing = _existing_for_key(user=user, key=idempotency_key, request_hash=request_hash)
         if existing is not None:
             return existing, False
     now = now or timezone.now()
-    amount, suitability = order_check(
-        user=user, product=product, side=side, amount=amount, acknowledge_risk=acknowledge_risk
+    quantity, suitability = order_check(
+        user=user,
+        product=product,
+        side=side,
+        amount=amount,
+        units=units,
+        acknowledge_risk=acknowledge_risk,
     )
-    trade_date = trade_date_for(now)
     contract = commission_contract_in_force(
         institution=product.institution,
         product_kind=product.kind,
         on_date=timezone.localdate(now),
     )
+    fields = {
+        "user": user,
+        "product": product,
+        "institution": product.institution,
+        "kind": product.kind,
+        "side": side,
+        "placed_at": now,
+        "contract": contract,
+        "contract_upfront_basis": contract.upfront_basis if contract else "",
+        "contract_upfront_rate": contract.upfront_rate if contract else None,
+        "contract_trail_rate": contract.trail_rate if contract else None,
+        "idempotency_key": idempotency_key,
+        "request_hash": request_hash,
+    }
     try:
         with transaction.atomic():
-            order = Order.objects.create(
-                user=user,
-                product=product,
-                institution=product.institution,
-                kind=product.kind,
-                side=side,
-                amount=amount,
-                trade_date=trade_date,
-                expected_confirm_date=(
-                    confirmation_date(trade_date)
-                    if product.kind == "fund"
-                    else next_trading_day(trade_date)
-                ),
-                placed_at=now,
-                suitability=suitability.outcome,
-                risk_acknowledged_version=(
-                    suitability.warning_version if suitability.needs_acknowledgement else ""
-                ),
-                risk_acknowledged_at=now if suitability.needs_acknowledgement else None,
-                contract=contract,
-                contract_upfront_basis=contract.upfront_basis if contract else "",
-                contract_upfront_rate=contract.upfront_rate if contract else None,
-                contract_trail_rate=contract.trail_rate if contract else None,
-                idempotency_key=idempotency_key,
-                request_hash=request_hash,
-            )
-            OrderEvent.objects.create(
-                order=order, actor=user, to_status=OrderStatus.PENDING, reason="Placed."
-            )
-            try:
-                post_entry(
-                    user=user,
-                    kind=EntryKind.PURCHASE,
-                    amount=-amount,
-                    reference=f"order:{order.pk}",
-                    description=f"Buy {product.name}",
-                )
-            except InsufficientCashError as exc:
-                raise ValidationError({"amount": exc.messages}) from exc
+            if side == Side.SELL:
+                order = _place_sell(fields, units=quantity, now=now)
+            else:
+                order = _place_buy(fields, amount=quantity, suitability=suitability, now=now)
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -223,6 +291,68 @@ def order_place(
             raise
         return existing, False
     return order, True
+
+
+def _place_buy(fields: dict, *, amount: Decimal, suitability: Suitability, now) -> Order:
+    product, user = fields["product"], fields["user"]
+    trade_date = trade_date_for(now)
+    order = Order.objects.create(
+        **fields,
+        amount=amount,
+        trade_date=trade_date,
+        expected_confirm_date=(
+            confirmation_date(trade_date) if product.is_fund else next_trading_day(trade_date)
+        ),
+        suitability=suitability.outcome,
+        risk_acknowledged_version=(
+            suitability.warning_version if suitability.needs_acknowledgement else ""
+        ),
+        risk_acknowledged_at=now if suitability.needs_acknowledgement else None,
+    )
+    OrderEvent.objects.create(
+        order=order, actor=user, to_status=OrderStatus.PENDING, reason="Placed."
+    )
+    try:
+        post_entry(
+            user=user,
+            kind=EntryKind.PURCHASE,
+            amount=-amount,
+            reference=f"order:{order.pk}",
+            description=f"Buy {product.name}",
+        )
+    except InsufficientCashError as exc:
+        raise ValidationError({"amount": exc.messages}) from exc
+    return order
+
+
+def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
+    product, user = fields["product"], fields["user"]
+    today = timezone.localdate(now)
+    holding = Holding.objects.select_for_update().filter(user=user, product=product).first()
+    units = _check_sell(product=product, units=units, holding=holding, on_date=today)
+    instant = units <= instant_allowance(user=user, product=product, on_date=today)
+    trade_date = today if instant else trade_date_for(now)
+    order = Order.objects.create(
+        **fields,
+        units=units,
+        instant=instant,
+        trade_date=trade_date,
+        expected_confirm_date=trade_date if instant else next_trading_day(trade_date),
+        suitability="",
+    )
+    OrderEvent.objects.create(
+        order=order,
+        actor=user,
+        to_status=OrderStatus.PENDING,
+        reason="Placed: instant redemption (T+0)." if instant else "Placed.",
+    )
+    holding.reserved += units
+    holding.updated_at = now
+    holding.save(update_fields=["reserved", "updated_at"])
+    if instant:
+        confirm_orders(order_ids=[order.pk], stats=Counter())
+        order.refresh_from_db()
+    return order
 
 
 @transaction.atomic
@@ -242,6 +372,10 @@ def order_cancel(*, order: Order, actor, now=None) -> Order:
     )
     order.cancelled_at = now
     order.save(update_fields=["status", "cancelled_at"])
+    if order.side == Side.SELL:
+        Holding.objects.filter(user=order.user, product=order.product).update(
+            reserved=F("reserved") - order.units, updated_at=now
+        )
     if order.side == Side.BUY and order.amount:
         post_entry(
             user=order.user,

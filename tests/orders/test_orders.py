@@ -11,20 +11,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from orders import services
 from orders.models import CashEntry, Order, OrderEvent
 from profiles.models import InvestorProfile
-from tests.factories import CommissionContractFactory, ProductFactory, UserFactory
+from tests.factories import (
+    CommissionContractFactory,
+    ProductFactory,
+    UserFactory,
+    investor_with_cash,
+)
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 
-def investor(level=3, cash="10000"):
-    user = UserFactory()
-    InvestorProfile.objects.create(
-        user=user, risk_level=level, assessment_valid_until=dt.date(2030, 1, 1)
-    )
-    services.deposit_start(user=user, amount=cash, payment_method="sandbox_ok")
-    return user
+investor = investor_with_cash
 
 
 def place(user, product, amount="1000", **kwargs):

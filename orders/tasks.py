@@ -1,0 +1,18 @@
+"""Celery tasks: thin wrappers over services; safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(acks_late=True, soft_time_limit=3 * 3600, time_limit=3 * 3600 + 300)
+def end_of_day_run(run_date: str | None = None) -> dict:
+    """After a day's close: confirm orders, money-market income, savings maturity. A rerun (or a
+    second worker) finds nothing left to do; a run killed mid-way resumes where it stopped."""
+    day = dt.date.fromisoformat(run_date) if run_date else timezone.localdate()
+    return services.end_of_day(run_date=day)
