@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.tenancy import PortalAPIMixin
-from products.selectors import catalogue_queryset
+from products.selectors import tradable_product
 
 from . import selectors, services
 from .audience import THRESHOLD
@@ -20,6 +20,7 @@ from .serializers import (
     OrderInputSerializer,
     OrderSerializer,
     PaymentSerializer,
+    PortfolioSerializer,
     WithdrawalInputSerializer,
 )
 
@@ -122,7 +123,11 @@ class OrderListCreateAPI(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Order.objects.none()
-        return Order.objects.filter(user=self.request.user).select_related("product")
+        return (
+            Order.objects.filter(user=self.request.user)
+            .select_related("product")
+            .prefetch_related("lot_movements__lot")
+        )
 
     @extend_schema(
         request=OrderInputSerializer,
@@ -138,7 +143,7 @@ class OrderListCreateAPI(generics.ListAPIView):
         serializer = OrderInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        product = catalogue_queryset().filter(slug=data["product"]).first()
+        product = tradable_product(slug=data["product"])
         if product is None:
             return Response({"product": [services.NOT_ON_SALE]}, status=status.HTTP_400_BAD_REQUEST)
         try:
@@ -147,6 +152,7 @@ class OrderListCreateAPI(generics.ListAPIView):
                 product=product,
                 side=data["side"],
                 amount=data.get("amount"),
+                units=data.get("units"),
                 acknowledge_risk=data["acknowledge_risk"],
                 idempotency_key=key,
                 request_hash=_request_hash(request.data),
@@ -158,13 +164,25 @@ class OrderListCreateAPI(generics.ListAPIView):
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
+class HoldingsAPI(APIView):
+    """The investor's holdings, valued at the latest NAV, with their lots and a total."""
+
+    @extend_schema(responses=PortfolioSerializer)
+    def get(self, request):
+        return Response(PortfolioSerializer(selectors.portfolio_for(user=request.user)).data)
+
+
 class OrderDetailAPI(generics.RetrieveAPIView):
     serializer_class = OrderSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Order.objects.none()
-        return Order.objects.filter(user=self.request.user).select_related("product")
+        return (
+            Order.objects.filter(user=self.request.user)
+            .select_related("product")
+            .prefetch_related("lot_movements__lot")
+        )
 
 
 class OrderCancelAPI(APIView):

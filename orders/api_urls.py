@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/cash/deposits/", api.DepositAPI.as_view(), name="api-me-deposits"),
     path("me/cash/withdrawals/", api.WithdrawalAPI.as_view(), name="api-me-withdrawals"),
     path("portal/orders/", api.PortalOrderListAPI.as_view(), name="api-portal-orders"),
+    path("me/holdings/", api.HoldingsAPI.as_view(), name="api-me-holdings"),
     path("orders/", api.OrderListCreateAPI.as_view(), name="api-orders"),
     path("orders/<int:pk>/", api.OrderDetailAPI.as_view(), name="api-order"),
     path("orders/<int:pk>/cancel/", api.OrderCancelAPI.as_view(), name="api-order-cancel"),

@@ -29,3 +29,9 @@ class CheckoutForm(forms.Form):
         required=False,
         label="I have read the warning and accept that this product is above my risk level.",
     )
+
+
+class SellForm(forms.Form):
+    units = forms.CharField(
+        label="Units to sell", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )

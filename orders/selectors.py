@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from institutions.models import Institution
+from marketplace.money import round_amount, round_nav
+from products.fees import Tier, redemption_rate
+from products.models import FeeSchedule, FeeTier
 from profiles.models import AgeCohort, City, IncomeBand, InvestorProfile, RiskCategory
 
+from . import pricing
 from .audience import Table, suppress
-from .models import Order, OrderStatus, PurchaseRefusal
+from .models import CashAccount, Holding, Lot, Order, OrderStatus, PurchaseRefusal, Side
 
 # The dimensions an institution may cross, two at a time.
 DIMENSIONS: dict[str, tuple[str, list[tuple]]] = {
@@ -126,3 +132,211 @@ def refusals_for_institution(*, institution: Institution):
     for refusal in refusals:
         refusal.customer_name = shared.get(refusal.user_id)
     return refusals
+
+
+# --- the investor's portfolio ------------------------------------------------------------------
+
+
+@dataclass
+class LotView:
+    lot: Lot
+    days_held: int
+    fee_rate_today: Decimal | None  # funds: the redemption rate if sold today
+
+
+@dataclass
+class Position:
+    """One holding, valued: market value at the latest NAV (funds), principal plus interest
+    accrued so far (savings) or the premium paid (insurance)."""
+
+    holding: Holding
+    price: Decimal | None
+    price_date: dt.date | None
+    market_value: Decimal
+    lots: list[LotView]
+    income_yesterday: Decimal | None = None
+
+    @property
+    def product(self):
+        return self.holding.product
+
+    @property
+    def cost(self) -> Decimal:
+        return self.holding.cost
+
+    @property
+    def pnl(self) -> Decimal:
+        return self.market_value - self.holding.cost
+
+    @property
+    def return_rate(self) -> Decimal | None:
+        return self.pnl / self.holding.cost if self.holding.cost else None
+
+    @property
+    def average_cost(self) -> Decimal | None:
+        """Cost per unit (funds), 4 dp like a NAV."""
+        return round_nav(self.holding.cost / self.holding.units) if self.holding.units else None
+
+
+@dataclass
+class Portfolio:
+    positions: list[Position]
+    cash: Decimal
+
+    @property
+    def market_value(self) -> Decimal:
+        return sum((p.market_value for p in self.positions), Decimal(0))
+
+    @property
+    def cost(self) -> Decimal:
+        return sum((p.cost for p in self.positions), Decimal(0))
+
+    @property
+    def pnl(self) -> Decimal:
+        return self.market_value - self.cost
+
+    @property
+    def return_rate(self) -> Decimal | None:
+        return self.pnl / self.cost if self.cost else None
+
+    @property
+    def total_assets(self) -> Decimal:
+        return self.market_value + self.cash
+
+
+def holdings_of(*, user) -> QuerySet[Holding]:
+    """The investor's open holdings with everything valuation needs, in three queries."""
+    return (
+        Holding.objects.filter(user=user, units__gt=0)
+        .select_related(
+            "product__institution",
+            "product__fund_terms",
+            "product__savings_terms",
+            "product__insurance_terms",
+        )
+        .prefetch_related(
+            Prefetch("lots", queryset=Lot.objects.filter(units_remaining__gt=0)),
+            Prefetch(
+                "product__fee_tiers",
+                queryset=FeeTier.objects.filter(schedule=FeeSchedule.REDEMPTION),
+                to_attr="redemption_tiers",
+            ),
+        )
+        .order_by("product__kind", "product__name", "pk")
+    )
+
+
+def _position(holding: Holding, today: dt.date) -> Position:
+    product = holding.product
+    tiers = [Tier.of(t) for t in product.redemption_tiers]
+    lots = [
+        LotView(
+            lot=lot,
+            days_held=max((today - lot.acquired_on).days, 0),
+            fee_rate_today=(
+                redemption_rate(tiers=tiers, days_held=max((today - lot.acquired_on).days, 0))
+                if tiers
+                else None
+            ),
+        )
+        for lot in sorted(holding.lots.all(), key=lambda lot: (lot.acquired_on, lot.pk))
+    ]
+    price = price_date = income = None
+    if product.kind == "fund":
+        if product.is_money_market:
+            price, price_date = pricing.MONEY_MARKET_NAV, today
+            income = sum(
+                (v.lot.units for v in lots if v.lot.source == "income" and v.days_held <= 1),
+                Decimal(0),
+            )
+        else:
+            price, price_date = product.latest_nav, product.latest_nav_date
+        value = round_amount(holding.units * price) if price else holding.cost
+    elif product.kind == "savings":
+        rate = product.savings_terms.annual_rate
+        value = holding.units + sum(
+            (
+                pricing.savings_interest(
+                    principal=v.lot.units_remaining,
+                    annual_rate=rate,
+                    days=min(v.days_held, ((v.lot.matures_on or today) - v.lot.acquired_on).days),
+                )
+                for v in lots
+            ),
+            Decimal(0),
+        )
+    else:
+        value = holding.cost
+    return Position(holding, price, price_date, value, lots, income)
+
+
+def portfolio_for(*, user, today: dt.date | None = None) -> Portfolio:
+    today = today or timezone.localdate()
+    account = CashAccount.objects.filter(user=user).first()
+    return Portfolio(
+        positions=[_position(h, today) for h in holdings_of(user=user)],
+        cash=account.balance if account else Decimal(0),
+    )
+
+
+def position_of(*, user, product_slug: str, today: dt.date | None = None) -> Position | None:
+    holding = holdings_of(user=user).filter(product__slug=product_slug).first()
+    return _position(holding, today or timezone.localdate()) if holding else None
+
+
+def held_product_ids(*, user) -> QuerySet:
+    return Holding.objects.filter(user=user, units__gt=0).values("product_id")
+
+
+def sale_estimate(*, position: Position, units: Decimal, trade_date: dt.date):
+    """What selling ``units`` would pay at the latest known price, lot by lot (the order itself
+    prices at NAV of its trade date at end of day)."""
+    product = position.product
+    lots = [
+        pricing.OpenLot(
+            v.lot.pk,
+            v.lot.acquired_on,
+            v.lot.units_remaining,
+            v.lot.cost_remaining,
+            v.lot.cooling_off_until,
+        )
+        for v in position.lots
+    ]
+    try:
+        if product.kind == "fund":
+            tiers = [Tier.of(t) for t in product.redemption_tiers]
+            return pricing.fund_redemption(
+                lots=lots,
+                units=units,
+                nav=position.price or Decimal(1),
+                tiers=tiers,
+                trade_date=trade_date,
+            )
+        if product.kind == "savings":
+            return pricing.savings_withdrawal(
+                lots=lots,
+                units=units,
+                early_rate=product.savings_terms.early_withdrawal_rate,
+                trade_date=trade_date,
+            )
+        return pricing.insurance_cancellation(
+            lots=lots,
+            policies=units,
+            fee_per_policy=product.insurance_terms.cancellation_fee,
+            day=timezone.localdate(),
+        )
+    except pricing.NotEnoughUnitsError:
+        return None
+
+
+def order_history(*, user, params=None) -> QuerySet[Order]:
+    """The investor's orders, newest first, filtered by ``status``, ``side`` and ``kind``."""
+    params = params or {}
+    qs = Order.objects.filter(user=user).select_related("product", "product__institution")
+    if params.get("status") in OrderStatus.values:
+        qs = qs.filter(status=params["status"])
+    if params.get("side") in Side.values:
+        qs = qs.filter(side=params["side"])
+    if params.get("kind") in ("fund", "insurance", "savings"):
+        qs = qs.filter(kind=params["kind"])
+    return qs.order_by("-placed_at", "-id")

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import CashEntry, Order, Payment
+from .models import CashEntry, LotMovement, Order, Payment
 
 
 class CashEntrySerializer(serializers.ModelSerializer):
@@ -39,9 +39,30 @@ class CashSerializer(serializers.Serializer):
     entries = CashEntrySerializer(many=True)
 
 
+class LotMovementSerializer(serializers.ModelSerializer):
+    """One lot's part of a sale, as priced."""
+
+    acquired_on = serializers.DateField(source="lot.acquired_on")
+
+    class Meta:
+        model = LotMovement
+        fields = [
+            "acquired_on",
+            "units",
+            "days_held",
+            "gross",
+            "fee_rate",
+            "fee",
+            "interest",
+            "cost",
+        ]
+        read_only_fields = fields
+
+
 class OrderSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
+    lots = LotMovementSerializer(source="lot_movements", many=True, read_only=True)
 
     class Meta:
         model = Order
@@ -58,10 +79,15 @@ class OrderSerializer(serializers.ModelSerializer):
             "fee_rate",
             "net_amount",
             "nav",
+            "gross_amount",
+            "cost_basis",
+            "instant",
+            "lots",
             "trade_date",
             "expected_confirm_date",
             "placed_at",
             "confirmed_at",
+            "settled_at",
             "cancelled_at",
             "suitability",
             "risk_acknowledged_version",
@@ -79,3 +105,51 @@ class OrderInputSerializer(serializers.Serializer):
     units = serializers.CharField(max_length=40, required=False)
     coupon = serializers.CharField(max_length=64, required=False, allow_blank=True)
     acknowledge_risk = serializers.BooleanField(required=False, default=False)
+
+
+class HoldingLotSerializer(serializers.Serializer):
+    acquired_on = serializers.DateField(source="lot.acquired_on")
+    source = serializers.CharField(source="lot.source")
+    units = serializers.DecimalField(max_digits=18, decimal_places=2, source="lot.units_remaining")
+    cost = serializers.DecimalField(max_digits=18, decimal_places=2, source="lot.cost_remaining")
+    days_held = serializers.IntegerField()
+    redemption_fee_rate_today = serializers.DecimalField(
+        max_digits=9, decimal_places=6, source="fee_rate_today", allow_null=True
+    )
+    matures_on = serializers.DateField(source="lot.matures_on", allow_null=True)
+    cooling_off_until = serializers.DateField(source="lot.cooling_off_until", allow_null=True)
+
+
+class ProductBriefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    risk_level = serializers.CharField(source="risk_code")
+
+
+class PositionSerializer(serializers.Serializer):
+    product = ProductBriefSerializer()
+    units = serializers.DecimalField(max_digits=18, decimal_places=2, source="holding.units")
+    reserved = serializers.DecimalField(max_digits=18, decimal_places=2, source="holding.reserved")
+    cost = serializers.DecimalField(max_digits=18, decimal_places=2)
+    average_cost = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    price = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    price_date = serializers.DateField(allow_null=True)
+    market_value = serializers.DecimalField(max_digits=18, decimal_places=2)
+    pnl = serializers.DecimalField(max_digits=18, decimal_places=2)
+    return_rate = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
+    lots = HoldingLotSerializer(many=True)
+
+
+class PortfolioSerializer(serializers.Serializer):
+    count = serializers.SerializerMethodField()
+    cash = serializers.DecimalField(max_digits=18, decimal_places=2)
+    market_value = serializers.DecimalField(max_digits=18, decimal_places=2)
+    cost = serializers.DecimalField(max_digits=18, decimal_places=2)
+    pnl = serializers.DecimalField(max_digits=18, decimal_places=2)
+    return_rate = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
+    total_assets = serializers.DecimalField(max_digits=18, decimal_places=2)
+    results = PositionSerializer(source="positions", many=True)
+
+    def get_count(self, portfolio) -> int:
+        return len(portfolio.positions)

@@ -1,4 +1,5 @@
-"""The investor's cash page, the sandbox gateway's callback, and its test-mode bank page."""
+"""The investor's pages: cash, checkout, selling, orders, portfolio; and the sandbox gateway's
+callback with its test-mode bank page."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from marketplace.permissions import form_errors_from
 from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_fee_estimate
 from profiles.selectors import profile_of, suitability_for
 
-from . import services
+from . import selectors, services
 from .calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
-from .forms import CheckoutForm, DepositForm, WithdrawalForm
-from .models import Order, Payment, PaymentDirection, PaymentStatus
+from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
+from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
 from .payments import SIGNATURE_HEADER, gateway, sign
 
 
@@ -232,12 +233,25 @@ def checkout(request, slug):
     )
 
 
+ORDER_FILTERS = {
+    "status": [(v, label) for v, label in OrderStatus.choices],
+    "side": [(v, label) for v, label in Side.choices],
+    "kind": [("fund", "Funds"), ("insurance", "Insurance"), ("savings", "Savings")],
+}
+
+
 @login_required
 def order_list(request):
-    orders = Order.objects.filter(user=request.user).select_related(
-        "product", "product__institution"
+    orders = selectors.order_history(user=request.user, params=request.GET)
+    return render(
+        request,
+        "orders/order_list.html",
+        {
+            "orders": orders[:200],
+            "filters": ORDER_FILTERS,
+            "selected": {key: request.GET.get(key, "") for key in ORDER_FILTERS},
+        },
     )
-    return render(request, "orders/order_list.html", {"orders": orders[:200]})
 
 
 @login_required
@@ -252,10 +266,101 @@ def order_detail(request, pk):
         {
             "order": order,
             "events": order.events.select_related("actor"),
+            "movements": order.lot_movements.select_related("lot"),
             "cancellable": order.status == "pending"
             and timezone.now() < cutoff_of(order.trade_date),
             "cutoff": cutoff_of(order.trade_date),
         },
+    )
+
+
+@login_required
+def portfolio(request):
+    return render(
+        request,
+        "orders/portfolio.html",
+        {"portfolio": selectors.portfolio_for(user=request.user)},
+    )
+
+
+@login_required
+def sell(request, slug):
+    """Sell (redeem, withdraw early, cancel a policy): enter units, review, confirm.
+
+    GET with ``units`` shows the review (trade date, estimated proceeds lot by lot at the latest
+    price); POST places the order through the same service as the API.
+    """
+    position = selectors.position_of(user=request.user, product_slug=slug)
+    if position is None:
+        raise Http404("You do not hold this product.")
+    product = position.product
+    now = timezone.now()
+    today = timezone.localdate(now)
+    instant_left = services.instant_allowance(user=request.user, product=product, on_date=today)
+    bound = request.method == "POST" or "units" in request.GET
+    form = SellForm(request.POST if request.method == "POST" else request.GET or None)
+    estimate = units = None
+    status = 200
+    if bound and form.is_valid():
+        try:
+            units, _ = services.order_check(
+                user=request.user,
+                product=product,
+                side=Side.SELL,
+                units=form.cleaned_data["units"],
+                acknowledge_risk=None,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form_errors_from(form, exc)
+            status = 400 if request.method == "POST" else 200
+        else:
+            if request.method == "POST":
+                if not claim_form_token(user_id=request.user.pk, token=request.POST.get(FIELD)):
+                    messages.info(request, ALREADY_USED)
+                    return redirect("orders:list")
+                try:
+                    order, _ = services.order_place(
+                        user=request.user, product=product, side=Side.SELL, units=units
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    form_errors_from(form, exc)
+                    status = 400
+                else:
+                    messages.success(request, _sold_message(order))
+                    return redirect("orders:detail", pk=order.pk)
+    elif request.method == "POST":
+        status = 400
+    instant = units is not None and units <= instant_left
+    trade_date = today if instant else trade_date_for(now)
+    if units is not None:
+        estimate = selectors.sale_estimate(position=position, units=units, trade_date=trade_date)
+    return render(
+        request,
+        "orders/sell.html",
+        {
+            "position": position,
+            "product": product,
+            "form": form,
+            "reviewing": units is not None and not form.errors,
+            "estimate": estimate,
+            "units": units,
+            "instant": instant,
+            "instant_left": instant_left if product.is_money_market else None,
+            "sellable": services.sellable_units(holding=position.holding, on_date=today),
+            "trade_date": trade_date,
+            "expected_confirm_date": trade_date if instant else next_trading_day(trade_date),
+            "cutoff": cutoff_of(trade_date),
+        },
+        status=status,
+    )
+
+
+def _sold_message(order: Order) -> str:
+    if order.status == OrderStatus.SETTLED:
+        return f"Redeemed instantly: CNY {order.amount:,.2f} is in your cash."
+    return (
+        f"Sell order placed: {order.units:,.2f} of {order.product.name}, trading on "
+        f"{order.trade_date:%Y-%m-%d}."
     )
 
 
@@ -268,5 +373,10 @@ def order_cancel(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Order cancelled: CNY {order.amount:,.2f} is back in your cash.")
+        messages.success(
+            request,
+            f"Order cancelled: CNY {order.amount:,.2f} is back in your cash."
+            if order.side == Side.BUY
+            else f"Order cancelled: your {order.units:,.2f} units are available again.",
+        )
     return redirect("orders:detail", pk=order.pk)

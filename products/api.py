@@ -192,4 +192,5 @@ class MyRecommendationsAPI(generics.ListAPIView):
             assessment_valid=assessment_is_valid(profile),
             goal=profile.investment_goal,
             horizon=investment_horizon(user=self.request.user),
+            held_by=self.request.user,
         )

@@ -58,6 +58,11 @@ class Tier:
         }
 
     @classmethod
+    def of(cls, band) -> Tier:
+        """From anything with ``lower``, ``upper``, ``rate`` and ``fixed_fee`` (a ``FeeTier``)."""
+        return cls(band.lower, band.upper, band.rate, band.fixed_fee)
+
+    @classmethod
     def from_dict(cls, data: dict) -> Tier:
         def dec(value):
             return None if value in (None, "") else Decimal(str(value))

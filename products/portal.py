@@ -141,7 +141,7 @@ class ProductEditView(ProductScopedMixin, View):
         product = self.get_product()
         terms = services.product_terms(product)
         tiers = {
-            schedule: [Tier(t.lower, t.upper, t.rate, t.fixed_fee) for t in rows]
+            schedule: [Tier.of(t) for t in rows]
             for schedule, rows in selectors.fee_tiers_by_schedule(product=product).items()
         }
         form = ProductForm(

@@ -39,6 +39,18 @@ def catalogue_queryset() -> QuerySet[Product]:
     ).select_related("institution", *TERMS_RELATED)
 
 
+def tradable_product(*, slug: str) -> Product | None:
+    """A product an order may name: on sale to buy, or closed but still held and sellable.
+    (Whether it may be bought is the order service's check, against ``catalogue_queryset``.)"""
+    return (
+        Product.objects.filter(
+            slug=slug, status__in=[ProductStatus.PUBLISHED, ProductStatus.CLOSED]
+        )
+        .select_related("institution", *TERMS_RELATED)
+        .first()
+    )
+
+
 def product_list_for_catalogue(*, params) -> CatalogueFilter:
     """The filtered, sorted catalogue (``.qs``) and its form (``.form``)."""
     return CatalogueFilter(params or None, queryset=catalogue_queryset())
@@ -194,10 +206,11 @@ def recommendations_for(
     assessment_valid: bool,
     goal: str = "",
     horizon: str | None = None,
+    held_by=None,
     limit: int = 12,
 ) -> QuerySet[Product]:
-    """Products that suit the investor, best fit first; never a mismatched one, and none at
-    all without a valid assessment."""
+    """Products that suit the investor, best fit first; never a mismatched one, none at all
+    without a valid assessment, and none that ``held_by`` already holds."""
     levels = suitable_risk_levels(risk_level=risk_level, assessment_valid=assessment_valid)
     if not levels:
         return Product.objects.none()
@@ -205,21 +218,17 @@ def recommendations_for(
     fit = Case(When(GOAL_FIT.get(goal, never), then=Value(2)), default=Value(0)) + Case(
         When(HORIZON_FIT.get(horizon or "", never), then=Value(1)), default=Value(0)
     )
-    return (
-        catalogue_queryset()
-        .filter(risk_level__in=levels)
-        .annotate(fit=fit)
-        .order_by("-fit", *DEFAULT_ORDER)[:limit]
-    )
+    products = catalogue_queryset().filter(risk_level__in=levels)
+    if held_by is not None:
+        # ``holdings`` is the reverse name of orders.Holding.product (no import of orders).
+        held = Product.objects.filter(holdings__user=held_by, holdings__units__gt=0)
+        products = products.exclude(pk__in=held.values("pk"))
+    return products.annotate(fit=fit).order_by("-fit", *DEFAULT_ORDER)[:limit]
 
 
 def subscription_fee_estimate(*, product: Product, amount: Decimal):
     """The front-end fee a purchase of ``amount`` would pay (funds; None for other kinds)."""
     if not product.is_fund or product.is_money_market:
         return None
-    tiers = [
-        Tier(t.lower, t.upper, t.rate, t.fixed_fee)
-        for t in product.fee_tiers.all()
-        if t.schedule == FeeSchedule.SUBSCRIPTION
-    ]
+    tiers = [Tier.of(t) for t in product.fee_tiers.all() if t.schedule == FeeSchedule.SUBSCRIPTION]
     return subscription_fee(tiers=tiers, amount=amount) if tiers else None

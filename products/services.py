@@ -136,11 +136,7 @@ def _event(product, actor, kind, *, from_status="", to_status="", reason="", cha
 
 
 def _tiers_of(product: Product, schedule: str) -> list[Tier]:
-    return [
-        Tier(t.lower, t.upper, t.rate, t.fixed_fee)
-        for t in product.fee_tiers.all()
-        if t.schedule == schedule
-    ]
+    return [Tier.of(t) for t in product.fee_tiers.all() if t.schedule == schedule]
 
 
 def _validate_product(product: Product, terms: Any, tiers: dict[str, list[Tier]]) -> None:

@@ -131,6 +131,7 @@ def me_home(request):
                 assessment_valid=valid,
                 goal=profile.investment_goal,
                 horizon=investment_horizon(user=request.user),
+                held_by=request.user,
             ),
         },
     )

@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
@@ -22,9 +23,16 @@ from ..models import (
     CashAccount,
     CashEntry,
     EntryKind,
+    Holding,
+    Lot,
+    LotMovement,
+    MovementKind,
+    Order,
+    OrderStatus,
     Payment,
     PaymentDirection,
     PaymentStatus,
+    Side,
 )
 from ..payments import gateway, signature_is_valid
 
@@ -291,4 +299,61 @@ def reconcile_cash() -> list[str]:
     total_cash = CashAccount.objects.aggregate(total=Sum("balance"))["total"] or Decimal(0)
     if total_cash != sum(by_kind.values(), Decimal(0)):
         problems.append(f"all cash {total_cash} != all entries {sum(by_kind.values(), Decimal(0))}")
+    return problems + _reconcile_orders_and_holdings(by_kind)
+
+
+def _total(queryset, expression) -> Decimal:
+    return queryset.aggregate(total=Sum(expression))["total"] or Decimal(0)
+
+
+def _reconcile_orders_and_holdings(by_kind: dict) -> list[str]:
+    """Money that left cash for orders is in live buy orders; money that came back is what
+    settled sells, refunds and maturities say; holdings carry the cost of what was bought less
+    the cost of what was sold; every holding is the sum of its lots."""
+    problems = []
+
+    def kind(name: str) -> Decimal:
+        return by_kind.get(name) or Decimal(0)
+
+    buys = Order.objects.filter(side=Side.BUY)
+    live_buys = _total(
+        buys.filter(status__in=[OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SETTLED]),
+        "amount",
+    )
+    if -kind(EntryKind.PURCHASE) - kind(EntryKind.REFUND) != live_buys:
+        problems.append(
+            f"purchases {-kind(EntryKind.PURCHASE)} less refunds {kind(EntryKind.REFUND)} "
+            f"!= money in live buy orders {live_buys}"
+        )
+    proceeds = _total(Order.objects.filter(side=Side.SELL, status=OrderStatus.SETTLED), "amount")
+    if kind(EntryKind.REDEMPTION) != proceeds:
+        problems.append(
+            f"sale proceeds paid {kind(EntryKind.REDEMPTION)} != settled sells {proceeds}"
+        )
+    matured = _total(
+        LotMovement.objects.filter(kind=MovementKind.MATURITY), F("gross") + F("interest")
+    )
+    if kind(EntryKind.MATURITY) != matured:
+        problems.append(
+            f"maturity payments {kind(EntryKind.MATURITY)} != matured deposits {matured}"
+        )
+    bought = _total(buys.filter(status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED]), "amount")
+    released = _total(LotMovement.objects.all(), "cost")
+    held_cost = _total(Holding.objects.all(), "cost")
+    if held_cost != bought - released:
+        problems.append(
+            f"holdings' cost {held_cost} != confirmed buys {bought} less cost sold {released}"
+        )
+    lots = Lot.objects.filter(holding=OuterRef("pk")).values("holding")
+    mismatched = Holding.objects.annotate(
+        lot_units=Coalesce(
+            Subquery(lots.annotate(t=Sum("units_remaining")).values("t")), Decimal(0)
+        ),
+        lot_cost=Coalesce(Subquery(lots.annotate(t=Sum("cost_remaining")).values("t")), Decimal(0)),
+    ).exclude(units=F("lot_units"), cost=F("lot_cost"))
+    for holding in mismatched[:20]:
+        problems.append(
+            f"holding {holding.pk}: {holding.units} units / cost {holding.cost} but its lots "
+            f"hold {holding.lot_units} / {holding.lot_cost}"
+        )
     return problems

@@ -219,7 +219,7 @@ def _terms_for(product_ids: Iterable[int]) -> dict[int, _Terms]:
     for product in products:
         tiers = {FeeSchedule.SUBSCRIPTION: [], FeeSchedule.REDEMPTION: []}
         for t in product.fee_tiers.all():
-            tiers[t.schedule].append(Tier(t.lower, t.upper, t.rate, t.fixed_fee))
+            tiers[t.schedule].append(Tier.of(t))
         money_market = product.fund_type == FundType.MONEY_MARKET
         terms[product.pk] = _Terms(
             kind=product.kind,

@@ -330,3 +330,18 @@ def test_insurance_can_be_cancelled_for_premium_less_fee_only_in_the_cooling_off
         sell(user, policy, "1", day=MONDAY + dt.timedelta(days=16))
     assert "cooling-off" in err.value.message_dict["units"][0]
     assert services.reconcile_cash() == []
+
+
+def test_reconcile_catches_orders_and_holdings_that_disagree_with_the_ledger():
+    user, product = investor_with_cash(), ProductFactory()
+    order = buy(user, product, "1000")
+    nav(product, MONDAY, "1.0000")
+    services.end_of_day(run_date=MONDAY)
+    assert services.reconcile_cash() == []
+
+    Holding.objects.filter(user=user).update(units=Decimal("1"))
+    Order.objects.filter(pk=order.pk).update(amount=Decimal("999"))
+    problems = "\n".join(services.reconcile_cash())
+    assert "but its lots hold" in problems
+    assert "money in live buy orders 999" in problems
+    assert "holdings' cost" in problems

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
+from orders.demo import seed_portfolios
 from orders.models import Payment
 from orders.services import deposit_start
 from products.demo import seed_products
@@ -44,8 +45,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(email=email)
             if not Payment.objects.filter(user=user).exists():
                 deposit_start(user=user, amount=amount, payment_method="sandbox_ok")
-        logins.append(("investor@fortune.example", "investor (C3, consents on, CNY 100,000 cash)"))
-        logins.append(("investor2@fortune.example", "investor (C4, consents on, CNY 500,000 cash)"))
+        seed_portfolios(self.stdout.write)
+        logins.append(("investor@fortune.example", "investor (C3, consents on, a portfolio + cash)"))
+        logins.append(("investor2@fortune.example", "investor (C4, consents on, a portfolio + cash)"))
         return logins, products
 
     def report(self, logins, products):
