@@ -37,9 +37,7 @@ def _product(code_or_kind: str) -> Product | None:
 
 def seed_portfolios(log) -> int:
     """Place the demo purchases (once per investor) and run end of day over them."""
-    users = get_user_model().objects.in_bulk(
-        {email for email, *_ in DEMO_BUYS}, field_name="email"
-    )
+    users = get_user_model().objects.in_bulk({email for email, *_ in DEMO_BUYS}, field_name="email")
     fresh = {email for email, user in users.items() if not Order.objects.filter(user=user).exists()}
     today = timezone.localdate()
     placed = 0

@@ -154,7 +154,7 @@ class Position:
     price_date: dt.date | None
     market_value: Decimal
     lots: list[LotView]
-    income_yesterday: Decimal | None = None
+    latest_income: Lot | None = None  # money-market funds: the newest day's income lot
 
     @property
     def product(self):
@@ -245,9 +245,10 @@ def _position(holding: Holding, today: dt.date) -> Position:
     if product.kind == "fund":
         if product.is_money_market:
             price, price_date = pricing.MONEY_MARKET_NAV, today
-            income = sum(
-                (v.lot.units for v in lots if v.lot.source == "income" and v.days_held <= 1),
-                Decimal(0),
+            income = max(
+                (v.lot for v in lots if v.lot.source == "income"),
+                key=lambda lot: lot.acquired_on,
+                default=None,
             )
         else:
             price, price_date = product.latest_nav, product.latest_nav_date

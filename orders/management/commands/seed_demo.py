@@ -46,8 +46,8 @@ class Command(BaseCommand):
             if not Payment.objects.filter(user=user).exists():
                 deposit_start(user=user, amount=amount, payment_method="sandbox_ok")
         seed_portfolios(self.stdout.write)
-        logins.append(("investor@fortune.example", "investor (C3, consents on, a portfolio + cash)"))
-        logins.append(("investor2@fortune.example", "investor (C4, consents on, a portfolio + cash)"))
+        logins.append(("investor@fortune.example", "investor (C3, consents on, holdings + cash)"))
+        logins.append(("investor2@fortune.example", "investor (C4, holdings + cash)"))
         return logins, products
 
     def report(self, logins, products):
