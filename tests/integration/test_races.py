@@ -6,14 +6,21 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection
 
 from institutions import services
 from institutions.models import Institution, InstitutionType, Membership, Role
 from orders import services as orders_services
-from orders.models import CashAccount, CashEntry, Order
+from orders.models import CashAccount, CashEntry, Holding, Lot, Order, OrderEvent
+from products.models import FeeTier, NavPrice
 from profiles.models import InvestorProfile
-from tests.factories import InstitutionFactory, MembershipFactory, ProductFactory, UserFactory
+from tests.factories import (
+    InstitutionFactory,
+    MembershipFactory,
+    ProductFactory,
+    UserFactory,
+    investor_with_cash,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -87,27 +94,24 @@ def test_the_same_licence_applied_for_concurrently_is_saved_once():
     assert all(e.message_dict == {"licence_number": [services.LICENCE_TAKEN]} for e in errors)
 
 
-def test_fifty_debits_racing_for_one_balance_never_overdraw():
+def test_fifty_orders_racing_for_one_balance_never_overdraw():
     """50 concurrent purchases of 30 against 1,000 of cash: 33 succeed, none overdraws."""
-    user = UserFactory()
-    orders_services.deposit_start(user=user, amount="1000", payment_method="sandbox_ok")
+    user, product = investor_with_cash(cash="1000"), ProductFactory(min_purchase=Decimal("1"))
 
-    def purchase(i):
-        def run():
-            with transaction.atomic():
-                return orders_services.post_entry(
-                    user=user, kind="purchase", amount=Decimal("-30"), reference=f"race:{i}"
-                )
-
-        return run
-
-    results = race([purchase(i) for i in range(50)])
-    ok = [r for r in results if isinstance(r, CashEntry)]
-    refused = [r for r in results if isinstance(r, orders_services.InsufficientCashError)]
+    results = race(
+        [
+            lambda: orders_services.order_place(user=user, product=product, side="buy", amount="30")
+            for _ in range(50)
+        ]
+    )
+    ok = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
     assert (len(ok), len(refused)) == (33, 17)
+    assert all("top up" in e.message_dict["amount"][0] for e in refused)
     account = CashAccount.objects.get(user=user)
     assert account.balance == Decimal("10")
     assert sum(e.amount for e in CashEntry.objects.filter(account=account)) == Decimal("10")
+    assert Order.objects.filter(user=user).count() == 33
     assert orders_services.reconcile_cash() == []
 
 
@@ -160,3 +164,69 @@ def test_applications_with_the_same_name_at_once_all_get_their_own_slug():
     )
     assert all(isinstance(r, Institution) for r in results), results
     assert len({r.slug for r in results}) == 6
+
+
+def _holder_of(units: str):
+    """An investor holding ``units`` of a bond fund, confirmed by end of day at NAV 1.0000."""
+    product = ProductFactory(min_purchase=Decimal("1"))
+    FeeTier.objects.filter(product=product, schedule="subscription").update(rate=0)
+    user = investor_with_cash(cash=units)
+    monday = dt.datetime(2026, 11, 23, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    orders_services.order_place(user=user, product=product, side="buy", amount=units, now=monday)
+    NavPrice.objects.create(product=product, date=monday.date(), nav=Decimal("1.0000"))
+    orders_services.end_of_day(run_date=monday.date())
+    return user, product
+
+
+def test_fifty_concurrent_redemptions_never_sell_more_units_than_held():
+    user, product = _holder_of("1000")
+    assert Holding.objects.get(user=user, product=product).units == Decimal("1000")
+
+    results = race(
+        [
+            lambda: orders_services.order_place(user=user, product=product, side="sell", units="30")
+            for _ in range(50)
+        ]
+    )
+
+    placed = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(placed) == 33  # 33 × 30 = 990 ≤ 1000 < 34 × 30
+    assert len(refused) == 17
+    assert all("at most" in e.message_dict["units"][0] for e in refused)
+    holding = Holding.objects.get(user=user, product=product)
+    assert holding.reserved == Decimal("990")
+    assert Order.objects.filter(user=user, side="sell").count() == 33
+
+    trade_date = placed[0][0].trade_date
+    NavPrice.objects.get_or_create(product=product, date=trade_date, defaults={"nav": "1.0000"})
+    orders_services.end_of_day(run_date=trade_date)
+    holding.refresh_from_db()
+    assert (holding.units, holding.reserved) == (Decimal("10"), Decimal("0"))
+    assert orders_services.reconcile_cash() == []
+
+
+def test_two_end_of_day_runs_at_once_confirm_every_order_once():
+    users = [investor_with_cash(cash="400") for _ in range(3)]
+    product = ProductFactory()
+    tuesday = dt.datetime(2026, 11, 24, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    for user in users:
+        for _ in range(20):
+            orders_services.order_place(
+                user=user, product=product, side="buy", amount="20", now=tuesday
+            )
+    NavPrice.objects.create(product=product, date=tuesday.date(), nav=Decimal("1.2345"))
+
+    results = race(
+        [
+            lambda: orders_services.end_of_day(run_date=tuesday.date(), batch_size=7)
+            for _ in range(2)
+        ]
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    confirmed = Order.objects.filter(product=product, status="confirmed")
+    assert confirmed.count() == 60
+    assert Lot.objects.filter(order__product=product).count() == 60
+    assert OrderEvent.objects.filter(order__product=product, to_status="confirmed").count() == 60
+    assert orders_services.reconcile_cash() == []
