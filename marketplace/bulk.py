@@ -10,16 +10,29 @@ statements per batch, not one per row. Rows are tuples in ``fields`` order.
 from __future__ import annotations
 
 import io
+import operator
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from functools import reduce
 
 from django.db import connection, models, transaction
+from django.db.models import Q
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return r"\N"
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+def _copy_line(row: Sequence) -> str:
+    """One row in COPY's text format: ``\\N`` is NULL; backslash, tab and newlines in text are
+    escaped (numbers and dates need no escaping, and big batches are mostly those)."""
+    return (
+        "\t".join(
+            [
+                r"\N" if v is None else v.translate(_COPY_ESCAPES) if isinstance(v, str) else str(v)
+                for v in row
+            ]
+        )
+        + "\n"
+    )
 
 
 def bulk_upsert(
@@ -53,20 +66,71 @@ def bulk_upsert(
         )
 
 
-def bulk_insert(model: type[models.Model], rows: Iterable[Sequence], *, fields: Sequence[str]):
-    """Insert ``rows`` (no conflict handling: a duplicate fails the whole batch)."""
+def bulk_insert(
+    model: type[models.Model],
+    rows: Iterable[Sequence],
+    *,
+    fields: Sequence[str],
+    ignore_conflicts: bool = False,
+):
+    """Insert ``rows``. A duplicate fails the whole batch, unless ``ignore_conflicts``: then
+    rows that would violate a unique constraint are skipped."""
     rows = list(rows)
     if not rows:
         return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
-            [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000
+            [model(**dict(zip(fields, row, strict=True))) for row in rows],
+            batch_size=2000,
+            ignore_conflicts=ignore_conflicts,
         )
+        return
+    if ignore_conflicts:
+        with _staged(model, rows, fields) as (cursor, table, staging, column_list):
+            cursor.execute(
+                f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} "  # noqa: S608
+                "ON CONFLICT DO NOTHING"
+            )
         return
     column_list = ", ".join(_columns(model, fields))
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", _copy_buffer(rows))
+
+
+def lock_by_keys(
+    model: type[models.Model],
+    keys: Iterable[Sequence],
+    *,
+    key_fields: Sequence[str],
+    fields: Sequence[str],
+) -> list[tuple]:
+    """``fields`` of the rows whose ``key_fields`` equal one of ``keys`` (e.g. ``(user_id,
+    product_id)`` pairs), locked ``FOR UPDATE`` in primary-key order (so two callers never
+    deadlock). One statement on PostgreSQL, however many keys. Call inside a transaction."""
+    keys = list(keys)
+    if not keys:
+        return []
+    if connection.vendor != "postgresql":
+        rows = []
+        for start in range(0, len(keys), 200):  # SQLite limits expression depth
+            match = reduce(
+                operator.or_,
+                (Q(**dict(zip(key_fields, key, strict=True))) for key in keys[start : start + 200]),
+            )
+            rows += model.objects.select_for_update().filter(match).values_list("pk", *fields)
+        return [row[1:] for row in sorted(rows)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    columns = ", ".join(_columns(model, key_fields))
+    arrays = ", ".join(["%s"] * len(key_fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(_columns(model, fields))} FROM {table} "  # noqa: S608
+            f"WHERE ({columns}) IN (SELECT * FROM unnest({arrays})) ORDER BY {pk} FOR UPDATE",
+            [list(column) for column in zip(*keys, strict=True)],
+        )
+        return cursor.fetchall()
 
 
 def bulk_update(model: type[models.Model], rows: Iterable[Sequence], *, fields: Sequence[str]):
@@ -95,9 +159,7 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
 
 def _copy_buffer(rows: Iterable[Sequence]) -> io.StringIO:
     buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_text(v) for v in row))
-        buffer.write("\n")
+    buffer.writelines(map(_copy_line, rows))
     buffer.seek(0)
     return buffer
 

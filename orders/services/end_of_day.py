@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from marketplace.bulk import bulk_insert, bulk_update
+from marketplace.bulk import bulk_insert, bulk_update, lock_by_keys
 from products.fees import Tier
 from products.models import FeeSchedule, FundType, NavPrice, Product
 
@@ -100,20 +100,6 @@ _ORDER_FIELDS = (
     "trade_date",
     "placed_at",
 )
-_ORDER_UPDATE_FIELDS = [
-    "id",
-    "status",
-    "amount",
-    "units",
-    "fee",
-    "fee_rate",
-    "net_amount",
-    "nav",
-    "gross_amount",
-    "cost_basis",
-    "confirmed_at",
-    "settled_at",
-]
 
 
 @dataclass(frozen=True)
@@ -146,19 +132,24 @@ class _Writes:
     """Everything one batch changes, written in bulk at the end."""
 
     now: dt.datetime
-    orders: list[tuple] = field(default_factory=list)
+    orders: dict[tuple, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     events: list[tuple] = field(default_factory=list)
     new_lots: list[tuple] = field(default_factory=list)
     lots: dict[int, list] = field(default_factory=dict)  # id → [units, cost, closed_on]
     movements: list[tuple] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
-    holdings: dict[tuple[int, int], Holding] = field(default_factory=dict)
+    holdings: dict[tuple[int, int], _Holding] = field(default_factory=dict)
+
+    def order(self, order_id: int, status: str, **values) -> None:
+        """Set ``status`` and ``values`` on the order; orders changed alike are written together."""
+        self.orders["id", "status", *values].append((order_id, status, *values.values()))
 
     def event(self, order_id: int, from_status: str, to_status: str, reason: str) -> None:
         self.events.append((order_id, from_status, to_status, reason, self.now))
 
     def flush(self) -> None:
-        bulk_update(Order, self.orders, fields=_ORDER_UPDATE_FIELDS)
+        for fields, rows in self.orders.items():
+            bulk_update(Order, rows, fields=fields)
         bulk_insert(
             OrderEvent,
             self.events,
@@ -231,28 +222,46 @@ def _terms_for(product_ids: Iterable[int]) -> dict[int, _Terms]:
     return terms
 
 
-def _lock_holdings(pairs: set[tuple[int, int]], orders: list[_Order]) -> dict:
-    """The holdings of these (user, product) pairs, created empty if new, locked in id order."""
-    institution = {(o.user_id, o.product_id): (o.institution_id, o.kind) for o in orders}
-    Holding.objects.bulk_create(
-        [
-            Holding(
-                user_id=u,
-                product_id=p,
-                institution_id=institution[u, p][0],
-                kind=institution[u, p][1],
-            )
-            for u, p in pairs
+@dataclass
+class _Holding:
+    """The part of a locked holding a batch changes."""
+
+    pk: int
+    user_id: int
+    product_id: int
+    units: Decimal
+    reserved: Decimal
+    cost: Decimal
+
+
+_HOLDING_FIELDS = ["id", "user_id", "product_id", "units", "reserved", "cost"]
+
+
+def _lock_holdings(orders: list[_Order]) -> dict[tuple[int, int], _Holding]:
+    """The holdings of these orders' (user, product) pairs, created empty where new, locked in
+    id order: one COPY + INSERT … ON CONFLICT DO NOTHING and one SELECT … FOR UPDATE."""
+    pairs = {(o.user_id, o.product_id): o for o in orders}
+    now = timezone.now()
+    bulk_insert(
+        Holding,
+        [(u, p, o.institution_id, o.kind, 0, 0, 0, now, now) for (u, p), o in pairs.items()],
+        fields=[
+            "user_id",
+            "product_id",
+            "institution_id",
+            "kind",
+            "units",
+            "reserved",
+            "cost",
+            "opened_at",
+            "updated_at",
         ],
         ignore_conflicts=True,
     )
-    users, products = {u for u, _ in pairs}, {p for _, p in pairs}
-    locked = (
-        Holding.objects.select_for_update()
-        .filter(user_id__in=users, product_id__in=products)
-        .order_by("pk")
+    rows = lock_by_keys(
+        Holding, pairs, key_fields=["user_id", "product_id"], fields=_HOLDING_FIELDS
     )
-    return {(h.user_id, h.product_id): h for h in locked if (h.user_id, h.product_id) in pairs}
+    return {(row[1], row[2]): _Holding(*row) for row in rows}
 
 
 def _open_lots(holding_ids: Iterable[int]) -> dict[int, list[pricing.OpenLot]]:
@@ -302,7 +311,7 @@ def confirm_orders(*, order_ids: list[int], stats: Counter) -> None:
     if not ready:
         return
     writes = _Writes(now=now)
-    writes.holdings = _lock_holdings({(o.user_id, o.product_id) for o in ready}, ready)
+    writes.holdings = _lock_holdings(ready)
     lots = _open_lots(
         writes.holdings[o.user_id, o.product_id].pk for o in ready if o.side == Side.SELL
     )
@@ -323,29 +332,14 @@ def confirm_orders(*, order_ids: list[int], stats: Counter) -> None:
     writes.flush()
 
 
-def _confirm_buy(order, terms: _Terms, nav, holding: Holding, writes: _Writes, stats) -> None:
+def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, stats) -> None:
     product = terms.product
     matures_on = cooling_off_until = None
     if terms.kind == "fund":
         priced = pricing.fund_subscription(amount=order.amount, nav=nav, tiers=terms.subscription)
         fee, fee_rate, net, units = priced.fee, priced.fee_rate, priced.net, priced.units
         if units <= 0:
-            writes.orders.append(
-                (
-                    order.id,
-                    OrderStatus.REJECTED,
-                    order.amount,
-                    None,
-                    None,
-                    None,
-                    None,
-                    nav,
-                    None,
-                    None,
-                    None,
-                    None,
-                )
-            )
+            writes.order(order.id, OrderStatus.REJECTED)
             writes.event(order.id, OrderStatus.PENDING, OrderStatus.REJECTED, NO_UNITS)
             writes.credits.append(
                 Credit(
@@ -369,21 +363,15 @@ def _confirm_buy(order, terms: _Terms, nav, holding: Holding, writes: _Writes, s
             days=product.insurance_terms.cooling_off_days
         )
         reason = f"Policy in force; it can be cancelled for a refund until {cooling_off_until}."
-    writes.orders.append(
-        (
-            order.id,
-            OrderStatus.CONFIRMED,
-            order.amount,
-            units,
-            fee,
-            fee_rate,
-            net,
-            nav,
-            None,
-            None,
-            writes.now,
-            None,
-        )
+    writes.order(
+        order.id,
+        OrderStatus.CONFIRMED,
+        units=units,
+        fee=fee,
+        fee_rate=fee_rate,
+        net_amount=net,
+        nav=nav,
+        confirmed_at=writes.now,
     )
     writes.event(order.id, OrderStatus.PENDING, OrderStatus.CONFIRMED, reason)
     writes.new_lots.append(
@@ -404,7 +392,7 @@ def _confirm_buy(order, terms: _Terms, nav, holding: Holding, writes: _Writes, s
     stats["confirmed"] += 1
 
 
-def _confirm_sell(order, terms: _Terms, nav, holding: Holding, open_lots, writes: _Writes, stats):
+def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, writes: _Writes, stats):
     current = [
         pricing.OpenLot(
             lot.id,
@@ -438,22 +426,7 @@ def _confirm_sell(order, terms: _Terms, nav, holding: Holding, open_lots, writes
                 day=timezone.localdate(order.placed_at),
             )
     except pricing.NotEnoughUnitsError:
-        writes.orders.append(
-            (
-                order.id,
-                OrderStatus.REJECTED,
-                None,
-                order.units,
-                None,
-                None,
-                None,
-                nav,
-                None,
-                None,
-                None,
-                None,
-            )
-        )
+        writes.order(order.id, OrderStatus.REJECTED)
         writes.event(order.id, OrderStatus.PENDING, OrderStatus.REJECTED, HOLDING_SHORT)
         holding.reserved = max(holding.reserved - order.units, Decimal(0))
         stats["rejected"] += 1
@@ -479,21 +452,17 @@ def _confirm_sell(order, terms: _Terms, nav, holding: Holding, open_lots, writes
             )
         )
     paid = sale.paid if sale.paid > 0 else None
-    writes.orders.append(
-        (
-            order.id,
-            OrderStatus.SETTLED,
-            paid,
-            order.units,
-            sale.fee,
-            sale.fee_rate,
-            None,
-            nav,
-            sale.gross,
-            sale.cost,
-            writes.now,
-            writes.now,
-        )
+    writes.order(
+        order.id,
+        OrderStatus.SETTLED,
+        amount=paid,
+        fee=sale.fee,
+        fee_rate=sale.fee_rate,
+        nav=nav,
+        gross_amount=sale.gross,
+        cost_basis=sale.cost,
+        confirmed_at=writes.now,
+        settled_at=writes.now,
     )
     priced_at = f"at NAV {nav} of {order.trade_date}" if nav else f"on {order.trade_date}"
     writes.event(order.id, OrderStatus.PENDING, OrderStatus.CONFIRMED, f"Confirmed {priced_at}.")
@@ -545,22 +514,21 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
                     Holding.objects.select_for_update()
                     .filter(product_id=product_id, units__gt=0, pk__gt=last_id)
                     .filter(~Exists(already))
-                    .order_by("pk")[:batch_size]
+                    .order_by("pk")
+                    .values_list("pk", "units")[:batch_size]
                 )
                 if not holdings:
                     break
-                last_id = holdings[-1].pk
+                last_id = holdings[-1][0]
                 now, lots, rows = timezone.now(), [], []
-                for holding in holdings:
-                    income = pricing.money_market_income(
-                        units=holding.units, yield_per_10k=yield_per_10k
-                    )
+                for holding_id, units in holdings:
+                    income = pricing.money_market_income(units=units, yield_per_10k=yield_per_10k)
                     if income <= 0:
                         continue
                     lots.append(
-                        (holding.pk, LotSource.INCOME, run_date, income, income, Decimal(0))
+                        (holding_id, LotSource.INCOME, run_date, income, income, Decimal(0))
                     )
-                    rows.append((holding.pk, holding.units + income, now))
+                    rows.append((holding_id, units + income, now))
                     stats["income_units"] += income
                 bulk_insert(
                     Lot,

@@ -1,0 +1,302 @@
+"""End-of-day confirmation of 1,000,000 pending fund orders against hand-written SQL (run by
+hand, not in CI).
+
+    .venv/bin/python bench/end_of_day.py [--orders 1000000] [--funds 50] [--investors 20000]
+
+Creates the database if it is missing (``DATABASE_URL``, default
+``postgres://postgres@127.0.0.1:5432/fortune_bench_eod``), migrates it, and fills it with
+``--orders`` pending subscriptions spread over ``--funds`` funds (typical fee schedule, NAV of
+the trade date uploaded) and ``--investors`` investors. Then, in one run:
+
+1. hand-written SQL does the same work in a few set-based statements — price every order at
+   NAV(T) with the net-amount fee (``round(A / (1 + r), 2)``, units ``trunc(net / NAV, 2)``),
+   write its event, create or grow the holdings and add one lot per order — in one
+   transaction, committed; its results are fingerprinted;
+2. the same orders are loaded again (same seed) and ``orders.services.end_of_day`` confirms
+   them in its batches of ``--batch-size``, each its own transaction.
+
+It prints both times, the ratio (target ≤ 2×) and whether the two fingerprints (count, units,
+fees, net amounts, holdings) agree to the cent. It never fails on a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fortune_bench_eod"
+TARGET = 2.0
+TRADE_DATE = dt.date(2026, 11, 23)
+RUN_DATE = dt.date(2026, 11, 24)
+
+HAND_WRITTEN_SQL = [
+    # 1. price every pending subscription of a trade date ≤ D whose NAV(T) exists
+    """
+    CREATE TEMP TABLE priced ON COMMIT DROP AS
+    SELECT o.id, o.user_id, o.product_id, o.institution_id, o.amount, o.trade_date, n.nav,
+           CASE WHEN t.fixed_fee IS NULL THEN t.rate END AS fee_rate,
+           CASE WHEN t.fixed_fee IS NOT NULL THEN o.amount - LEAST(t.fixed_fee, o.amount)
+                ELSE round(o.amount / (1 + t.rate), 2) END AS net
+      FROM orders_order o
+      JOIN products_navprice n ON n.product_id = o.product_id AND n.date = o.trade_date
+      JOIN products_feetier t ON t.product_id = o.product_id AND t.schedule = 'subscription'
+       AND o.amount >= t.lower AND (t.upper IS NULL OR o.amount < t.upper)
+     WHERE o.status = 'pending' AND o.trade_date <= %(run_date)s
+       AND o.kind = 'fund' AND o.side = 'buy'
+    """,
+    """
+    UPDATE orders_order o
+       SET status = 'confirmed', fee = p.amount - p.net, fee_rate = p.fee_rate,
+           net_amount = p.net, nav = p.nav, units = trunc(p.net / p.nav, 2),
+           confirmed_at = %(now)s
+      FROM priced p
+     WHERE o.id = p.id
+    """,
+    # 2. one event per order
+    """
+    INSERT INTO orders_orderevent (order_id, from_status, to_status, reason, created_at)
+    SELECT p.id, 'pending', 'confirmed',
+           'Confirmed at NAV ' || p.nav || ' of ' || p.trade_date || ': '
+           || trunc(p.net / p.nav, 2) || ' units.', %(now)s
+      FROM priced p
+    """,
+    # 3. holdings grow (or are created) by the units and the money of their orders
+    """
+    INSERT INTO orders_holding (user_id, product_id, institution_id, kind, units, reserved, cost,
+                                opened_at, updated_at)
+    SELECT user_id, product_id, min(institution_id), 'fund', sum(trunc(net / nav, 2)), 0,
+           sum(amount), %(now)s, %(now)s
+      FROM priced GROUP BY user_id, product_id
+    ON CONFLICT (user_id, product_id) DO UPDATE
+       SET units = orders_holding.units + EXCLUDED.units,
+           cost = orders_holding.cost + EXCLUDED.cost, updated_at = EXCLUDED.updated_at
+    """,
+    # 4. one lot per order
+    """
+    INSERT INTO orders_lot (holding_id, order_id, source, acquired_on, units, units_remaining,
+                            cost_remaining)
+    SELECT h.id, p.id, 'purchase', p.trade_date, trunc(p.net / p.nav, 2),
+           trunc(p.net / p.nav, 2), p.amount
+      FROM priced p JOIN orders_holding h ON h.user_id = p.user_id AND h.product_id = p.product_id
+    """,
+]
+
+FINGERPRINT_SQL = """
+SELECT count(*), sum(units), sum(fee), sum(net_amount),
+       (SELECT sum(units) FROM orders_holding), (SELECT count(*) FROM orders_lot)
+  FROM orders_order WHERE status = 'confirmed'
+"""
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--funds", type=int, default=50)
+    parser.add_argument("--investors", type=int, default=20_000)
+    parser.add_argument("--batch-size", type=int, default=5000, help="end_of_day batch size")
+    args = parser.parse_args()
+    args.database_url = args.database_url or DEFAULT_DATABASE_URL
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("the benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    return args
+
+
+def setup_django(database_url: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.local")
+    os.environ.pop("REDIS_URL", None)  # tasks in-process; nothing is enqueued here anyway
+    from bench.catalogue import ensure_database
+
+    ensure_database(database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def fill(args) -> None:
+    """Funds, investors and pending orders, written with COPY (``marketplace.bulk``)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from institutions.models import Institution, InstitutionStatus, InstitutionType
+    from marketplace.bulk import bulk_insert
+    from orders.models import EndOfDayRun, Holding, Lot, Order, OrderEvent
+    from products.fees import parse_tiers
+    from products.models import FeeTier, FundTerms, FundType, NavPrice, Product, ProductStatus
+    from profiles.models import User
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (Lot, OrderEvent, Holding, Order, EndOfDayRun):
+            cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")  # noqa: S608
+    institution, _ = Institution.objects.get_or_create(
+        slug="bench-funds",
+        defaults={
+            "name": "Bench Funds",
+            "type": InstitutionType.FUND_COMPANY,
+            "status": InstitutionStatus.APPROVED,
+            "licence_number": "BENCH-1",
+        },
+    )
+    products = list(Product.objects.filter(institution=institution).order_by("pk"))
+    tiers = parse_tiers(
+        "0 - 500000 : 1.5%\n500000 - 1000000 : 1%\n1000000 - 5000000 : 0.5%\n5000000 - : fixed 1000"
+    )
+    for n in range(len(products), args.funds):
+        product = Product.objects.create(
+            institution=institution,
+            kind="fund",
+            fund_type=FundType.BOND,
+            name=f"Bench Bond {n}",
+            slug=f"bench-bond-{n}",
+            code=f"8{n:05d}",
+            risk_level=2,
+            summary="Benchmark fund.",
+            min_purchase=Decimal(10),
+            status=ProductStatus.PUBLISHED,
+        )
+        FundTerms.objects.create(
+            product=product, management_fee_rate=Decimal("0.006"), custody_fee_rate=0
+        )
+        FeeTier.objects.bulk_create(
+            FeeTier(
+                product=product,
+                schedule="subscription",
+                lower=t.lower,
+                upper=t.upper,
+                rate=t.rate,
+                fixed_fee=t.fixed_fee,
+            )
+            for t in tiers
+        )
+        NavPrice.objects.create(
+            product=product, date=TRADE_DATE, nav=Decimal(random.randint(8000, 30000)) / 10000
+        )
+        products.append(product)
+    products = products[: args.funds]
+    have = User.objects.filter(email__startswith="bench-").count()
+    now = timezone.now()
+    with transaction.atomic():
+        bulk_insert(
+            User,
+            [
+                ("!", False, f"bench-{i}@bench.example", False, True, now)
+                for i in range(have, args.investors)
+            ],
+            fields=["password", "is_superuser", "email", "is_staff", "is_active", "date_joined"],
+        )
+    users = list(
+        User.objects.filter(email__startswith="bench-").values_list("pk", flat=True)[
+            : args.investors
+        ]
+    )
+    rng = random.Random(2026)  # the same orders on every fill
+    placed = timezone.make_aware(dt.datetime.combine(TRADE_DATE, dt.time(10)))
+    amounts = ["100.00", "1000.00", "5000.00", "12345.67", "600000.00", "6000000.00"]
+    chunk = 200_000
+    for start in range(0, args.orders, chunk):
+        rows = [
+            (
+                rng.choice(users),
+                product.pk,
+                institution.pk,
+                "fund",
+                "buy",
+                "pending",
+                rng.choice(amounts),
+                TRADE_DATE,
+                RUN_DATE,
+                placed,
+                "allowed",
+                "",
+                "",
+                "",
+                "",
+                False,
+            )
+            for product in (rng.choice(products) for _ in range(min(chunk, args.orders - start)))
+        ]
+        with transaction.atomic():
+            bulk_insert(
+                Order,
+                rows,
+                fields=[
+                    "user_id",
+                    "product_id",
+                    "institution_id",
+                    "kind",
+                    "side",
+                    "status",
+                    "amount",
+                    "trade_date",
+                    "expected_confirm_date",
+                    "placed_at",
+                    "suitability",
+                    "risk_acknowledged_version",
+                    "contract_upfront_basis",
+                    "idempotency_key",
+                    "request_hash",
+                    "instant",
+                ],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"filled: {args.orders:,} pending orders, {len(products)} funds, {len(users):,} "
+        f"investors in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def fingerprint(cursor) -> tuple:
+    cursor.execute(FINGERPRINT_SQL)
+    return cursor.fetchone()
+
+
+def main() -> None:
+    args = parse_args()
+    setup_django(args.database_url)
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from orders.services import end_of_day
+
+    fill(args)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in HAND_WRITTEN_SQL:
+            cursor.execute(statement, {"run_date": RUN_DATE, "now": timezone.now()})
+    sql_seconds = time.perf_counter() - started  # committed, like end_of_day's batches
+    with connection.cursor() as cursor:
+        sql_result = fingerprint(cursor)
+
+    fill(args)  # the same orders again (seeded), pending
+    started = time.perf_counter()
+    stats = end_of_day(run_date=RUN_DATE, batch_size=args.batch_size)
+    service_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        service_result = fingerprint(cursor)
+
+    ratio = service_seconds / sql_seconds
+    print(f"hand-written SQL : {sql_seconds:8.1f} s  {sql_result}")
+    print(f"end_of_day       : {service_seconds:8.1f} s  {service_result}  {stats}")
+    print(
+        f"ratio end_of_day / SQL = {ratio:.2f}× (target ≤ {TARGET:.0f}×) "
+        f"{'OK' if ratio <= TARGET else 'ABOVE TARGET'}"
+    )
+    print(f"same result to the cent: {'yes' if sql_result == service_result else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
