@@ -98,6 +98,25 @@ def bulk_insert(
         cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", _copy_buffer(rows))
 
 
+def next_ids(model: type[models.Model], count: int) -> list[int]:
+    """Reserve ``count`` primary keys for rows the caller will insert itself (so rows that refer
+    to them can be built first). PostgreSQL draws them from the table's sequence; elsewhere
+    they follow the largest id, which is only safe for writers serialised by a lock, as end of
+    day is (SQLite serialises writers anyway)."""
+    if count <= 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        top = model.objects.aggregate(top=models.Max("pk"))["top"] or 0
+        return list(range(top + 1, top + count + 1))
+
+
 def lock_by_keys(
     model: type[models.Model],
     keys: Iterable[Sequence],

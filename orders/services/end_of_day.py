@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from marketplace.bulk import bulk_insert, bulk_update, lock_by_keys
+from marketplace.bulk import bulk_insert, bulk_update, lock_by_keys, next_ids
 from products.fees import Tier
 from products.models import FeeSchedule, FundType, NavPrice, Product
 
@@ -62,20 +62,14 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
     stats: Counter = Counter()
     money_market_income(run_date=run_date, batch_size=batch_size, stats=stats)
     last_id = 0
-    while True:
+    while last_id is not None:
         with transaction.atomic():
             _exclusive()
-            ids = list(
-                Order.objects.filter(
-                    status=OrderStatus.PENDING, trade_date__lte=run_date, pk__gt=last_id
-                )
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch_size]
+            last_id = confirm_orders(
+                orders=Order.objects.filter(trade_date__lte=run_date, pk__gt=last_id),
+                limit=batch_size,
+                stats=stats,
             )
-            if not ids:
-                break
-            last_id = ids[-1]
-            confirm_orders(order_ids=ids, stats=stats)
     savings_maturity(run_date=run_date, batch_size=batch_size, stats=stats)
     result = {
         key: str(value) if isinstance(value, Decimal) else value for key, value in stats.items()
@@ -139,6 +133,9 @@ class _Writes:
     movements: list[tuple] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
     holdings: dict[tuple[int, int], _Holding] = field(default_factory=dict)
+    new_holdings: dict[int, tuple[int, str]] = field(
+        default_factory=dict
+    )  # id → (institution, kind)
 
     def order(self, order_id: int, status: str, **values) -> None:
         """Set ``status`` and ``values`` on the order; orders changed alike are written together."""
@@ -148,6 +145,46 @@ class _Writes:
         self.events.append((order_id, from_status, to_status, reason, self.now))
 
     def flush(self) -> None:
+        holdings = self.holdings.values()
+        bulk_insert(
+            Holding,
+            [
+                (
+                    h.pk,
+                    h.user_id,
+                    h.product_id,
+                    *self.new_holdings[h.pk],
+                    h.units,
+                    h.reserved,
+                    h.cost,
+                    self.now,
+                    self.now,
+                )
+                for h in holdings
+                if h.pk in self.new_holdings
+            ],
+            fields=[
+                "id",
+                "user_id",
+                "product_id",
+                "institution_id",
+                "kind",
+                "units",
+                "reserved",
+                "cost",
+                "opened_at",
+                "updated_at",
+            ],
+        )
+        bulk_update(
+            Holding,
+            [
+                (h.pk, h.units, h.reserved, h.cost, self.now)
+                for h in holdings
+                if h.pk not in self.new_holdings
+            ],
+            fields=["id", "units", "reserved", "cost", "updated_at"],
+        )
         for fields, rows in self.orders.items():
             bulk_update(Order, rows, fields=fields)
         bulk_insert(
@@ -192,11 +229,6 @@ class _Writes:
                 "created_at",
             ],
         )
-        bulk_update(
-            Holding,
-            [(h.pk, h.units, h.reserved, h.cost, self.now) for h in self.holdings.values()],
-            fields=["id", "units", "reserved", "cost", "updated_at"],
-        )
         post_credits(self.credits)
 
 
@@ -237,31 +269,22 @@ class _Holding:
 _HOLDING_FIELDS = ["id", "user_id", "product_id", "units", "reserved", "cost"]
 
 
-def _lock_holdings(orders: list[_Order]) -> dict[tuple[int, int], _Holding]:
-    """The holdings of these orders' (user, product) pairs, created empty where new, locked in
-    id order: one COPY + INSERT … ON CONFLICT DO NOTHING and one SELECT … FOR UPDATE."""
+def _lock_holdings(orders: list[_Order], writes: _Writes) -> None:
+    """Lock the holdings of these orders' (user, product) pairs in id order (one SELECT … FOR
+    UPDATE); pairs without one get a new holding, with an id reserved now and inserted with its
+    final figures when the batch is written."""
     pairs = {(o.user_id, o.product_id): o for o in orders}
-    now = timezone.now()
-    bulk_insert(
-        Holding,
-        [(u, p, o.institution_id, o.kind, 0, 0, 0, now, now) for (u, p), o in pairs.items()],
-        fields=[
-            "user_id",
-            "product_id",
-            "institution_id",
-            "kind",
-            "units",
-            "reserved",
-            "cost",
-            "opened_at",
-            "updated_at",
-        ],
-        ignore_conflicts=True,
-    )
     rows = lock_by_keys(
         Holding, pairs, key_fields=["user_id", "product_id"], fields=_HOLDING_FIELDS
     )
-    return {(row[1], row[2]): _Holding(*row) for row in rows}
+    writes.holdings = {(row[1], row[2]): _Holding(*row) for row in rows}
+    missing = [pair for pair in pairs if pair not in writes.holdings]
+    for (user_id, product_id), pk in zip(missing, next_ids(Holding, len(missing)), strict=True):
+        order = pairs[user_id, product_id]
+        writes.holdings[user_id, product_id] = _Holding(
+            pk, user_id, product_id, Decimal(0), Decimal(0), Decimal(0)
+        )
+        writes.new_holdings[pk] = (order.institution_id, order.kind)
 
 
 def _open_lots(holding_ids: Iterable[int]) -> dict[int, list[pricing.OpenLot]]:
@@ -274,8 +297,9 @@ def _open_lots(holding_ids: Iterable[int]) -> dict[int, list[pricing.OpenLot]]:
     return lots
 
 
-def confirm_orders(*, order_ids: list[int], stats: Counter) -> None:
-    """Confirm the pending orders among ``order_ids`` that can be priced; leave the rest.
+def confirm_orders(*, orders: QuerySet, stats: Counter, limit: int | None = None) -> int | None:
+    """Confirm the pending ones among ``orders`` (the first ``limit`` by id) that can be priced;
+    leave the rest. Returns the last id looked at (None: there was nothing pending).
 
     Fund orders price at NAV(T) of their own trade date (money-market funds at 1.0000) and stay
     pending while it is missing; savings and insurance orders confirm as they are. Buys become
@@ -283,15 +307,15 @@ def confirm_orders(*, order_ids: list[int], stats: Counter) -> None:
     newest policy first for insurance), are paid into cash and settle. Call inside a transaction.
     """
     now = timezone.now()
-    orders = [
-        _Order(*row)
-        for row in Order.objects.select_for_update()
-        .filter(pk__in=order_ids, status=OrderStatus.PENDING)
+    pending = (
+        orders.select_for_update()
+        .filter(status=OrderStatus.PENDING)
         .order_by("pk")
         .values_list(*_ORDER_FIELDS)
-    ]
+    )
+    orders = [_Order(*row) for row in (pending[:limit] if limit else pending)]
     if not orders:
-        return
+        return None
     terms = _terms_for(o.product_id for o in orders)
     navs = {
         (product_id, day): nav
@@ -309,9 +333,9 @@ def confirm_orders(*, order_ids: list[int], stats: Counter) -> None:
     ready = [o for o in orders if o.kind != "fund" or nav_of(o) is not None]
     stats["waiting_for_nav"] += len(orders) - len(ready)
     if not ready:
-        return
+        return orders[-1].id
     writes = _Writes(now=now)
-    writes.holdings = _lock_holdings(ready)
+    _lock_holdings(ready, writes)
     lots = _open_lots(
         writes.holdings[o.user_id, o.product_id].pk for o in ready if o.side == Side.SELL
     )
@@ -330,6 +354,7 @@ def confirm_orders(*, order_ids: list[int], stats: Counter) -> None:
                 stats,
             )
     writes.flush()
+    return orders[-1].id
 
 
 def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, stats) -> None:
