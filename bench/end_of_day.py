@@ -101,7 +101,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--funds", type=int, default=50)
     parser.add_argument("--investors", type=int, default=20_000)
-    parser.add_argument("--batch-size", type=int, default=5000, help="end_of_day batch size")
+    parser.add_argument("--batch-size", type=int, default=10_000, help="end_of_day batch size")
     args = parser.parse_args()
     args.database_url = args.database_url or DEFAULT_DATABASE_URL
     if not args.database_url.startswith(("postgres://", "postgresql://")):

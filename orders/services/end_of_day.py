@@ -39,7 +39,7 @@ from ..models import (
 )
 from .cash import Credit, post_credits
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 _LOCK_KEY = 0x0E0D  # the advisory lock every end-of-day batch takes
 
 NO_UNITS = "The amount buys no units after fees at this NAV; the money is refunded."
