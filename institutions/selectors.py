@@ -78,15 +78,20 @@ def commission_contract_list(*, institution: Institution | None = None) -> Query
     return qs
 
 
+def contracts_in_force(*, product_kind: str, on_date: dt.date) -> QuerySet[CommissionContract]:
+    """Every institution's contract for ``product_kind`` in force on ``on_date``."""
+    return CommissionContract.objects.filter(
+        product_kind=product_kind, valid_from__lte=on_date
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on_date))
+
+
 def commission_contract_in_force(
     *, institution: Institution, product_kind: str, on_date: dt.date
 ) -> CommissionContract | None:
     """The contract an order placed on ``on_date`` snapshots (None when there is none)."""
     return (
-        CommissionContract.objects.filter(
-            institution=institution, product_kind=product_kind, valid_from__lte=on_date
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on_date))
+        contracts_in_force(product_kind=product_kind, on_date=on_date)
+        .filter(institution=institution)
         .order_by("-valid_from")
         .first()
     )

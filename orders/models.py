@@ -432,3 +432,146 @@ class EndOfDayRun(models.Model):
 
     def __str__(self) -> str:
         return f"End of day {self.date}"
+
+
+# --- commission and settlement ----------------------------------------------------------------
+
+
+class CommissionKind(models.TextChoices):
+    UPFRONT = "upfront", "Upfront"
+    TRAIL = "trail", "Trail"
+    CORRECTION = "correction", "Correction"
+
+
+class CommissionEntry(models.Model):
+    """What the platform earns from an institution, one immutable line at a time: an upfront
+    entry per confirmed purchase, a trail entry per holding per day, and corrections as new
+    (negative) lines. ``statement`` is set when the month is closed."""
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="commission_entries"
+    )
+    product = models.ForeignKey(
+        "products.Product", on_delete=models.PROTECT, related_name="commission_entries"
+    )
+    kind = models.CharField(max_length=10, choices=CommissionKind.choices)
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="commission_entries"
+    )
+    holding = models.ForeignKey(
+        Holding, on_delete=models.PROTECT, null=True, blank=True, related_name="commission_entries"
+    )
+    accrual_date = models.DateField(help_text="The business day the commission belongs to.")
+    basis = AmountField(help_text="Order amount, front-end fee, or market value.")
+    rate = RateField(help_text="Upfront rate, or the annual trail rate (fee × share).")
+    amount = AmountField()
+    # Trail: what rounding to the cent left over, carried into the next day of the month.
+    carry = models.DecimalField(max_digits=30, decimal_places=20, default=0)
+    statement = models.ForeignKey(
+        "Statement", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["accrual_date", "id"]
+        indexes = [
+            models.Index(fields=["institution", "accrual_date"], name="commission_inst_day_idx"),
+            models.Index(fields=["holding", "accrual_date"], name="commission_holding_day_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CommissionKind.values), name="commission_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["order", "kind"],
+                condition=Q(order__isnull=False),
+                name="commission_once_per_order_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["holding", "accrual_date"],
+                condition=Q(kind="trail"),
+                name="commission_trail_once_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} ({self.institution_id}, {self.accrual_date})"
+
+
+class StatementStatus(models.TextChoices):
+    CLOSED = "closed", "Closed"
+    PAID = "paid", "Paid"
+
+
+class Statement(models.Model):
+    """An institution's monthly settlement, closed once and never changed (only marked paid).
+
+    The platform collected the subscriptions and paid the redemption proceeds; the institution
+    owes the commission and the coupon costs it bears. The net goes one way or the other."""
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="statements"
+    )
+    month = models.DateField(help_text="First day of the month.")
+    status = models.CharField(
+        max_length=10, choices=StatementStatus.choices, default=StatementStatus.CLOSED
+    )
+    gross_subscriptions = AmountField(default=0)
+    gross_redemptions = AmountField(default=0)
+    fees_collected = AmountField(default=0)
+    upfront_commission = AmountField(default=0)
+    trail_commission = AmountField(default=0)
+    corrections = AmountField(default=0)
+    coupon_costs = AmountField(default=0)
+    payable_to_institution = AmountField(default=0)
+    payable_to_platform = AmountField(default=0)
+    closed_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "month"], name="statement_once_per_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(payable_to_institution__gte=0) & Q(payable_to_platform__gte=0),
+                name="statement_payables_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Statement {self.institution_id} {self.month:%Y-%m}"
+
+    @property
+    def commission(self):
+        return self.upfront_commission + self.trail_commission + self.corrections
+
+
+class StatementLine(models.Model):
+    """One product's figures on a statement; the lines add up to the statement."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+    subscriptions = AmountField(default=0)
+    redemptions = AmountField(default=0)
+    fees = AmountField(default=0)
+    upfront = AmountField(default=0)
+    trail = AmountField(default=0)
+    corrections = AmountField(default=0)
+
+    class Meta:
+        ordering = ["product__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "product"], name="statement_line_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.product_id}"
+
+    @property
+    def commission(self):
+        return self.upfront + self.trail + self.corrections

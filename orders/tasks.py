@@ -16,3 +16,10 @@ def end_of_day_run(run_date: str | None = None) -> dict:
     second worker) finds nothing left to do; a run killed mid-way resumes where it stopped."""
     day = dt.date.fromisoformat(run_date) if run_date else timezone.localdate()
     return services.end_of_day(run_date=day)
+
+
+@shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
+def commission_entries_write() -> dict:
+    """Upfront commission for every confirmed purchase still without one, and corrections for
+    cancelled policies: exactly once each, however often it runs."""
+    return dict(services.commission_entries_write())

@@ -237,10 +237,18 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker outage must not hold a web request: publishing fails fast and the message waits in
+# the outbox (marketplace.outbox) until beat's relay gets it through.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},
     "purge-expired-invitations-nightly": {
         "task": "institutions.tasks.invitations_purge_expired",
         "schedule": crontab(hour=2, minute=0),

@@ -20,8 +20,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from marketplace.bulk import bulk_insert, bulk_update, lock_by_keys, next_ids
+from marketplace.tasks import enqueue
 from products.fees import Tier
-from products.models import FeeSchedule, FundType, NavPrice, Product
+from products.models import FeeSchedule, FundType, NavPrice, Product, ProductKind
 
 from .. import pricing
 from ..models import (
@@ -38,6 +39,7 @@ from ..models import (
     Side,
 )
 from .cash import Credit, post_credits
+from .commission import trail_accrue
 
 BATCH_SIZE = 10_000
 _LOCK_KEY = 0x0E0D  # the advisory lock every end-of-day batch takes
@@ -71,6 +73,7 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
                 stats=stats,
             )
     savings_maturity(run_date=run_date, batch_size=batch_size, stats=stats)
+    stats["trail_entries"] = trail_accrue(on_date=run_date)
     result = {
         key: str(value) if isinstance(value, Decimal) else value for key, value in stats.items()
     }
@@ -354,6 +357,10 @@ def confirm_orders(*, orders: QuerySet, stats: Counter, limit: int | None = None
                 stats,
             )
     writes.flush()
+    if any(o.side == Side.BUY or o.kind == ProductKind.INSURANCE for o in ready):
+        # Upfront commission (and corrections) for what this batch confirmed; the outbox row
+        # commits with the batch, so the work cannot be lost.
+        enqueue("orders.tasks.commission_entries_write")
     return orders[-1].id
 
 

@@ -1,0 +1,273 @@
+"""Platform commission (DESIGN §4): upfront entries for confirmed purchases, corrections for
+policies cancelled in their cooling-off period, and trail accrued daily on every fund holding.
+
+Set-based like end of day: keyset batches read what is still missing (NOT EXISTS), price it in
+Python with ``Decimal`` and write it with one ``COPY``-backed ``INSERT … ON CONFLICT DO
+NOTHING`` per batch, so running twice, or two workers at once, writes every entry exactly once
+(unique constraints), and a worker killed mid-batch loses only an uncommitted batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+
+from institutions.models import UpfrontBasis
+from institutions.selectors import contracts_in_force
+from marketplace.bulk import bulk_insert
+from marketplace.money import RATE_STEP, round_amount
+from products.models import FundType, NavPrice, Product, ProductKind
+
+from ..models import (
+    CommissionEntry,
+    CommissionKind,
+    Holding,
+    LotMovement,
+    Order,
+    OrderStatus,
+    Side,
+)
+
+ENTRY_BATCH_SIZE = 10_000
+DAYS_PER_YEAR = Decimal(365)
+CARRY_PLACES = Decimal("1e-20")
+_ENTRY_FIELDS = [
+    "institution_id",
+    "product_id",
+    "kind",
+    "order_id",
+    "holding_id",
+    "accrual_date",
+    "basis",
+    "rate",
+    "amount",
+    "carry",
+    "created_at",
+]
+
+
+def upfront_commission(*, basis: str, rate: Decimal, amount: Decimal, fee: Decimal | None):
+    """``(basis, amount)`` of an upfront entry: a rate of the order amount, or a share of the
+    front-end fee; rounded half-up to the cent."""
+    base = (fee or Decimal(0)) if basis == UpfrontBasis.FRONT_FEE else amount
+    return base, round_amount(base * rate)
+
+
+def commission_entries_write(*, batch_size: int = ENTRY_BATCH_SIZE) -> Counter:
+    """Write every missing upfront entry (confirmed purchases with a contract snapshot) and
+    every missing correction (insurance policies cancelled after their upfront was written)."""
+    stats: Counter = Counter()
+    has_upfront = CommissionEntry.objects.filter(order=OuterRef("pk"), kind=CommissionKind.UPFRONT)
+    missing_upfront = Order.objects.filter(
+        side=Side.BUY,
+        status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED],
+        contract_upfront_rate__isnull=False,
+    ).filter(~Exists(has_upfront))
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                missing_upfront.filter(pk__gt=last_id)
+                .order_by("pk")
+                .values_list(
+                    "pk",
+                    "institution_id",
+                    "product_id",
+                    "contract_upfront_basis",
+                    "contract_upfront_rate",
+                    "amount",
+                    "fee",
+                    "confirmed_at",
+                )[:batch_size]
+            )
+            if not rows:
+                break
+            last_id = rows[-1][0]
+            now, entries = timezone.now(), []
+            for pk, institution_id, product_id, basis, rate, amount, fee, confirmed_at in rows:
+                base, value = upfront_commission(basis=basis, rate=rate, amount=amount, fee=fee)
+                entries.append(
+                    (
+                        institution_id,
+                        product_id,
+                        CommissionKind.UPFRONT,
+                        pk,
+                        None,
+                        timezone.localdate(confirmed_at),
+                        base,
+                        rate,
+                        value,
+                        0,
+                        now,
+                    )
+                )
+            bulk_insert(CommissionEntry, entries, fields=_ENTRY_FIELDS, ignore_conflicts=True)
+            stats["upfront"] += len(entries)
+    stats["corrections"] = _corrections_write()
+    return stats
+
+
+def _corrections_write() -> int:
+    """A policy cancelled in its cooling-off period gives its upfront commission back: one
+    negative entry per cancellation, referring to the cancelling order."""
+    has_correction = CommissionEntry.objects.filter(
+        order=OuterRef("pk"), kind=CommissionKind.CORRECTION
+    )
+    cancellations = Order.objects.filter(
+        side=Side.SELL, kind=ProductKind.INSURANCE, status=OrderStatus.SETTLED
+    ).filter(~Exists(has_correction))
+    written = 0
+    with transaction.atomic():
+        movements = LotMovement.objects.filter(order__in=cancellations).values_list(
+            "order_id",
+            "order__institution_id",
+            "order__product_id",
+            "order__settled_at",
+            "lot__order_id",
+        )
+        bought = {m[4] for m in movements}
+        upfront = dict(
+            CommissionEntry.objects.filter(
+                order_id__in=bought, kind=CommissionKind.UPFRONT
+            ).values_list("order_id", "amount")
+        )
+        totals: dict[int, list] = {}
+        for order_id, institution_id, product_id, settled_at, buy_id in movements:
+            if buy_id not in upfront:
+                continue
+            row = totals.setdefault(order_id, [institution_id, product_id, settled_at, Decimal(0)])
+            row[3] -= upfront[buy_id]
+        now = timezone.now()
+        entries = [
+            (
+                institution_id,
+                product_id,
+                CommissionKind.CORRECTION,
+                order_id,
+                None,
+                timezone.localdate(settled_at),
+                -amount,
+                0,
+                amount,
+                0,
+                now,
+            )
+            for order_id, (institution_id, product_id, settled_at, amount) in totals.items()
+            if amount
+        ]
+        bulk_insert(CommissionEntry, entries, fields=_ENTRY_FIELDS, ignore_conflicts=True)
+        written = len(entries)
+    return written
+
+
+# --- trail ------------------------------------------------------------------------------------
+
+
+def trail_commission(*, market_value: Decimal, annual_rate: Decimal, carry: Decimal):
+    """One day's trail: ``market value × annual rate / 365`` plus what rounding left over the
+    day before; returns ``(amount to the cent, half-up; the new carry)``. Over a month the
+    entries add up to the month's exact total rounded to the cent."""
+    exact = market_value * annual_rate / DAYS_PER_YEAR + carry
+    amount = round_amount(exact)
+    return amount, (exact - amount).quantize(CARRY_PLACES)
+
+
+def _nav_on(products: list[int], day: dt.date) -> dict[int, Decimal]:
+    """Each fund's NAV on ``day`` or the last one before it (money-market funds: 1.0000)."""
+    latest = NavPrice.objects.filter(product=OuterRef("pk"), date__lte=day).order_by("-date")
+    return {
+        pk: (Decimal("1.0000") if fund_type == FundType.MONEY_MARKET else nav)
+        for pk, fund_type, nav in Product.objects.filter(pk__in=products)
+        .annotate(nav=Subquery(latest.values("nav")[:1]))
+        .values_list("pk", "fund_type", "nav")
+    }
+
+
+def _trail_shares(day: dt.date) -> dict[int, Decimal]:
+    """Each institution's trail share of the management fee for funds, in force on ``day``."""
+    contracts = contracts_in_force(product_kind=ProductKind.FUND, on_date=day)
+    return dict(contracts.filter(trail_rate__gt=0).values_list("institution_id", "trail_rate"))
+
+
+def trail_accrue(*, on_date: dt.date, batch_size: int = ENTRY_BATCH_SIZE) -> int:
+    """Accrue ``on_date``'s trail commission on every fund holding, once (unique per holding
+    and day): market value at the day's NAV × management fee × the contract's trail share /
+    365, with the rounding remainder carried within the month."""
+    shares = _trail_shares(on_date)
+    if not shares:
+        return 0
+    month_start = on_date.replace(day=1)
+    done = CommissionEntry.objects.filter(
+        holding=OuterRef("pk"), kind=CommissionKind.TRAIL, accrual_date=on_date
+    )
+    previous = CommissionEntry.objects.filter(
+        holding=OuterRef("pk"),
+        kind=CommissionKind.TRAIL,
+        accrual_date__gte=month_start,
+        accrual_date__lt=on_date,
+    ).order_by("-accrual_date")
+    holdings = (
+        Holding.objects.filter(
+            kind=ProductKind.FUND,
+            units__gt=0,
+            institution_id__in=list(shares),
+            product__fund_terms__management_fee_rate__gt=0,
+        )
+        .filter(~Exists(done))
+        .annotate(carried=Subquery(previous.values("carry")[:1]))
+    )
+    fees = dict(
+        Product.objects.filter(kind=ProductKind.FUND).values_list(
+            "pk", "fund_terms__management_fee_rate"
+        )
+    )
+    navs: dict[int, Decimal] = {}
+    written, last_id = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                holdings.filter(pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", "institution_id", "product_id", "units", "carried")[:batch_size]
+            )
+            if not rows:
+                break
+            last_id = rows[-1][0]
+            wanted = [r[2] for r in rows if r[2] not in navs]
+            if wanted:
+                navs.update(_nav_on(sorted(set(wanted)), on_date))
+            now, entries = timezone.now(), []
+            for pk, institution_id, product_id, units, carried in rows:
+                nav = navs.get(product_id)
+                if nav is None:
+                    continue
+                value = round_amount(units * nav)
+                # Stored to 6 dp like every rate, and applied as stored: an entry can be redone
+                # from its own row.
+                rate = (fees[product_id] * shares[institution_id]).quantize(RATE_STEP)
+                amount, carry = trail_commission(
+                    market_value=value, annual_rate=rate, carry=carried or Decimal(0)
+                )
+                entries.append(
+                    (
+                        institution_id,
+                        product_id,
+                        CommissionKind.TRAIL,
+                        None,
+                        pk,
+                        on_date,
+                        value,
+                        rate,
+                        amount,
+                        carry,
+                        now,
+                    )
+                )
+            bulk_insert(CommissionEntry, entries, fields=_ENTRY_FIELDS, ignore_conflicts=True)
+            written += len(entries)
+    return written
