@@ -19,7 +19,15 @@ def end_of_day_run(run_date: str | None = None) -> dict:
 
 
 @shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
-def commission_entries_write() -> dict:
+def commission_entries_write(batch_size: int = services.ENTRY_BATCH_SIZE) -> dict:
     """Upfront commission for every confirmed purchase still without one, and corrections for
     cancelled policies: exactly once each, however often it runs."""
-    return dict(services.commission_entries_write())
+    return dict(services.commission_entries_write(batch_size=batch_size))
+
+
+@shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
+def close_previous_month() -> int:
+    """Beat, on the 1st: close last month's statements (a rerun returns the same ones)."""
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return len(services.close_month(month=last_month))

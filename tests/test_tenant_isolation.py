@@ -6,10 +6,13 @@ is (``tenant_model``, or the DRF view's ``queryset.model``) and the test takes i
 instance of it from ``tenant_b_world``; if B has none, extend that fixture.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from institutions.models import Institution, Invitation, Membership, Role
+from orders.models import Statement
 from products.models import Article, NavPrice, Product, ProductEvent
 from tests.factories import (
     ArticleFactory,
@@ -65,6 +68,7 @@ def tenant_b_world():
     InvitationFactory(institution=b, email="zebra-invitee@b.example", invited_by=admin_b.user)
     product = ProductFactory(institution=b, name="Zebra Secret Fund", slug="zebra-fund")
     ArticleFactory(institution=b, product=product, author=admin_b.user, title="Zebra news")
+    Statement.objects.create(institution=b, month=dt.date(2026, 10, 1))
     return b
 
 
