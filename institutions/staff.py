@@ -24,15 +24,6 @@ assert all(  # noqa: S101 - the two tables must agree
 )
 
 
-class StaffHomeView(StaffRequiredMixin, TemplateView):
-    template_name = "staff/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["counts"] = selectors.institution_status_counts()
-        return context
-
-
 class InstitutionQueueView(StaffRequiredMixin, TemplateView):
     template_name = "staff/institutions.html"
 

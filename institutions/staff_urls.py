@@ -7,7 +7,6 @@ from . import staff
 app_name = "staff"
 
 urlpatterns = [
-    path("", staff.StaffHomeView.as_view(), name="home"),
     path("institutions/", staff.InstitutionQueueView.as_view(), name="institutions"),
     path("institutions/<slug:slug>/", staff.InstitutionReviewView.as_view(), name="institution"),
     path("commission/", staff.CommissionContractsView.as_view(), name="contracts"),

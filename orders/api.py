@@ -13,7 +13,8 @@ from products.selectors import tradable_product
 
 from . import selectors, services
 from .audience import THRESHOLD
-from .models import Order
+from .exports import statement_csv
+from .models import Order, Statement
 from .serializers import (
     CashSerializer,
     DepositInputSerializer,
@@ -21,6 +22,8 @@ from .serializers import (
     OrderSerializer,
     PaymentSerializer,
     PortfolioSerializer,
+    StatementDetailSerializer,
+    StatementSerializer,
     WithdrawalInputSerializer,
 )
 
@@ -205,3 +208,27 @@ class PortalOrderListAPI(PortalAPIMixin, generics.ListAPIView):
         return selectors.order_list_for_institution(
             institution=self.request.institution, params=self.request.GET
         )
+
+
+class PortalStatementListAPI(PortalAPIMixin, generics.ListAPIView):
+    """The institution's monthly statements, newest first."""
+
+    serializer_class = StatementSerializer
+    queryset = Statement.objects.order_by("-month")
+
+
+class PortalStatementDetailAPI(PortalAPIMixin, generics.RetrieveAPIView):
+    """One statement with its lines per product."""
+
+    serializer_class = StatementDetailSerializer
+    queryset = Statement.objects.prefetch_related("lines__product")
+
+
+class PortalStatementCSVAPI(PortalAPIMixin, generics.GenericAPIView):
+    """The statement as CSV: the same rows as the portal page."""
+
+    queryset = Statement.objects.select_related("institution")
+
+    @extend_schema(responses={(200, "text/csv"): str})
+    def get(self, request, pk):
+        return statement_csv(self.get_object())

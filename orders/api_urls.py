@@ -10,6 +10,17 @@ urlpatterns = [
     path("me/cash/deposits/", api.DepositAPI.as_view(), name="api-me-deposits"),
     path("me/cash/withdrawals/", api.WithdrawalAPI.as_view(), name="api-me-withdrawals"),
     path("portal/orders/", api.PortalOrderListAPI.as_view(), name="api-portal-orders"),
+    path("portal/statements/", api.PortalStatementListAPI.as_view(), name="api-portal-statements"),
+    path(
+        "portal/statements/<int:pk>/",
+        api.PortalStatementDetailAPI.as_view(),
+        name="api-portal-statement",
+    ),
+    path(
+        "portal/statements/<int:pk>/csv/",
+        api.PortalStatementCSVAPI.as_view(),
+        name="api-portal-statement-csv",
+    ),
     path("me/holdings/", api.HoldingsAPI.as_view(), name="api-me-holdings"),
     path("orders/", api.OrderListCreateAPI.as_view(), name="api-orders"),
     path("orders/<int:pk>/", api.OrderDetailAPI.as_view(), name="api-order"),

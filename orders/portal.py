@@ -4,6 +4,7 @@ import csv
 
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -12,7 +13,8 @@ from products.models import Product
 
 from . import selectors
 from .audience import THRESHOLD
-from .models import OrderStatus
+from .exports import statement_csv
+from .models import OrderStatus, Statement
 
 
 class AudienceView(PortalMixin, TemplateView):
@@ -139,3 +141,47 @@ class CustomersView(PortalMixin, TemplateView):
             institution=self.request.institution
         )
         return context
+
+
+class StatementsView(PortalMixin, TemplateView):
+    """The institution's monthly statements."""
+
+    template_name = "portal/statements.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statements"] = selectors.statements_for_institution(
+            institution=self.request.institution
+        )
+        return context
+
+
+class StatementView(PortalMixin, TemplateView):
+    """One statement: figures per product, the totals, and what is payable which way."""
+
+    template_name = "portal/statement.html"
+    tenant_model = Statement
+
+    def statement(self) -> Statement:
+        return get_object_or_404(
+            self.scope(Statement.objects.select_related("institution")), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        statement = self.statement()
+        context.update(
+            statement=statement,
+            rows=selectors.statement_rows(statement=statement),
+            columns=selectors.STATEMENT_COLUMNS,
+        )
+        return context
+
+
+class StatementPrintView(StatementView):
+    template_name = "portal/statement_print.html"
+
+
+class StatementCSVView(StatementView):
+    def get(self, request, *args, **kwargs):
+        return statement_csv(self.statement())

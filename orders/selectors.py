@@ -12,12 +12,22 @@ from django.utils import timezone
 from institutions.models import Institution
 from marketplace.money import round_amount, round_nav
 from products.fees import Tier, redemption_rate
-from products.models import FeeSchedule, FeeTier
+from products.models import FeeSchedule, FeeTier, ProductKind
 from profiles.models import AgeCohort, City, IncomeBand, InvestorProfile, RiskCategory
 
 from . import pricing
 from .audience import Table, suppress
-from .models import CashAccount, Holding, Lot, Order, OrderStatus, PurchaseRefusal, Side
+from .models import (
+    CashAccount,
+    CommissionEntry,
+    Holding,
+    Lot,
+    Order,
+    OrderStatus,
+    PurchaseRefusal,
+    Side,
+    Statement,
+)
 
 # The dimensions an institution may cross, two at a time.
 DIMENSIONS: dict[str, tuple[str, list[tuple]]] = {
@@ -341,3 +351,123 @@ def order_history(*, user, params=None) -> QuerySet[Order]:
     if params.get("kind") in ("fund", "insurance", "savings"):
         qs = qs.filter(kind=params["kind"])
     return qs.order_by("-placed_at", "-id")
+
+
+# --- statements and revenue ----------------------------------------------------------------------
+
+STATEMENT_COLUMNS = [
+    ("subscriptions", "Subscriptions"),
+    ("redemptions", "Redemptions paid"),
+    ("fees", "Fees collected"),
+    ("upfront", "Upfront commission"),
+    ("trail", "Trail commission"),
+    ("corrections", "Corrections"),
+    ("commission", "Commission"),
+]
+
+
+def statements_for_institution(*, institution: Institution) -> QuerySet[Statement]:
+    return Statement.objects.filter(institution=institution).order_by("-month")
+
+
+def statement_rows(*, statement: Statement) -> list[dict]:
+    """The statement as rows (one per product, then ``Total``): what the page, the printable
+    page and the CSV all show, so they cannot disagree."""
+    rows = []
+    for line in statement.lines.select_related("product"):
+        rows.append(
+            {
+                "product": line.product.name,
+                "code": line.product.code,
+                "kind": line.product.get_kind_display(),
+                **{key: getattr(line, key) for key, _ in STATEMENT_COLUMNS},
+            }
+        )
+    rows.append(
+        {
+            "product": "Total",
+            "code": "",
+            "kind": "",
+            "subscriptions": statement.gross_subscriptions,
+            "redemptions": statement.gross_redemptions,
+            "fees": statement.fees_collected,
+            "upfront": statement.upfront_commission,
+            "trail": statement.trail_commission,
+            "corrections": statement.corrections,
+            "commission": statement.commission,
+        }
+    )
+    return rows
+
+
+def statements_for_staff(*, month: dt.date | None = None) -> QuerySet[Statement]:
+    qs = Statement.objects.select_related("institution", "paid_by")
+    if month is not None:
+        qs = qs.filter(month=month.replace(day=1))
+    return qs.order_by("-month", "institution__name")
+
+
+def statement_totals(statements: QuerySet[Statement]) -> dict:
+    fields = [
+        "gross_subscriptions",
+        "gross_redemptions",
+        "fees_collected",
+        "upfront_commission",
+        "trail_commission",
+        "corrections",
+        "payable_to_institution",
+        "payable_to_platform",
+    ]
+    totals = statements.aggregate(**{f: Sum(f) for f in fields})
+    totals = {f: totals[f] or Decimal(0) for f in fields}
+    totals["commission"] = (
+        totals["upfront_commission"] + totals["trail_commission"] + totals["corrections"]
+    )
+    return totals
+
+
+@dataclass
+class RevenueReport:
+    start: dt.date
+    end: dt.date
+    by_day: list[tuple[dt.date, Decimal]]
+    by_institution: list[tuple[str, Decimal]]
+    by_kind: list[tuple[str, Decimal]]
+    total: Decimal
+
+
+def revenue_report(*, days: int = 30, today: dt.date | None = None) -> RevenueReport:
+    """Platform revenue (commission entries, corrections included) over the last ``days``: per
+    day (every day, zero where nothing was earned), per institution and per product kind."""
+    end = today or timezone.localdate()
+    start = end - dt.timedelta(days=days - 1)
+    entries = CommissionEntry.objects.filter(accrual_date__gte=start, accrual_date__lte=end)
+    per_day = dict(
+        entries.values("accrual_date").annotate(t=Sum("amount")).values_list("accrual_date", "t")
+    )
+    by_day = [
+        (start + dt.timedelta(days=i), per_day.get(start + dt.timedelta(days=i)) or Decimal(0))
+        for i in range(days)
+    ]
+    by_institution = list(
+        entries.values("institution__name")
+        .annotate(t=Sum("amount"))
+        .order_by("-t")
+        .values_list("institution__name", "t")
+    )
+    kinds = dict(ProductKind.choices)
+    by_kind = [
+        (kinds.get(kind, kind), total)
+        for kind, total in entries.values("product__kind")
+        .annotate(t=Sum("amount"))
+        .order_by("-t")
+        .values_list("product__kind", "t")
+    ]
+    return RevenueReport(
+        start=start,
+        end=end,
+        by_day=by_day,
+        by_institution=by_institution,
+        by_kind=by_kind,
+        total=sum((t for _, t in by_day), Decimal(0)),
+    )

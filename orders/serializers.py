@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import CashEntry, LotMovement, Order, Payment
+from .models import CashEntry, LotMovement, Order, Payment, Statement, StatementLine
 
 
 class CashEntrySerializer(serializers.ModelSerializer):
@@ -153,3 +153,58 @@ class PortfolioSerializer(serializers.Serializer):
 
     def get_count(self, portfolio) -> int:
         return len(portfolio.positions)
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    month = serializers.DateField(format="%Y-%m")
+    commission = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "month",
+            "status",
+            "gross_subscriptions",
+            "gross_redemptions",
+            "fees_collected",
+            "upfront_commission",
+            "trail_commission",
+            "corrections",
+            "coupon_costs",
+            "commission",
+            "payable_to_institution",
+            "payable_to_platform",
+            "closed_at",
+            "paid_at",
+        ]
+        read_only_fields = fields
+
+
+class StatementLineSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    commission = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = StatementLine
+        fields = [
+            "product",
+            "product_name",
+            "subscriptions",
+            "redemptions",
+            "fees",
+            "upfront",
+            "trail",
+            "corrections",
+            "commission",
+        ]
+        read_only_fields = fields
+
+
+class StatementDetailSerializer(StatementSerializer):
+    lines = StatementLineSerializer(many=True, read_only=True)
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "lines"]
+        read_only_fields = fields

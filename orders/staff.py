@@ -1,19 +1,25 @@
-"""Staff pages for trading: the holiday calendar."""
+"""Staff pages that need trading data: the overview with platform revenue, settlement
+statements, and the holiday calendar."""
+
+import datetime as dt
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from institutions.selectors import institution_status_counts
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
 from marketplace.validators import plain_text
+from products.charts import line_chart
 
-from . import services
+from . import selectors, services
 from .calendar import next_trading_day, trade_date_for
-from .models import Holiday
+from .models import Holiday, Statement
 
 
 class HolidayForm(forms.Form):
@@ -53,3 +59,60 @@ class HolidayDeleteView(StaffRequiredMixin, View):
         services.holiday_remove(actor=request.user, holiday=holiday)
         messages.success(request, f"{holiday.date} is a trading day again.")
         return redirect("staff_orders:holidays")
+
+
+class StaffHomeView(StaffRequiredMixin, TemplateView):
+    """The staff overview: institutions by status, and what the platform earned (commission
+    entries, corrections included) by day, institution and product kind."""
+
+    template_name = "staff/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        revenue = selectors.revenue_report(days=30)
+        context.update(
+            counts=institution_status_counts(),
+            revenue=revenue,
+            chart=line_chart(revenue.by_day, height=180),
+        )
+        return context
+
+
+def _month(value: str | None):
+    try:
+        return dt.date.fromisoformat(f"{value}-01") if value else None
+    except ValueError:
+        return None
+
+
+class StatementsView(StaffRequiredMixin, TemplateView):
+    """Every institution's statements (filter ``month=YYYY-MM``), with totals."""
+
+    template_name = "staff/statements.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = _month(self.request.GET.get("month"))
+        statements = selectors.statements_for_staff(month=month)
+        context.update(
+            month=month,
+            months=Statement.objects.dates("month", "month", order="DESC"),
+            statements=statements[:500],
+            totals=selectors.statement_totals(statements),
+        )
+        return context
+
+
+class StatementPaidView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        statement = get_object_or_404(Statement.objects.select_related("institution"), pk=pk)
+        try:
+            services.statement_mark_paid(statement=statement, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"{statement.institution.name}, {statement.month:%Y-%m}: marked paid.",
+            )
+        return redirect(f"{reverse('staff_orders:statements')}?month={statement.month:%Y-%m}")

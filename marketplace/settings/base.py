@@ -260,6 +260,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=22, minute=30),
         "options": {"queue": "end_of_day"},
     },
+    # The 1st of each month, after the night's end of day: last month's statements.
+    "close-previous-month": {
+        "task": "orders.tasks.close_previous_month",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+        "options": {"queue": "end_of_day"},
+    },
+    # A safety net behind the outbox: upfront commission for anything confirmed and missed.
+    "commission-sweep": {
+        "task": "orders.tasks.commission_entries_write",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Business settings ----------------------------------------------------------------------

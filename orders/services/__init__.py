@@ -3,4 +3,5 @@
 from .cash import *  # noqa: F403
 from .commission import *  # noqa: F403
 from .end_of_day import *  # noqa: F403
+from .settlement import *  # noqa: F403
 from .trading import *  # noqa: F403
