@@ -217,6 +217,7 @@ class Order(models.Model):
             models.Index(fields=["status", "trade_date"], name="order_status_trade_idx"),
             models.Index(fields=["institution", "placed_at"], name="order_institution_month_idx"),
             models.Index(fields=["user", "placed_at"], name="order_user_idx"),
+            models.Index(fields=["confirmed_at"], name="order_confirmed_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -307,6 +308,8 @@ class Holding(models.Model):
     units = UnitsField(default=0)
     reserved = UnitsField(default=0)
     cost = AmountField(default=0)
+    # Money-market funds: the last day whose income was added (end of day adds it once a day).
+    income_through = models.DateField(null=True, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -19,10 +19,21 @@ def end_of_day_run(run_date: str | None = None) -> dict:
 
 
 @shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
-def commission_entries_write(batch_size: int = services.ENTRY_BATCH_SIZE) -> dict:
-    """Upfront commission for every confirmed purchase still without one, and corrections for
+def commission_entries_write(
+    first_id: int | None = None,
+    last_id: int | None = None,
+    since_days: int | None = None,
+    batch_size: int = services.ENTRY_BATCH_SIZE,
+) -> dict:
+    """Upfront commission for confirmed purchases still without one (orders ``first_id`` to
+    ``last_id``, or confirmed in the last ``since_days`` days, or all), and corrections for
     cancelled policies: exactly once each, however often it runs."""
-    return dict(services.commission_entries_write(batch_size=batch_size))
+    since = timezone.localdate() - dt.timedelta(days=since_days) if since_days else None
+    return dict(
+        services.commission_entries_write(
+            first_id=first_id, last_id=last_id, since=since, batch_size=batch_size
+        )
+    )
 
 
 @shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)

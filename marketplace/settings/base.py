@@ -270,6 +270,7 @@ CELERY_BEAT_SCHEDULE = {
     "commission-sweep": {
         "task": "orders.tasks.commission_entries_write",
         "schedule": crontab(minute=15),
+        "kwargs": {"since_days": 3},
     },
 }
 

@@ -58,9 +58,20 @@ def upfront_commission(*, basis: str, rate: Decimal, amount: Decimal, fee: Decim
     return base, round_amount(base * rate)
 
 
-def commission_entries_write(*, batch_size: int = ENTRY_BATCH_SIZE) -> Counter:
+def commission_entries_write(
+    *,
+    first_id: int | None = None,
+    last_id: int | None = None,
+    since: dt.date | None = None,
+    batch_size: int = ENTRY_BATCH_SIZE,
+) -> Counter:
     """Write every missing upfront entry (confirmed purchases with a contract snapshot) and
-    every missing correction (insurance policies cancelled after their upfront was written)."""
+    every missing correction (insurance policies cancelled after their upfront was written).
+
+    End of day passes the id range of the batch it confirmed, so each call looks at that range
+    only; beat's safety net passes ``since`` (orders confirmed from that day on); with neither,
+    every order is looked at.
+    """
     stats: Counter = Counter()
     has_upfront = CommissionEntry.objects.filter(order=OuterRef("pk"), kind=CommissionKind.UPFRONT)
     missing_upfront = Order.objects.filter(
@@ -68,7 +79,12 @@ def commission_entries_write(*, batch_size: int = ENTRY_BATCH_SIZE) -> Counter:
         status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED],
         contract_upfront_rate__isnull=False,
     ).filter(~Exists(has_upfront))
-    last_id = 0
+    if last_id is not None:
+        missing_upfront = missing_upfront.filter(pk__lte=last_id)
+    if since is not None:
+        start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
+        missing_upfront = missing_upfront.filter(confirmed_at__gte=start)
+    last_id = (first_id or 1) - 1
     while True:
         with transaction.atomic():
             rows = list(
@@ -108,11 +124,11 @@ def commission_entries_write(*, batch_size: int = ENTRY_BATCH_SIZE) -> Counter:
                 )
             bulk_insert(CommissionEntry, entries, fields=_ENTRY_FIELDS, ignore_conflicts=True)
             stats["upfront"] += len(entries)
-    stats["corrections"] = _corrections_write()
+    stats["corrections"] = _corrections_write(since=since)
     return stats
 
 
-def _corrections_write() -> int:
+def _corrections_write(*, since: dt.date | None = None) -> int:
     """A policy cancelled in its cooling-off period gives its upfront commission back: one
     negative entry per cancellation, referring to the cancelling order."""
     has_correction = CommissionEntry.objects.filter(
@@ -121,6 +137,9 @@ def _corrections_write() -> int:
     cancellations = Order.objects.filter(
         side=Side.SELL, kind=ProductKind.INSURANCE, status=OrderStatus.SETTLED
     ).filter(~Exists(has_correction))
+    if since is not None:
+        start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
+        cancellations = cancellations.filter(settled_at__gte=start)
     written = 0
     with transaction.atomic():
         movements = LotMovement.objects.filter(order__in=cancellations).values_list(
@@ -197,30 +216,28 @@ def _trail_shares(day: dt.date) -> dict[int, Decimal]:
 def trail_accrue(*, on_date: dt.date, batch_size: int = ENTRY_BATCH_SIZE) -> int:
     """Accrue ``on_date``'s trail commission on every fund holding, once (unique per holding
     and day): market value at the day's NAV × management fee × the contract's trail share /
-    365, with the rounding remainder carried within the month."""
+    365, with the rounding remainder carried within the month. Returns how many were priced.
+
+    Holdings already accrued for the day are priced again and skipped by the insert's ``ON
+    CONFLICT DO NOTHING``, not filtered with ``NOT EXISTS``: while a run inserts, the planner's
+    row estimates for the day are stale and that anti-join degrades to quadratic.
+    """
     shares = _trail_shares(on_date)
     if not shares:
         return 0
     month_start = on_date.replace(day=1)
-    done = CommissionEntry.objects.filter(
-        holding=OuterRef("pk"), kind=CommissionKind.TRAIL, accrual_date=on_date
-    )
     previous = CommissionEntry.objects.filter(
         holding=OuterRef("pk"),
         kind=CommissionKind.TRAIL,
         accrual_date__gte=month_start,
         accrual_date__lt=on_date,
     ).order_by("-accrual_date")
-    holdings = (
-        Holding.objects.filter(
-            kind=ProductKind.FUND,
-            units__gt=0,
-            institution_id__in=list(shares),
-            product__fund_terms__management_fee_rate__gt=0,
-        )
-        .filter(~Exists(done))
-        .annotate(carried=Subquery(previous.values("carry")[:1]))
-    )
+    holdings = Holding.objects.filter(
+        kind=ProductKind.FUND,
+        units__gt=0,
+        institution_id__in=list(shares),
+        product__fund_terms__management_fee_rate__gt=0,
+    ).annotate(carried=Subquery(previous.values("carry")[:1]))
     fees = dict(
         Product.objects.filter(kind=ProductKind.FUND).values_list(
             "pk", "fund_terms__management_fee_rate"

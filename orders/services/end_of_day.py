@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from marketplace.bulk import bulk_insert, bulk_update, lock_by_keys, next_ids
@@ -360,7 +360,7 @@ def confirm_orders(*, orders: QuerySet, stats: Counter, limit: int | None = None
     if any(o.side == Side.BUY or o.kind == ProductKind.INSURANCE for o in ready):
         # Upfront commission (and corrections) for what this batch confirmed; the outbox row
         # commits with the batch, so the work cannot be lost.
-        enqueue("orders.tasks.commission_entries_write")
+        enqueue("orders.tasks.commission_entries_write", orders[0].id, orders[-1].id)
     return orders[-1].id
 
 
@@ -530,13 +530,13 @@ def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, write
 
 def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -> None:
     """Add the day's income (yield per 10,000 units, NAV 1.0000) to every money-market holding
-    as units, in a lot of its own dated ``run_date`` (unique: a second run adds nothing)."""
+    as units, in a lot of its own dated ``run_date``. ``Holding.income_through`` marks the day
+    done, so a second run (or an earlier date run later) adds nothing; the income lot's unique
+    constraint backs it up."""
     funds = Product.objects.filter(
         fund_type=FundType.MONEY_MARKET, fund_terms__yield_per_10k__gt=0
     ).values_list("pk", "fund_terms__yield_per_10k")
-    already = Lot.objects.filter(
-        holding=OuterRef("pk"), source=LotSource.INCOME, acquired_on=run_date
-    )
+    not_yet = Q(income_through__isnull=True) | Q(income_through__lt=run_date)
     for product_id, yield_per_10k in funds:
         last_id = 0
         while True:
@@ -544,8 +544,7 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
                 _exclusive()
                 holdings = list(
                     Holding.objects.select_for_update()
-                    .filter(product_id=product_id, units__gt=0, pk__gt=last_id)
-                    .filter(~Exists(already))
+                    .filter(not_yet, product_id=product_id, units__gt=0, pk__gt=last_id)
                     .order_by("pk")
                     .values_list("pk", "units")[:batch_size]
                 )
@@ -555,13 +554,14 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
                 now, lots, rows = timezone.now(), [], []
                 for holding_id, units in holdings:
                     income = pricing.money_market_income(units=units, yield_per_10k=yield_per_10k)
+                    rows.append((holding_id, units + income, run_date, now))
                     if income <= 0:
                         continue
                     lots.append(
                         (holding_id, LotSource.INCOME, run_date, income, income, Decimal(0))
                     )
-                    rows.append((holding_id, units + income, now))
                     stats["income_units"] += income
+                    stats["income_holdings"] += 1
                 bulk_insert(
                     Lot,
                     lots,
@@ -574,8 +574,7 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
                         "cost_remaining",
                     ],
                 )
-                bulk_update(Holding, rows, fields=["id", "units", "updated_at"])
-                stats["income_holdings"] += len(rows)
+                bulk_update(Holding, rows, fields=["id", "units", "income_through", "updated_at"])
 
 
 def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> None:

@@ -117,8 +117,9 @@ def test_a_month_that_is_not_over_cannot_close(november):
         services.statement_close(institution=institution, month=MONDAY, today=dt.date(2026, 11, 30))
 
 
-def test_close_month_command_closes_every_active_institution_once(november):
+def test_close_month_command_closes_every_active_institution_once(november, monkeypatch):
     institution, *_ = november
+    monkeypatch.setattr("orders.services.settlement.timezone.localdate", lambda: DECEMBER_2)
     out = io.StringIO()
     call_command("close_month", "2026-11", stdout=out)
     call_command("close_month", "2026-11", stdout=io.StringIO())

@@ -1,0 +1,249 @@
+"""Daily trail accrual over 1,000,000 holdings against hand-written SQL (run by hand, not in CI).
+
+    .venv/bin/python bench/commission.py [--investors 20000] [--funds 50]
+
+Creates ``fortune_bench_commission`` if missing (``DATABASE_URL`` overrides), migrates it and
+fills it with ``--investors`` × ``--funds`` fund holdings (COPY), each fund with NAVs and each
+institution with a commission contract. ``trail_accrue`` writes day 1 (so day 2 has carries to
+read). Then, in one run, day 2 is accrued twice:
+
+1. by hand-written SQL — one ``INSERT … SELECT`` computing market value at the day's NAV,
+   ``round(value × fee × share / 365 + carry, 2)`` and the new carry — committed;
+2. (after deleting those rows) by ``orders.services.trail_accrue``, in its batches.
+
+It prints both times, the ratio (target ≤ 2×), and whether both wrote the same entries (count,
+sum of amounts, sum of market values). It never fails on a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fortune_bench_commission"
+TARGET = 2.0
+DAY1, DAY2 = dt.date(2026, 11, 23), dt.date(2026, 11, 24)
+
+HAND_WRITTEN_SQL = """
+INSERT INTO orders_commissionentry (institution_id, product_id, kind, holding_id, accrual_date,
+                                    basis, rate, amount, carry, created_at)
+SELECT h.institution_id, h.product_id, 'trail', h.id, %(day)s, v.value, v.rate,
+       round(v.exact, 2), v.exact - round(v.exact, 2), %(now)s
+  FROM orders_holding h
+  JOIN products_fundterms ft ON ft.product_id = h.product_id AND ft.management_fee_rate > 0
+  JOIN institutions_commissioncontract c
+    ON c.institution_id = h.institution_id AND c.product_kind = 'fund' AND c.trail_rate > 0
+   AND c.valid_from <= %(day)s AND (c.valid_to IS NULL OR c.valid_to >= %(day)s)
+  JOIN LATERAL (SELECT nav FROM products_navprice n
+                 WHERE n.product_id = h.product_id AND n.date <= %(day)s
+                 ORDER BY n.date DESC LIMIT 1) n ON true
+  LEFT JOIN LATERAL (SELECT e.carry FROM orders_commissionentry e
+                      WHERE e.holding_id = h.id AND e.kind = 'trail'
+                        AND e.accrual_date >= %(month)s AND e.accrual_date < %(day)s
+                      ORDER BY e.accrual_date DESC LIMIT 1) p ON true
+  CROSS JOIN LATERAL (
+    SELECT round(h.units * n.nav, 2) AS value,
+           round(ft.management_fee_rate * c.trail_rate, 6) AS rate) r
+  CROSS JOIN LATERAL (
+    SELECT r.value, r.rate,
+           r.value * r.rate / 365 + coalesce(p.carry, 0) AS exact) v
+ WHERE h.kind = 'fund' AND h.units > 0
+   AND NOT EXISTS (SELECT 1 FROM orders_commissionentry d
+                    WHERE d.holding_id = h.id AND d.kind = 'trail' AND d.accrual_date = %(day)s)
+"""
+FINGERPRINT_SQL = """
+SELECT count(*), sum(amount), sum(basis) FROM orders_commissionentry
+ WHERE kind = 'trail' AND accrual_date = %s
+"""
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--investors", type=int, default=20_000)
+    parser.add_argument("--funds", type=int, default=50)
+    args = parser.parse_args()
+    args.database_url = args.database_url or DEFAULT_DATABASE_URL
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("the benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    return args
+
+
+def fill(args) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from institutions.models import CommissionContract, Institution, InstitutionStatus
+    from marketplace.bulk import bulk_insert
+    from orders.models import CommissionEntry, Holding
+    from products.models import FundTerms, FundType, NavPrice, Product, ProductStatus
+    from profiles.models import User
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (CommissionEntry, Holding):
+            cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")  # noqa: S608
+    staff, _ = User.objects.get_or_create(email="bench-staff@bench.example", is_staff=True)
+    institution, _ = Institution.objects.get_or_create(
+        slug="bench-funds",
+        defaults={
+            "name": "Bench Funds",
+            "type": "fund_company",
+            "status": InstitutionStatus.APPROVED,
+            "licence_number": "BENCH-1",
+        },
+    )
+    CommissionContract.objects.get_or_create(
+        institution=institution,
+        product_kind="fund",
+        defaults={
+            "upfront_rate": Decimal("0.004"),
+            "trail_rate": Decimal("0.3"),
+            "valid_from": dt.date(2026, 1, 1),
+            "created_by": staff,
+        },
+    )
+    rng = random.Random(2026)
+    products = list(Product.objects.filter(institution=institution).order_by("pk"))
+    for n in range(len(products), args.funds):
+        product = Product.objects.create(
+            institution=institution,
+            kind="fund",
+            fund_type=FundType.BOND,
+            name=f"Bench Bond {n}",
+            slug=f"bench-bond-{n}",
+            code=f"8{n:05d}",
+            risk_level=2,
+            summary="Benchmark fund.",
+            min_purchase=Decimal(10),
+            status=ProductStatus.PUBLISHED,
+        )
+        FundTerms.objects.create(
+            product=product,
+            management_fee_rate=Decimal(rng.choice(["0.006", "0.012", "0.015"])),
+            custody_fee_rate=0,
+        )
+        for day in (DAY1, DAY2):
+            NavPrice.objects.create(
+                product=product, date=day, nav=Decimal(rng.randint(8000, 30000)) / 10000
+            )
+        products.append(product)
+    products = products[: args.funds]
+    have = User.objects.filter(email__startswith="bench-").count()
+    now = timezone.now()
+    with transaction.atomic():
+        bulk_insert(
+            User,
+            [
+                ("!", False, f"bench-{i}@bench.example", False, True, now)
+                for i in range(have, args.investors + 1)
+            ],
+            fields=["password", "is_superuser", "email", "is_staff", "is_active", "date_joined"],
+        )
+    users = list(
+        User.objects.filter(email__startswith="bench-", is_staff=False).values_list(
+            "pk", flat=True
+        )[: args.investors]
+    )
+    for start in range(0, len(users), 2000):
+        rows = [
+            (
+                user,
+                product.pk,
+                institution.pk,
+                "fund",
+                Decimal(rng.randint(1, 10_000_000)) / 100,
+                0,
+                Decimal(1000),
+                now,
+                now,
+            )
+            for user in users[start : start + 2000]
+            for product in products
+        ]
+        with transaction.atomic():
+            bulk_insert(
+                Holding,
+                rows,
+                fields=[
+                    "user_id",
+                    "product_id",
+                    "institution_id",
+                    "kind",
+                    "units",
+                    "reserved",
+                    "cost",
+                    "opened_at",
+                    "updated_at",
+                ],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"filled: {len(users) * len(products):,} holdings ({len(users):,} investors × "
+        f"{len(products)} funds) in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.local")
+    os.environ.pop("REDIS_URL", None)
+    from bench.catalogue import ensure_database
+
+    ensure_database(args.database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from orders.services import trail_accrue
+
+    call_command("migrate", verbosity=0)
+    fill(args)
+    started = time.perf_counter()
+    trail_accrue(on_date=DAY1)
+    print(f"day 1 by trail_accrue: {time.perf_counter() - started:.1f} s")
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            HAND_WRITTEN_SQL, {"day": DAY2, "month": DAY2.replace(day=1), "now": timezone.now()}
+        )
+    sql_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(FINGERPRINT_SQL, [DAY2])
+        sql_result = cursor.fetchone()
+        cursor.execute("DELETE FROM orders_commissionentry WHERE accrual_date = %s", [DAY2])
+        cursor.execute("VACUUM ANALYZE orders_commissionentry")
+
+    started = time.perf_counter()
+    trail_accrue(on_date=DAY2)
+    service_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(FINGERPRINT_SQL, [DAY2])
+        service_result = cursor.fetchone()
+
+    ratio = service_seconds / sql_seconds
+    print(f"hand-written SQL : {sql_seconds:8.1f} s  {sql_result}")
+    print(f"trail_accrue     : {service_seconds:8.1f} s  {service_result}")
+    print(
+        f"ratio trail_accrue / SQL = {ratio:.2f}× (target ≤ {TARGET:.0f}×) "
+        f"{'OK' if ratio <= TARGET else 'ABOVE TARGET'}"
+    )
+    print(f"same entries to the cent: {'yes' if sql_result == service_result else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
