@@ -183,6 +183,23 @@ class Position:
         return self.pnl / self.holding.cost if self.holding.cost else None
 
     @property
+    def sellable(self) -> Decimal:
+        """What can be sold now: units not in pending sells; for insurance, policies still in
+        their cooling-off period (the same rule as the order service's check)."""
+        if self.holding.kind != "insurance":
+            return self.holding.available
+        today = timezone.localdate()
+        cancellable = sum(
+            (
+                v.lot.units_remaining
+                for v in self.lots
+                if v.lot.cooling_off_until and v.lot.cooling_off_until >= today
+            ),
+            Decimal(0),
+        )
+        return max(cancellable - self.holding.reserved, Decimal(0))
+
+    @property
     def average_cost(self) -> Decimal | None:
         """Cost per unit (funds), 4 dp like a NAV."""
         return round_nav(self.holding.cost / self.holding.units) if self.holding.units else None

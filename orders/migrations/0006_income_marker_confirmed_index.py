@@ -2,6 +2,21 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Max, OuterRef, Subquery
+
+
+def mark_income_already_added(apps, schema_editor):
+    """Holdings that already received money-market income keep it marked, so end of day
+    does not add a day's income twice."""
+    Holding = apps.get_model("orders", "Holding")
+    Lot = apps.get_model("orders", "Lot")
+    latest = (
+        Lot.objects.filter(holding=OuterRef("pk"), source="income")
+        .values("holding")
+        .annotate(last=Max("acquired_on"))
+        .values("last")
+    )
+    Holding.objects.filter(lots__source="income").update(income_through=Subquery(latest))
 
 
 class Migration(migrations.Migration):
@@ -23,4 +38,5 @@ class Migration(migrations.Migration):
             model_name='order',
             index=models.Index(fields=['confirmed_at'], name='order_confirmed_idx'),
         ),
+        migrations.RunPython(mark_income_already_added, migrations.RunPython.noop),
     ]

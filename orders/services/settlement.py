@@ -129,6 +129,7 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
             statement.payable_to_platform = max(-net, ZERO)
             statement.closed_at = timezone.now()
             statement.save()
+        statement.refresh_from_db()  # the figures as stored, to the cent
     except IntegrityError:  # closed by a concurrent run a moment ago
         return Statement.objects.get(institution=institution, month=month)
     return statement

@@ -77,7 +77,8 @@ ILLEGAL_ORDER_MOVE = "An order that is {from_status} cannot become {to_status}."
 AMOUNT_REQUIRED = "Enter the amount to buy."
 UNITS_REQUIRED = "Enter the number of units to sell."
 NOT_HELD = "You do not hold this product."
-SELL_TOO_MANY = (
+SELL_TOO_MANY = "You can sell at most {available:,.2f}: that is what you hold."
+SELL_TOO_MANY_RESERVED = (
     "You can sell at most {available:,.2f}: you hold {units:,.2f}, "
     "of which {reserved:,.2f} are already in pending sell orders."
 )
@@ -152,9 +153,10 @@ def _check_sell(*, product: Product, units, holding: Holding | None, on_date) ->
     if units > available:
         if product.kind == "insurance":
             raise ValidationError({"units": COOLING_OFF_OVER.format(count=int(available))})
+        message = SELL_TOO_MANY_RESERVED if holding.reserved else SELL_TOO_MANY
         raise ValidationError(
             {
-                "units": SELL_TOO_MANY.format(
+                "units": message.format(
                     available=available, units=holding.units, reserved=holding.reserved
                 )
             }
