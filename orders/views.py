@@ -154,6 +154,50 @@ def sandbox_bank(request, reference):
 # --- checkout and the investor's orders ---------------------------------------------------
 
 
+def _review_or_place(request, form, *, product, side, success, extra=lambda data: {}):
+    """The checkout's and the sell page's one flow: a GET with the amount (or units) runs the
+    order service's checks for the review; a POST claims the form's one-time token and places
+    the order through the same service as the API.
+
+    Returns ``(amount or units once valid, a response to return at once or None, status)``.
+    """
+    field = "amount" if side == Side.BUY else "units"
+    post = request.method == "POST"
+    if not post and field not in request.GET:
+        return None, None, 200
+    if not form.is_valid():
+        return None, None, 400 if post else 200
+    try:
+        quantity, _ = services.order_check(
+            user=request.user,
+            product=product,
+            side=side,
+            acknowledge_risk=None,
+            **{field: form.cleaned_data[field]},
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        form_errors_from(form, exc)
+        return None, None, 400 if post else 200
+    if not post:
+        return quantity, None, 200
+    if not claim_form_token(user_id=request.user.pk, token=request.POST.get(FIELD)):
+        messages.info(request, ALREADY_USED)
+        return quantity, redirect("orders:list"), 302
+    try:
+        order, _ = services.order_place(
+            user=request.user,
+            product=product,
+            side=side,
+            **{field: quantity},
+            **extra(form.cleaned_data),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        form_errors_from(form, exc)
+        return quantity, None, 400
+    messages.success(request, success(order))
+    return quantity, redirect("orders:detail", pk=order.pk), 302
+
+
 @login_required
 def checkout(request, slug):
     """Buy a product: enter an amount, review the fee and the dates, confirm.
@@ -170,48 +214,21 @@ def checkout(request, slug):
         )
     now = timezone.now()
     trade_date = trade_date_for(now)
-    bound = request.method == "POST" or "amount" in request.GET
     form = CheckoutForm(request.POST if request.method == "POST" else request.GET or None)
-    estimate = None
-    status = 200
-    if bound and form.is_valid():
-        try:
-            amount, _ = services.order_check(
-                user=request.user,
-                product=product,
-                side="buy",
-                amount=form.cleaned_data["amount"],
-                acknowledge_risk=None,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form_errors_from(form, exc)
-            status = 400 if request.method == "POST" else 200
-        else:
-            estimate = subscription_fee_estimate(product=product, amount=amount)
-            if request.method == "POST":
-                if not claim_form_token(user_id=request.user.pk, token=request.POST.get(FIELD)):
-                    messages.info(request, ALREADY_USED)
-                    return redirect("orders:list")
-                try:
-                    order, _ = services.order_place(
-                        user=request.user,
-                        product=product,
-                        side="buy",
-                        amount=amount,
-                        acknowledge_risk=form.cleaned_data["acknowledge_risk"],
-                    )
-                except (ValidationError, PermissionDenied) as exc:
-                    form_errors_from(form, exc)
-                    status = 400
-                else:
-                    messages.success(
-                        request,
-                        f"Order placed: CNY {order.amount:,.2f} of {product.name}, trading on "
-                        f"{order.trade_date:%Y-%m-%d}.",
-                    )
-                    return redirect("orders:detail", pk=order.pk)
-    elif request.method == "POST":
-        status = 400
+    amount, done, status = _review_or_place(
+        request,
+        form,
+        product=product,
+        side=Side.BUY,
+        extra=lambda data: {"acknowledge_risk": data["acknowledge_risk"]},
+        success=lambda order: (
+            f"Order placed: CNY {order.amount:,.2f} of {product.name}, trading on "
+            f"{order.trade_date:%Y-%m-%d}."
+        ),
+    )
+    if done is not None:
+        return done
+    estimate = subscription_fee_estimate(product=product, amount=amount) if amount else None
     return render(
         request,
         "orders/checkout.html",
@@ -220,7 +237,7 @@ def checkout(request, slug):
             "suitability": suitability,
             "profile": profile,
             "form": form,
-            "reviewing": bound and form.is_valid() and not form.errors,
+            "reviewing": amount is not None and not form.errors,
             "estimate": estimate,
             "trade_date": trade_date,
             "expected_confirm_date": (
@@ -297,39 +314,13 @@ def sell(request, slug):
     now = timezone.now()
     today = timezone.localdate(now)
     instant_left = services.instant_allowance(user=request.user, product=product, on_date=today)
-    bound = request.method == "POST" or "units" in request.GET
     form = SellForm(request.POST if request.method == "POST" else request.GET or None)
-    estimate = units = None
-    status = 200
-    if bound and form.is_valid():
-        try:
-            units, _ = services.order_check(
-                user=request.user,
-                product=product,
-                side=Side.SELL,
-                units=form.cleaned_data["units"],
-                acknowledge_risk=None,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form_errors_from(form, exc)
-            status = 400 if request.method == "POST" else 200
-        else:
-            if request.method == "POST":
-                if not claim_form_token(user_id=request.user.pk, token=request.POST.get(FIELD)):
-                    messages.info(request, ALREADY_USED)
-                    return redirect("orders:list")
-                try:
-                    order, _ = services.order_place(
-                        user=request.user, product=product, side=Side.SELL, units=units
-                    )
-                except (ValidationError, PermissionDenied) as exc:
-                    form_errors_from(form, exc)
-                    status = 400
-                else:
-                    messages.success(request, _sold_message(order))
-                    return redirect("orders:detail", pk=order.pk)
-    elif request.method == "POST":
-        status = 400
+    units, done, status = _review_or_place(
+        request, form, product=product, side=Side.SELL, success=_sold_message
+    )
+    if done is not None:
+        return done
+    estimate = None
     instant = units is not None and units <= instant_left
     trade_date = today if instant else trade_date_for(now)
     if units is not None:
