@@ -81,10 +81,10 @@ def fill(args) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from institutions.models import CommissionContract, Institution, InstitutionStatus
+    from bench.fixtures import bench_funds, bench_institution, bench_investors
+    from institutions.models import CommissionContract
     from marketplace.bulk import bulk_insert
     from orders.models import CommissionEntry, Holding
-    from products.models import FundTerms, FundType, NavPrice, Product, ProductStatus
     from profiles.models import User
 
     started = time.perf_counter()
@@ -92,15 +92,7 @@ def fill(args) -> None:
         for model in (CommissionEntry, Holding):
             cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")  # noqa: S608
     staff, _ = User.objects.get_or_create(email="bench-staff@bench.example", is_staff=True)
-    institution, _ = Institution.objects.get_or_create(
-        slug="bench-funds",
-        defaults={
-            "name": "Bench Funds",
-            "type": "fund_company",
-            "status": InstitutionStatus.APPROVED,
-            "licence_number": "BENCH-1",
-        },
-    )
+    institution = bench_institution()
     CommissionContract.objects.get_or_create(
         institution=institution,
         product_kind="fund",
@@ -112,47 +104,9 @@ def fill(args) -> None:
         },
     )
     rng = random.Random(2026)
-    products = list(Product.objects.filter(institution=institution).order_by("pk"))
-    for n in range(len(products), args.funds):
-        product = Product.objects.create(
-            institution=institution,
-            kind="fund",
-            fund_type=FundType.BOND,
-            name=f"Bench Bond {n}",
-            slug=f"bench-bond-{n}",
-            code=f"8{n:05d}",
-            risk_level=2,
-            summary="Benchmark fund.",
-            min_purchase=Decimal(10),
-            status=ProductStatus.PUBLISHED,
-        )
-        FundTerms.objects.create(
-            product=product,
-            management_fee_rate=Decimal(rng.choice(["0.006", "0.012", "0.015"])),
-            custody_fee_rate=0,
-        )
-        for day in (DAY1, DAY2):
-            NavPrice.objects.create(
-                product=product, date=day, nav=Decimal(rng.randint(8000, 30000)) / 10000
-            )
-        products.append(product)
-    products = products[: args.funds]
-    have = User.objects.filter(email__startswith="bench-").count()
+    products = bench_funds(institution, args.funds, days=[DAY1, DAY2], rng=rng)
+    users = bench_investors(args.investors)
     now = timezone.now()
-    with transaction.atomic():
-        bulk_insert(
-            User,
-            [
-                ("!", False, f"bench-{i}@bench.example", False, True, now)
-                for i in range(have, args.investors + 1)
-            ],
-            fields=["password", "is_superuser", "email", "is_staff", "is_active", "date_joined"],
-        )
-    users = list(
-        User.objects.filter(email__startswith="bench-", is_staff=False).values_list(
-            "pk", flat=True
-        )[: args.investors]
-    )
     for start in range(0, len(users), 2000):
         rows = [
             (

@@ -27,7 +27,6 @@ import os
 import random
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,78 +129,17 @@ def fill(args) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from institutions.models import Institution, InstitutionStatus, InstitutionType
+    from bench.fixtures import bench_funds, bench_institution, bench_investors
     from marketplace.bulk import bulk_insert
     from orders.models import EndOfDayRun, Holding, Lot, Order, OrderEvent
-    from products.fees import parse_tiers
-    from products.models import FeeTier, FundTerms, FundType, NavPrice, Product, ProductStatus
-    from profiles.models import User
 
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for model in (Lot, OrderEvent, Holding, Order, EndOfDayRun):
             cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")  # noqa: S608
-    institution, _ = Institution.objects.get_or_create(
-        slug="bench-funds",
-        defaults={
-            "name": "Bench Funds",
-            "type": InstitutionType.FUND_COMPANY,
-            "status": InstitutionStatus.APPROVED,
-            "licence_number": "BENCH-1",
-        },
-    )
-    products = list(Product.objects.filter(institution=institution).order_by("pk"))
-    tiers = parse_tiers(
-        "0 - 500000 : 1.5%\n500000 - 1000000 : 1%\n1000000 - 5000000 : 0.5%\n5000000 - : fixed 1000"
-    )
-    for n in range(len(products), args.funds):
-        product = Product.objects.create(
-            institution=institution,
-            kind="fund",
-            fund_type=FundType.BOND,
-            name=f"Bench Bond {n}",
-            slug=f"bench-bond-{n}",
-            code=f"8{n:05d}",
-            risk_level=2,
-            summary="Benchmark fund.",
-            min_purchase=Decimal(10),
-            status=ProductStatus.PUBLISHED,
-        )
-        FundTerms.objects.create(
-            product=product, management_fee_rate=Decimal("0.006"), custody_fee_rate=0
-        )
-        FeeTier.objects.bulk_create(
-            FeeTier(
-                product=product,
-                schedule="subscription",
-                lower=t.lower,
-                upper=t.upper,
-                rate=t.rate,
-                fixed_fee=t.fixed_fee,
-            )
-            for t in tiers
-        )
-        NavPrice.objects.create(
-            product=product, date=TRADE_DATE, nav=Decimal(random.randint(8000, 30000)) / 10000
-        )
-        products.append(product)
-    products = products[: args.funds]
-    have = User.objects.filter(email__startswith="bench-").count()
-    now = timezone.now()
-    with transaction.atomic():
-        bulk_insert(
-            User,
-            [
-                ("!", False, f"bench-{i}@bench.example", False, True, now)
-                for i in range(have, args.investors)
-            ],
-            fields=["password", "is_superuser", "email", "is_staff", "is_active", "date_joined"],
-        )
-    users = list(
-        User.objects.filter(email__startswith="bench-").values_list("pk", flat=True)[
-            : args.investors
-        ]
-    )
+    institution = bench_institution()
+    products = bench_funds(institution, args.funds, days=[TRADE_DATE], rng=random.Random(1))
+    users = bench_investors(args.investors)
     rng = random.Random(2026)  # the same orders on every fill
     placed = timezone.make_aware(dt.datetime.combine(TRADE_DATE, dt.time(10)))
     amounts = ["100.00", "1000.00", "5000.00", "12345.67", "600000.00", "6000000.00"]

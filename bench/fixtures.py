@@ -1,0 +1,94 @@
+"""What the batch benchmarks (``end_of_day.py``, ``commission.py``) fill their databases with:
+one approved fund company, its funds (typical fee schedule, a NAV per given day) and investors
+added with COPY. Call after ``django.setup()``; a rerun reuses what is there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+TYPICAL_SUBSCRIPTION = (
+    "0 - 500000 : 1.5%\n500000 - 1000000 : 1%\n1000000 - 5000000 : 0.5%\n5000000 - : fixed 1000"
+)
+
+
+def bench_institution():
+    from institutions.models import Institution, InstitutionStatus, InstitutionType
+
+    institution, _ = Institution.objects.get_or_create(
+        slug="bench-funds",
+        defaults={
+            "name": "Bench Funds",
+            "type": InstitutionType.FUND_COMPANY,
+            "status": InstitutionStatus.APPROVED,
+            "licence_number": "BENCH-1",
+        },
+    )
+    return institution
+
+
+def bench_funds(institution, count: int, *, days: list[dt.date], rng: random.Random) -> list:
+    """``count`` bond funds with the typical subscription schedule, a management fee of 0.6%,
+    1.2% or 1.5%, and a random NAV on each of ``days``."""
+    from products.fees import parse_tiers
+    from products.models import FeeTier, FundTerms, FundType, NavPrice, Product, ProductStatus
+
+    products = list(Product.objects.filter(institution=institution).order_by("pk"))
+    for n in range(len(products), count):
+        product = Product.objects.create(
+            institution=institution,
+            kind="fund",
+            fund_type=FundType.BOND,
+            name=f"Bench Bond {n}",
+            slug=f"bench-bond-{n}",
+            code=f"8{n:05d}",
+            risk_level=2,
+            summary="Benchmark fund.",
+            min_purchase=Decimal(10),
+            status=ProductStatus.PUBLISHED,
+        )
+        FundTerms.objects.create(
+            product=product,
+            management_fee_rate=Decimal(rng.choice(["0.006", "0.012", "0.015"])),
+            custody_fee_rate=0,
+        )
+        FeeTier.objects.bulk_create(
+            FeeTier(
+                product=product,
+                schedule="subscription",
+                lower=t.lower,
+                upper=t.upper,
+                rate=t.rate,
+                fixed_fee=t.fixed_fee,
+            )
+            for t in parse_tiers(TYPICAL_SUBSCRIPTION)
+        )
+        NavPrice.objects.bulk_create(
+            NavPrice(product=product, date=day, nav=Decimal(rng.randint(8000, 30000)) / 10000)
+            for day in days
+        )
+        products.append(product)
+    return products[:count]
+
+
+def bench_investors(count: int) -> list[int]:
+    """The ids of ``count`` investors (``bench-N@bench.example``), created with COPY if new."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from marketplace.bulk import bulk_insert
+    from profiles.models import User
+
+    investors = User.objects.filter(email__startswith="bench-", is_staff=False)
+    have, now = investors.count(), timezone.now()
+    with transaction.atomic():
+        bulk_insert(
+            User,
+            [
+                ("!", False, f"bench-{i}@bench.example", False, True, now)
+                for i in range(have, count)
+            ],
+            fields=["password", "is_superuser", "email", "is_staff", "is_active", "date_joined"],
+        )
+    return list(investors.order_by("pk").values_list("pk", flat=True)[:count])
