@@ -219,6 +219,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProductKindEnum": "institutions.models.ProductKind",
         "InstitutionTypeEnum": "institutions.models.InstitutionType",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "StatementStatusEnum": "orders.models.StatementStatus",
     },
 }
 
