@@ -218,6 +218,7 @@ class Order(models.Model):
             models.Index(fields=["institution", "placed_at"], name="order_institution_month_idx"),
             models.Index(fields=["user", "placed_at"], name="order_user_idx"),
             models.Index(fields=["confirmed_at"], name="order_confirmed_idx"),
+            models.Index(fields=["settled_at"], name="order_settled_idx"),
         ]
         constraints = [
             models.CheckConstraint(
