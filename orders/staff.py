@@ -19,6 +19,7 @@ from products.charts import line_chart
 
 from . import selectors, services
 from .calendar import next_trading_day, trade_date_for
+from .exports import statement_csv
 from .models import Holiday, Statement
 
 
@@ -100,6 +101,28 @@ class StatementsView(StaffRequiredMixin, TemplateView):
             statements=statements[:500],
             totals=selectors.statement_totals(statements),
         )
+        return context
+
+
+class StatementView(StaffRequiredMixin, TemplateView):
+    """One institution's statement as staff see it: the same lines as the portal, and CSV."""
+
+    template_name = "staff/statement.html"
+
+    def statement(self) -> Statement:
+        return get_object_or_404(
+            Statement.objects.select_related("institution", "paid_by"), pk=self.kwargs["pk"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return statement_csv(self.statement())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        statement = self.statement()
+        context.update(statement=statement, rows=selectors.statement_rows(statement=statement))
         return context
 
 

@@ -95,5 +95,8 @@ def test_commission_reaches_the_statement_its_csv_and_staff_revenue(new_page, sh
     shot(staff, "staff-statement-paid")
     statement.refresh_from_db()
     assert statement.status == "paid"
+    staff.goto(f"/staff/statements/{statement.pk}/")
+    shot(staff, "staff-statement-detail")
+    assert "Harbour Steady Bond" in staff.content()
     for page in (investor, editor, staff):
         assert page.csp_errors == []

@@ -207,3 +207,15 @@ def test_non_staff_get_a_404_from_staff_statements(client, november):
     institution, *_ = november
     client.force_login(MembershipFactory(institution=institution).user)
     assert client.get("/staff/statements/").status_code == 404
+
+
+def test_staff_open_a_statement_with_its_lines_and_csv(client, november):
+    institution, fund, policy = november
+    statement = services.statement_close(institution=institution, month=MONDAY, today=DECEMBER_2)
+    client.force_login(StaffFactory())
+    page = client.get(f"/staff/statements/{statement.pk}/")
+    assert page.status_code == 200
+    assert fund.name in page.content.decode()
+    download = client.get(f"/staff/statements/{statement.pk}/", {"format": "csv"})
+    assert download["Content-Type"].startswith("text/csv")
+    assert fund.name in download.content.decode()
