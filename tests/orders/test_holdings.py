@@ -218,3 +218,16 @@ def test_a_money_market_sell_from_the_web_is_instant(client):
     assert order.status == "settled"
     assert services.cash_account_for(user=user).balance == cash_before + Decimal("100")
     assert (order.trade_date, order.instant) == (timezone.localdate(), True)
+
+
+@pytest.mark.parametrize("units", ["0", "-3", "1.234", "ten", "1e9999", "<script>", "9" * 39])
+def test_bad_units_on_the_sell_form_are_a_400_with_the_message_and_no_order(client, units):
+    user, fund, *_ = holder(client)
+    url = f"/me/portfolio/{fund.slug}/sell/"
+    review = client.get(url, {"units": "1"}).content.decode()
+    marker = f'name="{FIELD}" value="'
+    token = review[review.index(marker) + len(marker) :].split('"', 1)[0]
+    response = client.post(url, {"units": units, FIELD: token})
+    assert response.status_code == 400
+    assert response.context["form"].errors["units"]
+    assert not Order.objects.filter(side="sell").exists()
