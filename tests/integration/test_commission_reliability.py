@@ -175,7 +175,7 @@ def _confirmed_orders(count: int):
     return holding
 
 
-def _start_worker() -> subprocess.Popen:
+def _start_worker(queues: str = "default") -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "marketplace.settings.test",
@@ -188,7 +188,7 @@ def _start_worker() -> subprocess.Popen:
         ),
         "REDIS_URL": settings.REDIS_URL,
     }
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
         [
             sys.executable,
             "-m",
@@ -201,7 +201,7 @@ def _start_worker() -> subprocess.Popen:
             "--concurrency",
             "1",
             "-Q",
-            "default",
+            queues,
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
@@ -210,8 +210,8 @@ def _start_worker() -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=open(os.environ.get("WORKER_LOG", os.devnull), "a"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -240,3 +240,39 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(not_eager):
     assert not Order.objects.filter(commission_entries__isnull=True).exists()
     per_order = Order.objects.values("pk").annotate(n=Count("commission_entries"))
     assert {row["n"] for row in per_order} == {1}
+
+
+def test_two_workers_running_end_of_day_at_once_confirm_and_earn_once(not_eager):
+    from orders.tasks import end_of_day_run
+
+    product = funded_product()
+    users = [investor_with_cash(cash="2000") for _ in range(20)]
+    for user in users:
+        for _ in range(3):
+            services.order_place(user=user, product=product, side="buy", amount="500", now=MONDAY)
+    celery_app.control.purge()
+    workers = [_start_worker("default,end_of_day") for _ in range(2)]
+    try:
+        for _ in range(2):
+            end_of_day_run.apply_async(args=[MONDAY.date().isoformat()], queue="end_of_day")
+        assert wait_for(
+            lambda: (
+                CommissionEntry.objects.filter(kind="upfront").count() == 60
+                and CommissionEntry.objects.filter(kind="trail").count() == 20
+            ),
+            timeout=90,
+        ), (
+            list(Order.objects.values_list("status", flat=True).distinct()),
+            CommissionEntry.objects.count(),
+            list(OutboxMessage.objects.values_list("task", "sent_at", "last_error")),
+        )
+        time.sleep(1)  # let the second run finish too
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait(timeout=10)
+    assert Order.objects.filter(status="confirmed").count() == 60
+    assert Order.objects.filter(status="pending").count() == 0
+    assert CommissionEntry.objects.filter(kind="upfront").count() == 60
+    assert CommissionEntry.objects.filter(kind="trail").count() == 20
+    assert services.reconcile_cash() == []
