@@ -7,7 +7,7 @@ these, so what an investor is shown is what they get, to the cent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -187,6 +187,23 @@ def insurance_cancellation(
         days = max((day - lot.acquired_on).days, 0)
         slices.append(Slice(lot.id, part, days, cost, ZERO, fee, ZERO, cost))
     return _sale(slices, gross=sum((s.gross for s in slices), ZERO))
+
+
+def sellable(
+    *,
+    kind: str,
+    units: Decimal,
+    reserved: Decimal,
+    lots: Iterable[tuple[Decimal, dt.date | None]],
+    day: dt.date,
+) -> Decimal:
+    """What may still be sold of a holding on ``day``: the units not already in pending sells;
+    for insurance, only policies still in their cooling-off period. ``lots`` are the open
+    lots' ``(units remaining, cooling-off end)``."""
+    if kind != "insurance":
+        return units - reserved
+    cancellable = sum((u for u, until in lots if until is not None and day <= until), ZERO)
+    return max(cancellable - reserved, ZERO)
 
 
 def in_cooling_off_period(lot: OpenLot, day: dt.date) -> bool:

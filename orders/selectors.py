@@ -184,20 +184,14 @@ class Position:
 
     @property
     def sellable(self) -> Decimal:
-        """What can be sold now: units not in pending sells; for insurance, policies still in
-        their cooling-off period (the same rule as the order service's check)."""
-        if self.holding.kind != "insurance":
-            return self.holding.available
-        today = timezone.localdate()
-        cancellable = sum(
-            (
-                v.lot.units_remaining
-                for v in self.lots
-                if v.lot.cooling_off_until and v.lot.cooling_off_until >= today
-            ),
-            Decimal(0),
+        """What can be sold now (the order service's rule, on the lots already loaded)."""
+        return pricing.sellable(
+            kind=self.holding.kind,
+            units=self.holding.units,
+            reserved=self.holding.reserved,
+            lots=[(v.lot.units_remaining, v.lot.cooling_off_until) for v in self.lots],
+            day=timezone.localdate(),
         )
-        return max(cancellable - self.holding.reserved, Decimal(0))
 
     @property
     def average_cost(self) -> Decimal | None:

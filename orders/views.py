@@ -337,7 +337,7 @@ def sell(request, slug):
             "units": units,
             "instant": instant,
             "instant_left": instant_left if product.is_money_market else None,
-            "sellable": services.sellable_units(holding=position.holding, on_date=today),
+            "sellable": position.sellable,
             "trade_date": trade_date,
             "expected_confirm_date": trade_date if instant else next_trading_day(trade_date),
             "cutoff": cutoff_of(trade_date),

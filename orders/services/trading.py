@@ -19,6 +19,7 @@ from products.selectors import catalogue_queryset
 from profiles.selectors import profile_of, suitability_for
 from profiles.suitability import Suitability
 
+from .. import pricing
 from ..calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
 from ..models import (
     ORDER_TRANSITIONS,
@@ -130,12 +131,16 @@ def sellable_units(*, holding: Holding | None, on_date) -> Decimal:
     for insurance, only policies still within their cooling-off period."""
     if holding is None:
         return Decimal(0)
-    if holding.kind != "insurance":
-        return holding.available
-    cancellable = Lot.objects.filter(
-        holding=holding, units_remaining__gt=0, cooling_off_until__gte=on_date
-    ).aggregate(total=Sum("units_remaining"))["total"] or Decimal(0)
-    return max(cancellable - holding.reserved, Decimal(0))
+    lots = Lot.objects.filter(holding=holding, units_remaining__gt=0)
+    return pricing.sellable(
+        kind=holding.kind,
+        units=holding.units,
+        reserved=holding.reserved,
+        lots=lots.values_list("units_remaining", "cooling_off_until")
+        if holding.kind == "insurance"
+        else (),
+        day=on_date,
+    )
 
 
 def _check_sell(*, product: Product, units, holding: Holding | None, on_date) -> Decimal:
