@@ -90,13 +90,8 @@ def test_an_order_confirmed_while_redis_is_down_gets_its_commission_once_redis_i
 
 
 def test_every_task_twice_and_two_at_once_write_the_same_entries():
-    product = funded_product()
-    users = [investor_with_cash(cash="5000") for _ in range(6)]
-    for user in users:
-        for _ in range(5):
-            services.order_place(user=user, product=product, side="buy", amount="500", now=MONDAY)
-    services.end_of_day(run_date=MONDAY.date())
-    CommissionEntry.objects.all().delete()  # start from nothing written
+    holding = _confirmed_orders(30)  # confirmed, nothing written for them yet
+    Holding.objects.filter(pk=holding.pk).update(units=Decimal("2955.60"))
 
     results = race(
         [lambda: services.commission_entries_write(batch_size=4) for _ in range(2)]
@@ -106,12 +101,31 @@ def test_every_task_twice_and_two_at_once_write_the_same_entries():
     assert not [r for r in results if isinstance(r, Exception)], results
     first = sorted(CommissionEntry.objects.values_list("kind", "order", "holding", "amount"))
     assert len([e for e in first if e[0] == "upfront"]) == 30
-    assert len([e for e in first if e[0] == "trail"]) == 6
+    assert len([e for e in first if e[0] == "trail"]) == 1
     services.commission_entries_write()
     services.trail_accrue(on_date=MONDAY.date())
     assert (
         sorted(CommissionEntry.objects.values_list("kind", "order", "holding", "amount")) == first
     )
+
+
+def test_ledger_entries_cannot_be_changed_or_deleted():
+    from django.db import IntegrityError, transaction
+
+    from orders.models import CashEntry
+
+    holding = _confirmed_orders(1)
+    services.commission_entries_write()
+    entry = CommissionEntry.objects.get()
+    for attempt in (
+        lambda: CommissionEntry.objects.filter(pk=entry.pk).update(amount=Decimal("999")),
+        lambda: CommissionEntry.objects.filter(pk=entry.pk).delete(),
+        lambda: CashEntry.objects.filter(account__user=holding.user).update(amount=1),
+        lambda: CashEntry.objects.filter(account__user=holding.user).delete(),
+    ):
+        with pytest.raises(IntegrityError, match="immutable"), transaction.atomic():
+            attempt()
+    assert CommissionEntry.objects.get().amount == entry.amount
 
 
 def _confirmed_orders(count: int):
