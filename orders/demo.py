@@ -1,5 +1,6 @@
-"""Demo portfolios: the demo investors' past purchases, confirmed by a real end-of-day run, so
-``/me/portfolio/`` shows lots, P&L and a money-market income line on a fresh machine."""
+"""Demo portfolios: the demo investors' past purchases, each confirmed by a real end-of-day run,
+so ``/me/portfolio/`` shows lots, P&L and money-market income on a fresh machine, and the
+institutions' past months are closed into statements."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from products.models import Product, ProductKind
 
 from . import services
 from .models import Order
+from .pricing import add_months
 
 # (investor, product code or kind, amount, days ago): two lots of one bond fund a year apart
 # show FIFO redemption fees; a mixed fund shows P&L; the rest one of each kind.
@@ -36,12 +38,13 @@ def _product(code_or_kind: str) -> Product | None:
 
 
 def seed_portfolios(log) -> int:
-    """Place the demo purchases (once per investor) and run end of day over them."""
+    """Place the demo purchases (once per investor), each confirmed by the end-of-day run of its
+    own trade date, then close the months that are over, so the portal has statements."""
     users = get_user_model().objects.in_bulk({email for email, *_ in DEMO_BUYS}, field_name="email")
     fresh = {email for email, user in users.items() if not Order.objects.filter(user=user).exists()}
     today = timezone.localdate()
     placed = 0
-    for email, code, amount, days_ago in DEMO_BUYS:
+    for email, code, amount, days_ago in sorted(DEMO_BUYS, key=lambda buy: -buy[3]):
         product = _product(code)
         if email not in fresh or product is None:
             continue
@@ -49,16 +52,25 @@ def seed_portfolios(log) -> int:
             dt.datetime.combine(last_trading_day(today - dt.timedelta(days=days_ago)), dt.time(10))
         )
         try:
-            services.order_place(
+            order, _ = services.order_place(
                 user=users[email], product=product, side="buy", amount=amount, now=moment
             )
         except ValidationError as exc:
             log(f"  demo order skipped ({product.name}): {' '.join(exc.messages)}")
             continue
+        services.end_of_day(run_date=order.trade_date)
         placed += 1
     if placed:
-        # Confirm at the last close, then a few daily runs up to today: money-market income.
+        # Daily runs over the last few days: money-market income and trail commission.
         start = last_trading_day(today)
         for offset in range((today - start).days + 1):
             services.end_of_day(run_date=start + dt.timedelta(days=offset))
+    # seed_demo runs in one transaction, so the sweeps end of day enqueued run only after it
+    # commits: write the commission now, before the months close.
+    services.commission_entries_write()
+    first = Order.objects.filter(confirmed_on__isnull=False).order_by("confirmed_on").first()
+    month = first.confirmed_on.replace(day=1) if first else today.replace(day=1)
+    while month < today.replace(day=1):
+        services.close_month(month=month)
+        month = add_months(month, 1)
     return placed

@@ -185,6 +185,9 @@ class Order(models.Model):
     expected_confirm_date = models.DateField()
     placed_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The business day whose end-of-day run confirmed it (what statements and commission count
+    # by; a run that finishes after midnight still belongs to its own day).
+    confirmed_on = models.DateField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Suitability: outcome when placed, and the acknowledged warning if one was needed.
@@ -219,6 +222,7 @@ class Order(models.Model):
             models.Index(fields=["user", "placed_at"], name="order_user_idx"),
             models.Index(fields=["confirmed_at"], name="order_confirmed_idx"),
             models.Index(fields=["settled_at"], name="order_settled_idx"),
+            models.Index(fields=["institution", "confirmed_on"], name="order_institution_day_idx"),
         ]
         constraints = [
             models.CheckConstraint(

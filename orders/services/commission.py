@@ -82,8 +82,7 @@ def commission_entries_write(
     if last_id is not None:
         missing_upfront = missing_upfront.filter(pk__lte=last_id)
     if since is not None:
-        start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
-        missing_upfront = missing_upfront.filter(confirmed_at__gte=start)
+        missing_upfront = missing_upfront.filter(confirmed_on__gte=since)
     last_id = (first_id or 1) - 1
     while True:
         with transaction.atomic():
@@ -98,14 +97,14 @@ def commission_entries_write(
                     "contract_upfront_rate",
                     "amount",
                     "fee",
-                    "confirmed_at",
+                    "confirmed_on",
                 )[:batch_size]
             )
             if not rows:
                 break
             last_id = rows[-1][0]
             now, entries = timezone.now(), []
-            for pk, institution_id, product_id, basis, rate, amount, fee, confirmed_at in rows:
+            for pk, institution_id, product_id, basis, rate, amount, fee, confirmed_on in rows:
                 base, value = upfront_commission(basis=basis, rate=rate, amount=amount, fee=fee)
                 entries.append(
                     (
@@ -114,7 +113,7 @@ def commission_entries_write(
                         CommissionKind.UPFRONT,
                         pk,
                         None,
-                        timezone.localdate(confirmed_at),
+                        confirmed_on,
                         base,
                         rate,
                         value,
@@ -138,15 +137,14 @@ def _corrections_write(*, since: dt.date | None = None) -> int:
         side=Side.SELL, kind=ProductKind.INSURANCE, status=OrderStatus.SETTLED
     ).filter(~Exists(has_correction))
     if since is not None:
-        start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
-        cancellations = cancellations.filter(settled_at__gte=start)
+        cancellations = cancellations.filter(confirmed_on__gte=since)
     written = 0
     with transaction.atomic():
         movements = LotMovement.objects.filter(order__in=cancellations).values_list(
             "order_id",
             "order__institution_id",
             "order__product_id",
-            "order__settled_at",
+            "order__confirmed_on",
             "lot__order_id",
         )
         bought = {m[4] for m in movements}
@@ -156,10 +154,12 @@ def _corrections_write(*, since: dt.date | None = None) -> int:
             ).values_list("order_id", "amount")
         )
         totals: dict[int, list] = {}
-        for order_id, institution_id, product_id, settled_at, buy_id in movements:
+        for order_id, institution_id, product_id, confirmed_on, buy_id in movements:
             if buy_id not in upfront:
                 continue
-            row = totals.setdefault(order_id, [institution_id, product_id, settled_at, Decimal(0)])
+            row = totals.setdefault(
+                order_id, [institution_id, product_id, confirmed_on, Decimal(0)]
+            )
             row[3] -= upfront[buy_id]
         now = timezone.now()
         entries = [
@@ -169,14 +169,14 @@ def _corrections_write(*, since: dt.date | None = None) -> int:
                 CommissionKind.CORRECTION,
                 order_id,
                 None,
-                timezone.localdate(settled_at),
+                confirmed_on,
                 -amount,
                 0,
                 amount,
                 0,
                 now,
             )
-            for order_id, (institution_id, product_id, settled_at, amount) in totals.items()
+            for order_id, (institution_id, product_id, confirmed_on, amount) in totals.items()
             if amount
         ]
         bulk_insert(CommissionEntry, entries, fields=_ENTRY_FIELDS, ignore_conflicts=True)

@@ -69,6 +69,7 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
             _exclusive()
             last_id = confirm_orders(
                 orders=Order.objects.filter(trade_date__lte=run_date, pk__gt=last_id),
+                business_date=run_date,
                 limit=batch_size,
                 stats=stats,
             )
@@ -129,6 +130,7 @@ class _Writes:
     """Everything one batch changes, written in bulk at the end."""
 
     now: dt.datetime
+    day: dt.date | None = None  # the business day confirming (None: not confirming orders)
     orders: dict[tuple, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     events: list[tuple] = field(default_factory=list)
     new_lots: list[tuple] = field(default_factory=list)
@@ -300,9 +302,12 @@ def _open_lots(holding_ids: Iterable[int]) -> dict[int, list[pricing.OpenLot]]:
     return lots
 
 
-def confirm_orders(*, orders: QuerySet, stats: Counter, limit: int | None = None) -> int | None:
-    """Confirm the pending ones among ``orders`` (the first ``limit`` by id) that can be priced;
-    leave the rest. Returns the last id looked at (None: there was nothing pending).
+def confirm_orders(
+    *, orders: QuerySet, business_date: dt.date, stats: Counter, limit: int | None = None
+) -> int | None:
+    """Confirm the pending ones among ``orders`` (the first ``limit`` by id) that can be priced,
+    as of ``business_date``; leave the rest. Returns the last id looked at (None: there was
+    nothing pending).
 
     Fund orders price at NAV(T) of their own trade date (money-market funds at 1.0000) and stay
     pending while it is missing; savings and insurance orders confirm as they are. Buys become
@@ -337,7 +342,7 @@ def confirm_orders(*, orders: QuerySet, stats: Counter, limit: int | None = None
     stats["waiting_for_nav"] += len(orders) - len(ready)
     if not ready:
         return orders[-1].id
-    writes = _Writes(now=now)
+    writes = _Writes(now=now, day=business_date)
     _lock_holdings(ready, writes)
     lots = _open_lots(
         writes.holdings[o.user_id, o.product_id].pk for o in ready if o.side == Side.SELL
@@ -404,6 +409,7 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
         net_amount=net,
         nav=nav,
         confirmed_at=writes.now,
+        confirmed_on=writes.day,
     )
     writes.event(order.id, OrderStatus.PENDING, OrderStatus.CONFIRMED, reason)
     writes.new_lots.append(
@@ -494,6 +500,7 @@ def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, write
         gross_amount=sale.gross,
         cost_basis=sale.cost,
         confirmed_at=writes.now,
+        confirmed_on=writes.day,
         settled_at=writes.now,
     )
     priced_at = f"at NAV {nav} of {order.trade_date}" if nav else f"on {order.trade_date}"

@@ -32,46 +32,24 @@ STAFF_ONLY = "Only platform staff settle statements."
 ZERO = Decimal(0)
 
 
-def month_range(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The month's first and the next month's first moment, in the business time zone."""
-    start = month.replace(day=1)
-    return (
-        timezone.make_aware(dt.datetime.combine(start, dt.time())),
-        timezone.make_aware(dt.datetime.combine(add_months(start, 1), dt.time())),
-    )
-
-
 def _orders_by_product(institution: Institution, month: dt.date) -> dict[int, dict]:
-    """Subscriptions confirmed and sells settled in the month, with their fees, per product."""
-    start, end = month_range(month)
+    """Subscriptions confirmed and sells settled in the month (by the business day that
+    confirmed them), with their fees, per product."""
+    next_month = add_months(month, 1)
     figures: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    buys = (
+    rows = (
         Order.objects.filter(
             institution=institution,
-            side=Side.BUY,
+            confirmed_on__gte=month,
+            confirmed_on__lt=next_month,
             status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED],
-            confirmed_at__gte=start,
-            confirmed_at__lt=end,
         )
-        .values("product")
+        .values("product", "side")
         .annotate(amount=Sum("amount"), fees=Sum("fee"))
     )
-    for row in buys:
-        figures[row["product"]]["subscriptions"] += row["amount"] or ZERO
-        figures[row["product"]]["fees"] += row["fees"] or ZERO
-    sells = (
-        Order.objects.filter(
-            institution=institution,
-            side=Side.SELL,
-            status=OrderStatus.SETTLED,
-            settled_at__gte=start,
-            settled_at__lt=end,
-        )
-        .values("product")
-        .annotate(amount=Sum("amount"), fees=Sum("fee"))
-    )
-    for row in sells:
-        figures[row["product"]]["redemptions"] += row["amount"] or ZERO
+    for row in rows:
+        key = "subscriptions" if row["side"] == Side.BUY else "redemptions"
+        figures[row["product"]][key] += row["amount"] or ZERO
         figures[row["product"]]["fees"] += row["fees"] or ZERO
     return figures
 
@@ -151,24 +129,15 @@ def close_month(*, month: dt.date, today=None) -> list[Statement]:
     next_month = add_months(month, 1)
     if (today or timezone.localdate()) < next_month:
         raise ValidationError({"month": MONTH_NOT_OVER.format(month=month)})
-    start, end = month_range(month)
-    # Three small DISTINCT queries rather than one join across entries and orders.
-    active = (
-        set(
-            CommissionEntry.objects.filter(statement__isnull=True, accrual_date__lt=next_month)
-            .values_list("institution_id", flat=True)
-            .distinct()
-        )
-        | set(
-            Order.objects.filter(confirmed_at__gte=start, confirmed_at__lt=end)
-            .values_list("institution_id", flat=True)
-            .distinct()
-        )
-        | set(
-            Order.objects.filter(settled_at__gte=start, settled_at__lt=end)
-            .values_list("institution_id", flat=True)
-            .distinct()
-        )
+    # Two small DISTINCT queries rather than one join across entries and orders.
+    active = set(
+        CommissionEntry.objects.filter(statement__isnull=True, accrual_date__lt=next_month)
+        .values_list("institution_id", flat=True)
+        .distinct()
+    ) | set(
+        Order.objects.filter(confirmed_on__gte=month, confirmed_on__lt=next_month)
+        .values_list("institution_id", flat=True)
+        .distinct()
     )
     active = Institution.objects.filter(pk__in=active).order_by("name")
     return [statement_close(institution=i, month=month, today=today) for i in active]

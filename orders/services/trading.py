@@ -357,7 +357,9 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
     holding.updated_at = now
     holding.save(update_fields=["reserved", "updated_at"])
     if instant:
-        confirm_orders(orders=Order.objects.filter(pk=order.pk), stats=Counter())
+        confirm_orders(
+            orders=Order.objects.filter(pk=order.pk), business_date=today, stats=Counter()
+        )
         order.refresh_from_db()
     return order
 

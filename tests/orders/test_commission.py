@@ -75,7 +75,7 @@ def test_a_confirmed_purchase_gets_one_upfront_entry_from_its_snapshot(confirmed
     )
     assert (entry.institution, entry.accrual_date) == (
         product.institution,
-        order.confirmed_at.date(),
+        MONDAY,  # the business day whose end of day confirmed it
     )
 
 
