@@ -189,6 +189,30 @@ def insurance_cancellation(
     return _sale(slices, gross=sum((s.gross for s in slices), ZERO))
 
 
+def sale(
+    *,
+    product,
+    lots: Sequence[OpenLot],
+    units: Decimal,
+    nav: Decimal | None,
+    tiers: Sequence[Tier],
+    trade_date: dt.date,
+    asked_on: dt.date,
+) -> Sale:
+    """Price selling ``units`` of ``product``, whatever its kind: a fund redemption at ``nav``
+    with its redemption ``tiers``; an early savings withdrawal; a policy cancellation judged on
+    ``asked_on``, the day the investor asked. (``product`` needs its terms loaded.)"""
+    if product.kind == "fund":
+        return fund_redemption(lots=lots, units=units, nav=nav, tiers=tiers, trade_date=trade_date)
+    if product.kind == "savings":
+        early_rate = product.savings_terms.early_withdrawal_rate
+        return savings_withdrawal(
+            lots=lots, units=units, early_rate=early_rate, trade_date=trade_date
+        )
+    fee = product.insurance_terms.cancellation_fee
+    return insurance_cancellation(lots=lots, policies=units, fee_per_policy=fee, day=asked_on)
+
+
 def sellable(
     *,
     kind: str,

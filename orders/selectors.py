@@ -325,27 +325,14 @@ def sale_estimate(*, position: Position, units: Decimal, trade_date: dt.date):
         for v in position.lots
     ]
     try:
-        if product.kind == "fund":
-            tiers = [Tier.of(t) for t in product.redemption_tiers]
-            return pricing.fund_redemption(
-                lots=lots,
-                units=units,
-                nav=position.price or Decimal(1),
-                tiers=tiers,
-                trade_date=trade_date,
-            )
-        if product.kind == "savings":
-            return pricing.savings_withdrawal(
-                lots=lots,
-                units=units,
-                early_rate=product.savings_terms.early_withdrawal_rate,
-                trade_date=trade_date,
-            )
-        return pricing.insurance_cancellation(
+        return pricing.sale(
+            product=product,
             lots=lots,
-            policies=units,
-            fee_per_policy=product.insurance_terms.cancellation_fee,
-            day=timezone.localdate(),
+            units=units,
+            nav=position.price or Decimal(1),
+            tiers=[Tier.of(t) for t in product.redemption_tiers],
+            trade_date=trade_date,
+            asked_on=timezone.localdate(),
         )
     except pricing.NotEnoughUnitsError:
         return None

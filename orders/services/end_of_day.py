@@ -441,28 +441,15 @@ def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, write
         for lot in open_lots
     ]
     try:
-        if terms.kind == "fund":
-            sale = pricing.fund_redemption(
-                lots=current,
-                units=order.units,
-                nav=nav,
-                tiers=terms.redemption,
-                trade_date=order.trade_date,
-            )
-        elif terms.kind == "savings":
-            sale = pricing.savings_withdrawal(
-                lots=current,
-                units=order.units,
-                early_rate=terms.product.savings_terms.early_withdrawal_rate,
-                trade_date=order.trade_date,
-            )
-        else:
-            sale = pricing.insurance_cancellation(
-                lots=current,
-                policies=order.units,
-                fee_per_policy=terms.product.insurance_terms.cancellation_fee,
-                day=timezone.localdate(order.placed_at),
-            )
+        sale = pricing.sale(
+            product=terms.product,
+            lots=current,
+            units=order.units,
+            nav=nav,
+            tiers=terms.redemption,
+            trade_date=order.trade_date,
+            asked_on=timezone.localdate(order.placed_at),
+        )
     except pricing.NotEnoughUnitsError:
         writes.order(order.id, OrderStatus.REJECTED)
         writes.event(order.id, OrderStatus.PENDING, OrderStatus.REJECTED, HOLDING_SHORT)
