@@ -50,7 +50,7 @@ def bulk_upsert(
         return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
-            [model(**dict(zip(fields, row, strict=True))) for row in rows],
+            _instances(model, rows, fields),
             batch_size=batch_size,
             update_conflicts=True,
             unique_fields=unique_fields,
@@ -80,7 +80,7 @@ def bulk_insert(
         return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
-            [model(**dict(zip(fields, row, strict=True))) for row in rows],
+            _instances(model, rows, fields),
             batch_size=2000,
             ignore_conflicts=ignore_conflicts,
         )
@@ -159,8 +159,7 @@ def bulk_update(model: type[models.Model], rows: Iterable[Sequence], *, fields: 
         return
     key, *changed = fields
     if connection.vendor != "postgresql":
-        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        model.objects.bulk_update(objs, changed, batch_size=500)
+        model.objects.bulk_update(_instances(model, rows, fields), changed, batch_size=500)
         return
     key_column, *columns = _columns(model, fields)
     assignments = ", ".join(f"{c} = s.{c}" for c in columns)
@@ -169,6 +168,11 @@ def bulk_update(model: type[models.Model], rows: Iterable[Sequence], *, fields: 
             f"UPDATE {table} AS t SET {assignments} FROM {staging} AS s "  # noqa: S608
             f"WHERE t.{key_column} = s.{key_column}"
         )
+
+
+def _instances(model: type[models.Model], rows: list[Sequence], fields: Sequence[str]) -> list:
+    """The other databases' path: model instances for Django's own bulk methods."""
+    return [model(**dict(zip(fields, row, strict=True))) for row in rows]
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
