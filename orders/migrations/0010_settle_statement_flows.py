@@ -24,7 +24,7 @@ def attach_what_closed_statements_counted(apps, schema_editor):
         ).update(statement=statement)
     for line in StatementLine.objects.select_related("product").iterator():
         line.product_name = line.product.name
-        line.product_code = line.product.code
+        line.product_code = line.product.code or ""
         line.product_kind = line.product.kind
         line.save(update_fields=["product_name", "product_code", "product_kind"])
 

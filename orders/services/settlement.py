@@ -150,7 +150,7 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
                         statement=statement,
                         product=product,
                         product_name=product.name,
-                        product_code=product.code,
+                        product_code=product.code or "",
                         product_kind=product.kind,
                         **StatementFigures(*values).line_values(),
                     )
