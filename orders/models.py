@@ -599,7 +599,7 @@ class StatementLine(models.Model):
     coupon_costs = AmountField(default=0)
 
     class Meta:
-        ordering = ["product__name", "id"]
+        ordering = ["product_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["statement", "product"], name="statement_line_once"),
         ]

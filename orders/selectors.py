@@ -379,7 +379,7 @@ def statement_rows(*, statement: Statement) -> list[dict]:
         _statement_row(
             line.product_name, line.product_code, line.get_product_kind_display(), line.figures
         )
-        for line in statement.lines.order_by("product_name", "id")
+        for line in statement.lines.all()
     ]
     rows.append(_statement_row("Total", "", "", statement.figures))
     return rows

@@ -92,6 +92,10 @@ class Migration(migrations.Migration):
             name="product_name",
             field=models.CharField(blank=True, max_length=200),
         ),
+        migrations.AlterModelOptions(
+            name="statementline",
+            options={"ordering": ["product_name", "id"]},
+        ),
         migrations.RunPython(attach_what_closed_statements_counted, migrations.RunPython.noop),
     ]
 
