@@ -231,6 +231,12 @@ class Order(models.Model):
             models.Index(fields=["confirmed_at"], name="order_confirmed_idx"),
             models.Index(fields=["settled_at"], name="order_settled_idx"),
             models.Index(fields=["institution", "confirmed_on"], name="order_institution_day_idx"),
+            # Closing a month attaches the orders on no statement yet: a small partial index.
+            models.Index(
+                fields=["institution", "confirmed_on"],
+                condition=Q(statement__isnull=True),
+                name="order_unsettled_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

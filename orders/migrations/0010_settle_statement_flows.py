@@ -92,6 +92,14 @@ class Migration(migrations.Migration):
             name="product_name",
             field=models.CharField(blank=True, max_length=200),
         ),
+        migrations.AddIndex(
+            model_name="order",
+            index=models.Index(
+                condition=models.Q(("statement__isnull", True)),
+                fields=["institution", "confirmed_on"],
+                name="order_unsettled_idx",
+            ),
+        ),
         migrations.AlterModelOptions(
             name="statementline",
             options={"ordering": ["product_name", "id"]},
