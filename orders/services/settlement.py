@@ -43,6 +43,7 @@ from ..models import (
 )
 from ..pricing import add_months
 from ..statement_figures import PAYABLE_FIELDS, StatementFigures
+from .end_of_day import _exclusive  # the advisory lock every end-of-day batch takes
 
 MONTH_NOT_OVER = "{month:%Y-%m} is not over yet: a month closes after its last day."
 ALREADY_PAID = "This statement was already marked paid on {paid:%Y-%m-%d}."
@@ -130,7 +131,12 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
         return existing
     try:
         with transaction.atomic():
-            statement = Statement.objects.create(institution=institution, month=month)
+            # Never between an end-of-day batch's confirmations and its commit: what a batch
+            # confirms is either on this statement or confirmed after it closed.
+            _exclusive()
+            statement = Statement.objects.create(
+                institution=institution, month=month, closed_at=timezone.now()
+            )
             _unsettled_commission(next_month).filter(institution=institution).update(
                 statement=statement
             )
@@ -159,7 +165,6 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
             total = StatementFigures.total(line.figures for line in lines)
             for name, value in total.statement_values().items():
                 setattr(statement, name, value)
-            statement.closed_at = timezone.now()
             statement.save()
         statement.refresh_from_db()  # the figures as stored, to the cent
     except IntegrityError:  # closed by a concurrent run a moment ago
