@@ -1,6 +1,6 @@
 """Daily trail accrual over 1,000,000 holdings against hand-written SQL (run by hand, not in CI).
 
-    .venv/bin/python bench/commission.py [--investors 20000] [--funds 50]
+    .venv/bin/python bench/commission.py [--investors 20000 | --holdings 1000000] [--funds 50]
 
 Creates ``fortune_bench_commission`` if missing (``DATABASE_URL`` overrides), migrates it and
 fills it with ``--investors`` × ``--funds`` fund holdings (COPY), each fund with NAVs and each
@@ -12,7 +12,13 @@ read). Then, in one run, day 2 is accrued twice:
 2. (after deleting those rows) by ``orders.services.trail_accrue``, in its batches.
 
 It prints both times, the ratio (target ≤ 2×), and whether both wrote the same entries (count,
-sum of amounts, sum of market values). It never fails on a timing.
+sum of amounts, sum of market values, and row by row), with the first differing rows when they
+differ. It never fails on a timing. ``--holdings N`` is a shorthand for ``--investors N ÷
+--funds``.
+
+Both sides compute a day exactly: ``value × rate`` (cents × 6 places) plus the carry × 365
+recovered to 8 places is a whole number of 1e-8 / 365, so a day that is exactly half a cent
+rounds up (DESIGN §4) instead of landing on either side by the last digit of a division.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ HAND_WRITTEN_SQL = """
 INSERT INTO orders_commissionentry (institution_id, product_id, kind, holding_id, accrual_date,
                                     basis, rate, amount, carry, created_at)
 SELECT h.institution_id, h.product_id, 'trail', h.id, %(day)s, v.value, v.rate,
-       round(v.exact, 2), v.exact - round(v.exact, 2), %(now)s
+       v.amount, round((v.owed - v.amount * 365) / 365, 20), %(now)s
   FROM orders_holding h
   JOIN products_fundterms ft ON ft.product_id = h.product_id AND ft.management_fee_rate > 0
   JOIN institutions_commissioncontract c
@@ -54,11 +60,33 @@ SELECT h.institution_id, h.product_id, 'trail', h.id, %(day)s, v.value, v.rate,
            round(ft.management_fee_rate * c.trail_rate, 6) AS rate) r
   CROSS JOIN LATERAL (
     SELECT r.value, r.rate,
-           r.value * r.rate / 365 + coalesce(p.carry, 0) AS exact) v
+           r.value * r.rate + round(coalesce(p.carry, 0) * 365, 8) AS owed) o
+  CROSS JOIN LATERAL (SELECT o.value, o.rate, o.owed, round(o.owed / 365, 2) AS amount) v
  WHERE h.kind = 'fund' AND h.units > 0
    AND NOT EXISTS (SELECT 1 FROM orders_commissionentry d
                     WHERE d.holding_id = h.id AND d.kind = 'trail' AND d.accrual_date = %(day)s)
 """
+# Keeps the SQL's entries, to compare row by row with trail_accrue's.
+KEEP_SQL = """
+CREATE TEMPORARY TABLE bench_sql_day AS
+SELECT holding_id, basis, rate, amount, carry FROM orders_commissionentry
+ WHERE kind = 'trail' AND accrual_date = %s
+"""
+# The first rows where the two differ (amount or market value), with the carry each read.
+DIFFERENCES_SQL = """
+SELECT coalesce(s.holding_id, t.holding_id), s.basis, t.basis, s.rate, t.rate,
+       s.amount, t.amount, prev.carry
+  FROM bench_sql_day s
+  FULL JOIN (SELECT holding_id, basis, rate, amount FROM orders_commissionentry
+              WHERE kind = 'trail' AND accrual_date = %(day)s) t ON t.holding_id = s.holding_id
+  LEFT JOIN orders_commissionentry prev
+    ON prev.holding_id = coalesce(s.holding_id, t.holding_id) AND prev.kind = 'trail'
+   AND prev.accrual_date = %(before)s
+ WHERE (s.amount, s.basis) IS DISTINCT FROM (t.amount, t.basis)
+ ORDER BY 1
+ LIMIT %(limit)s
+"""
+SHOW_DIFFERENCES = 10
 FINGERPRINT_SQL = """
 SELECT count(*), sum(amount), sum(basis) FROM orders_commissionentry
  WHERE kind = 'trail' AND accrual_date = %s
@@ -70,7 +98,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--investors", type=int, default=20_000)
     parser.add_argument("--funds", type=int, default=50)
+    parser.add_argument(
+        "--holdings", type=int, help="total holdings (sets --investors to this ÷ --funds)"
+    )
     args = parser.parse_args()
+    if args.holdings:
+        args.investors = max(1, args.holdings // args.funds)
     args.database_url = args.database_url or DEFAULT_DATABASE_URL
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("the benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
@@ -179,6 +212,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL, [DAY2])
         sql_result = cursor.fetchone()
+        cursor.execute(KEEP_SQL, [DAY2])
         # Entries are immutable (a trigger); the benchmark alone may take its own back.
         cursor.execute("ALTER TABLE orders_commissionentry DISABLE TRIGGER USER")
         cursor.execute("DELETE FROM orders_commissionentry WHERE accrual_date = %s", [DAY2])
@@ -191,6 +225,8 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL, [DAY2])
         service_result = cursor.fetchone()
+        cursor.execute(DIFFERENCES_SQL, {"day": DAY2, "before": DAY1, "limit": SHOW_DIFFERENCES})
+        differences = cursor.fetchall()
 
     ratio = service_seconds / sql_seconds
     print(f"hand-written SQL : {sql_seconds:8.1f} s  {sql_result}")
@@ -199,7 +235,15 @@ def main() -> None:
         f"ratio trail_accrue / SQL = {ratio:.2f}× (target ≤ {TARGET:.0f}×) "
         f"{'OK' if ratio <= TARGET else 'ABOVE TARGET'}"
     )
-    print(f"same entries to the cent: {'yes' if sql_result == service_result else 'NO'}")
+    same = sql_result == service_result and not differences
+    print(f"same entries to the cent: {'yes' if same else 'NO'}")
+    if differences:
+        print(f"first {len(differences)} differing entries of {DAY2} (SQL | trail_accrue):")
+        for holding, basis_sql, basis, rate_sql, rate, amount_sql, amount, carry in differences:
+            print(
+                f"  holding {holding}: value {basis_sql} | {basis}, rate {rate_sql} | {rate}, "
+                f"amount {amount_sql} | {amount}; carry read from {DAY1}: {carry}"
+            )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from marketplace.money import AmountField, NavField, RateField, UnitsField
 from marketplace.validators import plain_text
+from products.models import ProductKind
+
+from .statement_figures import StatementFigures
 
 
 class CashAccount(models.Model):
@@ -213,6 +216,11 @@ class Order(models.Model):
     gross_amount = AmountField(null=True, blank=True)
     cost_basis = AmountField(null=True, blank=True)
     instant = models.BooleanField(default=False)
+    # The statement that settled it with the institution (set when its month is closed; one
+    # confirmed after its month closed lands on the next one).
+    statement = models.ForeignKey(
+        "Statement", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -223,6 +231,12 @@ class Order(models.Model):
             models.Index(fields=["confirmed_at"], name="order_confirmed_idx"),
             models.Index(fields=["settled_at"], name="order_settled_idx"),
             models.Index(fields=["institution", "confirmed_on"], name="order_institution_day_idx"),
+            # Closing a month attaches the orders on no statement yet: a small partial index.
+            models.Index(
+                fields=["institution", "confirmed_on"],
+                condition=Q(statement__isnull=True),
+                name="order_unsettled_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -407,6 +421,14 @@ class LotMovement(models.Model):
     interest = AmountField(default=0)
     cost = AmountField(help_text="The part of the lot's cost these units carried.")
     created_at = models.DateTimeField(default=timezone.now)
+    # A maturity: the statement that settled its payout with the institution (set at closing).
+    statement = models.ForeignKey(
+        "Statement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="maturity_movements",
+    )
 
     class Meta:
         ordering = ["lot__acquired_on", "lot_id", "id"]
@@ -526,6 +548,7 @@ class Statement(models.Model):
     )
     gross_subscriptions = AmountField(default=0)
     gross_redemptions = AmountField(default=0)
+    gross_maturities = AmountField(default=0)
     fees_collected = AmountField(default=0)
     upfront_commission = AmountField(default=0)
     trail_commission = AmountField(default=0)
@@ -555,24 +578,34 @@ class Statement(models.Model):
         return f"Statement {self.institution_id} {self.month:%Y-%m}"
 
     @property
+    def figures(self) -> StatementFigures:
+        return StatementFigures.of_statement(self)
+
+    @property
     def commission(self):
-        return self.upfront_commission + self.trail_commission + self.corrections
+        return self.figures.commission
 
 
 class StatementLine(models.Model):
-    """One product's figures on a statement; the lines add up to the statement."""
+    """One product's figures on a statement; the lines add up to the statement. The product's
+    name, code and kind are kept as they were at closing (a closed statement never changes)."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(max_length=200, blank=True)
+    product_code = models.CharField(max_length=32, blank=True)
+    product_kind = models.CharField(max_length=10, choices=ProductKind.choices, blank=True)
     subscriptions = AmountField(default=0)
     redemptions = AmountField(default=0)
+    maturities = AmountField(default=0)
     fees = AmountField(default=0)
     upfront = AmountField(default=0)
     trail = AmountField(default=0)
     corrections = AmountField(default=0)
+    coupon_costs = AmountField(default=0)
 
     class Meta:
-        ordering = ["product__name", "id"]
+        ordering = ["product_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["statement", "product"], name="statement_line_once"),
         ]
@@ -581,5 +614,9 @@ class StatementLine(models.Model):
         return f"{self.statement} · {self.product_id}"
 
     @property
+    def figures(self) -> StatementFigures:
+        return StatementFigures.of_line(self)
+
+    @property
     def commission(self):
-        return self.upfront + self.trail + self.corrections
+        return self.figures.commission

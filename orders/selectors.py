@@ -28,6 +28,7 @@ from .models import (
     Side,
     Statement,
 )
+from .statement_figures import COLUMNS, PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
 
 # The dimensions an institution may cross, two at a time.
 DIMENSIONS: dict[str, tuple[str, list[tuple]]] = {
@@ -353,48 +354,34 @@ def order_history(*, user, params=None) -> QuerySet[Order]:
 
 # --- statements and revenue ----------------------------------------------------------------------
 
-STATEMENT_COLUMNS = [
-    ("subscriptions", "Subscriptions"),
-    ("redemptions", "Redemptions paid"),
-    ("fees", "Fees collected"),
-    ("upfront", "Upfront commission"),
-    ("trail", "Trail commission"),
-    ("corrections", "Corrections"),
-    ("commission", "Commission"),
-]
+STATEMENT_COLUMNS = COLUMNS
 
 
 def statements_for_institution(*, institution: Institution) -> QuerySet[Statement]:
     return Statement.objects.filter(institution=institution).order_by("-month")
 
 
+def _statement_row(product: str, code: str, kind: str, figures: StatementFigures) -> dict:
+    return {
+        "product": product,
+        "code": code,
+        "kind": kind,
+        **figures._asdict(),
+        "commission": figures.commission,
+    }
+
+
 def statement_rows(*, statement: Statement) -> list[dict]:
-    """The statement as rows (one per product, then ``Total``): what the page, the printable
-    page and the CSV all show, so they cannot disagree."""
-    rows = []
-    for line in statement.lines.select_related("product"):
-        rows.append(
-            {
-                "product": line.product.name,
-                "code": line.product.code,
-                "kind": line.product.get_kind_display(),
-                **{key: getattr(line, key) for key, _ in STATEMENT_COLUMNS},
-            }
+    """The statement as rows (one per product, with its name, code and kind as they were at
+    closing, then ``Total``): what the page, the printable page and the CSV all show, so they
+    cannot disagree."""
+    rows = [
+        _statement_row(
+            line.product_name, line.product_code, line.get_product_kind_display(), line.figures
         )
-    rows.append(
-        {
-            "product": "Total",
-            "code": "",
-            "kind": "",
-            "subscriptions": statement.gross_subscriptions,
-            "redemptions": statement.gross_redemptions,
-            "fees": statement.fees_collected,
-            "upfront": statement.upfront_commission,
-            "trail": statement.trail_commission,
-            "corrections": statement.corrections,
-            "commission": statement.commission,
-        }
-    )
+        for line in statement.lines.all()
+    ]
+    rows.append(_statement_row("Total", "", "", statement.figures))
     return rows
 
 
@@ -406,21 +393,12 @@ def statements_for_staff(*, month: dt.date | None = None) -> QuerySet[Statement]
 
 
 def statement_totals(statements: QuerySet[Statement]) -> dict:
-    fields = [
-        "gross_subscriptions",
-        "gross_redemptions",
-        "fees_collected",
-        "upfront_commission",
-        "trail_commission",
-        "corrections",
-        "payable_to_institution",
-        "payable_to_platform",
-    ]
-    totals = statements.aggregate(**{f: Sum(f) for f in fields})
-    totals = {f: totals[f] or Decimal(0) for f in fields}
-    totals["commission"] = (
-        totals["upfront_commission"] + totals["trail_commission"] + totals["corrections"]
-    )
+    """The statements' figures added up, by the statement's field names (and ``commission``)."""
+    fields = [*STATEMENT_FIELDS.values(), *PAYABLE_FIELDS]
+    sums = statements.aggregate(**{f: Sum(f) for f in fields})
+    totals = {f: sums[f] or Decimal(0) for f in fields}
+    figures = StatementFigures(*(totals[STATEMENT_FIELDS[n]] for n in StatementFigures._fields))
+    totals["commission"] = figures.commission
     return totals
 
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from .models import CashEntry, LotMovement, Order, Payment, Statement, StatementLine
+from .statement_figures import PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
 
 
 class CashEntrySerializer(serializers.ModelSerializer):
@@ -165,16 +166,9 @@ class StatementSerializer(serializers.ModelSerializer):
             "id",
             "month",
             "status",
-            "gross_subscriptions",
-            "gross_redemptions",
-            "fees_collected",
-            "upfront_commission",
-            "trail_commission",
-            "corrections",
-            "coupon_costs",
+            *STATEMENT_FIELDS.values(),
             "commission",
-            "payable_to_institution",
-            "payable_to_platform",
+            *PAYABLE_FIELDS,
             "closed_at",
             "paid_at",
         ]
@@ -182,8 +176,9 @@ class StatementSerializer(serializers.ModelSerializer):
 
 
 class StatementLineSerializer(serializers.ModelSerializer):
+    """A line as closed: the product's slug, and its name, code and kind as they were then."""
+
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    product_name = serializers.CharField(source="product.name", read_only=True)
     commission = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
 
     class Meta:
@@ -191,12 +186,9 @@ class StatementLineSerializer(serializers.ModelSerializer):
         fields = [
             "product",
             "product_name",
-            "subscriptions",
-            "redemptions",
-            "fees",
-            "upfront",
-            "trail",
-            "corrections",
+            "product_code",
+            "product_kind",
+            *StatementFigures._fields,
             "commission",
         ]
         read_only_fields = fields

@@ -36,6 +36,8 @@ from ..models import (
 ENTRY_BATCH_SIZE = 10_000
 DAYS_PER_YEAR = Decimal(365)
 CARRY_PLACES = Decimal("1e-20")
+# A day's trail × 365 is a market value (cents) × a rate (6 places): a multiple of 1e-8.
+OWED_STEP = Decimal("1e-8")
 _ENTRY_FIELDS = [
     "institution_id",
     "product_id",
@@ -190,10 +192,17 @@ def _corrections_write(*, since: dt.date | None = None) -> int:
 def trail_commission(*, market_value: Decimal, annual_rate: Decimal, carry: Decimal):
     """One day's trail: ``market value × annual rate / 365`` plus what rounding left over the
     day before; returns ``(amount to the cent, half-up; the new carry)``. Over a month the
-    entries add up to the month's exact total rounded to the cent."""
-    exact = market_value * annual_rate / DAYS_PER_YEAR + carry
-    amount = round_amount(exact)
-    return amount, (exact - amount).quantize(CARRY_PLACES)
+    entries add up to the month's exact total rounded half-up to the cent.
+
+    Computed exactly: a market value is in cents and a rate has 6 places, so every day owes a
+    whole number of 1e-8 CNY / 365, and so does the carry. The carry is stored to 20 places
+    (an approximation of a repeating decimal); times 365 it is that whole number again, so a day
+    that lands exactly on half a cent rounds up instead of falling on either side of it by the
+    last digit of a division.
+    """
+    owed = market_value * annual_rate + (carry * DAYS_PER_YEAR).quantize(OWED_STEP)
+    amount = round_amount(owed / DAYS_PER_YEAR)
+    return amount, ((owed - amount * DAYS_PER_YEAR) / DAYS_PER_YEAR).quantize(CARRY_PLACES)
 
 
 def _nav_on(products: list[int], day: dt.date) -> dict[int, Decimal]:

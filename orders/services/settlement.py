@@ -1,22 +1,39 @@
 """Monthly settlement statements (DESIGN §4): closed once per institution and month, never
-changed afterwards except to be marked paid; commission written late goes to the next month."""
+changed afterwards except to be marked paid.
+
+Every flow between the platform and an institution is attached to exactly one statement when a
+month is closed, as commission entries are: confirmed subscriptions and settled sells (fund
+redemptions, early withdrawals, insurance refunds) through ``Order.statement``, savings maturity
+payouts through their ``LotMovement.statement``, commission through ``CommissionEntry.statement``.
+Closing a month takes every flow of the month *or earlier* not yet on a statement, so what is
+confirmed after its month closed lands on the next one. ``reconcile_statements`` proves it.
+
+Money-market income is not a flow between the two: it is paid in units of the fund itself (no
+cash moves between the platform and the institution), so it is on no statement.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from institutions.models import Institution
+from products.models import Product
 
 from ..models import (
+    CashEntry,
     CommissionEntry,
     CommissionKind,
+    EntryKind,
+    LotMovement,
+    MovementKind,
     Order,
     OrderStatus,
     Side,
@@ -25,41 +42,85 @@ from ..models import (
     StatementStatus,
 )
 from ..pricing import add_months
+from ..statement_figures import PAYABLE_FIELDS, StatementFigures
+from .end_of_day import _exclusive  # the advisory lock every end-of-day batch takes
 
 MONTH_NOT_OVER = "{month:%Y-%m} is not over yet: a month closes after its last day."
 ALREADY_PAID = "This statement was already marked paid on {paid:%Y-%m-%d}."
 STAFF_ONLY = "Only platform staff settle statements."
 ZERO = Decimal(0)
+SETTLED_STATUSES = [OrderStatus.CONFIRMED, OrderStatus.SETTLED]
+_BY_COMMISSION_KIND = {
+    CommissionKind.UPFRONT: "upfront",
+    CommissionKind.TRAIL: "trail",
+    CommissionKind.CORRECTION: "corrections",
+}
 
 
-def _orders_by_product(institution: Institution, month: dt.date) -> dict[int, dict]:
-    """Subscriptions confirmed and sells settled in the month (by the business day that
-    confirmed them), with their fees, per product."""
-    next_month = add_months(month, 1)
-    figures: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    rows = (
-        Order.objects.filter(
-            institution=institution,
-            confirmed_on__gte=month,
-            confirmed_on__lt=next_month,
-            status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED],
-        )
-        .values("product", "side")
-        .annotate(amount=Sum("amount"), fees=Sum("fee"))
+def _unsettled_orders(before: dt.date) -> QuerySet[Order]:
+    """Orders the platform settles with the institution, confirmed before ``before`` and on no
+    statement yet."""
+    return Order.objects.filter(
+        statement__isnull=True, status__in=SETTLED_STATUSES, confirmed_on__lt=before
     )
-    for row in rows:
-        key = "subscriptions" if row["side"] == Side.BUY else "redemptions"
-        figures[row["product"]][key] += row["amount"] or ZERO
-        figures[row["product"]]["fees"] += row["fees"] or ZERO
+
+
+def _unsettled_maturities(before: dt.date) -> QuerySet[LotMovement]:
+    """Savings maturity payouts of deposits that matured before ``before``, on no statement."""
+    return LotMovement.objects.filter(
+        kind=MovementKind.MATURITY, statement__isnull=True, lot__matures_on__lt=before
+    )
+
+
+def _unsettled_commission(before: dt.date) -> QuerySet[CommissionEntry]:
+    return CommissionEntry.objects.filter(statement__isnull=True, accrual_date__lt=before)
+
+
+def statement_flows(*, statements: QuerySet[Statement]) -> dict[tuple[int, int], list]:
+    """The figures of every flow attached to ``statements``, per (statement, product), as
+    mutable lists in ``StatementFigures`` order: what the lines must say."""
+    fields = StatementFigures._fields
+    index = {name: i for i, name in enumerate(fields)}
+    figures: dict[tuple[int, int], list] = defaultdict(lambda: [ZERO] * len(fields))
+    orders = (
+        Order.objects.filter(statement__in=statements)
+        .values("statement", "product", "side")
+        .annotate(amount=Sum("amount"), fees=Sum("fee"))
+        .order_by()
+    )
+    for row in orders:
+        line = figures[row["statement"], row["product"]]
+        line[index["subscriptions" if row["side"] == Side.BUY else "redemptions"]] += (
+            row["amount"] or ZERO
+        )
+        line[index["fees"]] += row["fees"] or ZERO
+    maturities = (
+        LotMovement.objects.filter(statement__in=statements)
+        .values("statement", "lot__holding__product")
+        .annotate(paid=Sum(F("gross") + F("interest")))
+        .order_by()
+    )
+    for row in maturities:
+        figures[row["statement"], row["lot__holding__product"]][index["maturities"]] += row["paid"]
+    entries = (
+        CommissionEntry.objects.filter(statement__in=statements)
+        .values("statement", "product", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in entries:
+        line = figures[row["statement"], row["product"]]
+        line[index[_BY_COMMISSION_KIND[row["kind"]]]] += row["total"]
     return figures
 
 
 def statement_close(*, institution: Institution, month: dt.date, today=None) -> Statement:
     """Close ``institution``'s statement for ``month`` (or return it, closed already).
 
-    It takes every commission entry of the month or earlier not yet on a statement (so an entry
-    written after its month closed lands on the next one), and the orders confirmed or settled
-    in the month; one line per product, and totals that are the sums of the lines.
+    It takes every flow of the month or earlier not yet on a statement (orders confirmed,
+    maturities paid, commission entries), so a flow confirmed after its month closed lands on
+    the next one; one line per product (its name, code and kind as they are now), and totals
+    that are the sums of the lines.
     """
     month = month.replace(day=1)
     next_month = add_months(month, 1)
@@ -70,42 +131,40 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
         return existing
     try:
         with transaction.atomic():
-            statement = Statement.objects.create(institution=institution, month=month)
-            CommissionEntry.objects.filter(
-                institution=institution, statement__isnull=True, accrual_date__lt=next_month
-            ).update(statement=statement)
-            figures = _orders_by_product(institution, month)
-            by_kind = {
-                CommissionKind.UPFRONT: "upfront",
-                CommissionKind.TRAIL: "trail",
-                CommissionKind.CORRECTION: "corrections",
-            }
-            for row in statement.entries.values("product", "kind").annotate(total=Sum("amount")):
-                figures[row["product"]][by_kind[row["kind"]]] += row["total"]
-            lines = [
-                StatementLine(statement=statement, product_id=product_id, **values)
-                for product_id, values in figures.items()
-            ]
-            StatementLine.objects.bulk_create(lines)
-            for field in (
-                "subscriptions",
-                "redemptions",
-                "fees",
-                "upfront",
-                "trail",
-                "corrections",
-            ):
-                total = sum((getattr(line, field) for line in lines), ZERO)
-                setattr(statement, _STATEMENT_FIELD[field], total)
-            net = (
-                statement.gross_subscriptions
-                - statement.gross_redemptions
-                - statement.commission
-                - statement.coupon_costs
+            # Never between an end-of-day batch's confirmations and its commit: what a batch
+            # confirms is either on this statement or confirmed after it closed.
+            _exclusive()
+            statement = Statement.objects.create(
+                institution=institution, month=month, closed_at=timezone.now()
             )
-            statement.payable_to_institution = max(net, ZERO)
-            statement.payable_to_platform = max(-net, ZERO)
-            statement.closed_at = timezone.now()
+            _unsettled_commission(next_month).filter(institution=institution).update(
+                statement=statement
+            )
+            _unsettled_orders(next_month).filter(institution=institution).update(
+                statement=statement
+            )
+            _unsettled_maturities(next_month).filter(lot__holding__institution=institution).update(
+                statement=statement
+            )
+            flows = statement_flows(statements=Statement.objects.filter(pk=statement.pk))
+            products = Product.objects.in_bulk([product_id for _, product_id in flows])
+            lines = []
+            for (_, product_id), values in sorted(flows.items()):
+                product = products[product_id]
+                lines.append(
+                    StatementLine(
+                        statement=statement,
+                        product=product,
+                        product_name=product.name,
+                        product_code=product.code or "",
+                        product_kind=product.kind,
+                        **StatementFigures(*values).line_values(),
+                    )
+                )
+            StatementLine.objects.bulk_create(lines)
+            total = StatementFigures.total(line.figures for line in lines)
+            for name, value in total.statement_values().items():
+                setattr(statement, name, value)
             statement.save()
         statement.refresh_from_db()  # the figures as stored, to the cent
     except IntegrityError:  # closed by a concurrent run a moment ago
@@ -113,34 +172,223 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
     return statement
 
 
-_STATEMENT_FIELD = {
-    "subscriptions": "gross_subscriptions",
-    "redemptions": "gross_redemptions",
-    "fees": "fees_collected",
-    "upfront": "upfront_commission",
-    "trail": "trail_commission",
-    "corrections": "corrections",
-}
-
-
 def close_month(*, month: dt.date, today=None) -> list[Statement]:
-    """Close ``month`` for every institution that had commission or orders to settle in it."""
+    """Close ``month`` for every institution with a flow of the month (or a late one of an
+    earlier month) not yet on a statement."""
     month = month.replace(day=1)
     next_month = add_months(month, 1)
     if (today or timezone.localdate()) < next_month:
         raise ValidationError({"month": MONTH_NOT_OVER.format(month=month)})
-    # Two small DISTINCT queries rather than one join across entries and orders.
-    active = set(
-        CommissionEntry.objects.filter(statement__isnull=True, accrual_date__lt=next_month)
-        .values_list("institution_id", flat=True)
-        .distinct()
-    ) | set(
-        Order.objects.filter(confirmed_on__gte=month, confirmed_on__lt=next_month)
-        .values_list("institution_id", flat=True)
-        .distinct()
+    # Three small DISTINCT queries rather than one join across entries, orders and movements.
+    active = (
+        set(_unsettled_commission(next_month).values_list("institution_id", flat=True).distinct())
+        | set(_unsettled_orders(next_month).values_list("institution_id", flat=True).distinct())
+        | set(
+            _unsettled_maturities(next_month)
+            .values_list("lot__holding__institution_id", flat=True)
+            .distinct()
+        )
     )
     active = Institution.objects.filter(pk__in=active).order_by("name")
     return [statement_close(institution=i, month=month, today=today) for i in active]
+
+
+# --- reconciliation ----------------------------------------------------------------------------
+
+_ORDER_REFERENCE = re.compile(r"order:(\d+)")
+_LOT_REFERENCE = re.compile(r"lot:(\d+)")
+_ORDER_ENTRY_KINDS = (EntryKind.PURCHASE, EntryKind.REFUND, EntryKind.REDEMPTION)
+
+
+def _label(statement: Statement) -> str:
+    return f"statement {statement.pk} ({statement.institution.slug} {statement.month:%Y-%m})"
+
+
+def _compare(problems: list[str], where: str, what: str, stored, expected) -> None:
+    for name, a, b in zip(StatementFigures._fields, stored, expected, strict=True):
+        if a != b:
+            problems.append(f"{where}: {name} {a} != {what} {b}")
+
+
+def reconcile_statements(*, month: dt.date | None = None) -> list[str]:
+    """Every difference between the statements (of ``month``, or all) and the flows and cash
+    entries behind them (empty: all agree to the cent).
+
+    - each statement's figures are the sums of its lines, and its net payable follows them;
+    - each line's figures are the sums of the orders, maturities and commission entries
+      attached to the statement for its product;
+    - each line's subscriptions, redemptions and maturities are also what the cash ledger says
+      for those orders and lots (purchases less refunds, proceeds, maturity payments);
+    - every cash entry of a flow with an institution (purchase, refund, redemption, maturity) is
+      on exactly one statement once a month covering it has closed after it was confirmed; an
+      order that never settled (cancelled, rejected) is on none and its entries net to zero.
+    """
+    problems: list[str] = []
+    statements = Statement.objects.select_related("institution").order_by("month", "pk")
+    if month is not None:
+        month = month.replace(day=1)
+        statements = statements.filter(month=month)
+    by_id = {s.pk: s for s in statements}
+    lines: dict[int, dict[int, StatementFigures]] = defaultdict(dict)
+    for line in StatementLine.objects.filter(statement__in=statements):
+        lines[line.statement_id][line.product_id] = line.figures
+
+    for statement in by_id.values():
+        total = StatementFigures.total(lines[statement.pk].values())
+        _compare(problems, _label(statement), "its lines' sum", statement.figures, total)
+        for name in PAYABLE_FIELDS:
+            if getattr(statement, name) != getattr(total, name):
+                problems.append(
+                    f"{_label(statement)}: {name} {getattr(statement, name)} != "
+                    f"{getattr(total, name)} from its lines"
+                )
+
+    flows = statement_flows(statements=statements)
+    cash = _cash_by_line(problems, month=month)
+    for statement_id, product_id in sorted(
+        set(flows) | {(s, p) for s, by_product in lines.items() for p in by_product}
+    ):
+        if statement_id not in by_id:
+            continue
+        where = f"{_label(by_id[statement_id])}, product {product_id}"
+        stored = lines[statement_id].get(product_id)
+        if stored is None:
+            problems.append(f"{where}: flows on the statement but no line")
+            stored = StatementFigures()
+        expected = StatementFigures(*flows.get((statement_id, product_id), StatementFigures()))
+        _compare(problems, where, "its flows' sum", stored, expected)
+        ledger = cash.get((statement_id, product_id), StatementFigures())
+        for name in ("subscriptions", "redemptions", "maturities"):
+            if getattr(stored, name) != getattr(ledger, name):
+                problems.append(
+                    f"{where}: {name} {getattr(stored, name)} != cash entries "
+                    f"{getattr(ledger, name)}"
+                )
+    return problems
+
+
+def _closed_after(institution_id: int, day: dt.date, moment, closings: dict) -> Statement | None:
+    """The statement that should have taken a flow of ``day`` that existed at ``moment``."""
+    for statement in closings.get(institution_id, ()):
+        if day < add_months(statement.month, 1) and moment <= statement.closed_at:
+            return statement
+    return None
+
+
+def _cash_by_line(problems: list[str], *, month: dt.date | None) -> dict:
+    """The ledger's view: per (statement, product), what the cash entries of the attached
+    orders and maturities add up to; flows left off, or entries that belong to no flow, are
+    added to ``problems`` (only those of ``month``, when given)."""
+    in_month = (
+        (lambda day: day is not None and month <= day < add_months(month, 1))
+        if month
+        else (lambda day: True)
+    )
+    closings: dict[int, list[Statement]] = defaultdict(list)
+    for statement in Statement.objects.select_related("institution").order_by("month"):
+        closings[statement.institution_id].append(statement)
+    by_order: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_lot: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for pk, kind, amount, reference in CashEntry.objects.filter(
+        kind__in=[*_ORDER_ENTRY_KINDS, EntryKind.MATURITY]
+    ).values_list("pk", "kind", "amount", "reference"):
+        match = (_LOT_REFERENCE if kind == EntryKind.MATURITY else _ORDER_REFERENCE).fullmatch(
+            reference
+        )
+        if match is None:
+            problems.append(f"cash entry {pk} ({kind} {amount}): {reference!r} names no flow")
+            continue
+        target = by_lot if kind == EntryKind.MATURITY else by_order
+        target[int(match.group(1))] += amount
+
+    cash: dict[tuple[int, int], StatementFigures] = defaultdict(StatementFigures)
+    orders = Order.objects.all()
+    seen = set()
+    for row in orders.values_list(
+        "pk",
+        "institution_id",
+        "product_id",
+        "side",
+        "status",
+        "amount",
+        "statement_id",
+        "confirmed_on",
+        "confirmed_at",
+    ).iterator():
+        pk, institution_id, product_id, side, status, amount, statement_id = row[:7]
+        confirmed_on, confirmed_at = row[7:]
+        seen.add(pk)
+        money = by_order.get(pk, ZERO)
+        if status not in SETTLED_STATUSES:
+            if statement_id is not None:
+                problems.append(f"order {pk} ({status}) is on statement {statement_id}")
+            if status in (OrderStatus.CANCELLED, OrderStatus.REJECTED) and money:
+                problems.append(f"order {pk} ({status}): its cash entries net to {money}, not 0")
+            continue
+        flow = -money if side == Side.BUY else money
+        if flow != (amount or ZERO):
+            problems.append(f"order {pk}: amount {amount} but its cash entries say {flow}")
+        if statement_id is not None:
+            key = (statement_id, product_id)
+            field = "subscriptions" if side == Side.BUY else "redemptions"
+            cash[key] = cash[key]._replace(**{field: getattr(cash[key], field) + flow})
+        elif in_month(confirmed_on):
+            missed = _closed_after(institution_id, confirmed_on, confirmed_at, closings)
+            if missed is not None:
+                problems.append(
+                    f"order {pk} (confirmed {confirmed_on}) is on no statement, but "
+                    f"{_label(missed)} closed after it"
+                )
+    for pk in sorted(set(by_order) - seen):
+        problems.append(f"cash entries of order:{pk} ({by_order[pk]}) name no order")
+
+    movements = LotMovement.objects.filter(kind=MovementKind.MATURITY)
+    seen = set()
+    for row in movements.values_list(
+        "lot_id",
+        "lot__holding__institution_id",
+        "lot__holding__product_id",
+        "lot__matures_on",
+        "gross",
+        "interest",
+        "statement_id",
+        "created_at",
+    ).iterator():
+        lot_id, institution_id, product_id, matures_on, gross, interest, statement_id, at = row
+        seen.add(lot_id)
+        money = by_lot.get(lot_id, ZERO)
+        if money != gross + interest:
+            problems.append(
+                f"maturity of lot {lot_id}: {gross + interest} but its cash entries say {money}"
+            )
+        if statement_id is not None:
+            key = (statement_id, product_id)
+            cash[key] = cash[key]._replace(maturities=cash[key].maturities + money)
+        elif in_month(matures_on):
+            missed = _closed_after(institution_id, matures_on, at, closings)
+            if missed is not None:
+                problems.append(
+                    f"maturity of lot {lot_id} ({matures_on}) is on no statement, but "
+                    f"{_label(missed)} closed after it"
+                )
+    for lot_id in sorted(set(by_lot) - seen):
+        problems.append(
+            f"maturity cash entries of lot:{lot_id} ({by_lot[lot_id]}) match no maturity"
+        )
+
+    for pk, institution_id, day, created_at in (
+        CommissionEntry.objects.filter(statement__isnull=True)
+        .values_list("pk", "institution_id", "accrual_date", "created_at")
+        .iterator()
+    ):
+        if in_month(day):
+            missed = _closed_after(institution_id, day, created_at, closings)
+            if missed is not None:
+                problems.append(
+                    f"commission entry {pk} ({day}) is on no statement, but {_label(missed)} "
+                    "closed after it"
+                )
+    return cash
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ to the monthly figure to the cent, and everything exactly once however often it 
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +14,12 @@ from institutions.models import UpfrontBasis
 from orders import services
 from orders.models import CommissionEntry, Holding
 from products.models import FundType, NavPrice, ProductKind
-from tests.factories import CommissionContractFactory, ProductFactory, investor_with_cash
+from tests.factories import (
+    CommissionContractFactory,
+    ProductFactory,
+    UserFactory,
+    investor_with_cash,
+)
 from tests.orders.test_end_of_day import MONDAY, buy, sell
 
 pytestmark = pytest.mark.django_db
@@ -183,12 +189,94 @@ def test_carried_rounding_makes_any_month_add_up(values, rate):
     for value in values:
         amount, carry = services.trail_commission(market_value=value, annual_rate=rate, carry=carry)
         total += amount
-    exact = sum(v * rate / 365 for v in values)
-    assert total == exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    assert total == half_up(sum(Fraction(v * rate) / 365 for v in values))
 
 
-def test_end_of_day_accrues_the_days_trail(confirmed_buy):
+def half_up(exact: Fraction) -> Decimal:
+    """An exact (rational) amount to the cent, half-up: the reference for trail."""
+    cents = exact * 100
+    whole = cents.numerator // cents.denominator
+    return Decimal(whole + (cents - whole >= Fraction(1, 2))) / 100
+
+
+def test_a_day_exactly_half_a_cent_after_the_carry_rounds_up():
+    """The entry bench/commission.py found: 207,628.14 then 73,421.86 at 0.45% is exactly
+    2.56 + 0.905 over two days, so the second day is 0.91 (half-up), not 0.90 because the
+    carry's twentieth decimal fell under the half."""
+    rate = Decimal("0.004500")
+    first, carry = services.trail_commission(
+        market_value=Decimal("207628.14"), annual_rate=rate, carry=Decimal(0)
+    )
+    second, carry = services.trail_commission(
+        market_value=Decimal("73421.86"), annual_rate=rate, carry=carry
+    )
+    assert (first, second) == (Decimal("2.56"), Decimal("0.91"))
+    assert first + second == half_up(Fraction(Decimal("281050.00") * rate) / 365)
+    assert carry == Decimal("-0.005")
+
+
+def trail_fund(units: str, navs: dict[dt.date, str], **contract_kwargs):
+    """A fund (1.5% management fee) and one investor's holding of ``units``, with NAVs."""
     product = ProductFactory()
-    contract(product)
-    user, order = confirmed_buy(product)
-    assert CommissionEntry.objects.filter(kind="trail", accrual_date=MONDAY).count() == 1
+    product.fund_terms.management_fee_rate = Decimal("0.015")
+    product.fund_terms.save()
+    contract(product, **contract_kwargs)
+    holding = Holding.objects.create(
+        user=UserFactory(),
+        product=product,
+        institution=product.institution,
+        kind=ProductKind.FUND,
+        units=Decimal(units),
+        cost=Decimal(units),
+    )
+    for day, nav in navs.items():
+        NavPrice.objects.create(product=product, date=day, nav=Decimal(nav))
+    return product, holding
+
+
+def trail_of(holding) -> dict[dt.date, Decimal]:
+    return dict(
+        CommissionEntry.objects.filter(holding=holding, kind="trail").values_list(
+            "accrual_date", "amount"
+        )
+    )
+
+
+def test_trail_accrue_rounds_a_carried_half_cent_up():
+    # 13,931.89 units at 1.0000 then 1.3579: 0.171762… + 0.233238… = exactly 0.405.
+    monday, tuesday = dt.date(2026, 12, 7), dt.date(2026, 12, 8)
+    _, holding = trail_fund("13931.89", {monday: "1.0000", tuesday: "1.3579"})
+    services.trail_accrue(on_date=monday)
+    services.trail_accrue(on_date=tuesday)
+    assert trail_of(holding) == {monday: Decimal("0.17"), tuesday: Decimal("0.24")}
+
+
+def test_the_carry_starts_again_at_zero_on_the_first_of_the_month():
+    # 13,931.89 × 0.45% / 365 = 0.171762… a day: two days carry +0.003524…, which on
+    # 1 December would make 0.175… → 0.18; the month starts afresh, so 0.17.
+    days = [dt.date(2026, 11, 29), dt.date(2026, 11, 30), dt.date(2026, 12, 1)]
+    _, holding = trail_fund("13931.89", {days[0]: "1.0000"})
+    for day in days:
+        services.trail_accrue(on_date=day)
+    assert trail_of(holding) == dict(zip(days, [Decimal("0.17")] * 3, strict=True))
+    december = CommissionEntry.objects.get(holding=holding, accrual_date=days[2])
+    daily = Decimal("13931.89") * Decimal("0.0045") / 365
+    assert abs(december.carry - (daily - Decimal("0.17"))) < Decimal("1e-15")
+
+
+def test_a_contract_changed_mid_month_keeps_the_carry_and_the_month_adds_up():
+    # 0.171762… a day at a 30% share, then 0.229017… at 40%: by the 15th the carry is
+    # −0.004714…, so the 16th is 0.22 (0.23 had the change reset it).
+    days = [dt.date(2026, 12, d) for d in (13, 14, 15, 16, 17)]
+    product, holding = trail_fund("13931.89", {days[0]: "1.0000"}, valid_to=days[2])
+    contract(product, trail_rate=Decimal("0.4"), valid_from=days[3])
+    for day in days:
+        services.trail_accrue(on_date=day)
+
+    entries = CommissionEntry.objects.filter(holding=holding).order_by("accrual_date")
+    assert [e.rate for e in entries] == [Decimal("0.0045")] * 3 + [Decimal("0.006")] * 2
+    assert [e.amount for e in entries] == [
+        Decimal(a) for a in ("0.17", "0.17", "0.18", "0.22", "0.23")
+    ]
+    exact = sum(Fraction(e.basis * e.rate) / 365 for e in entries)
+    assert sum(e.amount for e in entries) == half_up(exact)
