@@ -285,3 +285,21 @@ def test_staff_list_and_approve_pending_corrections_on_their_page(client, member
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.units == Decimal("8283.63")
+
+
+def test_institution_asks_for_a_correction_through_the_portal_api(client, member_of):
+    user, product = investor_with_cash(cash="20000"), flat_rate_fund()
+    priced_buy(user, product)
+    client.force_login(member_of(product.institution, "editor"))
+    url = f"/api/v1/portal/products/{product.slug}/nav/corrections/"
+
+    missing = client.post(url, {"date": str(MONDAY), "nav": "1.2", "reason": ""})
+    assert missing.status_code == 400
+    response = client.post(
+        url, {"date": str(MONDAY), "nav": "1.2000", "reason": "Typo in the file."}
+    )
+    assert response.status_code == 201
+    assert (response.json()["old_nav"], response.json()["status"]) == ("1.2345", "pending")
+    assert client.get(url).json()[0]["new_nav"] == "1.2000"
+    other = ProductFactory()
+    assert client.get(f"/api/v1/portal/products/{other.slug}/nav/corrections/").status_code == 404
