@@ -205,3 +205,21 @@ def test_staff_publish_nav_from_their_page_with_a_reason(staff_client):
     assert not NavPrice.objects.filter(product=product).exists()
     assert upload("Institution suspended; prices from the custodian.").status_code == 200
     assert NavPrice.objects.get(product=product).nav == Decimal("1.2345")
+
+
+def test_a_buy_pending_when_its_institution_is_suspended_confirms_at_the_nav_staff_publish():
+    user, product = investor_with_cash(cash="5000"), ProductFactory()
+    order = buy(user, product, "1000")
+    suspend(product.institution)
+
+    product_services.nav_upload(
+        product=product,
+        actor=StaffFactory(),
+        rows=[(2, str(MONDAY), "1.0000")],
+        reason="Published for the suspended institution.",
+    )
+    services.end_of_day(run_date=MONDAY)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert orders_stuck_pending(today=THURSDAY) == []
