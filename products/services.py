@@ -612,14 +612,17 @@ def nav_upload(
     that its investors' orders settle; they must give a ``reason``, kept on the audit row.
     """
     reason = (reason or "").strip()
-    by_staff = bool(getattr(actor, "is_staff", False))
-    if by_staff:
+    by_staff = False
+    try:
+        _require_editor(institution=product.institution, actor=actor)
+    except PermissionDenied:
+        if not getattr(actor, "is_staff", False):
+            raise
+        by_staff = True
         if not reason:
             raise ValidationError(
                 {"reason": ValidationError(NAV_STAFF_REASON_REQUIRED, code="reason_required")}
-            )
-    else:
-        _require_editor(institution=product.institution, actor=actor)
+            ) from None
     if product.kind != ProductKind.FUND:
         raise ValidationError({"product": NOT_A_FUND})
     if product.is_money_market:
