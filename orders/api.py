@@ -9,12 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.tenancy import PortalAPIMixin
+from products.models import Product
 from products.selectors import tradable_product
 
 from . import selectors, services
 from .audience import THRESHOLD
 from .exports import statement_csv
-from .models import Order, Statement
+from .models import NavCorrection, Order, Statement
 from .serializers import (
     CashSerializer,
     DepositInputSerializer,
@@ -232,3 +233,59 @@ class PortalStatementCSVAPI(PortalAPIMixin, generics.GenericAPIView):
     @extend_schema(responses={(200, "text/csv"): str})
     def get(self, request, pk):
         return statement_csv(self.get_object())
+
+
+class NavCorrectionInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    nav = serializers.CharField(max_length=20)
+    reason = serializers.CharField(max_length=2000)
+
+
+class NavCorrectionSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = NavCorrection
+        fields = [
+            "id",
+            "product",
+            "date",
+            "old_nav",
+            "new_nav",
+            "reason",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decision_reason",
+        ]
+
+
+class PortalNavCorrectionAPI(PortalAPIMixin, APIView):
+    """GET the corrections asked for one of the institution's funds; POST ``{"date", "nav",
+    "reason"}`` to ask for one (a NAV that already priced orders cannot be uploaded again;
+    platform staff approve the correction, which re-prices the orders)."""
+
+    queryset = Product.objects.all()
+
+    def get_product(self, slug):
+        return generics.get_object_or_404(self.get_queryset(), slug=slug)
+
+    @extend_schema(responses=NavCorrectionSerializer(many=True))
+    def get(self, request, slug):
+        product = self.get_product(slug)
+        corrections = NavCorrection.objects.filter(product=product).select_related("product")
+        return Response(NavCorrectionSerializer(corrections, many=True).data)
+
+    @extend_schema(request=NavCorrectionInputSerializer, responses={201: NavCorrectionSerializer})
+    def post(self, request, slug):
+        product = self.get_product(slug)
+        data = NavCorrectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        correction = services.nav_correction_request(
+            product=product,
+            date=data.validated_data["date"],
+            new_nav=data.validated_data["nav"],
+            reason=data.validated_data["reason"],
+            actor=request.user,
+        )
+        return Response(NavCorrectionSerializer(correction).data, status=status.HTTP_201_CREATED)

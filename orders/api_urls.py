@@ -21,6 +21,11 @@ urlpatterns = [
         api.PortalStatementCSVAPI.as_view(),
         name="api-portal-statement-csv",
     ),
+    path(
+        "portal/products/<slug:slug>/nav/corrections/",
+        api.PortalNavCorrectionAPI.as_view(),
+        name="api-portal-nav-corrections",
+    ),
     path("me/holdings/", api.HoldingsAPI.as_view(), name="api-me-holdings"),
     path("orders/", api.OrderListCreateAPI.as_view(), name="api-orders"),
     path("orders/<int:pk>/", api.OrderDetailAPI.as_view(), name="api-order"),

@@ -50,3 +50,12 @@ def cutoff_of(trade_date: dt.date) -> dt.datetime:
 def confirmation_date(trade_date: dt.date) -> dt.date:
     """Subscriptions are confirmed on T+1 with NAV(T)."""
     return next_trading_day(trade_date)
+
+
+def previous_trading_day(day: dt.date) -> dt.date:
+    """The last trading day strictly before ``day``."""
+    holidays = holidays_between(day - dt.timedelta(days=40), day)
+    candidate = day - dt.timedelta(days=1)
+    while not is_trading_day(candidate, holidays=holidays):
+        candidate -= dt.timedelta(days=1)
+    return candidate

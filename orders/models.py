@@ -43,6 +43,7 @@ class EntryKind(models.TextChoices):
     REDEMPTION = "redemption", "Redemption proceeds"
     INCOME = "income", "Income"
     MATURITY = "maturity", "Maturity"
+    CORRECTION = "correction", "NAV correction"
 
 
 class CashEntry(models.Model):
@@ -274,6 +275,8 @@ class OrderEvent(models.Model):
     to_status = models.CharField(max_length=10)
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set once the investor was e-mailed about this event (moves that need a notice only).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -402,6 +405,10 @@ class Lot(models.Model):
 class MovementKind(models.TextChoices):
     SALE = "sale", "Sale"
     MATURITY = "maturity", "Maturity"
+    # A NAV correction's change to a lot's units (units are always positive; the kind says
+    # which way they moved).
+    CORRECTION_ADD = "corr_add", "NAV correction: units added"
+    CORRECTION_TAKE = "corr_take", "NAV correction: units taken back"
 
 
 class LotMovement(models.Model):
@@ -620,3 +627,12 @@ class StatementLine(models.Model):
     @property
     def commission(self):
         return self.figures.commission
+
+
+# --- NAV corrections (their own module; imported here so that Django finds them) --------------
+
+from .correction_models import (  # noqa: E402, F401
+    CorrectionStatus,
+    NavCorrection,
+    NavCorrectionLine,
+)

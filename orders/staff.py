@@ -5,10 +5,11 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -16,11 +17,12 @@ from institutions.selectors import institution_status_counts
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
 from marketplace.validators import plain_text
 from products.charts import line_chart
+from products.models import NavPrice, ProductKind
 
-from . import selectors, services
+from . import oversight, selectors, services
 from .calendar import next_trading_day, trade_date_for
 from .exports import statement_csv
-from .models import Holiday, Statement
+from .models import CorrectionStatus, Holiday, NavCorrection, Order, Statement
 
 
 class HolidayForm(forms.Form):
@@ -75,8 +77,119 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
             counts=institution_status_counts(),
             revenue=revenue,
             chart=line_chart(revenue.by_day, height=180),
+            stuck=oversight.orders_stuck_pending(),
+            corrections_pending=oversight.nav_corrections_pending().count(),
         )
         return context
+
+
+class StaffReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300, validators=[plain_text])
+
+
+class OrderCancelView(StaffRequiredMixin, View):
+    """Cancel a pending order that cannot settle, with a reason; the buy is refunded."""
+
+    def post(self, request, pk):
+        order = get_object_or_404(Order, pk=pk)
+        form = StaffReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason; the investor will read it."))
+            return redirect("staff_orders:home")
+        try:
+            services.order_cancel_by_staff(
+                order=order, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Order %(id)s cancelled; the investor was told.") % {"id": order.pk}
+            )
+        return redirect("staff_orders:home")
+
+
+class NavCorrectionForm(forms.Form):
+    product = forms.SlugField(label=_("Fund (slug)"))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    new_nav = forms.CharField(label=_("Correct NAV"), max_length=20)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, validators=[plain_text]
+    )
+
+
+class NavCorrectionsView(StaffRequiredMixin, TemplateView):
+    """NAV corrections waiting for approval (approve or reject each, with a reason), the recent
+    decisions, and a form to ask for one."""
+
+    template_name = "staff/nav_corrections.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            pending=oversight.nav_corrections_pending(),
+            recent=oversight.nav_corrections_recent(),
+        )
+        context.setdefault("form", NavCorrectionForm())
+        return context
+
+    def post(self, request):
+        form = NavCorrectionForm(request.POST)
+        if form.is_valid():
+            price = (
+                NavPrice.objects.select_related("product__institution")
+                .filter(
+                    product__slug=form.cleaned_data["product"],
+                    product__kind=ProductKind.FUND,
+                    date=form.cleaned_data["date"],
+                )
+                .first()
+            )
+            if price is None:
+                form.add_error("date", _("There is no NAV of this fund on this date."))
+            else:
+                try:
+                    services.nav_correction_request(
+                        product=price.product,
+                        date=price.date,
+                        new_nav=form.cleaned_data["new_nav"],
+                        reason=form.cleaned_data["reason"],
+                        actor=request.user,
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    form_errors_from(form, exc)
+                else:
+                    messages.success(
+                        request, _("Correction asked for; another member of staff approves it.")
+                    )
+                    return redirect("staff_orders:nav-corrections")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class NavCorrectionDecideView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        correction = get_object_or_404(
+            NavCorrection.objects.filter(status=CorrectionStatus.PENDING), pk=pk
+        )
+        action, reason = request.POST.get("action"), request.POST.get("reason", "")
+        try:
+            if action == "approve":
+                services.nav_correction_approve(
+                    correction=correction, actor=request.user, reason=reason
+                )
+                messages.success(
+                    request,
+                    _("Correction applied: %(n)s order(s) re-priced, investors told.")
+                    % {"n": correction.lines.count()},
+                )
+            elif action == "reject":
+                services.nav_correction_reject(
+                    correction=correction, actor=request.user, reason=reason
+                )
+                messages.success(request, _("Correction rejected."))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("staff_orders:nav-corrections")
 
 
 def _month(value: str | None):

@@ -42,3 +42,29 @@ def close_previous_month() -> int:
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     return len(services.close_month(month=last_month))
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    soft_time_limit=60,
+    time_limit=90,
+)
+def order_event_notify(event_id: int) -> bool:
+    """E-mail the investor about an order event that needs a notice (once)."""
+    return services.order_event_notify(event_id=event_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    soft_time_limit=600,
+    time_limit=660,
+)
+def order_events_notify(event_ids: list[int]) -> int:
+    """The same for a batch of events; a rerun skips those already sent."""
+    return services.order_events_notify(event_ids=event_ids)

@@ -171,6 +171,7 @@ class PortalNavAPI(PortalAPIMixin, APIView):
             "unchanged": report.unchanged,
             "rejected": [
                 {"line": r.line, "date": r.date, "nav": r.nav, "message": r.message}
+                | ({"code": r.code} if r.code else {})
                 for r in report.rejected
             ],
         }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import ProductKind
 from marketplace.validators import plain_text
@@ -179,6 +180,17 @@ class NavUploadForm(forms.Form):
         if file.size > self.MAX_MB * 1024 * 1024:
             raise forms.ValidationError(f"The file is larger than {self.MAX_MB} MB.")
         return file
+
+
+class StaffNavUploadForm(NavUploadForm):
+    """Staff publishing NAV for an institution (a suspended one, say): the reason is audited."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        validators=[plain_text],
+        help_text=_("Why staff publish this NAV (kept on the product's audit log)."),
+    )
 
 
 class DocumentForm(forms.Form):

@@ -286,6 +286,9 @@ class NavPrice(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="nav_prices")
     date = models.DateField()
     nav = NavField()
+    # When end of day first priced orders with it: from then on an upload may not change it,
+    # only a staff-approved correction (orders.NavCorrection) can.
+    priced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["product", "date"]

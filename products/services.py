@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, InstitutionStatus, Membership, ProductKind, Role
 from marketplace.bulk import bulk_upsert
@@ -535,6 +536,7 @@ class NavRowResult:
     nav: str
     outcome: str  # "added" | "updated" | "unchanged" | "rejected"
     message: str = ""
+    code: str = ""
 
 
 @dataclass
@@ -568,6 +570,11 @@ NAV_NOT_POSITIVE = "The NAV must be above zero."
 NAV_TOO_PRECISE = "The NAV has more than 4 decimal places."
 NAV_TOO_BIG = "The NAV is implausibly large."
 NAV_DUPLICATE = "The date appears more than once in the file (also on line {line})."
+NAV_PRICED = _(
+    "The NAV of this date ({nav}) already priced orders: an upload cannot change it. "
+    "Ask platform staff for a NAV correction."
+)
+NAV_STAFF_REASON_REQUIRED = _("Give a reason: staff publishing a NAV is audited.")
 
 
 def parse_nav_csv(data: bytes | str) -> list[tuple[int, str, str]]:
@@ -593,13 +600,29 @@ def parse_nav_csv(data: bytes | str) -> list[tuple[int, str, str]]:
 
 
 @transaction.atomic
-def nav_upload(*, product: Product, actor, rows: list[tuple[int, str, str]]) -> NavUploadReport:
+def nav_upload(
+    *, product: Product, actor, rows: list[tuple[int, str, str]], reason: str = ""
+) -> NavUploadReport:
     """Judge every row, then save all the good ones in one transaction with bulk upserts.
 
     Rows are reported as added / updated / unchanged / rejected (with the reason). A 100,000-row
-    file costs a handful of queries, not one per row.
+    file costs a handful of queries, not one per row. A NAV that already priced orders
+    (``priced_at``) is never changed here: that row is refused (a staff-approved correction
+    changes it). Platform staff may publish for any institution, suspended ones included, so
+    that its investors' orders settle; they must give a ``reason``, kept on the audit row.
     """
-    _require_editor(institution=product.institution, actor=actor)
+    reason = (reason or "").strip()
+    by_staff = False
+    try:
+        _require_editor(institution=product.institution, actor=actor)
+    except PermissionDenied:
+        if not getattr(actor, "is_staff", False):
+            raise
+        by_staff = True
+        if not reason:
+            raise ValidationError(
+                {"reason": ValidationError(NAV_STAFF_REASON_REQUIRED, code="reason_required")}
+            ) from None
     if product.kind != ProductKind.FUND:
         raise ValidationError({"product": NOT_A_FUND})
     if product.is_money_market:
@@ -642,15 +665,25 @@ def nav_upload(*, product: Product, actor, rows: list[tuple[int, str, str]]) -> 
         else:
             good[day] = (nav.quantize(NAV_STEP), result)
     if good:
-        existing = dict(
-            NavPrice.objects.filter(
-                product=product, date__gte=min(good), date__lte=max(good)
-            ).values_list("date", "nav")
-        )
+        # Locked: end of day locks the NAVs it prices with, so a NAV is either changed before
+        # it prices anything or refused here once it has.
+        existing, priced = {}, set()
+        for day, nav, priced_at in (
+            NavPrice.objects.select_for_update()
+            .filter(product=product, date__gte=min(good), date__lte=max(good))
+            .values_list("date", "nav", "priced_at")
+        ):
+            existing[day] = nav
+            if priced_at is not None:
+                priced.add(day)
         changed = []
         for day, (nav, result) in good.items():
             if day not in existing:
                 result.outcome = "added"
+            elif existing[day] != nav and day in priced:
+                result.message = str(NAV_PRICED.format(nav=existing[day]))
+                result.code = "nav_priced"
+                continue
             elif existing[day] != nav:
                 result.outcome = "updated"
             else:
@@ -670,10 +703,12 @@ def nav_upload(*, product: Product, actor, rows: list[tuple[int, str, str]]) -> 
             product,
             actor,
             ProductEventKind.NAV_UPLOADED,
+            reason=reason,
             changes={
                 "added": report.added,
                 "updated": report.updated,
                 "rejected": len(report.rejected),
+                **({"by_staff": True} if by_staff else {}),
             },
         )
         return report

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
 from django.views.generic import TemplateView
 
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
 
 from . import selectors, services
-from .forms import ReasonForm
+from .forms import ReasonForm, StaffNavUploadForm
 from .marketing import marketing_violations
 from .models import Product, ProductRevision, ProductStatus, RevisionStatus
 
@@ -123,4 +124,44 @@ class RevisionReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
             ),
             approved="Change approved and applied.",
             rejected="Change rejected.",
+        )
+
+
+class StaffNavUploadView(StaffRequiredMixin, View):
+    """Staff publish a fund's NAV through the same upload service as the institution (for a
+    suspended institution, so that its investors' orders settle); a reason is required."""
+
+    template = "staff/nav_upload.html"
+
+    def get_product(self) -> Product:
+        return get_object_or_404(
+            Product.objects.select_related("institution"), slug=self.kwargs["slug"], kind="fund"
+        )
+
+    def render_page(self, request, product, form, report=None, status=200):
+        latest = product.nav_prices.order_by("-date")[:10]
+        context = {"product": product, "form": form, "report": report, "latest": latest}
+        return render(request, self.template, context, status=status)
+
+    def get(self, request, slug):
+        return self.render_page(request, self.get_product(), StaffNavUploadForm())
+
+    def post(self, request, slug):
+        product = self.get_product()
+        form = StaffNavUploadForm(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            try:
+                rows = services.parse_nav_csv(form.cleaned_data["file"].read())
+                report = services.nav_upload(
+                    product=product,
+                    actor=request.user,
+                    rows=rows,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+        product.refresh_from_db()
+        return self.render_page(
+            request, product, form, report, status=200 if report is not None else 400
         )

@@ -9,5 +9,6 @@ app_name = "staff_products"
 urlpatterns = [
     path("products/", staff.ProductQueueView.as_view(), name="queue"),
     path("products/<slug:slug>/", staff.ProductReviewView.as_view(), name="review"),
+    path("products/<slug:slug>/nav/", staff.StaffNavUploadView.as_view(), name="nav"),
     path("revisions/<int:pk>/", staff.RevisionReviewView.as_view(), name="revision"),
 ]

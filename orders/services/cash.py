@@ -27,6 +27,7 @@ from ..models import (
     Lot,
     LotMovement,
     MovementKind,
+    NavCorrectionLine,
     Order,
     OrderStatus,
     Payment,
@@ -326,9 +327,18 @@ def _reconcile_orders_and_holdings(by_kind: dict) -> list[str]:
             f"!= money in live buy orders {live_buys}"
         )
     proceeds = _total(Order.objects.filter(side=Side.SELL, status=OrderStatus.SETTLED), "amount")
-    if kind(EntryKind.REDEMPTION) != proceeds:
+    # A NAV correction re-prices a settled sell; the difference is a correction entry (what a
+    # debit could not recover stays on the correction line, as owed).
+    corrected = _total(NavCorrectionLine.objects.filter(order__side=Side.SELL), "cash_owed")
+    if kind(EntryKind.REDEMPTION) + corrected != proceeds:
         problems.append(
-            f"sale proceeds paid {kind(EntryKind.REDEMPTION)} != settled sells {proceeds}"
+            f"sale proceeds paid {kind(EntryKind.REDEMPTION)} and corrected {corrected} "
+            f"!= settled sells {proceeds}"
+        )
+    posted = _total(NavCorrectionLine.objects.all(), "cash_posted")
+    if kind(EntryKind.CORRECTION) != posted:
+        problems.append(
+            f"correction entries {kind(EntryKind.CORRECTION)} != NAV corrections posted {posted}"
         )
     matured = _total(
         LotMovement.objects.filter(kind=MovementKind.MATURITY), F("gross") + F("interest")

@@ -327,10 +327,12 @@ def confirm_orders(
     terms = _terms_for(o.product_id for o in orders)
     navs = {
         (product_id, day): nav
-        for product_id, day, nav in NavPrice.objects.filter(
+        for product_id, day, nav in NavPrice.objects.select_for_update()
+        .filter(
             product_id__in={o.product_id for o in orders if o.kind == "fund"},
             date__in={o.trade_date for o in orders if o.kind == "fund"},
-        ).values_list("product_id", "date", "nav")
+        )
+        .values_list("product_id", "date", "nav")
     }
 
     def nav_of(order: _Order) -> Decimal | None:
@@ -362,11 +364,30 @@ def confirm_orders(
                 stats,
             )
     writes.flush()
+    _mark_navs_priced(
+        {
+            (o.product_id, o.trade_date)
+            for o in ready
+            if o.kind == ProductKind.FUND and not terms[o.product_id].money_market
+        },
+        now,
+    )
     if any(o.side == Side.BUY or o.kind == ProductKind.INSURANCE for o in ready):
         # Upfront commission (and corrections) for what this batch confirmed; the outbox row
         # commits with the batch, so the work cannot be lost.
         enqueue("orders.tasks.commission_entries_write", orders[0].id, orders[-1].id)
     return orders[-1].id
+
+
+def _mark_navs_priced(pairs: set[tuple[int, dt.date]], now: dt.datetime) -> None:
+    """Stamp the NAVs that just priced orders: uploads may no longer change them (only a
+    staff-approved correction can)."""
+    if not pairs:
+        return
+    which = Q()
+    for product_id, day in pairs:
+        which |= Q(product_id=product_id, date=day)
+    NavPrice.objects.filter(which, priced_at__isnull=True).update(priced_at=now)
 
 
 def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, stats) -> None:

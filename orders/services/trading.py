@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from institutions.models import InstitutionStatus
 from institutions.selectors import commission_contract_in_force
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.money import UNITS_MESSAGES, parse_amount
@@ -35,11 +38,20 @@ from ..models import (
 )
 from .cash import InsufficientCashError, post_entry
 from .end_of_day import confirm_orders
+from .notices import order_events_notice_enqueue
 
 # --- trading calendar --------------------------------------------------------------------------
 
 HOLIDAY_TAKEN = "{date} is already a holiday."
 HOLIDAY_WEEKEND = "{date} is a weekend day: markets are closed anyway."
+HOLIDAY_MOVED_TRADE = _(
+    "{date} is now a holiday ({name}): the order trades on {trade_date} instead, can be "
+    "cancelled until 15:00 that day and is expected to be confirmed on {confirm_date}."
+)
+HOLIDAY_MOVED_CONFIRMATION = _(
+    "{date} is now a holiday ({name}): the order is expected to be confirmed on "
+    "{confirm_date} instead."
+)
 
 
 @transaction.atomic
@@ -55,7 +67,60 @@ def holiday_add(*, actor, date, name: str) -> Holiday:
             holiday.save()
     except IntegrityError as exc:
         raise ValidationError({"date": HOLIDAY_TAKEN.format(date=date)}) from exc
+    orders_move_for_holiday(holiday=holiday, actor=actor)
     return holiday
+
+
+def _pending_event(order_id: int, actor, reason) -> OrderEvent:
+    return OrderEvent(
+        order_id=order_id,
+        actor=actor,
+        from_status=OrderStatus.PENDING,
+        to_status=OrderStatus.PENDING,
+        reason=str(reason)[:300],
+    )
+
+
+def orders_move_for_holiday(*, holiday: Holiday, actor) -> int:
+    """Pending orders that would trade (or be confirmed) on a day that just became a holiday
+    move to the next trading day: trade date, expected confirmation and cancel-by time (15:00
+    of the trade date) together; each gets an event with the reason and the investor an
+    e-mail. Returns how many moved. Call inside the transaction that added the holiday."""
+    day = holiday.date
+    new_trade = next_trading_day(day)
+    new_confirm = confirmation_date(new_trade)
+    affected = (
+        Order.objects.select_for_update()
+        .filter(status=OrderStatus.PENDING)
+        .filter(Q(trade_date=day) | Q(expected_confirm_date=day))
+        .order_by("pk")
+    )
+    rows = list(affected.values_list("pk", "trade_date", "expected_confirm_date"))
+    if not rows:
+        return 0
+    trading = [pk for pk, trade, _confirm in rows if trade == day]
+    Order.objects.filter(pk__in=trading).update(
+        trade_date=new_trade, expected_confirm_date=new_confirm
+    )
+    reason = HOLIDAY_MOVED_TRADE.format(
+        date=day, name=holiday.name, trade_date=new_trade, confirm_date=new_confirm
+    )
+    events = [_pending_event(pk, actor, reason) for pk in trading]
+    # Orders of an earlier trade date that were to be confirmed on the new holiday.
+    confirming: dict[dt.date, list[int]] = {}
+    for pk, trade, _confirm in rows:
+        if trade != day:
+            confirming.setdefault(trade, []).append(pk)
+    for trade, pks in confirming.items():
+        confirm = confirmation_date(trade)
+        Order.objects.filter(pk__in=pks).update(expected_confirm_date=confirm)
+        reason = HOLIDAY_MOVED_CONFIRMATION.format(
+            date=day, name=holiday.name, confirm_date=confirm
+        )
+        events += [_pending_event(pk, actor, reason) for pk in pks]
+    created = OrderEvent.objects.bulk_create(events)
+    order_events_notice_enqueue(event_ids=[e.pk for e in created])
+    return len(rows)
 
 
 @transaction.atomic
@@ -68,6 +133,13 @@ def holiday_remove(*, actor, holiday: Holiday) -> None:
 # --- orders ----------------------------------------------------------------------------------
 
 NOT_ON_SALE = "This product is not on sale."
+INSTITUTION_SUSPENDED = _(
+    "{institution} is suspended: its products take no new purchases for now. You can still "
+    "sell or withdraw what you hold."
+)
+STAFF_ONLY = _("Only platform staff can do this.")
+STAFF_REASON_REQUIRED = _("Give a reason; the investor will read it.")
+STAFF_CANCELLED = _("Cancelled by platform staff, money or units returned: {reason}")
 BELOW_MINIMUM = "The minimum purchase is {minimum:,.2f}."
 PREMIUM_ONLY = "This policy costs {premium:,.2f}: the amount must be exactly the premium."
 ACK_REQUIRED = "Confirm that you have read this warning and accept the risk. {warning}"
@@ -192,6 +264,15 @@ def order_check(
             product=product, units=units, holding=holding, on_date=timezone.localdate()
         )
         return units, None
+    if product.institution.status == InstitutionStatus.SUSPENDED:
+        raise ValidationError(
+            {
+                "product": ValidationError(
+                    INSTITUTION_SUSPENDED.format(institution=product.institution.name),
+                    code="institution_suspended",
+                )
+            }
+        )
     if not catalogue_queryset().filter(pk=product.pk).exists():
         raise ValidationError({"product": NOT_ON_SALE})
     if amount in (None, ""):
@@ -393,4 +474,48 @@ def order_cancel(*, order: Order, actor, now=None) -> Order:
             reference=f"order:{order.pk}",
             description="Order cancelled",
         )
+    return order
+
+
+@transaction.atomic
+def order_cancel_by_staff(*, order: Order, actor, reason: str, now=None) -> Order:
+    """Staff cancel a pending order that cannot settle (its institution suspended, its NAV
+    never coming), whatever the time: a buy's money is refunded, a sell's units are released.
+    The reason goes on the order's event and the investor is e-mailed."""
+    if not getattr(actor, "is_staff", False):
+        raise PermissionDenied(STAFF_ONLY)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError(STAFF_REASON_REQUIRED, code="reason_required")}
+        )
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.PENDING:
+        raise ValidationError(
+            NOT_CANCELLABLE.format(status=order.get_status_display().lower()),
+            code="not_cancellable",
+        )
+    order_transition(
+        order=order,
+        to_status=OrderStatus.CANCELLED,
+        actor=actor,
+        reason=str(STAFF_CANCELLED.format(reason=reason))[:300],
+    )
+    order.cancelled_at = now
+    order.save(update_fields=["status", "cancelled_at"])
+    if order.side == Side.SELL:
+        Holding.objects.filter(user=order.user, product=order.product).update(
+            reserved=F("reserved") - order.units, updated_at=now
+        )
+    elif order.amount:
+        post_entry(
+            user=order.user,
+            kind=EntryKind.REFUND,
+            amount=order.amount,
+            reference=f"order:{order.pk}",
+            description="Order cancelled by staff",
+        )
+    event = order.events.order_by("-pk").first()
+    order_events_notice_enqueue(event_ids=[event.pk])
     return order
