@@ -54,12 +54,12 @@ def test_savings_maturity_uses_the_rate_agreed_at_deposit():
     savings.refresh_from_db()
     later = buy(user, savings, "10000", day=TUESDAY)
     services.end_of_day(run_date=TUESDAY)
-    assert Lot.objects.get(order=later).annual_rate == Decimal("0.015")
 
     services.end_of_day(run_date=MATURITY_DAY)
     assert balance(user) == Decimal("10210.00")  # not 10,150: the deposit kept 2.1%
     services.end_of_day(run_date=MATURITY_DAY + dt.timedelta(days=1))
     assert balance(user) == Decimal("10210.00") + Decimal("10150.00")  # the new one: 1.5%
+    assert Lot.objects.get(order=later).annual_rate == Decimal("0.015")
     assert services.reconcile_cash() == []
 
 
