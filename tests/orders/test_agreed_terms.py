@@ -190,3 +190,49 @@ def test_a_pending_partial_withdrawal_does_not_delay_maturity_and_keeps_only_wha
     assert (holding.units, holding.reserved) == (Decimal("3000"), 0)
     assert Order.objects.filter(user=user, status="pending").count() == 0
     assert services.reconcile_cash() == []
+
+
+# --- existing rows ------------------------------------------------------------------------------
+
+AGREED = [
+    "subscription_rate",
+    "subscription_fixed_fee",
+    "redemption_tiers",
+    "annual_rate",
+    "term_months",
+    "early_withdrawal_rate",
+    "cancellation_fee",
+]
+
+
+def test_the_migration_gives_existing_orders_and_lots_the_terms_placement_now_keeps():
+    from django.apps import apps
+
+    backfill = import_module("orders.migrations.0010_snap_agreed_terms").backfill
+    user = investor(cash="7000000")
+    fund = ProductFactory()
+    savings = ProductFactory(kind=ProductKind.SAVINGS, risk_level=1)
+    policy = ProductFactory(kind=ProductKind.INSURANCE, risk_level=1)
+    for product, amount in (
+        (fund, "10000"),
+        (fund, "5500000"),
+        (savings, "10000"),
+        (policy, "1200"),
+    ):
+        buy(user, product, amount)
+    nav(fund, MONDAY, "1.0000")
+    services.end_of_day(run_date=MONDAY)
+    buy(user, fund, "600000", day=TUESDAY)  # still pending: the 1% band
+    orders = list(Order.objects.order_by("pk").values_list(*AGREED))
+    lots = list(Lot.objects.order_by("pk").values_list(*AGREED[2:]))
+    Order.objects.update(**dict.fromkeys(AGREED))
+    Lot.objects.update(**dict.fromkeys(AGREED[2:]))
+
+    backfill(apps, None)
+    assert list(Order.objects.order_by("pk").values_list(*AGREED)) == orders
+    assert list(Lot.objects.order_by("pk").values_list(*AGREED[2:])) == lots
+    assert [o[:2] for o in orders if o[2]] == [
+        (Decimal("0.015"), None),
+        (None, Decimal("1000")),
+        (Decimal("0.01"), None),
+    ]
