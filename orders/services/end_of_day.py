@@ -691,23 +691,11 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
             matured = defaultdict(list)
             for pk, holding_id, *columns in due:
                 matured[holding_id].append(open_lot(pk, *columns))
-            # Orders before holdings, the order confirmation and cancellation take locks in.
             pairs = set(Holding.objects.filter(pk__in=matured).values_list("user_id", "product_id"))
-            sells = defaultdict(list)
-            for pk, user_id, product_id, units in (
-                Order.objects.select_for_update()
-                .filter(
-                    status=OrderStatus.PENDING,
-                    side=Side.SELL,
-                    kind=ProductKind.SAVINGS,
-                    user_id__in={user for user, _ in pairs},
-                    product_id__in={product for _, product in pairs},
-                )
-                .order_by("pk")
-                .values_list("pk", "user_id", "product_id", "units")
-            ):
-                if (user_id, product_id) in pairs:
-                    sells[user_id, product_id].append((pk, units))
+            # Lock pending withdrawals before holdings (the order confirmation and cancellation
+            # take locks in that order), then read them again under the holdings' locks: a
+            # withdrawal placed meanwhile (it locks the holding first) is among them then.
+            _pending_withdrawals(pairs)
             holdings = {
                 h.pk: h
                 for h in Holding.objects.select_for_update(of=("self",))
@@ -715,6 +703,7 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
                 .select_related("product")
                 .order_by("pk")
             }
+            sells = _pending_withdrawals(pairs)
             writes = _Writes(now=timezone.now())
             _matured_parts_of_withdrawals(holdings, matured, sells, writes, stats)
             for holding_id, lots in matured.items():
@@ -755,6 +744,27 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
                     stats["matured"] += 1
                 writes.holdings[holding.user_id, holding.product_id] = holding
             writes.flush()
+
+
+def _pending_withdrawals(pairs: set[tuple[int, int]]) -> dict[tuple, list[tuple[int, Decimal]]]:
+    """Pending savings withdrawals of these (user, product) pairs, locked, oldest first."""
+    sells = defaultdict(list)
+    rows = (
+        Order.objects.select_for_update()
+        .filter(
+            status=OrderStatus.PENDING,
+            side=Side.SELL,
+            kind=ProductKind.SAVINGS,
+            user_id__in={user for user, _ in pairs},
+            product_id__in={product for _, product in pairs},
+        )
+        .order_by("pk")
+        .values_list("pk", "user_id", "product_id", "units")
+    )
+    for pk, user_id, product_id, units in rows:
+        if (user_id, product_id) in pairs:
+            sells[user_id, product_id].append((pk, units))
+    return sells
 
 
 def _matured_parts_of_withdrawals(holdings, matured, sells, writes: _Writes, stats) -> None:
