@@ -10,6 +10,7 @@ statements per batch, not one per row. Rows are tuples in ``fields`` order.
 from __future__ import annotations
 
 import io
+import json
 import operator
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -23,16 +24,17 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 def _copy_line(row: Sequence) -> str:
     """One row in COPY's text format: ``\\N`` is NULL; backslash, tab and newlines in text are
-    escaped (numbers and dates need no escaping, and big batches are mostly those)."""
-    return (
-        "\t".join(
-            [
-                r"\N" if v is None else v.translate(_COPY_ESCAPES) if isinstance(v, str) else str(v)
-                for v in row
-            ]
-        )
-        + "\n"
-    )
+    escaped (numbers and dates need no escaping, and big batches are mostly those); lists and
+    dicts are JSON (for JSON columns)."""
+    return "\t".join([_copy_value(v) for v in row]) + "\n"
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, list | dict):
+        value = json.dumps(value)
+    return value.translate(_COPY_ESCAPES) if isinstance(value, str) else str(value)
 
 
 def bulk_upsert(

@@ -222,6 +222,17 @@ class Order(models.Model):
     statement = models.ForeignKey(
         "Statement", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
     )
+    # Buys: what the investor agreed to, kept at placement (DESIGN §4) and carried onto the lot
+    # when confirmed; a later change to the product applies to later orders only. A fund buy's
+    # subscription band (a rate, or a fixed fee) and the redemption schedule its units will pay
+    # (``Tier.as_dict`` rows); a deposit's rate, term and early rate; a policy's cancellation fee.
+    subscription_rate = RateField(null=True, blank=True)
+    subscription_fixed_fee = AmountField(null=True, blank=True)
+    redemption_tiers = models.JSONField(null=True, blank=True)
+    annual_rate = RateField(null=True, blank=True)
+    term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    early_withdrawal_rate = RateField(null=True, blank=True)
+    cancellation_fee = AmountField(null=True, blank=True)
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -257,6 +268,11 @@ class Order(models.Model):
                 fields=["user", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="order_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(subscription_rate__isnull=True)
+                | Q(subscription_fixed_fee__isnull=True),
+                name="order_band_rate_or_fixed_fee",
             ),
         ]
 
@@ -377,6 +393,12 @@ class Lot(models.Model):
     matures_on = models.DateField(null=True, blank=True)
     cooling_off_until = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # The terms its order agreed to (see Order): what its sale, maturity or cancellation pays.
+    redemption_tiers = models.JSONField(null=True, blank=True)
+    annual_rate = RateField(null=True, blank=True)
+    term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    early_withdrawal_rate = RateField(null=True, blank=True)
+    cancellation_fee = AmountField(null=True, blank=True)
 
     class Meta:
         ordering = ["acquired_on", "id"]

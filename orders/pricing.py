@@ -1,7 +1,10 @@
 """How orders are priced (DESIGN §4): pure functions over Decimals, no database.
 
 End of day, instant money-market redemptions and the checkout's estimate all price through
-these, so what an investor is shown is what they get, to the cent.
+these, so what an investor is shown is what they get, to the cent. What the investor agreed to
+travels with the money (DESIGN §4): a buy keeps its subscription fee band, and each lot its
+redemption schedule, savings terms or cancellation fee; pricing reads those, never the
+product's terms as they are today.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from marketplace.money import round_amount, round_units
-from products.fees import Tier, redemption_rate, subscription_fee
+from products.fees import Tier, band_fee, redemption_rate, subscription_band
 
 ZERO = Decimal(0)
 DAYS_PER_YEAR = Decimal(365)
@@ -27,26 +30,52 @@ class Subscription:
     units: Decimal
 
 
-def fund_subscription(*, amount: Decimal, nav: Decimal, tiers: Sequence[Tier]) -> Subscription:
-    """Units issued for ``amount`` at ``nav``: net-amount fee, units rounded down. A fund
-    without a subscription schedule (money-market) charges nothing."""
-    if tiers:
-        fee = subscription_fee(tiers=list(tiers), amount=amount)
+def fund_subscription(
+    *, amount: Decimal, nav: Decimal, tiers: Sequence[Tier] = (), band: Tier | None = None
+) -> Subscription:
+    """Units issued for ``amount`` at ``nav``: net-amount fee, units rounded down. The fee is
+    ``band``'s (the one the order kept at placement) or, without one, the band of ``tiers``
+    for the amount. A fund without a subscription schedule (money-market) charges nothing."""
+    if band is None and tiers:
+        band = subscription_band(tiers=list(tiers), amount=amount)
+    if band is not None:
+        fee = band_fee(tier=band, amount=amount)
         rate, fee_amount, net = fee.rate, fee.fee, fee.net
     else:
         rate, fee_amount, net = ZERO, ZERO, amount
     return Subscription(fee_rate=rate, fee=fee_amount, net=net, units=round_units(net / nav))
 
 
+def agreed_band(*, rate: Decimal | None, fixed_fee: Decimal | None) -> Tier:
+    """The subscription band an order kept at placement (a rate, or a fixed fee) as a tier."""
+    return Tier(ZERO, None, rate or ZERO, fixed_fee)
+
+
 @dataclass(frozen=True)
 class OpenLot:
-    """What pricing needs of a lot: its id, when it was bought, what is left and its cost."""
+    """What pricing needs of a lot: its id, when it was bought, what is left and its cost, and
+    the terms agreed when it was bought (a fund's redemption schedule, a deposit's rate, term,
+    maturity and early rate, a policy's cancellation fee)."""
 
     id: int
     acquired_on: dt.date
     units: Decimal
     cost: Decimal
     cooling_off_until: dt.date | None = None
+    matures_on: dt.date | None = None
+    annual_rate: Decimal | None = None
+    term_months: int | None = None
+    early_withdrawal_rate: Decimal | None = None
+    cancellation_fee: Decimal | None = None
+    redemption_tiers: tuple[Tier, ...] | None = None  # None: the lot kept none (income)
+
+    def matured_by(self, day: dt.date) -> bool:
+        return self.matures_on is not None and day >= self.matures_on
+
+
+def kept_tiers(rows: list[dict] | None) -> tuple[Tier, ...] | None:
+    """A lot's redemption schedule as stored (``Tier.as_dict`` rows; None: it kept none)."""
+    return None if rows is None else tuple(Tier.from_dict(row) for row in rows)
 
 
 @dataclass(frozen=True)
@@ -61,6 +90,7 @@ class Slice:
     fee: Decimal
     interest: Decimal
     cost: Decimal
+    interest_rate: Decimal = ZERO  # savings: the annual rate the interest was worked at
 
 
 @dataclass(frozen=True)
@@ -78,6 +108,18 @@ class Sale:
         """The single rate when every lot paid the same one, else None (see the slices)."""
         rates = {s.fee_rate for s in self.slices}
         return rates.pop() if len(rates) == 1 else None
+
+    @property
+    def interest_rate(self) -> Decimal | None:
+        """Savings: the single annual rate every deposit earned, else None (see the slices)."""
+        rates = {s.interest_rate for s in self.slices}
+        return rates.pop() if len(rates) == 1 else None
+
+    @property
+    def fee_per_unit(self) -> Decimal | None:
+        """Insurance: the cancellation fee per policy when every policy pays the same one."""
+        fees = {s.fee / s.units for s in self.slices if s.units}
+        return fees.pop() if len(fees) == 1 else None
 
 
 class NotEnoughUnitsError(ValueError):
@@ -128,25 +170,24 @@ def fund_redemption(
     trade_date: dt.date,
 ) -> Sale:
     """Redeem ``units`` at ``nav``, oldest lot first: each lot pays the rate for its own days
-    held, ``fee = round(units × NAV × rate)`` per lot; ``gross = units × NAV`` to the cent."""
+    held in the schedule it was bought under (``tiers``, the product's, for a lot that kept
+    none), ``fee = round(units × NAV × rate)`` per lot; ``gross = units × NAV`` to the cent,
+    shared out so the lots' grosses add up to it exactly (the last lot takes the remainder)."""
     slices = []
-    for lot, part, cost in take(fifo(lots), units):
+    gross = round_amount(units * nav)
+    taken = take(fifo(lots), units)
+    allocated = ZERO
+    for n, (lot, part, cost) in enumerate(taken, start=1):
         days = (trade_date - lot.acquired_on).days
-        rate = redemption_rate(tiers=list(tiers), days_held=days) if tiers else ZERO
+        schedule = list(tiers if lot.redemption_tiers is None else lot.redemption_tiers)
+        rate = redemption_rate(tiers=schedule, days_held=days) if schedule else ZERO
         value = part * nav
+        lot_gross = gross - allocated if n == len(taken) else round_amount(value)
+        allocated += lot_gross
         slices.append(
-            Slice(
-                lot.id,
-                part,
-                days,
-                round_amount(value),
-                rate,
-                round_amount(value * rate),
-                ZERO,
-                cost,
-            )
+            Slice(lot.id, part, days, lot_gross, rate, round_amount(value * rate), ZERO, cost)
         )
-    return _sale(slices, gross=round_amount(units * nav))
+    return _sale(slices, gross=gross)
 
 
 def savings_interest(*, principal: Decimal, annual_rate: Decimal, days: int) -> Decimal:
@@ -161,29 +202,59 @@ def savings_maturity_interest(
     return round_amount(principal * annual_rate * term_months / 12)
 
 
-def savings_withdrawal(
-    *, lots: Sequence[OpenLot], units: Decimal, early_rate: Decimal, trade_date: dt.date
-) -> Sale:
-    """Withdraw ``units`` of principal early, oldest deposit first, each earning the
-    early-withdrawal rate for its own days held."""
+def savings_withdrawal(*, lots: Sequence[OpenLot], units: Decimal, trade_date: dt.date) -> Sale:
+    """Withdraw ``units`` of principal, oldest deposit first, each at the terms it was made
+    with: a deposit that has matured by ``trade_date`` earns its full-term interest (it is never
+    priced as early); one that has not earns its early-withdrawal rate for the days held."""
     slices = []
     for lot, part, cost in take(fifo(lots), units):
-        days = max((trade_date - lot.acquired_on).days, 0)
-        interest = savings_interest(principal=part, annual_rate=early_rate, days=days)
-        slices.append(Slice(lot.id, part, days, part, ZERO, ZERO, interest, cost))
+        if lot.matured_by(trade_date):
+            days = (lot.matures_on - lot.acquired_on).days
+            rate = lot.annual_rate
+            interest = savings_maturity_interest(
+                principal=part, annual_rate=rate, term_months=lot.term_months
+            )
+        else:
+            days = max((trade_date - lot.acquired_on).days, 0)
+            rate = lot.early_withdrawal_rate
+            interest = savings_interest(principal=part, annual_rate=rate, days=days)
+        slices.append(Slice(lot.id, part, days, part, ZERO, ZERO, interest, cost, rate))
     return _sale(slices, gross=units)
 
 
-def insurance_cancellation(
-    *, lots: Sequence[OpenLot], policies: Decimal, fee_per_policy: Decimal, day: dt.date
-) -> Sale:
+def matured_parts(
+    *, lots: Sequence[OpenLot], sells: Sequence[tuple[int, Decimal]], matured: set[int]
+) -> dict[int, Decimal]:
+    """How much of each pending withdrawal (``(order id, units)``, in the order they will be
+    confirmed) would come out of the ``matured`` lots, taking oldest first as the withdrawal
+    will. Maturity pays that part in full instead, so each withdrawal keeps only the rest."""
+    left = {lot.id: lot.units for lot in lots}
+    parts = {}
+    for order_id, units in sells:
+        wanted, part = units, ZERO
+        for lot in fifo(lots):
+            if wanted <= 0:
+                break
+            got = min(left[lot.id], wanted)
+            if got <= 0:
+                continue
+            left[lot.id] -= got
+            wanted -= got
+            if lot.id in matured:
+                part += got
+        parts[order_id] = part
+    return parts
+
+
+def insurance_cancellation(*, lots: Sequence[OpenLot], policies: Decimal, day: dt.date) -> Sale:
     """Cancel ``policies`` still in their cooling-off period on ``day`` (when the investor
-    asked), newest first: each refunds its premium less the cancellation fee."""
+    asked), newest first: each refunds its premium less the cancellation fee it was bought
+    with."""
     in_cooling_off = [lot for lot in lots if in_cooling_off_period(lot, day)]
     newest_first = sorted(in_cooling_off, key=lambda lot: (lot.acquired_on, lot.id), reverse=True)
     slices = []
     for lot, part, cost in take(newest_first, policies):
-        fee = min(round_amount(fee_per_policy * part), cost)
+        fee = min(round_amount(lot.cancellation_fee * part), cost)
         days = max((day - lot.acquired_on).days, 0)
         slices.append(Slice(lot.id, part, days, cost, ZERO, fee, ZERO, cost))
     return _sale(slices, gross=sum((s.gross for s in slices), ZERO))
@@ -200,17 +271,14 @@ def sale(
     asked_on: dt.date,
 ) -> Sale:
     """Price selling ``units`` of ``product``, whatever its kind: a fund redemption at ``nav``
-    with its redemption ``tiers``; an early savings withdrawal; a policy cancellation judged on
-    ``asked_on``, the day the investor asked. (``product`` needs its terms loaded.)"""
+    (each lot at the redemption schedule it kept; ``tiers``, the product's, for lots that kept
+    none); a savings withdrawal; a policy cancellation judged on ``asked_on``, the day the
+    investor asked. Savings and insurance read the terms each lot kept, never the product's."""
     if product.kind == "fund":
         return fund_redemption(lots=lots, units=units, nav=nav, tiers=tiers, trade_date=trade_date)
     if product.kind == "savings":
-        early_rate = product.savings_terms.early_withdrawal_rate
-        return savings_withdrawal(
-            lots=lots, units=units, early_rate=early_rate, trade_date=trade_date
-        )
-    fee = product.insurance_terms.cancellation_fee
-    return insurance_cancellation(lots=lots, policies=units, fee_per_policy=fee, day=asked_on)
+        return savings_withdrawal(lots=lots, units=units, trade_date=trade_date)
+    return insurance_cancellation(lots=lots, policies=units, day=asked_on)
 
 
 def sellable(

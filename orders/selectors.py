@@ -195,6 +195,12 @@ class Position:
         )
 
     @property
+    def agreed_savings_rates(self) -> tuple[Decimal, Decimal] | None:
+        """Savings: the (annual, early-withdrawal) rates when every deposit has the same ones."""
+        rates = {(v.lot.annual_rate, v.lot.early_withdrawal_rate) for v in self.lots}
+        return rates.pop() if len(rates) == 1 else None
+
+    @property
     def average_cost(self) -> Decimal | None:
         """Cost per unit (funds), 4 dp like a NAV."""
         return round_nav(self.holding.cost / self.holding.units) if self.holding.units else None
@@ -251,15 +257,18 @@ def holdings_of(*, user) -> QuerySet[Holding]:
 def _position(holding: Holding, today: dt.date) -> Position:
     product = holding.product
     tiers = [Tier.of(t) for t in product.redemption_tiers]
+
+    def rate_today(lot: Lot) -> Decimal | None:
+        kept = pricing.kept_tiers(lot.redemption_tiers)  # the schedule it was bought under
+        schedule = list(tiers if kept is None else kept)
+        days = max((today - lot.acquired_on).days, 0)
+        return redemption_rate(tiers=schedule, days_held=days) if schedule else None
+
     lots = [
         LotView(
             lot=lot,
             days_held=max((today - lot.acquired_on).days, 0),
-            fee_rate_today=(
-                redemption_rate(tiers=tiers, days_held=max((today - lot.acquired_on).days, 0))
-                if tiers
-                else None
-            ),
+            fee_rate_today=rate_today(lot) if product.kind == "fund" else None,
         )
         for lot in sorted(holding.lots.all(), key=lambda lot: (lot.acquired_on, lot.pk))
     ]
@@ -276,12 +285,11 @@ def _position(holding: Holding, today: dt.date) -> Position:
             price, price_date = product.latest_nav, product.latest_nav_date
         value = round_amount(holding.units * price) if price else holding.cost
     elif product.kind == "savings":
-        rate = product.savings_terms.annual_rate
         value = holding.units + sum(
             (
                 pricing.savings_interest(
                     principal=v.lot.units_remaining,
-                    annual_rate=rate,
+                    annual_rate=v.lot.annual_rate,
                     days=min(v.days_held, ((v.lot.matures_on or today) - v.lot.acquired_on).days),
                 )
                 for v in lots
@@ -322,6 +330,12 @@ def sale_estimate(*, position: Position, units: Decimal, trade_date: dt.date):
             v.lot.units_remaining,
             v.lot.cost_remaining,
             v.lot.cooling_off_until,
+            v.lot.matures_on,
+            v.lot.annual_rate,
+            v.lot.term_months,
+            v.lot.early_withdrawal_rate,
+            v.lot.cancellation_fee,
+            redemption_tiers=pricing.kept_tiers(v.lot.redemption_tiers),
         )
         for v in position.lots
     ]

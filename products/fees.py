@@ -177,13 +177,25 @@ class SubscriptionFee:
     net: Decimal
 
 
+def subscription_band(*, tiers: list[Tier], amount: Decimal) -> Tier:
+    """The band of a subscription schedule that a purchase of ``amount`` pays: what the
+    checkout shows and what the order keeps from its placement on."""
+    return tier_for(sorted(tiers, key=lambda t: t.lower), amount)
+
+
 def subscription_fee(
     *, tiers: list[Tier], amount: Decimal, discount: Decimal = Decimal(0)
 ) -> SubscriptionFee:
     """Front-end fee by the net-amount method: ``net = A / (1 + r)``, ``fee = A − net``;
     a fixed fee ``F``: ``net = A − F``. ``discount`` is a fraction off the rate (0.8 = 80% off).
     """
-    tier = tier_for(sorted(tiers, key=lambda t: t.lower), amount)
+    return band_fee(
+        tier=subscription_band(tiers=tiers, amount=amount), amount=amount, discount=discount
+    )
+
+
+def band_fee(*, tier: Tier, amount: Decimal, discount: Decimal = Decimal(0)) -> SubscriptionFee:
+    """The fee of one band (a rate or a fixed fee) on ``amount``, as :func:`subscription_fee`."""
     if tier.fixed_fee is not None:
         fee = min(round_amount(tier.fixed_fee * (1 - discount)), amount)
         return SubscriptionFee(rate=None, fee=fee, net=amount - fee)

@@ -12,7 +12,7 @@ from institutions.models import CommissionContract, Institution, InstitutionStat
 from institutions.selectors import commission_contract_in_force, memberships_for_user
 from profiles.suitability import suitability_check
 
-from .fees import Tier, subscription_fee
+from .fees import Tier, band_fee, subscription_band
 from .filters import DEFAULT_ORDER, CatalogueFilter
 from .models import (
     Article,
@@ -226,9 +226,22 @@ def recommendations_for(
     return products.annotate(fit=fit).order_by("-fit", *DEFAULT_ORDER)[:limit]
 
 
+def fee_tiers_of(*, product: Product, schedule: str) -> list[Tier]:
+    """The product's fee schedule as it is now (empty for money-market funds and non-funds)."""
+    if not product.is_fund or product.is_money_market:
+        return []
+    return [Tier.of(t) for t in product.fee_tiers.all() if t.schedule == schedule]
+
+
+def subscription_band_for(*, product: Product, amount: Decimal) -> Tier | None:
+    """The band of the product's subscription schedule that a purchase of ``amount`` pays
+    (None: it charges no subscription fee). Placing an order keeps this band on the order, and
+    the checkout's estimate prices it, so the fee shown is the fee charged."""
+    tiers = fee_tiers_of(product=product, schedule=FeeSchedule.SUBSCRIPTION)
+    return subscription_band(tiers=tiers, amount=amount) if tiers else None
+
+
 def subscription_fee_estimate(*, product: Product, amount: Decimal):
     """The front-end fee a purchase of ``amount`` would pay (funds; None for other kinds)."""
-    if not product.is_fund or product.is_money_market:
-        return None
-    tiers = [Tier.of(t) for t in product.fee_tiers.all() if t.schedule == FeeSchedule.SUBSCRIPTION]
-    return subscription_fee(tiers=tiers, amount=amount) if tiers else None
+    band = subscription_band_for(product=product, amount=amount)
+    return band_fee(tier=band, amount=amount) if band else None

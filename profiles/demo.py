@@ -20,7 +20,6 @@ from .models import (
     User,
     age_cohort,
 )
-from .scoring import VALID_MONTHS
 
 CROWD = 240
 CROWD_DOMAIN = "crowd.fortune.example"
@@ -99,7 +98,7 @@ def _seed_crowd() -> int:
     for user in users:
         birth_year = rng.choice([1972, 1978, 1983, 1986, 1988, 1991, 1993, 1996, 1998, 2001])
         level = rng.choices([1, 2, 3, 4, 5], weights=[10, 25, 35, 20, 10])[0]
-        valid_until = services.add_months(today, VALID_MONTHS)
+        valid_until = services.assessment_valid_until(today)
         shares = rng.random() < 0.85
         profiles.append(
             InvestorProfile(

@@ -49,6 +49,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
+def assessment_valid_until(taken_on: dt.date) -> dt.date:
+    """The last day an assessment taken on ``taken_on`` is valid: it is valid for 24 months,
+    so up to the day before its 24-month anniversary, never on the anniversary itself."""
+    return add_months(taken_on, VALID_MONTHS) - dt.timedelta(days=1)
+
+
 def profile_for(*, user: User) -> InvestorProfile:
     profile, _ = InvestorProfile.objects.get_or_create(user=user)
     return profile
@@ -170,7 +176,7 @@ def assessment_submit(*, user: User, answers, version: str | None = None) -> Ris
         risk_level=level,
         knocked_out=knocked_out,
         taken_at=taken,
-        valid_until=add_months(timezone.localdate(taken), VALID_MONTHS),
+        valid_until=assessment_valid_until(timezone.localdate(taken)),
     )
     profile = InvestorProfile.objects.select_for_update().get(pk=profile_for(user=user).pk)
     profile.risk_level = level

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -46,6 +46,14 @@ _LOCK_KEY = 0x0E0D  # the advisory lock every end-of-day batch takes
 
 NO_UNITS = "The amount buys no units after fees at this NAV; the money is refunded."
 HOLDING_SHORT = "The holding no longer has these units; nothing was sold."
+PAID_AT_MATURITY = (
+    "The deposit matured on {matures_on} and was paid in full with its term interest before "
+    "this withdrawal was priced; nothing was left for it to withdraw."
+)
+PARTLY_PAID_AT_MATURITY = (
+    "{matured:,.2f} of this withdrawal matured on {matures_on} and was paid in full with its "
+    "term interest; the withdrawal now takes the remaining {left:,.2f}."
+)
 
 
 def _exclusive() -> None:
@@ -97,6 +105,13 @@ _ORDER_FIELDS = (
     "units",
     "trade_date",
     "placed_at",
+    "subscription_rate",
+    "subscription_fixed_fee",
+    "redemption_tiers",
+    "annual_rate",
+    "term_months",
+    "early_withdrawal_rate",
+    "cancellation_fee",
 )
 
 
@@ -112,6 +127,14 @@ class _Order:
     units: Decimal | None
     trade_date: dt.date
     placed_at: dt.datetime
+    # what the buy agreed to at placement (see Order)
+    subscription_rate: Decimal | None = None
+    subscription_fixed_fee: Decimal | None = None
+    redemption_tiers: list | None = None
+    annual_rate: Decimal | None = None
+    term_months: int | None = None
+    early_withdrawal_rate: Decimal | None = None
+    cancellation_fee: Decimal | None = None
 
 
 @dataclass
@@ -210,6 +233,7 @@ class _Writes:
                 "cost_remaining",
                 "matures_on",
                 "cooling_off_until",
+                *_LOT_TERMS,
             ],
         )
         bulk_update(
@@ -292,13 +316,47 @@ def _lock_holdings(orders: list[_Order], writes: _Writes) -> None:
         writes.new_holdings[pk] = (order.institution_id, order.kind)
 
 
+# The terms a lot keeps from its order, in this order wherever lots are written or read.
+_LOT_TERMS = (
+    "redemption_tiers",
+    "annual_rate",
+    "term_months",
+    "early_withdrawal_rate",
+    "cancellation_fee",
+)
+
+
+def open_lot(pk, acquired_on, units, cost, cooling_off_until, matures_on, tiers, *terms):
+    """A lot as pricing sees it, from its columns (``_LOT_TERMS`` last)."""
+    return pricing.OpenLot(
+        pk,
+        acquired_on,
+        units,
+        cost,
+        cooling_off_until,
+        matures_on,
+        *terms,
+        redemption_tiers=pricing.kept_tiers(tiers),
+    )
+
+
+_OPEN_LOT_FIELDS = (
+    "acquired_on",
+    "units_remaining",
+    "cost_remaining",
+    "cooling_off_until",
+    "matures_on",
+    *_LOT_TERMS,
+)
+
+
 def _open_lots(holding_ids: Iterable[int]) -> dict[int, list[pricing.OpenLot]]:
     lots = defaultdict(list)
     rows = Lot.objects.filter(holding_id__in=set(holding_ids), units_remaining__gt=0).values_list(
-        "pk", "holding_id", "acquired_on", "units_remaining", "cost_remaining", "cooling_off_until"
+        "pk", "holding_id", *_OPEN_LOT_FIELDS
     )
-    for pk, holding_id, acquired_on, units, cost, cooling_off_until in rows:
-        lots[holding_id].append(pricing.OpenLot(pk, acquired_on, units, cost, cooling_off_until))
+    for pk, holding_id, *columns in rows:
+        lots[holding_id].append(open_lot(pk, *columns))
     return lots
 
 
@@ -393,8 +451,19 @@ def _mark_navs_priced(pairs: set[tuple[int, dt.date]], now: dt.datetime) -> None
 def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, stats) -> None:
     product = terms.product
     matures_on = cooling_off_until = None
+    agreed = _agreed_lot_terms(order, terms)
     if terms.kind == "fund":
-        priced = pricing.fund_subscription(amount=order.amount, nav=nav, tiers=terms.subscription)
+        kept_band = order.subscription_rate is not None or order.subscription_fixed_fee is not None
+        band = (
+            pricing.agreed_band(
+                rate=order.subscription_rate, fixed_fee=order.subscription_fixed_fee
+            )
+            if kept_band and not terms.money_market
+            else None
+        )
+        priced = pricing.fund_subscription(
+            amount=order.amount, nav=nav, tiers=terms.subscription, band=band
+        )
         fee, fee_rate, net, units = priced.fee, priced.fee_rate, priced.net, priced.units
         if units <= 0:
             writes.order(order.id, OrderStatus.REJECTED)
@@ -413,7 +482,7 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
         reason = f"Confirmed at NAV {nav} of {order.trade_date}: {units} units."
     elif terms.kind == "savings":
         fee, fee_rate, net, units, nav = Decimal(0), Decimal(0), order.amount, order.amount, None
-        matures_on = pricing.add_months(order.trade_date, product.savings_terms.term_months)
+        matures_on = pricing.add_months(order.trade_date, agreed["term_months"])
         reason = f"Deposit confirmed; it matures on {matures_on}."
     else:
         fee, fee_rate, net, units, nav = Decimal(0), Decimal(0), order.amount, Decimal(1), None
@@ -444,6 +513,7 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
             order.amount,
             matures_on,
             cooling_off_until,
+            *(agreed.get(name) for name in _LOT_TERMS),
         )
     )
     holding.units += units
@@ -451,15 +521,39 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
     stats["confirmed"] += 1
 
 
+def _agreed_lot_terms(order: _Order, terms: _Terms) -> dict:
+    """The terms the new lot keeps: what its order agreed to at placement. (An order that kept
+    none, written outside the order service, takes the product's terms of today.)"""
+    if terms.kind == "savings":
+        current = terms.product.savings_terms
+        return {
+            name: current_value if kept is None else kept
+            for name, kept, current_value in (
+                ("annual_rate", order.annual_rate, current.annual_rate),
+                ("term_months", order.term_months, current.term_months),
+                (
+                    "early_withdrawal_rate",
+                    order.early_withdrawal_rate,
+                    current.early_withdrawal_rate,
+                ),
+            )
+        }
+    if terms.kind == "insurance":
+        kept = order.cancellation_fee
+        return {
+            "cancellation_fee": terms.product.insurance_terms.cancellation_fee
+            if kept is None
+            else kept
+        }
+    kept = order.redemption_tiers
+    return {"redemption_tiers": [t.as_dict() for t in terms.redemption] if kept is None else kept}
+
+
 def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, writes: _Writes, stats):
     current = [
-        pricing.OpenLot(
-            lot.id,
-            lot.acquired_on,
-            *writes.lots.get(lot.id, (lot.units, lot.cost))[:2],
-            lot.cooling_off_until,
-        )
+        replace(lot, units=units, cost=cost)
         for lot in open_lots
+        for units, cost in [writes.lots.get(lot.id, (lot.units, lot.cost))[:2]]
     ]
     try:
         sale = pricing.sale(
@@ -594,8 +688,10 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
 
 def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> None:
     """Pay every savings deposit that matured on or before ``run_date``: principal plus simple
-    interest for the whole term, into cash. A holding with a withdrawal still pending waits for
-    it to settle (next run)."""
+    interest for the whole term at the terms it was made with, into cash, whatever else is
+    pending on the holding. A pending withdrawal that would have taken matured money (oldest
+    deposit first, as it would be priced) gives that part up to the payout: it keeps only the
+    rest, or is cancelled when nothing is left, with the reason in an order event."""
     last_id = 0
     while True:
         with transaction.atomic():
@@ -608,63 +704,117 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
                     pk__gt=last_id,
                 )
                 .order_by("pk")
-                .values_list(
-                    "pk",
-                    "holding_id",
-                    "acquired_on",
-                    "matures_on",
-                    "units_remaining",
-                    "cost_remaining",
-                )[:batch_size]
+                .values_list("pk", "holding_id", *_OPEN_LOT_FIELDS)[:batch_size]
             )
             if not due:
                 break
             last_id = due[-1][0]
+            matured = defaultdict(list)
+            for pk, holding_id, *columns in due:
+                matured[holding_id].append(open_lot(pk, *columns))
+            pairs = set(Holding.objects.filter(pk__in=matured).values_list("user_id", "product_id"))
+            # Lock pending withdrawals before holdings (the order confirmation and cancellation
+            # take locks in that order), then read them again under the holdings' locks: a
+            # withdrawal placed meanwhile (it locks the holding first) is among them then.
+            _pending_withdrawals(pairs)
             holdings = {
                 h.pk: h
                 for h in Holding.objects.select_for_update(of=("self",))
-                .filter(pk__in={row[1] for row in due}, reserved=0)
-                .select_related("product__savings_terms")
+                .filter(pk__in=matured)
+                .select_related("product")
                 .order_by("pk")
             }
+            sells = _pending_withdrawals(pairs)
             writes = _Writes(now=timezone.now())
-            for lot_id, holding_id, acquired_on, matures_on, principal, cost in due:
-                holding = holdings.get(holding_id)
-                if holding is None:
-                    continue
-                terms = holding.product.savings_terms
-                interest = pricing.savings_maturity_interest(
-                    principal=principal,
-                    annual_rate=terms.annual_rate,
-                    term_months=terms.term_months,
-                )
-                writes.lots[lot_id] = [Decimal(0), Decimal(0), matures_on]
-                writes.movements.append(
-                    (
-                        lot_id,
-                        None,
-                        MovementKind.MATURITY,
-                        principal,
-                        (matures_on - acquired_on).days,
-                        principal,
-                        Decimal(0),
-                        Decimal(0),
-                        interest,
-                        cost,
-                        writes.now,
+            _matured_parts_of_withdrawals(holdings, matured, sells, writes, stats)
+            for holding_id, lots in matured.items():
+                holding = holdings[holding_id]
+                for lot in lots:
+                    interest = pricing.savings_maturity_interest(
+                        principal=lot.units,
+                        annual_rate=lot.annual_rate,
+                        term_months=lot.term_months,
                     )
-                )
-                writes.credits.append(
-                    Credit(
-                        holding.user_id,
-                        EntryKind.MATURITY,
-                        principal + interest,
-                        f"lot:{lot_id}",
-                        f"{holding.product.name} matured",
+                    writes.lots[lot.id] = [Decimal(0), Decimal(0), lot.matures_on]
+                    writes.movements.append(
+                        (
+                            lot.id,
+                            None,
+                            MovementKind.MATURITY,
+                            lot.units,
+                            (lot.matures_on - lot.acquired_on).days,
+                            lot.units,
+                            Decimal(0),
+                            Decimal(0),
+                            interest,
+                            lot.cost,
+                            writes.now,
+                        )
                     )
-                )
-                holding.units -= principal
-                holding.cost -= cost
+                    writes.credits.append(
+                        Credit(
+                            holding.user_id,
+                            EntryKind.MATURITY,
+                            lot.units + interest,
+                            f"lot:{lot.id}",
+                            f"{holding.product.name} matured",
+                        )
+                    )
+                    holding.units -= lot.units
+                    holding.cost -= lot.cost
+                    stats["matured"] += 1
                 writes.holdings[holding.user_id, holding.product_id] = holding
-                stats["matured"] += 1
             writes.flush()
+
+
+def _pending_withdrawals(pairs: set[tuple[int, int]]) -> dict[tuple, list[tuple[int, Decimal]]]:
+    """Pending savings withdrawals of these (user, product) pairs, locked, oldest first."""
+    sells = defaultdict(list)
+    rows = (
+        Order.objects.select_for_update()
+        .filter(
+            status=OrderStatus.PENDING,
+            side=Side.SELL,
+            kind=ProductKind.SAVINGS,
+            user_id__in={user for user, _ in pairs},
+            product_id__in={product for _, product in pairs},
+        )
+        .order_by("pk")
+        .values_list("pk", "user_id", "product_id", "units")
+    )
+    for pk, user_id, product_id, units in rows:
+        if (user_id, product_id) in pairs:
+            sells[user_id, product_id].append((pk, units))
+    return sells
+
+
+def _matured_parts_of_withdrawals(holdings, matured, sells, writes: _Writes, stats) -> None:
+    """Pending withdrawals give up what they would have taken of the lots maturing now (paid in
+    full at maturity instead): their units and the holding's reservation shrink by it."""
+    pending = {h.pk: sells[h.user_id, h.product_id] for h in holdings.values()}
+    lots = _open_lots(pk for pk, orders in pending.items() if orders)
+    for holding_id, orders in pending.items():
+        if not orders:
+            continue
+        holding, maturing = holdings[holding_id], matured[holding_id]
+        matures_on = max(lot.matures_on for lot in maturing)
+        parts = pricing.matured_parts(
+            lots=lots[holding_id], sells=orders, matured={lot.id for lot in maturing}
+        )
+        for order_id, units in orders:
+            part = parts[order_id]
+            if part <= 0:
+                continue
+            left = units - part
+            if left > 0:
+                writes.order(order_id, OrderStatus.PENDING, units=left)
+                reason = PARTLY_PAID_AT_MATURITY.format(
+                    matured=part, matures_on=matures_on, left=left
+                )
+                writes.event(order_id, OrderStatus.PENDING, OrderStatus.PENDING, reason)
+            else:
+                writes.order(order_id, OrderStatus.CANCELLED, cancelled_at=writes.now)
+                reason = PAID_AT_MATURITY.format(matures_on=matures_on)
+                writes.event(order_id, OrderStatus.PENDING, OrderStatus.CANCELLED, reason)
+            holding.reserved -= part
+            stats["withdrawals_paid_at_maturity"] += 1

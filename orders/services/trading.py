@@ -17,8 +17,8 @@ from institutions.models import InstitutionStatus
 from institutions.selectors import commission_contract_in_force
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.money import UNITS_MESSAGES, parse_amount
-from products.models import Product
-from products.selectors import catalogue_queryset
+from products.models import FeeSchedule, Product, ProductKind
+from products.selectors import catalogue_queryset, fee_tiers_of, subscription_band_for
 from profiles.selectors import profile_of, suitability_for
 from profiles.suitability import Suitability
 
@@ -381,11 +381,36 @@ def order_place(
     return order, True
 
 
+def agreed_terms(*, product: Product, amount: Decimal) -> dict:
+    """What a buy of ``amount`` agrees to, as the order keeps it (DESIGN §4): a fund's
+    subscription band for the amount (the checkout's estimate prices the same band) and its
+    redemption schedule; a deposit's rate, term and early rate; a policy's cancellation fee."""
+    if product.kind == ProductKind.SAVINGS:
+        terms = product.savings_terms
+        return {
+            "annual_rate": terms.annual_rate,
+            "term_months": terms.term_months,
+            "early_withdrawal_rate": terms.early_withdrawal_rate,
+        }
+    if product.kind == ProductKind.INSURANCE:
+        return {"cancellation_fee": product.insurance_terms.cancellation_fee}
+    band = subscription_band_for(product=product, amount=amount)
+    fixed = band.fixed_fee if band is not None else None
+    return {
+        "subscription_rate": None if fixed is not None else (band.rate if band else Decimal(0)),
+        "subscription_fixed_fee": fixed,
+        "redemption_tiers": [
+            t.as_dict() for t in fee_tiers_of(product=product, schedule=FeeSchedule.REDEMPTION)
+        ],
+    }
+
+
 def _place_buy(fields: dict, *, amount: Decimal, suitability: Suitability, now) -> Order:
     product, user = fields["product"], fields["user"]
     trade_date = trade_date_for(now)
     order = Order.objects.create(
         **fields,
+        **agreed_terms(product=product, amount=amount),
         amount=amount,
         trade_date=trade_date,
         expected_confirm_date=(

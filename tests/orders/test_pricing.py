@@ -102,9 +102,57 @@ def test_fifo_redemption_fee_is_the_sum_over_lots_each_at_its_own_rate(spec, nav
     assert sale.gross == (units * nav).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assert sale.paid == sale.gross - sale.fee
     assert sum(s.units for s in sale.slices) == units
+    assert sum(s.gross for s in sale.slices) == sale.gross
     assert all(s.fee_rate >= Decimal("0.015") for s in sale.slices if s.days_held < 7)
     # The cost carried out never exceeds what the lots cost, and emptied lots give it all up.
     assert sale.cost <= sum(lot.cost for lot in lots)
+
+
+def test_the_lots_gross_amounts_of_a_redemption_add_up_to_the_orders_gross():
+    lots = _lots([(400, Decimal("0.05"), Decimal("1")), (10, Decimal("0.05"), Decimal("1"))])
+    sale = pricing.fund_redemption(
+        lots=lots, units=Decimal("0.10"), nav=Decimal("1.1000"), tiers=[], trade_date=TRADE_DATE
+    )
+    # 0.10 × 1.1 = 0.11, while each lot alone rounds 0.055 up to 0.06
+    assert [s.gross for s in sale.slices] == [Decimal("0.06"), Decimal("0.05")]
+    assert sale.gross == sum(s.gross for s in sale.slices) == Decimal("0.11")
+
+
+def _deposit(acquired_on, units):
+    return pricing.OpenLot(
+        1,
+        acquired_on,
+        Decimal(units),
+        Decimal(units),
+        matures_on=pricing.add_months(acquired_on, 12),
+        annual_rate=Decimal("0.021"),
+        term_months=12,
+        early_withdrawal_rate=Decimal("0.002"),
+    )
+
+
+def test_a_deposit_matured_by_the_trade_date_is_withdrawn_with_full_term_interest():
+    deposit = _deposit(dt.date(2026, 11, 23), "10000")
+    on_the_day = pricing.savings_withdrawal(
+        lots=[deposit], units=Decimal("10000"), trade_date=dt.date(2027, 11, 23)
+    )
+    day_before = pricing.savings_withdrawal(
+        lots=[deposit], units=Decimal("10000"), trade_date=dt.date(2027, 11, 22)
+    )
+    assert (on_the_day.paid, on_the_day.interest_rate) == (Decimal("10210.00"), Decimal("0.021"))
+    assert (day_before.paid, day_before.interest_rate) == (Decimal("10019.95"), Decimal("0.002"))
+
+
+def test_a_withdrawal_gives_up_to_maturity_what_it_would_take_of_the_matured_lots():
+    old = pricing.OpenLot(1, dt.date(2026, 1, 5), Decimal("10000"), Decimal("10000"))
+    new = pricing.OpenLot(2, dt.date(2026, 6, 1), Decimal("5000"), Decimal("5000"))
+    parts = pricing.matured_parts(
+        lots=[new, old], sells=[(7, Decimal("12000")), (8, Decimal("1000"))], matured={1}
+    )
+    assert parts == {7: Decimal("10000"), 8: Decimal("0")}
+    assert pricing.matured_parts(lots=[new, old], sells=[(9, Decimal("4000"))], matured={2}) == {
+        9: Decimal("0")
+    }
 
 
 def test_selling_more_than_the_lots_hold_is_refused():

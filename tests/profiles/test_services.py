@@ -53,9 +53,30 @@ def test_all_top_answers_score_100_and_c5_valid_24_months():
     assessment = services.assessment_submit(user=user, answers=answers_scoring(pick="max"))
     assert (assessment.score, assessment.risk_level) == (100, 5)
     today = timezone.localdate()
-    assert assessment.valid_until == services.add_months(today, 24)
+    assert assessment.valid_until == services.add_months(today, 24) - dt.timedelta(days=1)
     profile = InvestorProfile.objects.get(user=user)
     assert (profile.risk_level, profile.assessment_valid_until) == (5, assessment.valid_until)
+
+
+def test_an_assessment_is_valid_up_to_the_day_before_its_24_month_anniversary():
+    user = UserFactory()
+    services.assessment_submit(user=user, answers=answers_scoring(pick="max"))
+    profile = InvestorProfile.objects.get(user=user)
+    anniversary = services.add_months(timezone.localdate(), 24)
+    assert assessment_is_valid(profile, today=anniversary - dt.timedelta(days=1))
+    assert not assessment_is_valid(profile, today=anniversary)
+
+
+@pytest.mark.parametrize(
+    ("taken", "last_valid"),
+    [
+        (dt.date(2026, 1, 10), dt.date(2028, 1, 9)),
+        (dt.date(2026, 3, 1), dt.date(2028, 2, 29)),  # anniversary 1 March 2028
+        (dt.date(2026, 2, 28), dt.date(2028, 2, 27)),
+    ],
+)
+def test_the_last_valid_day_is_the_day_before_the_anniversary(taken, last_valid):
+    assert services.assessment_valid_until(taken) == last_valid
 
 
 def test_a_knock_out_answer_forces_c1():
