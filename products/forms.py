@@ -94,13 +94,6 @@ class ProductForm(forms.Form):
             ),
             "management_fee_rate": lambda: PercentField(label="Management fee (% a year)"),
             "custody_fee_rate": lambda: PercentField(label="Custody fee (% a year)"),
-            "yield_per_10k": lambda: forms.DecimalField(
-                label="Yield per 10,000 units (CNY a day, money-market funds)",
-                max_digits=8,
-                decimal_places=4,
-                min_value=0,
-                required=False,
-            ),
             "subscription_tiers": lambda: TiersField(
                 label="Subscription fees", help_text=SUBSCRIPTION_HELP
             ),

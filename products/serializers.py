@@ -35,9 +35,6 @@ class FeeTierSerializer(serializers.ModelSerializer):
 class FundTermsSerializer(serializers.Serializer):
     management_fee_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
     custody_fee_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
-    yield_per_10k = serializers.DecimalField(
-        max_digits=8, decimal_places=4, required=False, allow_null=True
-    )
 
 
 class InsuranceTermsSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ from institutions.models import Institution, InstitutionStatus, Membership, Prod
 from marketplace.bulk import bulk_upsert
 from marketplace.cache import bump_catalogue_version
 from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
+from marketplace.trading_hours import price_publishable
 
 from .fees import Tier, canonical_decimal, validate_tiers
 from .marketing import marketing_violations
@@ -568,6 +569,10 @@ NAV_NOT_POSITIVE = "The NAV must be above zero."
 NAV_TOO_PRECISE = "The NAV has more than 4 decimal places."
 NAV_TOO_BIG = "The NAV is implausibly large."
 NAV_DUPLICATE = "The date appears more than once in the file (also on line {line})."
+# Forward pricing (DESIGN §4): the price of day D exists only after D's 15:00 cut-off.
+PRICE_BEFORE_CUTOFF = (
+    "The price of {date} can be uploaded only after its 15:00 cut-off (Asia/Shanghai)."
+)
 
 
 def parse_nav_csv(data: bytes | str) -> list[tuple[int, str, str]]:
@@ -604,7 +609,8 @@ def nav_upload(*, product: Product, actor, rows: list[tuple[int, str, str]]) -> 
         raise ValidationError({"product": NOT_A_FUND})
     if product.is_money_market:
         raise ValidationError({"product": MONEY_MARKET_NAV})
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     results: list[NavRowResult] = []
     good: dict[dt.date, tuple[Decimal, NavRowResult]] = {}
     seen: dict[str, int] = {}
@@ -625,6 +631,9 @@ def nav_upload(*, product: Product, actor, rows: list[tuple[int, str, str]]) -> 
         seen[raw_date] = line
         if day > today:
             result.message = NAV_FUTURE
+            continue
+        if not price_publishable(day, now=now):
+            result.message = PRICE_BEFORE_CUTOFF.format(date=day)
             continue
         try:
             nav = Decimal(raw_nav)
