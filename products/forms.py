@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import ProductKind
 from marketplace.validators import plain_text
@@ -172,6 +173,19 @@ class NavUploadForm(forms.Form):
         if file.size > self.MAX_MB * 1024 * 1024:
             raise forms.ValidationError(f"The file is larger than {self.MAX_MB} MB.")
         return file
+
+
+class YieldUploadForm(NavUploadForm):
+    """A money-market fund's daily yields: same file rules as NAV uploads."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            'A CSV with the header "date,income_per_10k,seven_day_yield": dates as YYYY-MM-DD, '
+            "income per 10,000 units in CNY (up to 4 decimals), the 7-day yield as a fraction "
+            "(0.0185 for 1.85%)."
+        ),
+    )
 
 
 class DocumentForm(forms.Form):
