@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import ProductKind
@@ -126,7 +127,7 @@ def _decimal(raw: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def _judge(raw_income: str, raw_rate: str) -> tuple[Decimal, Decimal] | str:
+def _judge(raw_income: str, raw_rate: str) -> tuple[Decimal, Decimal] | Promise:
     """The row's two figures, or why they are refused."""
     income = _decimal(raw_income)
     if income is None:
@@ -186,7 +187,7 @@ def yield_upload(
             result.message = str(PRICE_BEFORE_CUTOFF).format(date=day)
             continue
         judged = _judge(raw_income, raw_rate)
-        if isinstance(judged, str):
+        if not isinstance(judged, tuple):
             result.message = str(judged)
             continue
         good[day] = (*judged, result)
