@@ -13,7 +13,12 @@ from django.utils import timezone
 from institutions.models import InstitutionType, Role
 from products import services, yields
 from products.models import DailyYield, FundType, NavPrice, ProductEvent, ProductEventKind
-from tests.factories import InstitutionFactory, MembershipFactory, ProductFactory
+from tests.factories import (
+    CommissionContractFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    ProductFactory,
+)
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -173,6 +178,7 @@ def test_a_yield_already_credited_by_end_of_day_cannot_be_changed(editor, mmf):
 
 
 def test_money_market_page_card_and_api_show_the_yield_series_not_a_flat_nav(client, editor, mmf):
+    CommissionContractFactory(institution=mmf.institution, upfront_basis="front_fee")
     days = [dt.date(2026, 11, 1) + dt.timedelta(days=n) for n in range(10)]
     yields.yield_upload(
         product=mmf,
@@ -193,6 +199,7 @@ def test_money_market_page_card_and_api_show_the_yield_series_not_a_flat_nav(cli
     assert "CNY 0.4900" in page
     assert "<polyline" in page
     assert "Price history (NAV)" not in page
+    assert "the subscription fee you pay" not in page  # it charges none
     card = client.get("/products/?fund_type=money_market").content.decode()
     assert "Daily income" not in card
     assert "7-day annualised yield" in card
