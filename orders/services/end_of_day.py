@@ -25,7 +25,8 @@ from marketplace.tasks import enqueue
 from products.fees import Tier
 from products.models import DailyYield, FeeSchedule, FundType, NavPrice, Product, ProductKind
 
-from .. import calendar, pricing
+from .. import pricing
+from ..calendar import confirmation_date
 from ..models import (
     EndOfDayRun,
     EntryKind,
@@ -544,7 +545,7 @@ def _earns_from(source: str, acquired_on: dt.date, cache: dict[dt.date, dt.date]
     if source != LotSource.PURCHASE:
         return acquired_on + ONE_DAY
     if acquired_on not in cache:
-        cache[acquired_on] = calendar.confirmation_date(acquired_on)
+        cache[acquired_on] = confirmation_date(acquired_on)
     return cache[acquired_on]
 
 
@@ -596,11 +597,16 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
 
 def _credit_income(product_id, holdings, run_date, confirmations, stats) -> None:
     ids = [pk for pk, _, _ in holdings]
-    # Lots that may not have earned on every day since the holding's last credit.
+    # Lots that may not have earned on every day since the holding's last credit: purchases
+    # recent enough to be confirmed since (older income lots earn from the day after theirs).
     young = defaultdict(list)  # holding → [(earns from, units)]
     for holding_id, source, acquired_on, units in Lot.objects.filter(
         Q(holding__income_through__isnull=True)
-        | Q(acquired_on__gt=_after("holding__income_through", -CONFIRMATION_WINDOW)),
+        | Q(
+            source=LotSource.PURCHASE,
+            acquired_on__gt=_after("holding__income_through", -CONFIRMATION_WINDOW),
+        )
+        | Q(source=LotSource.INCOME, acquired_on__gte=F("holding__income_through")),
         holding_id__in=ids,
         units_remaining__gt=0,
     ).values_list("holding_id", "source", "acquired_on", "units_remaining"):
