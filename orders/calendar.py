@@ -1,4 +1,6 @@
-"""Trading days and the 15:00 cut-off (DESIGN §4), in the business time zone (Asia/Shanghai)."""
+"""Trading days and the 15:00 cut-off (DESIGN §4), in the business time zone (Asia/Shanghai).
+
+The cut-off itself is ``marketplace.trading_hours`` (products check price uploads with it)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .models import Holiday
+from marketplace.trading_hours import CUTOFF, cutoff_moment
 
-CUTOFF = dt.time(15, 0)
+from .models import Holiday
 
 
 def holidays_between(start: dt.date, end: dt.date) -> set[dt.date]:
@@ -44,7 +46,7 @@ def trade_date_for(moment: dt.datetime) -> dt.date:
 
 def cutoff_of(trade_date: dt.date) -> dt.datetime:
     """The moment orders for ``trade_date`` stop being cancellable."""
-    return timezone.make_aware(dt.datetime.combine(trade_date, CUTOFF))
+    return cutoff_moment(trade_date)
 
 
 def confirmation_date(trade_date: dt.date) -> dt.date:

@@ -14,16 +14,19 @@ from institutions.tenancy import PortalAPIMixin
 from profiles.selectors import assessment_is_valid, investment_horizon
 from profiles.services import profile_for
 
-from . import selectors, services
+from . import selectors, services, yields
 from .filters import CatalogueFilter
-from .models import NavPrice, Product
+from .models import DailyYield, NavPrice, Product
 from .serializers import (
+    DailyYieldSerializer,
     NavPriceSerializer,
     NavRowsSerializer,
     NavUploadResultSerializer,
     ProductDetailSerializer,
     ProductListSerializer,
     ProductWriteSerializer,
+    YieldRowsSerializer,
+    YieldUploadResultSerializer,
 )
 
 
@@ -73,6 +76,30 @@ class CatalogueNavAPI(generics.ListAPIView):
             product=product, range_key=self.request.GET.get("range", "all")
         )
         return [NavPrice(date=d, nav=n) for d, n in series]
+
+
+class CatalogueYieldAPI(generics.ListAPIView):
+    """Daily yields of a published money-market fund, oldest first (its NAV is fixed at
+    1.0000, so this is its price history). ``range``: 1m, 3m, 1y, all (default all)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = DailyYieldSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("range", str, enum=["1m", "3m", "1y", "all"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return DailyYield.objects.none()
+        product = generics.get_object_or_404(
+            selectors.catalogue_queryset(), slug=self.kwargs["slug"]
+        )
+        series = yields.yield_series(
+            product=product, range_key=self.request.GET.get("range", "all")
+        )
+        return [DailyYield(date=d, income_per_10k=i, seven_day_yield=r) for d, i, r in series]
 
 
 # --- portal --------------------------------------------------------------------------------
@@ -172,6 +199,61 @@ class PortalNavAPI(PortalAPIMixin, APIView):
             "rejected": [
                 {"line": r.line, "date": r.date, "nav": r.nav, "message": r.message}
                 | ({"code": r.code} if r.code else {})
+                for r in report.rejected
+            ],
+        }
+        return Response(body, status=status.HTTP_200_OK)
+
+
+class PortalYieldAPI(PortalAPIMixin, APIView):
+    """A money-market fund's daily yields. GET the series; POST ``{"rows": [{"date",
+    "income_per_10k", "seven_day_yield"}, …]}`` or a CSV ``file`` with those columns. Each row is
+    judged like a NAV row (a day only after its 15:00 cut-off); the answer reports each one."""
+
+    queryset = Product.objects.all()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_product(self, slug):
+        return generics.get_object_or_404(self.get_queryset(), slug=slug)
+
+    @extend_schema(responses=DailyYieldSerializer(many=True))
+    def get(self, request, slug):
+        product = self.get_product(slug)
+        rows = product.daily_yields.order_by("date").values(
+            "date", "income_per_10k", "seven_day_yield"
+        )
+        return Response(DailyYieldSerializer(rows, many=True).data)
+
+    @extend_schema(request=YieldRowsSerializer, responses=YieldUploadResultSerializer)
+    def post(self, request, slug):
+        product = self.get_product(slug)
+        if "file" in request.FILES:
+            rows = yields.parse_yield_csv(request.FILES["file"].read())
+        else:
+            serializer = YieldRowsSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            rows = [
+                (
+                    i,
+                    str(row.get("date", "")),
+                    str(row.get("income_per_10k", "")),
+                    str(row.get("seven_day_yield", "")),
+                )
+                for i, row in enumerate(serializer.validated_data["rows"], start=1)
+            ]
+        report = yields.yield_upload(product=product, actor=request.user, rows=rows)
+        body = {
+            "added": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": [
+                {
+                    "line": r.line,
+                    "date": r.date,
+                    "income_per_10k": r.income_per_10k,
+                    "seven_day_yield": r.seven_day_yield,
+                    "message": r.message,
+                }
                 for r in report.rejected
             ],
         }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("products/", api.CatalogueListAPI.as_view(), name="api-products"),
     path("products/<slug:slug>/", api.CatalogueDetailAPI.as_view(), name="api-product"),
     path("products/<slug:slug>/nav/", api.CatalogueNavAPI.as_view(), name="api-product-nav"),
+    path("products/<slug:slug>/yield/", api.CatalogueYieldAPI.as_view(), name="api-product-yield"),
     path("me/recommendations/", api.MyRecommendationsAPI.as_view(), name="api-me-recommendations"),
     path("portal/products/", api.PortalProductListAPI.as_view(), name="api-portal-products"),
     path(
@@ -24,5 +25,10 @@ urlpatterns = [
         "portal/products/<slug:slug>/nav/",
         api.PortalNavAPI.as_view(),
         name="api-portal-product-nav",
+    ),
+    path(
+        "portal/products/<slug:slug>/yield/",
+        api.PortalYieldAPI.as_view(),
+        name="api-portal-product-yield",
     ),
 ]

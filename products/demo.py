@@ -1,4 +1,5 @@
-"""Demo listings for ``seed_demo``: funds with two years of NAV, insurance, savings and articles.
+"""Demo listings for ``seed_demo``: funds with two years of NAV (money-market funds: two years
+of daily yields), insurance, savings and articles.
 
 Everything goes through the services (create → submit → staff approval → NAV upload → articles),
 so the audit trail, the denormalised NAV figures and the marketing check are the real ones.
@@ -26,7 +27,7 @@ from institutions.demo import STAFF_EMAIL
 from institutions.models import Institution, InstitutionType, Membership, ProductKind, Role
 from marketplace.money import format_rate, round_nav
 
-from . import services
+from . import services, yields
 from .fees import Tier, parse_tiers
 from .models import Article, ArticleKind, ArticleStatus, FundType, Product, ProductStatus
 
@@ -306,6 +307,37 @@ def nav_walk(
     return series
 
 
+def _annual_yield(code: str, day: dt.date) -> float:
+    """A money-market fund's annualised yield on ``day``: a slow swing around the fund's own
+    level plus a little daily noise, between 1.3% and 2.0%; a pure function of (code, day), so
+    a later rerun continues the same series."""
+    rng = random.Random(f"{code}:yield")  # noqa: S311
+    level, phase = rng.uniform(0.0150, 0.0172), rng.uniform(0, 2 * math.pi)
+    swing = 0.0022 * math.sin(2 * math.pi * day.toordinal() / 410 + phase)
+    noise = random.Random(f"{code}:yield:{day}").gauss(0, 0.0004)  # noqa: S311
+    return min(max(level + swing + noise, 0.0130), 0.0200)
+
+
+def yield_walk(*, code: str, days: list[dt.date]) -> list[tuple[dt.date, str, str]]:
+    """Daily money-market figures over ``days`` (calendar days): ``(day, income per 10,000
+    units (4 dp), 7-day annualised yield (fraction, 6 dp))``, as an institution uploads them.
+    The 7-day yield is the last seven days' income per unit, annualised."""
+
+    def income(day: dt.date) -> Decimal:
+        return Decimal(f"{_annual_yield(code, day) / 365 * 10000:.4f}")
+
+    series = []
+    for day in days:
+        week = sum(income(day - dt.timedelta(days=n)) for n in range(7))
+        seven_day = (week / 10000 * 365 / 7).quantize(Decimal("0.000001"))
+        series.append((day, f"{income(day)}", f"{seven_day}"))
+    return series
+
+
+def calendar_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
 def _pick(rng: random.Random, low: str, high: str) -> Decimal:
     steps = int((Decimal(high) - Decimal(low)) / Decimal("0.0001"))
     return Decimal(low) + Decimal("0.0001") * rng.randint(0, steps)
@@ -317,8 +349,6 @@ def fund_terms(*, code: str, fund_type: str) -> dict:
         "management_fee_rate": _pick(rng, *MANAGEMENT_FEE[fund_type]),
         "custody_fee_rate": Decimal(CUSTODY_FEE[fund_type]),
     }
-    if fund_type == FundType.MONEY_MARKET:
-        terms["yield_per_10k"] = _pick(rng, "0.4200", "0.7000")
     return terms
 
 
@@ -469,7 +499,10 @@ def _seed_fund(spec: FundSpec, *, institution, editor, staff, end: dt.date) -> t
         reason=f"Prospectus and fee schedule checked; R{spec.risk} fits a {fund_label} fund.",
     )
     rows = 0
-    if spec.status == PUBLISHED and spec.fund_type != FundType.MONEY_MARKET:
+    if spec.status == PUBLISHED and spec.fund_type == FundType.MONEY_MARKET:
+        days = calendar_days(months_before(end, spec.launch_months), _yield_end())
+        rows = _upload_yields(product, editor=editor, series=yield_walk(code=spec.code, days=days))
+    elif spec.status == PUBLISHED:
         days = trading_days(months_before(end, spec.launch_months), end)
         series = nav_walk(code=spec.code, fund_type=spec.fund_type, risk_level=spec.risk, days=days)
         rows = _upload(product, editor=editor, series=series)
@@ -482,8 +515,26 @@ def _upload(product: Product, *, editor, series: list[tuple[dt.date, str]]) -> i
     return report.added + report.updated
 
 
+def _yield_end() -> dt.date:
+    """Yesterday: a money-market fund publishes every calendar day, after its 15:00 cut-off."""
+    return timezone.localdate() - dt.timedelta(days=1)
+
+
+def _upload_yields(product: Product, *, editor, series: list[tuple[dt.date, str, str]]) -> int:
+    rows = [(n, day.isoformat(), income, rate) for n, (day, income, rate) in enumerate(series, 2)]
+    report = yields.yield_upload(product=product, actor=editor, rows=rows)
+    return report.added + report.updated
+
+
 def _top_up(product: Product, *, editor, end: dt.date) -> int:
-    """A later rerun continues the NAV series up to the last trading day."""
+    """A later rerun continues the NAV series up to the last trading day (a money-market
+    fund's daily yields up to yesterday)."""
+    if product.status == PUBLISHED and product.is_money_market and product.latest_yield_date:
+        days = calendar_days(product.latest_yield_date + dt.timedelta(days=1), _yield_end())
+        if not days:
+            return 0
+        series = yield_walk(code=product.code, days=days)
+        return _upload_yields(product, editor=editor, series=series)
     if (
         product.status != PUBLISHED
         or product.is_money_market

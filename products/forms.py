@@ -95,13 +95,6 @@ class ProductForm(forms.Form):
             ),
             "management_fee_rate": lambda: PercentField(label="Management fee (% a year)"),
             "custody_fee_rate": lambda: PercentField(label="Custody fee (% a year)"),
-            "yield_per_10k": lambda: forms.DecimalField(
-                label="Yield per 10,000 units (CNY a day, money-market funds)",
-                max_digits=8,
-                decimal_places=4,
-                min_value=0,
-                required=False,
-            ),
             "subscription_tiers": lambda: TiersField(
                 label="Subscription fees", help_text=SUBSCRIPTION_HELP
             ),
@@ -190,6 +183,19 @@ class StaffNavUploadForm(NavUploadForm):
         max_length=2000,
         validators=[plain_text],
         help_text=_("Why staff publish this NAV (kept on the product's audit log)."),
+    )
+
+
+class YieldUploadForm(NavUploadForm):
+    """A money-market fund's daily yields: same file rules as NAV uploads."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            'A CSV with the header "date,income_per_10k,seven_day_yield": dates as YYYY-MM-DD, '
+            "income per 10,000 units in CNY (up to 4 decimals), the 7-day yield as a fraction "
+            "(0.0185 for 1.85%)."
+        ),
     )
 
 

@@ -86,6 +86,12 @@ class Product(models.Model):
     return_1y = RateField(null=True, blank=True)
     return_since_launch = RateField(null=True, blank=True)
     headline_fee_rate = RateField(default=0)
+    # Money-market funds: the latest day of the daily yield series (recomputed on upload).
+    latest_income_per_10k = models.DecimalField(
+        max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    latest_seven_day_yield = RateField(null=True, blank=True)
+    latest_yield_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["risk_level", "min_purchase", "name", "id"]
@@ -145,15 +151,6 @@ class FundTerms(models.Model):
     custody_fee_rate = RateField(
         validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.01"))],
         help_text="Annual, as a fraction: 0.002 = 0.2%.",
-    )
-    yield_per_10k = models.DecimalField(
-        "yield per 10,000 units",
-        max_digits=8,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(10)],
-        help_text="Money-market funds: the day's income per 10,000 units, in CNY.",
     )
 
     class Meta:
@@ -228,7 +225,7 @@ class SavingsTerms(models.Model):
 
 # The kind-specific terms each kind of product carries (on its *Terms model).
 TERMS_FIELDS = {
-    ProductKind.FUND: ("management_fee_rate", "custody_fee_rate", "yield_per_10k"),
+    ProductKind.FUND: ("management_fee_rate", "custody_fee_rate"),
     ProductKind.INSURANCE: (
         "premium",
         "coverage_amount",
@@ -301,6 +298,34 @@ class NavPrice(models.Model):
         return f"{self.product_id} {self.date} {self.nav}"
 
 
+class DailyYield(models.Model):
+    """A money-market fund's published figures for one calendar day: the income per 10,000
+    units (CNY, 4 dp) that day and the 7-day annualised yield (a rate fraction, 0.0185 = 1.85%).
+    End of day credits each day's income at that day's figure."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="daily_yields")
+    date = models.DateField()
+    income_per_10k = models.DecimalField(max_digits=8, decimal_places=4)
+    seven_day_yield = RateField()
+
+    class Meta:
+        ordering = ["product", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "date"], name="yield_one_per_product_day"),
+            models.CheckConstraint(
+                condition=Q(income_per_10k__gte=0) & Q(income_per_10k__lte=10),
+                name="yield_income_per_10k_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(seven_day_yield__gte=0) & Q(seven_day_yield__lt=1),
+                name="yield_seven_day_fraction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.date} {self.income_per_10k} ({self.seven_day_yield})"
+
+
 class DocumentKind(models.TextChoices):
     PROSPECTUS = "prospectus", "Prospectus"
     POLICY_WORDING = "policy_wording", "Policy wording"
@@ -338,6 +363,7 @@ class ProductEventKind(models.TextChoices):
     CHANGE_REJECTED = "change_rejected", "Change rejected"
     CLOSED = "closed", "Closed"
     NAV_UPLOADED = "nav_uploaded", "NAV uploaded"
+    YIELD_UPLOADED = "yield_uploaded", "Daily yield uploaded"
     DOCUMENT_ADDED = "document_added", "Document added"
 
 

@@ -13,9 +13,16 @@ from institutions.models import ProductKind
 from institutions.tenancy import PortalMixin
 from marketplace.permissions import form_errors_from
 
-from . import selectors, services
+from . import selectors, services, yields
 from .fees import Tier
-from .forms import ArticleForm, DocumentForm, NavUploadForm, ProductForm, ReasonForm
+from .forms import (
+    ArticleForm,
+    DocumentForm,
+    NavUploadForm,
+    ProductForm,
+    ReasonForm,
+    YieldUploadForm,
+)
 from .models import Article, Product, ProductStatus
 
 
@@ -237,6 +244,42 @@ class NavUploadView(ProductScopedMixin, View):
             try:
                 rows = services.parse_nav_csv(form.cleaned_data["file"].read())
                 report = services.nav_upload(product=product, actor=request.user, rows=rows)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+        status = 200 if report is not None else 400
+        product.refresh_from_db()
+        return render(
+            request, self.template, self.context(request, product, form, report), status=status
+        )
+
+
+class YieldUploadView(ProductScopedMixin, View):
+    """A money-market fund's daily yields (income per 10,000 units, 7-day yield) from a CSV."""
+
+    template = "portal/products/yield_upload.html"
+
+    def context(self, request, product, form, report=None):
+        return {
+            "product": product,
+            "form": form,
+            "report": report,
+            "latest": product.daily_yields.order_by("-date")[:10],
+            "institution": request.institution,
+            "membership": request.membership,
+        }
+
+    def get(self, request, slug):
+        product = self.get_product()
+        return render(request, self.template, self.context(request, product, YieldUploadForm()))
+
+    def post(self, request, slug):
+        product = self.get_product()
+        form = YieldUploadForm(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            try:
+                rows = yields.parse_yield_csv(form.cleaned_data["file"].read())
+                report = yields.yield_upload(product=product, actor=request.user, rows=rows)
             except ValidationError as exc:
                 form_errors_from(form, exc)
         status = 200 if report is not None else 400

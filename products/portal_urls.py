@@ -12,6 +12,7 @@ urlpatterns = [
     path("products/<slug:slug>/", portal.ProductDetailView.as_view(), name="detail"),
     path("products/<slug:slug>/edit/", portal.ProductEditView.as_view(), name="edit"),
     path("products/<slug:slug>/nav/", portal.NavUploadView.as_view(), name="nav"),
+    path("products/<slug:slug>/yield/", portal.YieldUploadView.as_view(), name="yield"),
     path(
         "products/<slug:slug>/documents/",
         portal.DocumentUploadView.as_view(),

@@ -8,7 +8,7 @@ from institutions.models import ProductKind
 from institutions.serializers import InstitutionSummarySerializer
 
 from .fees import Tier
-from .models import FeeTier, FundType, NavPrice, Product, RiskLevel
+from .models import DailyYield, FeeTier, FundType, NavPrice, Product, RiskLevel
 
 RISK_CODES = [f"R{v}" for v in RiskLevel.values]
 
@@ -35,9 +35,6 @@ class FeeTierSerializer(serializers.ModelSerializer):
 class FundTermsSerializer(serializers.Serializer):
     management_fee_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
     custody_fee_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
-    yield_per_10k = serializers.DecimalField(
-        max_digits=8, decimal_places=4, required=False, allow_null=True
-    )
 
 
 class InsuranceTermsSerializer(serializers.Serializer):
@@ -87,6 +84,9 @@ class ProductListSerializer(serializers.ModelSerializer):
             "return_1y",
             "return_since_launch",
             "headline_fee_rate",
+            "latest_income_per_10k",
+            "latest_seven_day_yield",
+            "latest_yield_date",
             "published_at",
         ]
         read_only_fields = fields
@@ -118,6 +118,15 @@ class NavPriceSerializer(serializers.ModelSerializer):
     class Meta:
         model = NavPrice
         fields = ["date", "nav"]
+
+
+class DailyYieldSerializer(serializers.ModelSerializer):
+    """One day of a money-market fund: income per 10,000 units (CNY) and the 7-day annualised
+    yield (a fraction: ``"0.018500"`` = 1.85%)."""
+
+    class Meta:
+        model = DailyYield
+        fields = ["date", "income_per_10k", "seven_day_yield"]
 
 
 class TierInputSerializer(serializers.Serializer):
@@ -180,6 +189,23 @@ class NavRowsSerializer(serializers.Serializer):
 
 
 class NavUploadResultSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rejected = serializers.ListField(child=serializers.DictField())
+
+
+class YieldRowsSerializer(serializers.Serializer):
+    """``{"rows": [{"date", "income_per_10k", "seven_day_yield"}, …]}``, values as strings."""
+
+    rows = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+        allow_empty=False,
+        max_length=200_000,
+    )
+
+
+class YieldUploadResultSerializer(serializers.Serializer):
     added = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()

@@ -21,6 +21,7 @@ from institutions.models import Institution, InstitutionStatus, Membership, Prod
 from marketplace.bulk import bulk_upsert
 from marketplace.cache import bump_catalogue_version
 from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
+from marketplace.trading_hours import price_publishable
 
 from .fees import Tier, canonical_decimal, validate_tiers
 from .marketing import marketing_violations
@@ -575,6 +576,10 @@ NAV_PRICED = _(
     "Ask platform staff for a NAV correction."
 )
 NAV_STAFF_REASON_REQUIRED = _("Give a reason: staff publishing a NAV is audited.")
+# Forward pricing (DESIGN §4): the price of day D exists only after D's 15:00 cut-off.
+PRICE_BEFORE_CUTOFF = (
+    "The price of {date} can be uploaded only after its 15:00 cut-off (Asia/Shanghai)."
+)
 
 
 def parse_nav_csv(data: bytes | str) -> list[tuple[int, str, str]]:
@@ -627,7 +632,8 @@ def nav_upload(
         raise ValidationError({"product": NOT_A_FUND})
     if product.is_money_market:
         raise ValidationError({"product": MONEY_MARKET_NAV})
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     results: list[NavRowResult] = []
     good: dict[dt.date, tuple[Decimal, NavRowResult]] = {}
     seen: dict[str, int] = {}
@@ -648,6 +654,9 @@ def nav_upload(
         seen[raw_date] = line
         if day > today:
             result.message = NAV_FUTURE
+            continue
+        if not price_publishable(day, now=now):
+            result.message = PRICE_BEFORE_CUTOFF.format(date=day)
             continue
         try:
             nav = Decimal(raw_nav)

@@ -24,6 +24,7 @@ from . import selectors
 from .charts import line_chart
 from .filters import ORDERINGS
 from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
+from .yields import yield_series
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -66,7 +67,16 @@ def product_detail(request, slug):
     range_key = request.GET.get("range", "1y")
     if range_key not in selectors.NAV_RANGES:
         range_key = "1y"
-    series = selectors.nav_series(product=product, range_key=range_key) if product.is_fund else []
+    recent_yields = []
+    if product.is_money_market:
+        # Its NAV is fixed at 1.0000: the chart is the 7-day annualised yield, in percent.
+        daily = yield_series(product=product, range_key=range_key)
+        series = [(day, rate * 100) for day, _, rate in daily]
+        recent_yields = daily[-1:-8:-1]
+    elif product.is_fund:
+        series = selectors.nav_series(product=product, range_key=range_key)
+    else:
+        series = []
     profile = profile_of(user=request.user)
     return render(
         request,
@@ -76,6 +86,7 @@ def product_detail(request, slug):
             "terms": getattr(product, f"{product.kind}_terms", None),
             "tiers": selectors.fee_tiers_by_schedule(product=product),
             "chart": line_chart(series),
+            "yields": recent_yields,
             "range_key": range_key,
             "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
             "contract": selectors.commission_for_product(product=product),

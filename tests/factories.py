@@ -171,7 +171,6 @@ class ProductFactory(factory.django.DjangoModelFactory):
                 product=self,
                 management_fee_rate=Decimal("0.006"),
                 custody_fee_rate=Decimal("0.002"),
-                yield_per_10k=Decimal("0.65") if self.fund_type == FundType.MONEY_MARKET else None,
             )
             if self.fund_type != FundType.MONEY_MARKET:
                 for schedule, text in (

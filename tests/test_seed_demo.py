@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from institutions.models import Institution, InstitutionStatus, Membership
-from products.models import Article, NavPrice, Product, ProductStatus
+from orders.models import Lot
+from products.models import Article, DailyYield, NavPrice, Product, ProductStatus
 from profiles.models import User
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,7 @@ def counts():
         "memberships": Membership.objects.count(),
         "products": Product.objects.count(),
         "nav": NavPrice.objects.count(),
+        "yields": DailyYield.objects.count(),
         "articles": Article.objects.count(),
     }
 
@@ -36,4 +38,13 @@ def test_seed_demo_twice_creates_everything_once(capsys):
     assert published.filter(kind="insurance").count() >= 5
     assert published.filter(kind="savings").count() >= 5
     assert first["nav"] > 30 * 400
+    for fund in published.filter(fund_type="money_market"):  # two years of every calendar day
+        series = DailyYield.objects.filter(product=fund)
+        assert series.count() >= 2 * 365
+        assert all(0.013 <= y.seven_day_yield <= 0.020 for y in series)
+        assert all(0.35 <= y.income_per_10k <= 0.55 for y in series)
+    assert (
+        Lot.objects.filter(source="income", holding__user__email="investor@fortune.example").count()
+        >= 25
+    )  # about a month of daily income on the demo money-market fund
     assert User.objects.get(email="staff@fortune.example").is_staff

@@ -19,7 +19,6 @@ FIELD_LABELS = {
     "risk_level": "Risk level",
     "management_fee_rate": "Management fee (a year)",
     "custody_fee_rate": "Custody fee (a year)",
-    "yield_per_10k": "Yield per 10,000 units (CNY a day)",
     "subscription_tiers": "Subscription fees",
     "redemption_tiers": "Redemption fees",
     "coverage_amount": "Coverage (CNY)",

@@ -5,8 +5,10 @@ it settles; an R4 fund needs the risk acknowledgement."""
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from orders import services
 from orders.calendar import next_trading_day
@@ -26,7 +28,10 @@ def close_day(product, day, nav):
     """The institution uploads NAV(day) and end of day runs for that day."""
     NavPrice.objects.update_or_create(product=product, date=day, defaults={"nav": Decimal(nav)})
     product_stats_refresh(product=product)
-    services.end_of_day(run_date=day)
+    # The order may trade tomorrow (placed after 15:00): run on that day's evening, not before.
+    evening = timezone.make_aware(dt.datetime.combine(day, dt.time(22)))
+    with mock.patch("django.utils.timezone.now", return_value=max(evening, timezone.now())):
+        services.end_of_day(run_date=day)
 
 
 def test_c3_investor_tops_up_buys_sees_portfolio_and_redeems_part(new_page, shot):

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -51,7 +52,9 @@ def test_commission_reaches_the_statement_its_csv_and_staff_revenue(new_page, sh
     buy(investor, fund, "10150")
     order = Order.objects.get(product=fund)
     NavPrice.objects.create(product=fund, date=order.trade_date, nav=Decimal("1.0000"))
-    services.end_of_day(run_date=order.trade_date)  # the worker's sweep runs after commit
+    evening = timezone.make_aware(dt.datetime.combine(order.trade_date, dt.time(22)))
+    with mock.patch("django.utils.timezone.now", return_value=max(evening, timezone.now())):
+        services.end_of_day(run_date=order.trade_date)  # the worker's sweep runs after commit
     upfront = CommissionEntry.objects.get(order=order, kind="upfront")
     assert upfront.amount == Decimal("40.60")
 

@@ -178,7 +178,7 @@ def _holder_of(units: str):
     return user, product
 
 
-def test_fifty_concurrent_redemptions_never_sell_more_units_than_held():
+def test_fifty_concurrent_redemptions_never_sell_more_units_than_held(monkeypatch):
     user, product = _holder_of("1000")
     assert Holding.objects.get(user=user, product=product).units == Decimal("1000")
 
@@ -200,6 +200,11 @@ def test_fifty_concurrent_redemptions_never_sell_more_units_than_held():
 
     trade_date = placed[0][0].trade_date
     NavPrice.objects.get_or_create(product=product, date=trade_date, defaults={"nav": "1.0000"})
+    # Placed after 15:00 they trade tomorrow: end of day runs on that evening, never before.
+    evening = dt.datetime.combine(
+        trade_date, dt.time(22), tzinfo=dt.timezone(dt.timedelta(hours=8))
+    )
+    monkeypatch.setattr("django.utils.timezone.now", lambda: evening)
     orders_services.end_of_day(run_date=trade_date)
     holding.refresh_from_db()
     assert (holding.units, holding.reserved) == (Decimal("10"), Decimal("0"))

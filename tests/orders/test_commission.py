@@ -157,7 +157,6 @@ def test_trail_accrues_once_per_holding_per_day_at_the_days_nav(confirmed_buy):
 def test_a_month_of_daily_trail_adds_up_to_the_monthly_figure_to_the_cent():
     product = ProductFactory(fund_type=FundType.MONEY_MARKET, risk_level=1)
     product.fund_terms.management_fee_rate = Decimal("0.0033")
-    product.fund_terms.yield_per_10k = Decimal("0")
     product.fund_terms.save()
     contract(product, trail_rate=Decimal("0.45"))
     user = investor_with_cash(cash="123457")

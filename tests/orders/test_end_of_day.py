@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from orders import services
 from orders.models import CashEntry, Holding, Lot, LotMovement, Order, OrderEvent
-from products.models import FeeSchedule, FeeTier, FundType, NavPrice, ProductKind
+from products.models import DailyYield, FeeSchedule, FeeTier, FundType, NavPrice, ProductKind
 from tests.factories import ProductFactory, investor_with_cash
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,12 @@ def sell(user, product, units, day=MONDAY, hour=10):
         user=user, product=product, side="sell", units=units, now=at(day, hour)
     )
     return order
+
+
+def today_is(monkeypatch, day: dt.date) -> None:
+    """Move the clock to the evening of ``day`` (end of day refuses dates in the future)."""
+    moment = at(day, 22)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
 
 
 def nav(product, day, value):
@@ -248,11 +254,14 @@ def test_bad_units_are_refused_and_save_nothing(units):
 
 def test_money_market_buys_at_one_and_earns_daily_income_as_units_once_a_day():
     user = investor_with_cash(cash="20000")
-    mmf = ProductFactory(fund_type=FundType.MONEY_MARKET, risk_level=1)  # 0.65 per 10,000
+    mmf = ProductFactory(fund_type=FundType.MONEY_MARKET, risk_level=1)
     buy(user, mmf, "20000")
     services.end_of_day(run_date=MONDAY)  # confirms at 1.0000, no NAV upload needed
     holding = Holding.objects.get(user=user, product=mmf)
     assert holding.units == Decimal("20000")
+    DailyYield.objects.create(
+        product=mmf, date=TUESDAY, income_per_10k=Decimal("0.65"), seven_day_yield="0.0240"
+    )
 
     services.end_of_day(run_date=TUESDAY)
     services.end_of_day(run_date=TUESDAY)
@@ -283,7 +292,7 @@ def test_money_market_redemption_up_to_ten_thousand_a_day_is_instant():
 # --- savings and insurance ------------------------------------------------------------------------
 
 
-def test_savings_deposit_confirms_next_run_and_pays_interest_at_maturity():
+def test_savings_deposit_confirms_next_run_and_pays_interest_at_maturity(monkeypatch):
     user = investor_with_cash(cash="10000")
     savings = ProductFactory(kind=ProductKind.SAVINGS, risk_level=1)  # 12 months at 2.1%
     order = buy(user, savings, "10000")
@@ -292,6 +301,7 @@ def test_savings_deposit_confirms_next_run_and_pays_interest_at_maturity():
     lot = Lot.objects.get(order=order)
     assert (order.status, lot.matures_on) == ("confirmed", dt.date(2027, 11, 23))
 
+    today_is(monkeypatch, dt.date(2027, 11, 23))
     services.end_of_day(run_date=dt.date(2027, 11, 22))
     assert balance(user) == 0
     services.end_of_day(run_date=dt.date(2027, 11, 23))
@@ -300,13 +310,14 @@ def test_savings_deposit_confirms_next_run_and_pays_interest_at_maturity():
     assert services.reconcile_cash() == []
 
 
-def test_early_savings_withdrawal_pays_the_early_rate_for_the_days_held():
+def test_early_savings_withdrawal_pays_the_early_rate_for_the_days_held(monkeypatch):
     user = investor_with_cash(cash="10000")
     savings = ProductFactory(kind=ProductKind.SAVINGS, risk_level=1)  # early rate 0.2%
     buy(user, savings, "10000")
     services.end_of_day(run_date=MONDAY)
     withdrawal_day = MONDAY + dt.timedelta(days=100)  # Tue 3 Mar 2027
     order = sell(user, savings, "4000", day=withdrawal_day)
+    today_is(monkeypatch, withdrawal_day)
     services.end_of_day(run_date=withdrawal_day)
     order.refresh_from_db()
     # 4000 × 0.2% × 100 / 365 = 2.19
@@ -314,7 +325,9 @@ def test_early_savings_withdrawal_pays_the_early_rate_for_the_days_held():
     assert Holding.objects.get(user=user).units == Decimal("6000")
 
 
-def test_insurance_can_be_cancelled_for_premium_less_fee_only_in_the_cooling_off_period():
+def test_insurance_can_be_cancelled_for_premium_less_fee_only_in_the_cooling_off_period(
+    monkeypatch,
+):
     user = investor_with_cash(cash="5000")
     policy = ProductFactory(kind=ProductKind.INSURANCE, risk_level=1)  # 1200, 15 days, fee 10
     buy(user, policy, "1200")
@@ -323,6 +336,7 @@ def test_insurance_can_be_cancelled_for_premium_less_fee_only_in_the_cooling_off
     with pytest.raises(ValidationError):
         sell(user, policy, "0.5", day=TUESDAY)
     order = sell(user, policy, "1", day=MONDAY + dt.timedelta(days=15))
+    today_is(monkeypatch, MONDAY + dt.timedelta(days=16))
     services.end_of_day(run_date=MONDAY + dt.timedelta(days=16))
     order.refresh_from_db()
     assert (order.status, order.amount, order.fee) == ("settled", Decimal("1190.00"), Decimal("10"))

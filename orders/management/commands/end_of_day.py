@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -11,7 +12,8 @@ from orders import services
 class Command(BaseCommand):
     help = (
         "Run end of day synchronously for a business date (default: today, Asia/Shanghai): "
-        "money-market income, order confirmation at NAV(T), savings maturity."
+        "order confirmation at NAV(T), money-market income, savings maturity. "
+        "A date in the future is refused."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +26,10 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(f"--date must be YYYY-MM-DD, got {options['date']!r}.") from exc
-        stats = services.end_of_day(run_date=day)
+        try:
+            stats = services.end_of_day(run_date=day)
+        except ValidationError as exc:  # a date in the future
+            raise CommandError(" ".join(exc.messages)) from exc
         summary = (
             ", ".join(f"{key} {value}" for key, value in sorted(stats.items())) or "nothing to do"
         )
