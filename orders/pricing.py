@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from marketplace.dates import add_months as add_months  # re-exported: pricing.add_months
 from marketplace.money import round_amount, round_units
 from products.fees import Tier, redemption_rate, subscription_fee
+from products.models import ProductKind
 
 ZERO = Decimal(0)
 DAYS_PER_YEAR = Decimal(365)
@@ -202,9 +204,9 @@ def sale(
     """Price selling ``units`` of ``product``, whatever its kind: a fund redemption at ``nav``
     with its redemption ``tiers``; an early savings withdrawal; a policy cancellation judged on
     ``asked_on``, the day the investor asked. (``product`` needs its terms loaded.)"""
-    if product.kind == "fund":
+    if product.kind == ProductKind.FUND:
         return fund_redemption(lots=lots, units=units, nav=nav, tiers=tiers, trade_date=trade_date)
-    if product.kind == "savings":
+    if product.kind == ProductKind.SAVINGS:
         early_rate = product.savings_terms.early_withdrawal_rate
         return savings_withdrawal(
             lots=lots, units=units, early_rate=early_rate, trade_date=trade_date
@@ -224,7 +226,7 @@ def sellable(
     """What may still be sold of a holding on ``day``: the units not already in pending sells;
     for insurance, only policies still in their cooling-off period. ``lots`` are the open
     lots' ``(units remaining, cooling-off end)``."""
-    if kind != "insurance":
+    if kind != ProductKind.INSURANCE:
         return units - reserved
     cancellable = sum((u for u, until in lots if until is not None and day <= until), ZERO)
     return max(cancellable - reserved, ZERO)
@@ -241,15 +243,3 @@ def fifo(lots: Sequence[OpenLot]) -> list[OpenLot]:
 def money_market_income(*, units: Decimal, yield_per_10k: Decimal) -> Decimal:
     """A day's money-market income in units (NAV 1.0000), rounded down like any units."""
     return round_units(units * yield_per_10k / 10000)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later, or the month's last day (31 Jan + 1 month → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")

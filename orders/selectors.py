@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from institutions.models import Institution
+from marketplace.dates import month_start
 from marketplace.money import round_amount, round_nav
 from products.fees import Tier, redemption_rate
 from products.models import FeeSchedule, FeeTier, ProductKind
@@ -263,7 +264,7 @@ def _position(holding: Holding, today: dt.date) -> Position:
         for lot in sorted(holding.lots.all(), key=lambda lot: (lot.acquired_on, lot.pk))
     ]
     price = price_date = income = None
-    if product.kind == "fund":
+    if product.kind == ProductKind.FUND:
         if product.is_money_market:
             price, price_date = pricing.MONEY_MARKET_NAV, today
             income = max(
@@ -274,7 +275,7 @@ def _position(holding: Holding, today: dt.date) -> Position:
         else:
             price, price_date = product.latest_nav, product.latest_nav_date
         value = round_amount(holding.units * price) if price else holding.cost
-    elif product.kind == "savings":
+    elif product.kind == ProductKind.SAVINGS:
         rate = product.savings_terms.annual_rate
         value = holding.units + sum(
             (
@@ -401,7 +402,7 @@ def statement_rows(*, statement: Statement) -> list[dict]:
 def statements_for_staff(*, month: dt.date | None = None) -> QuerySet[Statement]:
     qs = Statement.objects.select_related("institution", "paid_by")
     if month is not None:
-        qs = qs.filter(month=month.replace(day=1))
+        qs = qs.filter(month=month_start(month))
     return qs.order_by("-month", "institution__name")
 
 

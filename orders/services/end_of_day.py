@@ -328,8 +328,8 @@ def confirm_orders(
     navs = {
         (product_id, day): nav
         for product_id, day, nav in NavPrice.objects.filter(
-            product_id__in={o.product_id for o in orders if o.kind == "fund"},
-            date__in={o.trade_date for o in orders if o.kind == "fund"},
+            product_id__in={o.product_id for o in orders if o.kind == ProductKind.FUND},
+            date__in={o.trade_date for o in orders if o.kind == ProductKind.FUND},
         ).values_list("product_id", "date", "nav")
     }
 
@@ -338,7 +338,7 @@ def confirm_orders(
             return pricing.MONEY_MARKET_NAV
         return navs.get((order.product_id, order.trade_date))
 
-    ready = [o for o in orders if o.kind != "fund" or nav_of(o) is not None]
+    ready = [o for o in orders if o.kind != ProductKind.FUND or nav_of(o) is not None]
     stats["waiting_for_nav"] += len(orders) - len(ready)
     if not ready:
         return orders[-1].id
@@ -372,7 +372,7 @@ def confirm_orders(
 def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, stats) -> None:
     product = terms.product
     matures_on = cooling_off_until = None
-    if terms.kind == "fund":
+    if terms.kind == ProductKind.FUND:
         priced = pricing.fund_subscription(amount=order.amount, nav=nav, tiers=terms.subscription)
         fee, fee_rate, net, units = priced.fee, priced.fee_rate, priced.net, priced.units
         if units <= 0:
@@ -390,7 +390,7 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
             stats["rejected"] += 1
             return
         reason = f"Confirmed at NAV {nav} of {order.trade_date}: {units} units."
-    elif terms.kind == "savings":
+    elif terms.kind == ProductKind.SAVINGS:
         fee, fee_rate, net, units, nav = Decimal(0), Decimal(0), order.amount, order.amount, None
         matures_on = pricing.add_months(order.trade_date, product.savings_terms.term_months)
         reason = f"Deposit confirmed; it matures on {matures_on}."
@@ -500,9 +500,9 @@ def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, write
     )
     if paid:
         description = {
-            "fund": "Redemption",
-            "savings": "Early withdrawal",
-            "insurance": "Policy cancelled",
+            ProductKind.FUND: "Redemption",
+            ProductKind.SAVINGS: "Early withdrawal",
+            ProductKind.INSURANCE: "Policy cancelled",
         }
         writes.credits.append(
             Credit(

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from institutions.models import Institution
+from marketplace.dates import month_start, next_month_start
 
 from ..models import (
     CommissionEntry,
@@ -24,7 +25,6 @@ from ..models import (
     StatementLine,
     StatementStatus,
 )
-from ..pricing import add_months
 
 MONTH_NOT_OVER = "{month:%Y-%m} is not over yet: a month closes after its last day."
 ALREADY_PAID = "This statement was already marked paid on {paid:%Y-%m-%d}."
@@ -35,7 +35,7 @@ ZERO = Decimal(0)
 def _orders_by_product(institution: Institution, month: dt.date) -> dict[int, dict]:
     """Subscriptions confirmed and sells settled in the month (by the business day that
     confirmed them), with their fees, per product."""
-    next_month = add_months(month, 1)
+    next_month = next_month_start(month)
     figures: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
     rows = (
         Order.objects.filter(
@@ -61,8 +61,8 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
     written after its month closed lands on the next one), and the orders confirmed or settled
     in the month; one line per product, and totals that are the sums of the lines.
     """
-    month = month.replace(day=1)
-    next_month = add_months(month, 1)
+    month = month_start(month)
+    next_month = next_month_start(month)
     if (today or timezone.localdate()) < next_month:
         raise ValidationError({"month": MONTH_NOT_OVER.format(month=month)})
     existing = Statement.objects.filter(institution=institution, month=month).first()
@@ -125,8 +125,8 @@ _STATEMENT_FIELD = {
 
 def close_month(*, month: dt.date, today=None) -> list[Statement]:
     """Close ``month`` for every institution that had commission or orders to settle in it."""
-    month = month.replace(day=1)
-    next_month = add_months(month, 1)
+    month = month_start(month)
+    next_month = next_month_start(month)
     if (today or timezone.localdate()) < next_month:
         raise ValidationError({"month": MONTH_NOT_OVER.format(month=month)})
     # Two small DISTINCT queries rather than one join across entries and orders.

@@ -14,7 +14,7 @@ from django.utils import timezone
 from institutions.selectors import commission_contract_in_force
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.money import UNITS_MESSAGES, parse_amount
-from products.models import Product
+from products.models import Product, ProductKind
 from products.selectors import catalogue_queryset
 from profiles.selectors import profile_of, suitability_for
 from profiles.suitability import Suitability
@@ -137,7 +137,7 @@ def sellable_units(*, holding: Holding | None, on_date) -> Decimal:
         units=holding.units,
         reserved=holding.reserved,
         lots=lots.values_list("units_remaining", "cooling_off_until")
-        if holding.kind == "insurance"
+        if holding.kind == ProductKind.INSURANCE
         else (),
         day=on_date,
     )
@@ -152,11 +152,11 @@ def _check_sell(*, product: Product, units, holding: Holding | None, on_date) ->
         raise ValidationError({"units": str(exc)}) from exc
     if holding is None or holding.units <= 0:
         raise ValidationError({"product": NOT_HELD})
-    if product.kind == "insurance" and units != units.to_integral_value():
+    if product.kind == ProductKind.INSURANCE and units != units.to_integral_value():
         raise ValidationError({"units": WHOLE_POLICIES})
     available = sellable_units(holding=holding, on_date=on_date)
     if units > available:
-        if product.kind == "insurance":
+        if product.kind == ProductKind.INSURANCE:
             raise ValidationError({"units": COOLING_OFF_OVER.format(count=int(available))})
         message = SELL_TOO_MANY_RESERVED if holding.reserved else SELL_TOO_MANY
         raise ValidationError(
@@ -200,7 +200,7 @@ def order_check(
         amount = parse_amount(amount, maximum=settings.MAX_ORDER_AMOUNT)
     except ValueError as exc:
         raise ValidationError({"amount": str(exc)}) from exc
-    if product.kind == "insurance":
+    if product.kind == ProductKind.INSURANCE:
         premium = product.insurance_terms.premium
         if amount != premium:
             raise ValidationError({"amount": PREMIUM_ONLY.format(premium=premium)})

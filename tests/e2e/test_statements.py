@@ -1,4 +1,4 @@
-"""Commission in a real browser (issue 6): an investor's confirmed purchase earns the platform
+"""Commission in a real browser: an investor's confirmed purchase earns the platform
 its upfront commission; the institution's editor finds it on the month's statement, and the
 statement's CSV says what the page says; staff see it in the platform's revenue."""
 

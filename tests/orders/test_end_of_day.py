@@ -1,4 +1,4 @@
-"""End of day (issue 5): confirmation at NAV(T) with DESIGN §4's formulas, FIFO redemptions,
+"""End of day: confirmation at NAV(T) with DESIGN §4's formulas, FIFO redemptions,
 money-market income and instant redemptions, savings maturity and early withdrawal, insurance
 cancellation in the cooling-off period, and a second run that changes nothing."""
 

@@ -1,4 +1,4 @@
-"""Holdings and selling through the API and the web (issue 5): the holdings endpoint, sells by
+"""Holdings and selling through the API and the web: the holdings endpoint, sells by
 units with the same checks as the service, the order's fee breakdown, the portfolio page,
 recommendations that leave out what the investor already holds."""
 

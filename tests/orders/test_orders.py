@@ -1,4 +1,4 @@
-"""Placing and cancelling orders (issue 5, first part): the checks of one service for web and
+"""Placing and cancelling orders: the checks of one service for web and
 API, suitability with acknowledgement, cash debited at placement, idempotency, cut-off."""
 
 import datetime as dt
