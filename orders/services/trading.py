@@ -20,7 +20,6 @@ from profiles.selectors import profile_of, suitability_for
 from profiles.suitability import Suitability
 
 from .. import pricing
-from ..calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
 from ..models import (
     ORDER_TRANSITIONS,
     EntryKind,
@@ -33,6 +32,7 @@ from ..models import (
     PurchaseRefusal,
     Side,
 )
+from ..schedule import cancel_refusal, order_schedule
 from .cash import InsufficientCashError, post_entry
 from .end_of_day import confirm_orders
 
@@ -72,8 +72,6 @@ BELOW_MINIMUM = "The minimum purchase is {minimum:,.2f}."
 PREMIUM_ONLY = "This policy costs {premium:,.2f}: the amount must be exactly the premium."
 ACK_REQUIRED = "Confirm that you have read this warning and accept the risk. {warning}"
 IDEMPOTENCY_CONFLICT = "This Idempotency-Key was already used for a different order."
-CANCEL_TOO_LATE = "Orders for {date} could be cancelled until 15:00 that day; it is too late now."
-NOT_CANCELLABLE = "A {status} order cannot be cancelled."
 ILLEGAL_ORDER_MOVE = "An order that is {from_status} cannot become {to_status}."
 AMOUNT_REQUIRED = "Enter the amount to buy."
 UNITS_REQUIRED = "Enter the number of units to sell."
@@ -302,14 +300,12 @@ def order_place(
 
 def _place_buy(fields: dict, *, amount: Decimal, suitability: Suitability, now) -> Order:
     product, user = fields["product"], fields["user"]
-    trade_date = trade_date_for(now)
+    schedule = order_schedule(side=Side.BUY, now=now)
     order = Order.objects.create(
         **fields,
         amount=amount,
-        trade_date=trade_date,
-        expected_confirm_date=(
-            confirmation_date(trade_date) if product.is_fund else next_trading_day(trade_date)
-        ),
+        trade_date=schedule.trade_date,
+        expected_confirm_date=schedule.expected_confirm_date,
         suitability=suitability.outcome,
         risk_acknowledged_version=(
             suitability.warning_version if suitability.needs_acknowledgement else ""
@@ -338,13 +334,13 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
     holding = Holding.objects.select_for_update().filter(user=user, product=product).first()
     units = _check_sell(product=product, units=units, holding=holding, on_date=today)
     instant = units <= instant_allowance(user=user, product=product, on_date=today)
-    trade_date = today if instant else trade_date_for(now)
+    schedule = order_schedule(side=Side.SELL, now=now, instant=instant)
     order = Order.objects.create(
         **fields,
         units=units,
         instant=instant,
-        trade_date=trade_date,
-        expected_confirm_date=trade_date if instant else next_trading_day(trade_date),
+        trade_date=schedule.trade_date,
+        expected_confirm_date=schedule.expected_confirm_date,
         suitability="",
     )
     OrderEvent.objects.create(
@@ -369,10 +365,8 @@ def order_cancel(*, order: Order, actor, now=None) -> Order:
     """The investor cancels a pending order before its cut-off; the money comes back."""
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != OrderStatus.PENDING:
-        raise ValidationError(NOT_CANCELLABLE.format(status=order.get_status_display().lower()))
-    if now >= cutoff_of(order.trade_date):
-        raise ValidationError(CANCEL_TOO_LATE.format(date=order.trade_date))
+    if refusal := cancel_refusal(order=order, now=now):
+        raise ValidationError(refusal.message, code=refusal.code)
     order_transition(
         order=order,
         to_status=OrderStatus.CANCELLED,
