@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -18,15 +22,14 @@ from profiles.models import AgeCohort, City, IncomeBand, InvestorProfile, RiskCa
 
 from . import pricing
 from .audience import Table, suppress
+from .filters import InstitutionOrderFilter, InvestorOrderFilter
 from .models import (
     CashAccount,
     CommissionEntry,
     Holding,
     Lot,
     Order,
-    OrderStatus,
     PurchaseRefusal,
-    Side,
     Statement,
 )
 
@@ -46,21 +49,26 @@ def customer_ids_for(*, institution: Institution) -> QuerySet:
     return Order.objects.filter(institution=institution).values("user").distinct()
 
 
-def order_list_for_institution(*, institution: Institution, params=None) -> QuerySet[Order]:
-    """The institution's own orders, newest first, filtered by ``status``, ``product`` (slug),
-    ``from`` and ``to`` (trade dates, YYYY-MM-DD); unknown filter values are ignored."""
-    params = params or {}
-    qs = Order.objects.filter(institution=institution).select_related("product", "user")
-    if params.get("status") in OrderStatus.values:
-        qs = qs.filter(status=params["status"])
-    if params.get("product"):
-        qs = qs.filter(product__slug=params["product"])
-    for key, lookup in (("from", "trade_date__gte"), ("to", "trade_date__lte")):
-        try:
-            qs = qs.filter(**{lookup: dt.date.fromisoformat(params.get(key) or "")})
-        except ValueError:
-            continue
-    return qs.order_by("-placed_at", "-id")
+def _filtered(filterset: django_filters.FilterSet) -> QuerySet[Order]:
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def order_list_for_institution(
+    *, institution: Institution, params: Mapping[str, Any] | None = None
+) -> QuerySet[Order]:
+    """The institution's own orders, newest first; with ``params``, filtered by
+    :class:`~orders.filters.InstitutionOrderFilter` (``status``, ``product`` slug, ``from``,
+    ``to``). A bad filter value raises ``ValidationError`` (field → messages)."""
+    qs = (
+        Order.objects.filter(institution=institution)
+        .select_related("product", "user")
+        .order_by("-placed_at", "-id")
+    )
+    if params is None:
+        return qs
+    return _filtered(InstitutionOrderFilter(params, queryset=qs, institution=institution))
 
 
 def customer_list_for_institution(*, institution: Institution) -> QuerySet[InvestorProfile]:
@@ -339,17 +347,19 @@ def sale_estimate(*, position: Position, units: Decimal, trade_date: dt.date):
         return None
 
 
-def order_history(*, user, params=None) -> QuerySet[Order]:
-    """The investor's orders, newest first, filtered by ``status``, ``side`` and ``kind``."""
-    params = params or {}
-    qs = Order.objects.filter(user=user).select_related("product", "product__institution")
-    if params.get("status") in OrderStatus.values:
-        qs = qs.filter(status=params["status"])
-    if params.get("side") in Side.values:
-        qs = qs.filter(side=params["side"])
-    if params.get("kind") in ("fund", "insurance", "savings"):
-        qs = qs.filter(kind=params["kind"])
-    return qs.order_by("-placed_at", "-id")
+def order_history(*, user, params: Mapping[str, Any] | None = None) -> QuerySet[Order]:
+    """The investor's orders, newest first, for the orders page and the API alike; with
+    ``params``, filtered by :class:`~orders.filters.InvestorOrderFilter` (``status``, ``side``,
+    ``kind``). A bad filter value raises ``ValidationError`` (field → messages)."""
+    qs = (
+        Order.objects.filter(user=user)
+        .select_related("product", "product__institution")
+        .prefetch_related("lot_movements__lot")
+        .order_by("-placed_at", "-id")
+    )
+    if params is None:
+        return qs
+    return _filtered(InvestorOrderFilter(params, queryset=qs))
 
 
 # --- statements and revenue ----------------------------------------------------------------------

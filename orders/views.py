@@ -20,6 +20,7 @@ from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_f
 from profiles.selectors import profile_of, suitability_for
 
 from . import selectors, services
+from .filters import InvestorOrderFilter
 from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
 from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
 from .payments import SIGNATURE_HEADER, gateway, sign
@@ -248,23 +249,30 @@ def checkout(request, slug):
 
 
 ORDER_FILTERS = {
-    "status": [(v, label) for v, label in OrderStatus.choices],
-    "side": [(v, label) for v, label in Side.choices],
-    "kind": [("fund", "Funds"), ("insurance", "Insurance"), ("savings", "Savings")],
+    name: list(InvestorOrderFilter.base_filters[name].extra["choices"])
+    for name in ("status", "side", "kind")
 }
 
 
 @login_required
 def order_list(request):
-    orders = selectors.order_history(user=request.user, params=request.GET)
+    """The investor's orders; a filter value that is not one of the choices is shown as an
+    error (400) rather than ignored."""
+    try:
+        orders = selectors.order_history(user=request.user, params=request.GET)[:200]
+        errors, status = {}, 200
+    except ValidationError as exc:
+        orders, errors, status = [], exc.message_dict, 400
     return render(
         request,
         "orders/order_list.html",
         {
-            "orders": orders[:200],
+            "orders": orders,
             "filters": ORDER_FILTERS,
+            "filter_errors": errors,
             "selected": {key: request.GET.get(key, "") for key in ORDER_FILTERS},
         },
+        status=status,
     )
 
 
