@@ -58,7 +58,10 @@ CONTRACT_STARTS_LATER = (
 )
 CONTRACT_BEFORE_APPROVAL = "Contracts can only be set for approved or suspended institutions."
 
-UPFRONT_RATE_MAX = {UpfrontBasis.AMOUNT: Decimal("0.05"), UpfrontBasis.FRONT_FEE: Decimal("1")}
+UPFRONT_RATE_MAX: dict[str, Decimal] = {
+    UpfrontBasis.AMOUNT: Decimal("0.05"),
+    UpfrontBasis.FRONT_FEE: Decimal("1"),
+}
 
 
 # --- applications and review -------------------------------------------------------------

@@ -17,6 +17,7 @@ from products.fees import Tier, redemption_rate, subscription_fee
 from products.models import ProductKind
 
 ZERO = Decimal(0)
+FUND_SALE_NEEDS_NAV = "A fund redemption is priced at the NAV of its trade date."
 DAYS_PER_YEAR = Decimal(365)
 MONEY_MARKET_NAV = Decimal("1.0000")
 
@@ -205,6 +206,8 @@ def sale(
     with its redemption ``tiers``; an early savings withdrawal; a policy cancellation judged on
     ``asked_on``, the day the investor asked. (``product`` needs its terms loaded.)"""
     if product.kind == ProductKind.FUND:
+        if nav is None:
+            raise ValueError(FUND_SALE_NEEDS_NAV)
         return fund_redemption(lots=lots, units=units, nav=nav, tiers=tiers, trade_date=trade_date)
     if product.kind == ProductKind.SAVINGS:
         early_rate = product.savings_terms.early_withdrawal_rate

@@ -10,7 +10,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from institutions.models import Institution
@@ -109,7 +109,7 @@ class AudienceReport:
 
 
 def _table(queryset, rows_dim: str, cols_dim: str, rows, cols) -> Table:
-    counts = {}
+    counts: dict[tuple[str, str], int] = {}
     for row in queryset.values(rows_dim, cols_dim).annotate(n=Count("pk")).order_by():
         key = (str(row[rows_dim] or NOT_GIVEN), str(row[cols_dim] or NOT_GIVEN))
         counts[key] = counts.get(key, 0) + row["n"]
@@ -136,21 +136,19 @@ def audience_report(*, institution: Institution, rows_dim: str, cols_dim: str) -
     )
 
 
-def refusals_for_institution(*, institution: Institution):
+def refusals_for_institution(*, institution: Institution) -> list[PurchaseRefusal]:
     """Investors who could not buy the institution's products and why; the investor is named
     only when they are a customer who consented to share their profile."""
-    refusals = list(
-        PurchaseRefusal.objects.filter(institution=institution).select_related("product")[:200]
-    )
-    shared = dict(
+    shared_name = (
         consenting_profiles()
-        .filter(user__in=customer_ids_for(institution=institution))
-        .filter(user__in=[r.user_id for r in refusals])
-        .values_list("user_id", "full_name")
+        .filter(user=OuterRef("user"), user__in=customer_ids_for(institution=institution))
+        .values("full_name")[:1]
     )
-    for refusal in refusals:
-        refusal.customer_name = shared.get(refusal.user_id)
-    return refusals
+    return list(
+        PurchaseRefusal.objects.filter(institution=institution)
+        .select_related("product")
+        .annotate(customer_name=Subquery(shared_name))[:200]
+    )
 
 
 # --- the investor's portfolio ------------------------------------------------------------------
@@ -258,7 +256,8 @@ def holdings_of(*, user) -> QuerySet[Holding]:
 
 def _position(holding: Holding, today: dt.date) -> Position:
     product = holding.product
-    tiers = [Tier.of(t) for t in product.redemption_tiers]
+    # Set by holdings_of's Prefetch(to_attr=...), which the stubs cannot see.
+    tiers = [Tier.of(t) for t in product.redemption_tiers]  # type: ignore[attr-defined]
     lots = [
         LotView(
             lot=lot,

@@ -112,7 +112,7 @@ def document_for_download(*, user, slug: str, pk: int) -> ProductDocument:
 
 
 def fee_tiers_by_schedule(*, product: Product) -> dict[str, list[FeeTier]]:
-    tiers = {schedule: [] for schedule in FeeSchedule.values}
+    tiers: dict[str, list[FeeTier]] = {schedule: [] for schedule in FeeSchedule.values}
     for tier in product.fee_tiers.all():
         tiers[tier.schedule].append(tier)
     return tiers

@@ -68,7 +68,7 @@ MAX_DOCUMENT_MB = 10
 # Changing these on a published product needs staff review (DESIGN §4).
 MATERIAL_PRODUCT_FIELDS = ("risk_level", "min_purchase")
 FREE_PRODUCT_FIELDS = ("name", "summary", "description")
-TERMS_MODEL = {
+TERMS_MODEL: dict[str, type[FundTerms | InsuranceTerms | SavingsTerms]] = {
     ProductKind.FUND: FundTerms,
     ProductKind.INSURANCE: InsuranceTerms,
     ProductKind.SAVINGS: SavingsTerms,
@@ -81,7 +81,7 @@ PAST_TENSE = {
     "withdraw": "withdrawn",
     "close": "closed",
 }
-PRODUCT_TRANSITIONS = {
+PRODUCT_TRANSITIONS: dict[tuple[str, str], str] = {
     ("submit", ProductStatus.DRAFT): ProductStatus.IN_REVIEW,
     ("approve", ProductStatus.IN_REVIEW): ProductStatus.PUBLISHED,
     ("reject", ProductStatus.IN_REVIEW): ProductStatus.DRAFT,
@@ -682,8 +682,8 @@ def _nav_on_or_before(product: Product, day: dt.date) -> Decimal | None:
     )
 
 
-def _return(latest: Decimal, start: Decimal | None) -> Decimal | None:
-    if not start:
+def _return(latest: Decimal | None, start: Decimal | None) -> Decimal | None:
+    if not start or latest is None:
         return None
     return ((latest / start) - 1).quantize(RATE_STEP)
 

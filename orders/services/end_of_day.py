@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -63,7 +64,7 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
     EndOfDayRun.objects.get_or_create(date=run_date)
     stats: Counter = Counter()
     money_market_income(run_date=run_date, batch_size=batch_size, stats=stats)
-    last_id = 0
+    last_id: int | None = 0
     while last_id is not None:
         with transaction.atomic():
             _exclusive()
@@ -245,7 +246,7 @@ def _terms_for(product_ids: Iterable[int]) -> dict[int, _Terms]:
     )
     terms = {}
     for product in products:
-        tiers = {FeeSchedule.SUBSCRIPTION: [], FeeSchedule.REDEMPTION: []}
+        tiers: dict[str, list[Tier]] = {FeeSchedule.SUBSCRIPTION: [], FeeSchedule.REDEMPTION: []}
         for t in product.fee_tiers.all():
             tiers[t.schedule].append(Tier.of(t))
         money_market = product.fund_type == FundType.MONEY_MARKET
@@ -430,16 +431,14 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
     stats["confirmed"] += 1
 
 
+def _as_left(lot: pricing.OpenLot, writes: _Writes) -> pricing.OpenLot:
+    """``lot`` as this batch has left it so far."""
+    units, cost = writes.lots.get(lot.id, (lot.units, lot.cost))[:2]
+    return pricing.OpenLot(lot.id, lot.acquired_on, units, cost, lot.cooling_off_until)
+
+
 def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, writes: _Writes, stats):
-    current = [
-        pricing.OpenLot(
-            lot.id,
-            lot.acquired_on,
-            *writes.lots.get(lot.id, (lot.units, lot.cost))[:2],
-            lot.cooling_off_until,
-        )
-        for lot in open_lots
-    ]
+    current = [_as_left(lot, writes) for lot in open_lots]
     try:
         sale = pricing.sale(
             product=terms.product,
@@ -499,7 +498,7 @@ def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, write
         f"{sale.paid:,.2f} paid into your cash.",
     )
     if paid:
-        description = {
+        description: dict[str, str] = {
             ProductKind.FUND: "Redemption",
             ProductKind.SAVINGS: "Early withdrawal",
             ProductKind.INSURANCE: "Policy cancelled",
@@ -547,14 +546,18 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
                 last_id = holdings[-1][0]
                 now, lots, rows = timezone.now(), [], []
                 for holding_id, units in holdings:
-                    income = pricing.money_market_income(units=units, yield_per_10k=yield_per_10k)
+                    income = pricing.money_market_income(
+                        units=units,
+                        yield_per_10k=cast(Decimal, yield_per_10k),  # filtered > 0
+                    )
                     rows.append((holding_id, units + income, run_date, now))
                     if income <= 0:
                         continue
                     lots.append(
                         (holding_id, LotSource.INCOME, run_date, income, income, Decimal(0))
                     )
-                    stats["income_units"] += income
+                    # typeshed types Counter values as int; these counts include units.
+                    stats["income_units"] += income  # type: ignore[assignment]
                     stats["income_holdings"] += 1
                 bulk_insert(
                     Lot,
@@ -624,7 +627,7 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
                         None,
                         MovementKind.MATURITY,
                         principal,
-                        (matures_on - acquired_on).days,
+                        (cast(dt.date, matures_on) - acquired_on).days,
                         principal,
                         Decimal(0),
                         Decimal(0),
@@ -644,6 +647,13 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
                 )
                 holding.units -= principal
                 holding.cost -= cost
-                writes.holdings[holding.user_id, holding.product_id] = holding
+                writes.holdings[holding.user_id, holding.product_id] = _Holding(
+                    holding.pk,
+                    holding.user_id,
+                    holding.product_id,
+                    holding.units,
+                    holding.reserved,
+                    holding.cost,
+                )
                 stats["matured"] += 1
             writes.flush()

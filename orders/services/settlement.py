@@ -75,7 +75,7 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
                 institution=institution, statement__isnull=True, accrual_date__lt=next_month
             ).update(statement=statement)
             figures = _orders_by_product(institution, month)
-            by_kind = {
+            by_kind: dict[str, str] = {
                 CommissionKind.UPFRONT: "upfront",
                 CommissionKind.TRAIL: "trail",
                 CommissionKind.CORRECTION: "corrections",
@@ -139,8 +139,8 @@ def close_month(*, month: dt.date, today=None) -> list[Statement]:
         .values_list("institution_id", flat=True)
         .distinct()
     )
-    active = Institution.objects.filter(pk__in=active).order_by("name")
-    return [statement_close(institution=i, month=month, today=today) for i in active]
+    institutions = Institution.objects.filter(pk__in=active).order_by("name")
+    return [statement_close(institution=i, month=month, today=today) for i in institutions]
 
 
 @transaction.atomic

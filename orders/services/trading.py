@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -287,7 +288,9 @@ def order_place(
             if side == Side.SELL:
                 order = _place_sell(fields, units=quantity, now=now)
             else:
-                order = _place_buy(fields, amount=quantity, suitability=suitability, now=now)
+                # order_check always judges suitability for a buy.
+                judged = cast(Suitability, suitability)
+                order = _place_buy(fields, amount=quantity, suitability=judged, now=now)
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -332,6 +335,8 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
     product, user = fields["product"], fields["user"]
     today = timezone.localdate(now)
     holding = Holding.objects.select_for_update().filter(user=user, product=product).first()
+    if holding is None:
+        raise ValidationError({"product": NOT_HELD})
     units = _check_sell(product=product, units=units, holding=holding, on_date=today)
     instant = units <= instant_allowance(user=user, product=product, on_date=today)
     schedule = order_schedule(side=Side.SELL, now=now, instant=instant)
