@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "institutions.context_processors.navigation",
+                "orders.context_processors.trading",
             ],
         },
     },

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from orders import services
+from orders.calendar import CUTOFF
 from orders.models import Holiday, Side
 from orders.schedule import can_cancel, cancel_by, cancel_refusal, order_schedule
 from tests.factories import ProductFactory
@@ -65,7 +66,9 @@ def test_the_checkout_review_shows_the_schedule_the_service_gives_the_order(
     clock.set(MONDAY, 14, 59)
     client.force_login(investor)
     product = ProductFactory(risk_level=2)
-    review = client.get(f"/products/{product.slug}/buy/?amount=1000").context
+    response = client.get(f"/products/{product.slug}/buy/?amount=1000")
+    review = response.context
+    assert f"before {CUTOFF:%H:%M} on a trading day" in response.content.decode()
     order, _ = services.order_place(user=investor, product=product, side="buy", amount="1000")
     assert (review["trade_date"], review["expected_confirm_date"], review["cutoff"]) == (
         order.trade_date,
