@@ -219,11 +219,8 @@ def test_cannot_sell_more_than_held_and_not_already_being_sold():
     assert err.value.message_dict == {"product": [services.NOT_HELD]}
 
 
-def test_cancelling_a_sell_releases_its_units():
-    user, product = investor_with_cash(), ProductFactory()
-    buy(user, product, "1000")
-    nav(product, MONDAY, "1.0000")
-    services.end_of_day(run_date=MONDAY)
+def test_cancelling_a_sell_releases_its_units(confirmed_order):
+    user, product = confirmed_order.user, confirmed_order.product
     order = sell(user, product, "500", day=TUESDAY)
     assert Holding.objects.get(user=user).reserved == Decimal("500")
     services.order_cancel(order=order, actor=user, now=at(TUESDAY, 11))

@@ -47,14 +47,19 @@ class ConsentEventFactory(factory.django.DjangoModelFactory):
 
 
 class RiskAssessmentFactory(factory.django.DjangoModelFactory):
-    """An assessment on the active questionnaire (answers left empty: the score is given)."""
+    """An assessment on the active questionnaire, answering each question's first option (the
+    score and level are given, not computed: take assessments through the service for that)."""
 
     class Meta:
         model = RiskAssessment
 
     user = factory.SubFactory(UserFactory)
     questionnaire = factory.LazyFunction(lambda: Questionnaire.objects.get(is_active=True))
-    answers = factory.LazyFunction(dict)
+    answers = factory.LazyAttribute(
+        lambda o: {
+            str(q.pk): q.options.order_by("position")[0].pk for q in o.questionnaire.questions.all()
+        }
+    )
     score = 45
     risk_level = 3
     taken_at = factory.LazyFunction(timezone.now)
