@@ -39,6 +39,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
@@ -58,4 +59,4 @@ beat: $(VENV)/.runtime
 	$(VENV)/bin/celery -A marketplace beat -l info -s var/celerybeat-schedule
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3 var/staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/db.sqlite3 var/staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from marketplace.cache import bump_catalogue_version
+from marketplace.slugs import unique_slug
 from marketplace.tasks import enqueue
 
 from .models import (
@@ -58,18 +58,13 @@ CONTRACT_STARTS_LATER = (
 )
 CONTRACT_BEFORE_APPROVAL = "Contracts can only be set for approved or suspended institutions."
 
-UPFRONT_RATE_MAX = {UpfrontBasis.AMOUNT: Decimal("0.05"), UpfrontBasis.FRONT_FEE: Decimal("1")}
+UPFRONT_RATE_MAX: dict[str, Decimal] = {
+    UpfrontBasis.AMOUNT: Decimal("0.05"),
+    UpfrontBasis.FRONT_FEE: Decimal("1"),
+}
 
 
 # --- applications and review -------------------------------------------------------------
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:70] or "institution"
-    slug, n = base, 2
-    while Institution.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _clean_kinds(kinds: list[str], field: str) -> list[str]:
@@ -100,7 +95,7 @@ def institution_apply(
         raise ValidationError({"type": PLATFORM_NOT_APPLICABLE})
     institution = Institution(
         name=name.strip(),
-        slug=_unique_slug(name),
+        slug=unique_slug(name, queryset=Institution.objects.all(), fallback="institution"),
         type=type,
         licence_number=licence_number.strip().upper(),
         registered_address=registered_address.strip(),

@@ -15,6 +15,7 @@ from products.selectors import tradable_product
 from . import selectors, services
 from .audience import THRESHOLD
 from .exports import statement_csv
+from .filters import InstitutionOrderFilter, InvestorOrderFilter
 from .models import NavCorrection, Order, Statement
 from .serializers import (
     CashSerializer,
@@ -123,15 +124,12 @@ class OrderListCreateAPI(generics.ListAPIView):
     422)."""
 
     serializer_class = OrderSerializer
+    filterset_class = InvestorOrderFilter  # a bad value is a 400, as on the orders page
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Order.objects.none()
-        return (
-            Order.objects.filter(user=self.request.user)
-            .select_related("product")
-            .prefetch_related("lot_movements__lot")
-        )
+        return selectors.order_history(user=self.request.user)
 
     @extend_schema(
         request=OrderInputSerializer,
@@ -182,11 +180,7 @@ class OrderDetailAPI(generics.RetrieveAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Order.objects.none()
-        return (
-            Order.objects.filter(user=self.request.user)
-            .select_related("product")
-            .prefetch_related("lot_movements__lot")
-        )
+        return selectors.order_history(user=self.request.user)
 
 
 class OrderCancelAPI(APIView):
@@ -198,17 +192,19 @@ class OrderCancelAPI(APIView):
 
 
 class PortalOrderListAPI(PortalAPIMixin, generics.ListAPIView):
-    """The institution's own orders (filters: status, product, from, to)."""
+    """The institution's own orders (filters: status, product, from, to; a bad value is a
+    400, as on the portal page)."""
 
     serializer_class = OrderSerializer
     queryset = Order.objects.all()
+    filterset_class = InstitutionOrderFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Order.objects.none()
         return selectors.order_list_for_institution(
-            institution=self.request.institution, params=self.request.GET
-        )
+            institution=self.request.institution
+        ).prefetch_related("lot_movements__lot")  # the serializer's lots
 
 
 class PortalStatementListAPI(PortalAPIMixin, generics.ListAPIView):

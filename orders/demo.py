@@ -10,12 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from marketplace.dates import month_start, next_month_start
 from products.demo import last_trading_day
 from products.models import Product, ProductKind
 
 from . import services
 from .models import Order
-from .pricing import add_months
 
 # (investor, product code or kind, amount, days ago): two lots of one bond fund a year apart
 # show FIFO redemption fees; a mixed fund shows P&L; the rest one of each kind.
@@ -69,8 +69,8 @@ def seed_portfolios(log) -> int:
     # commits: write the commission now, before the months close.
     services.commission_entries_write()
     first = Order.objects.filter(confirmed_on__isnull=False).order_by("confirmed_on").first()
-    month = first.confirmed_on.replace(day=1) if first else today.replace(day=1)
-    while month < today.replace(day=1):
+    month = month_start(first.confirmed_on if first else today)
+    while month < month_start(today):
         services.close_month(month=month)
-        month = add_months(month, 1)
+        month = next_month_start(month)
     return placed

@@ -1,6 +1,6 @@
-"""Trading: the investor's cash ledger, payments through a gateway, and the trading calendar.
-
-Orders, holdings and settlement build on these (issue 5 onwards)."""
+"""Trading: the investor's cash ledger, payments through a gateway, the trading calendar,
+orders with their events, holdings and lots, end-of-day runs, commission entries and monthly
+statements."""
 
 from __future__ import annotations
 
@@ -174,7 +174,7 @@ class Order(models.Model):
     institution = models.ForeignKey(
         "institutions.Institution", on_delete=models.PROTECT, related_name="orders"
     )
-    kind = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10, choices=ProductKind.choices)
     side = models.CharField(max_length=4, choices=Side.choices)
     status = models.CharField(
         max_length=10, choices=OrderStatus.choices, default=OrderStatus.PENDING
@@ -255,6 +255,9 @@ class Order(models.Model):
                 condition=Q(status__in=OrderStatus.values), name="order_status_valid"
             ),
             models.CheckConstraint(condition=Q(side__in=Side.values), name="order_side_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ProductKind.values), name="order_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gt=0), name="order_amount_positive"
             ),
@@ -342,7 +345,7 @@ class Holding(models.Model):
     institution = models.ForeignKey(
         "institutions.Institution", on_delete=models.PROTECT, related_name="holdings"
     )
-    kind = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10, choices=ProductKind.choices)
     units = UnitsField(default=0)
     reserved = UnitsField(default=0)
     cost = AmountField(default=0)
@@ -355,6 +358,9 @@ class Holding(models.Model):
         ordering = ["product__name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "product"], name="holding_one_per_product"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ProductKind.values), name="holding_kind_valid"
+            ),
             models.CheckConstraint(condition=Q(units__gte=0), name="holding_units_non_negative"),
             models.CheckConstraint(
                 condition=Q(reserved__gte=0) & Q(reserved__lte=models.F("units")),

@@ -2,8 +2,9 @@
 
 import csv
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -14,7 +15,7 @@ from products.models import Product
 from . import selectors
 from .audience import THRESHOLD
 from .exports import statement_csv
-from .models import OrderStatus, Statement
+from .models import Order, OrderStatus, Statement
 
 
 class AudienceView(PortalMixin, TemplateView):
@@ -74,21 +75,30 @@ class OrdersView(PortalMixin, TemplateView):
     page_size = 50
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "csv":
-            return self.csv()
-        return super().get(request, *args, **kwargs)
+        as_csv = request.GET.get("format") == "csv"
+        try:
+            orders = selectors.order_list_for_institution(
+                institution=request.institution, params=request.GET
+            )
+        except ValidationError as exc:
+            if as_csv:
+                lines = [f"{f}: {m}" for f, messages in exc.message_dict.items() for m in messages]
+                return HttpResponse(
+                    "\n".join(lines), status=400, content_type="text/plain; charset=utf-8"
+                )
+            context = self.get_context_data(orders_qs=Order.objects.none(), **kwargs)
+            context["filter_errors"] = exc.message_dict
+            return self.render_to_response(context, status=400)
+        if as_csv:
+            return self.csv(orders)
+        return self.render_to_response(self.get_context_data(orders_qs=orders, **kwargs))
 
-    def orders(self):
-        return selectors.order_list_for_institution(
-            institution=self.request.institution, params=self.request.GET
-        )
-
-    def csv(self):
+    def csv(self, orders):
         writer = csv.writer(_Echo())
 
         def rows():
             yield writer.writerow(CSV_COLUMNS)
-            for order in self.orders().iterator(chunk_size=2000):
+            for order in orders.iterator(chunk_size=2000):
                 yield writer.writerow(
                     [
                         order.pk,
@@ -111,9 +121,9 @@ class OrdersView(PortalMixin, TemplateView):
         response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
         return response
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, *, orders_qs, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(self.orders(), self.page_size).get_page(self.request.GET.get("page"))
+        page = Paginator(orders_qs, self.page_size).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

@@ -14,10 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from marketplace.dates import add_months as add_months  # re-exported: pricing.add_months
 from marketplace.money import round_amount, round_units
 from products.fees import Tier, band_fee, redemption_rate, subscription_band
+from products.models import ProductKind
 
 ZERO = Decimal(0)
+FUND_SALE_NEEDS_NAV = "A fund redemption is priced at the NAV of its trade date."
 DAYS_PER_YEAR = Decimal(365)
 MONEY_MARKET_NAV = Decimal("1.0000")
 
@@ -274,9 +277,11 @@ def sale(
     (each lot at the redemption schedule it kept; ``tiers``, the product's, for lots that kept
     none); a savings withdrawal; a policy cancellation judged on ``asked_on``, the day the
     investor asked. Savings and insurance read the terms each lot kept, never the product's."""
-    if product.kind == "fund":
+    if product.kind == ProductKind.FUND:
+        if nav is None:
+            raise ValueError(FUND_SALE_NEEDS_NAV)
         return fund_redemption(lots=lots, units=units, nav=nav, tiers=tiers, trade_date=trade_date)
-    if product.kind == "savings":
+    if product.kind == ProductKind.SAVINGS:
         return savings_withdrawal(lots=lots, units=units, trade_date=trade_date)
     return insurance_cancellation(lots=lots, policies=units, day=asked_on)
 
@@ -292,7 +297,7 @@ def sellable(
     """What may still be sold of a holding on ``day``: the units not already in pending sells;
     for insurance, only policies still in their cooling-off period. ``lots`` are the open
     lots' ``(units remaining, cooling-off end)``."""
-    if kind != "insurance":
+    if kind != ProductKind.INSURANCE:
         return units - reserved
     cancellable = sum((u for u, until in lots if until is not None and day <= until), ZERO)
     return max(cancellable - reserved, ZERO)
@@ -309,15 +314,3 @@ def fifo(lots: Sequence[OpenLot]) -> list[OpenLot]:
 def money_market_income(*, units: Decimal, yield_per_10k: Decimal) -> Decimal:
     """A day's money-market income in units (NAV 1.0000), rounded down like any units."""
     return round_units(units * yield_per_10k / 10000)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later, or the month's last day (31 Jan + 1 month → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from institutions.models import Institution
+from marketplace.dates import month_start
 from marketplace.money import round_amount, round_nav
 from products.fees import Tier, redemption_rate
 from products.models import FeeSchedule, FeeTier, ProductKind
@@ -17,15 +22,14 @@ from profiles.models import AgeCohort, City, IncomeBand, InvestorProfile, RiskCa
 
 from . import pricing
 from .audience import Table, suppress
+from .filters import InstitutionOrderFilter, InvestorOrderFilter
 from .models import (
     CashAccount,
     CommissionEntry,
     Holding,
     Lot,
     Order,
-    OrderStatus,
     PurchaseRefusal,
-    Side,
     Statement,
 )
 from .statement_figures import COLUMNS, PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
@@ -46,21 +50,26 @@ def customer_ids_for(*, institution: Institution) -> QuerySet:
     return Order.objects.filter(institution=institution).values("user").distinct()
 
 
-def order_list_for_institution(*, institution: Institution, params=None) -> QuerySet[Order]:
-    """The institution's own orders, newest first, filtered by ``status``, ``product`` (slug),
-    ``from`` and ``to`` (trade dates, YYYY-MM-DD); unknown filter values are ignored."""
-    params = params or {}
-    qs = Order.objects.filter(institution=institution).select_related("product", "user")
-    if params.get("status") in OrderStatus.values:
-        qs = qs.filter(status=params["status"])
-    if params.get("product"):
-        qs = qs.filter(product__slug=params["product"])
-    for key, lookup in (("from", "trade_date__gte"), ("to", "trade_date__lte")):
-        try:
-            qs = qs.filter(**{lookup: dt.date.fromisoformat(params.get(key) or "")})
-        except ValueError:
-            continue
-    return qs.order_by("-placed_at", "-id")
+def _filtered(filterset: django_filters.FilterSet) -> QuerySet[Order]:
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def order_list_for_institution(
+    *, institution: Institution, params: Mapping[str, Any] | None = None
+) -> QuerySet[Order]:
+    """The institution's own orders, newest first; with ``params``, filtered by
+    :class:`~orders.filters.InstitutionOrderFilter` (``status``, ``product`` slug, ``from``,
+    ``to``). A bad filter value raises ``ValidationError`` (field → messages)."""
+    qs = (
+        Order.objects.filter(institution=institution)
+        .select_related("product", "user")
+        .order_by("-placed_at", "-id")
+    )
+    if params is None:
+        return qs
+    return _filtered(InstitutionOrderFilter(params, queryset=qs, institution=institution))
 
 
 def customer_list_for_institution(*, institution: Institution) -> QuerySet[InvestorProfile]:
@@ -101,7 +110,7 @@ class AudienceReport:
 
 
 def _table(queryset, rows_dim: str, cols_dim: str, rows, cols) -> Table:
-    counts = {}
+    counts: dict[tuple[str, str], int] = {}
     for row in queryset.values(rows_dim, cols_dim).annotate(n=Count("pk")).order_by():
         key = (str(row[rows_dim] or NOT_GIVEN), str(row[cols_dim] or NOT_GIVEN))
         counts[key] = counts.get(key, 0) + row["n"]
@@ -128,21 +137,19 @@ def audience_report(*, institution: Institution, rows_dim: str, cols_dim: str) -
     )
 
 
-def refusals_for_institution(*, institution: Institution):
+def refusals_for_institution(*, institution: Institution) -> list[PurchaseRefusal]:
     """Investors who could not buy the institution's products and why; the investor is named
     only when they are a customer who consented to share their profile."""
-    refusals = list(
-        PurchaseRefusal.objects.filter(institution=institution).select_related("product")[:200]
-    )
-    shared = dict(
+    shared_name = (
         consenting_profiles()
-        .filter(user__in=customer_ids_for(institution=institution))
-        .filter(user__in=[r.user_id for r in refusals])
-        .values_list("user_id", "full_name")
+        .filter(user=OuterRef("user"), user__in=customer_ids_for(institution=institution))
+        .values("full_name")[:1]
     )
-    for refusal in refusals:
-        refusal.customer_name = shared.get(refusal.user_id)
-    return refusals
+    return list(
+        PurchaseRefusal.objects.filter(institution=institution)
+        .select_related("product")
+        .annotate(customer_name=Subquery(shared_name))[:200]
+    )
 
 
 # --- the investor's portfolio ------------------------------------------------------------------
@@ -256,7 +263,8 @@ def holdings_of(*, user) -> QuerySet[Holding]:
 
 def _position(holding: Holding, today: dt.date) -> Position:
     product = holding.product
-    tiers = [Tier.of(t) for t in product.redemption_tiers]
+    # Set by holdings_of's Prefetch(to_attr=...), which the stubs cannot see.
+    tiers = [Tier.of(t) for t in product.redemption_tiers]  # type: ignore[attr-defined]
 
     def rate_today(lot: Lot) -> Decimal | None:
         kept = pricing.kept_tiers(lot.redemption_tiers)  # the schedule it was bought under
@@ -268,12 +276,12 @@ def _position(holding: Holding, today: dt.date) -> Position:
         LotView(
             lot=lot,
             days_held=max((today - lot.acquired_on).days, 0),
-            fee_rate_today=rate_today(lot) if product.kind == "fund" else None,
+            fee_rate_today=rate_today(lot) if product.kind == ProductKind.FUND else None,
         )
         for lot in sorted(holding.lots.all(), key=lambda lot: (lot.acquired_on, lot.pk))
     ]
     price = price_date = income = None
-    if product.kind == "fund":
+    if product.kind == ProductKind.FUND:
         if product.is_money_market:
             price, price_date = pricing.MONEY_MARKET_NAV, today
             income = max(
@@ -284,7 +292,7 @@ def _position(holding: Holding, today: dt.date) -> Position:
         else:
             price, price_date = product.latest_nav, product.latest_nav_date
         value = round_amount(holding.units * price) if price else holding.cost
-    elif product.kind == "savings":
+    elif product.kind == ProductKind.SAVINGS:
         value = holding.units + sum(
             (
                 pricing.savings_interest(
@@ -353,17 +361,19 @@ def sale_estimate(*, position: Position, units: Decimal, trade_date: dt.date):
         return None
 
 
-def order_history(*, user, params=None) -> QuerySet[Order]:
-    """The investor's orders, newest first, filtered by ``status``, ``side`` and ``kind``."""
-    params = params or {}
-    qs = Order.objects.filter(user=user).select_related("product", "product__institution")
-    if params.get("status") in OrderStatus.values:
-        qs = qs.filter(status=params["status"])
-    if params.get("side") in Side.values:
-        qs = qs.filter(side=params["side"])
-    if params.get("kind") in ("fund", "insurance", "savings"):
-        qs = qs.filter(kind=params["kind"])
-    return qs.order_by("-placed_at", "-id")
+def order_history(*, user, params: Mapping[str, Any] | None = None) -> QuerySet[Order]:
+    """The investor's orders, newest first, for the orders page and the API alike; with
+    ``params``, filtered by :class:`~orders.filters.InvestorOrderFilter` (``status``, ``side``,
+    ``kind``). A bad filter value raises ``ValidationError`` (field → messages)."""
+    qs = (
+        Order.objects.filter(user=user)
+        .select_related("product", "product__institution")
+        .prefetch_related("lot_movements__lot")
+        .order_by("-placed_at", "-id")
+    )
+    if params is None:
+        return qs
+    return _filtered(InvestorOrderFilter(params, queryset=qs))
 
 
 # --- statements and revenue ----------------------------------------------------------------------
@@ -402,7 +412,7 @@ def statement_rows(*, statement: Statement) -> list[dict]:
 def statements_for_staff(*, month: dt.date | None = None) -> QuerySet[Statement]:
     qs = Statement.objects.select_related("institution", "paid_by")
     if month is not None:
-        qs = qs.filter(month=month.replace(day=1))
+        qs = qs.filter(month=month_start(month))
     return qs.order_by("-month", "institution__name")
 
 

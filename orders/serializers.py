@@ -1,6 +1,10 @@
+import datetime as dt
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from .models import CashEntry, LotMovement, Order, Payment, Statement, StatementLine
+from .schedule import can_cancel, cancel_by
 from .statement_figures import PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
 
 
@@ -64,6 +68,10 @@ class OrderSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
     lots = LotMovementSerializer(source="lot_movements", many=True, read_only=True)
+    cancel_by = serializers.SerializerMethodField(
+        help_text="Until when the investor can cancel (null: an instant redemption, never)."
+    )
+    cancellable = serializers.SerializerMethodField(help_text="Whether it can be cancelled now.")
 
     class Meta:
         model = Order
@@ -90,11 +98,20 @@ class OrderSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "settled_at",
             "cancelled_at",
+            "cancel_by",
+            "cancellable",
             "suitability",
             "risk_acknowledged_version",
             "risk_acknowledged_at",
         ]
         read_only_fields = fields
+
+    def get_cancel_by(self, order: Order) -> dt.datetime | None:
+        deadline = cancel_by(order)
+        return None if deadline is None else timezone.localtime(deadline)
+
+    def get_cancellable(self, order: Order) -> bool:
+        return can_cancel(order=order, now=timezone.now())
 
 
 class OrderInputSerializer(serializers.Serializer):

@@ -1,8 +1,6 @@
 """Staff pages that need trading data: the overview with platform revenue, settlement
 statements, and the holiday calendar."""
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from institutions.selectors import institution_status_counts
+from marketplace.dates import parse_month
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
 from marketplace.validators import plain_text
 from products.charts import line_chart
@@ -192,13 +191,6 @@ class NavCorrectionDecideView(StaffRequiredMixin, View):
         return redirect("staff_orders:nav-corrections")
 
 
-def _month(value: str | None):
-    try:
-        return dt.date.fromisoformat(f"{value}-01") if value else None
-    except ValueError:
-        return None
-
-
 class StatementsView(StaffRequiredMixin, TemplateView):
     """Every institution's statements (filter ``month=YYYY-MM``), with totals."""
 
@@ -206,7 +198,7 @@ class StatementsView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        month = _month(self.request.GET.get("month"))
+        month = parse_month(self.request.GET.get("month"))
         statements = selectors.statements_for_staff(month=month)
         context.update(
             month=month,

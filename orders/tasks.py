@@ -7,6 +7,8 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from marketplace.dates import previous_month_start
+
 from . import services
 
 
@@ -40,7 +42,7 @@ def commission_entries_write(
 def close_previous_month() -> int:
     """Beat, on the 1st: close last month's statements (a rerun returns the same ones)."""
     today = timezone.localdate()
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last_month = previous_month_start(today)
     return len(services.close_month(month=last_month))
 
 

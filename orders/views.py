@@ -20,10 +20,11 @@ from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_f
 from profiles.selectors import profile_of, suitability_for
 
 from . import selectors, services
-from .calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
+from .filters import InvestorOrderFilter
 from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
 from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
 from .payments import SIGNATURE_HEADER, gateway, sign
+from .schedule import can_cancel, cancel_by, order_schedule
 
 
 def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
@@ -212,8 +213,7 @@ def checkout(request, slug):
         services.purchase_refusal_record(
             user=request.user, product=product, reason=suitability.reason
         )
-    now = timezone.now()
-    trade_date = trade_date_for(now)
+    schedule = order_schedule(side=Side.BUY, now=timezone.now())
     form = CheckoutForm(request.POST if request.method == "POST" else request.GET or None)
     amount, done, status = _review_or_place(
         request,
@@ -239,11 +239,9 @@ def checkout(request, slug):
             "form": form,
             "reviewing": amount is not None and not form.errors,
             "estimate": estimate,
-            "trade_date": trade_date,
-            "expected_confirm_date": (
-                confirmation_date(trade_date) if product.is_fund else next_trading_day(trade_date)
-            ),
-            "cutoff": cutoff_of(trade_date),
+            "trade_date": schedule.trade_date,
+            "expected_confirm_date": schedule.expected_confirm_date,
+            "cutoff": schedule.cancel_by,
             "cash": services.cash_account_for(user=request.user),
         },
         status=status,
@@ -251,23 +249,30 @@ def checkout(request, slug):
 
 
 ORDER_FILTERS = {
-    "status": [(v, label) for v, label in OrderStatus.choices],
-    "side": [(v, label) for v, label in Side.choices],
-    "kind": [("fund", "Funds"), ("insurance", "Insurance"), ("savings", "Savings")],
+    name: list(InvestorOrderFilter.base_filters[name].extra["choices"])
+    for name in ("status", "side", "kind")
 }
 
 
 @login_required
 def order_list(request):
-    orders = selectors.order_history(user=request.user, params=request.GET)
+    """The investor's orders; a filter value that is not one of the choices is shown as an
+    error (400) rather than ignored."""
+    try:
+        orders = selectors.order_history(user=request.user, params=request.GET)[:200]
+        errors, status = {}, 200
+    except ValidationError as exc:
+        orders, errors, status = [], exc.message_dict, 400
     return render(
         request,
         "orders/order_list.html",
         {
-            "orders": orders[:200],
+            "orders": orders,
             "filters": ORDER_FILTERS,
+            "filter_errors": errors,
             "selected": {key: request.GET.get(key, "") for key in ORDER_FILTERS},
         },
+        status=status,
     )
 
 
@@ -284,9 +289,8 @@ def order_detail(request, pk):
             "order": order,
             "events": order.events.select_related("actor"),
             "movements": order.lot_movements.select_related("lot"),
-            "cancellable": order.status == "pending"
-            and timezone.now() < cutoff_of(order.trade_date),
-            "cutoff": cutoff_of(order.trade_date),
+            "cancellable": can_cancel(order=order, now=timezone.now()),
+            "cutoff": cancel_by(order),
         },
     )
 
@@ -322,9 +326,11 @@ def sell(request, slug):
         return done
     estimate = None
     instant = units is not None and units <= instant_left
-    trade_date = today if instant else trade_date_for(now)
+    schedule = order_schedule(side=Side.SELL, now=now, instant=instant)
     if units is not None:
-        estimate = selectors.sale_estimate(position=position, units=units, trade_date=trade_date)
+        estimate = selectors.sale_estimate(
+            position=position, units=units, trade_date=schedule.trade_date
+        )
     return render(
         request,
         "orders/sell.html",
@@ -338,9 +344,9 @@ def sell(request, slug):
             "instant": instant,
             "instant_left": instant_left if product.is_money_market else None,
             "sellable": position.sellable,
-            "trade_date": trade_date,
-            "expected_confirm_date": trade_date if instant else next_trading_day(trade_date),
-            "cutoff": cutoff_of(trade_date),
+            "trade_date": schedule.trade_date,
+            "expected_confirm_date": schedule.expected_confirm_date,
+            "cutoff": schedule.cancel_by,
         },
         status=status,
     )

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from institutions.demo import STAFF_EMAIL
 from institutions.models import Institution, InstitutionType, Membership, ProductKind, Role
+from marketplace.dates import months_before
 from marketplace.money import format_rate, round_nav
 
 from . import services, yields
@@ -270,12 +271,6 @@ def trading_days(start: dt.date, end: dt.date) -> list[dt.date]:
             days.append(day)
         day += dt.timedelta(days=1)
     return days
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 - months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, 28))
 
 
 def nav_walk(

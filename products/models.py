@@ -224,7 +224,7 @@ class SavingsTerms(models.Model):
 
 
 # The kind-specific terms each kind of product carries (on its *Terms model).
-TERMS_FIELDS = {
+TERMS_FIELDS: dict[str, tuple[str, ...]] = {
     ProductKind.FUND: ("management_fee_rate", "custody_fee_rate"),
     ProductKind.INSURANCE: (
         "premium",

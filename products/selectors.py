@@ -112,7 +112,7 @@ def document_for_download(*, user, slug: str, pk: int) -> ProductDocument:
 
 
 def fee_tiers_by_schedule(*, product: Product) -> dict[str, list[FeeTier]]:
-    tiers = {schedule: [] for schedule in FeeSchedule.values}
+    tiers: dict[str, list[FeeTier]] = {schedule: [] for schedule in FeeSchedule.values}
     for tier in product.fee_tiers.all():
         tiers[tier.schedule].append(tier)
     return tiers
@@ -172,7 +172,7 @@ def review_queue() -> dict[str, QuerySet]:
 
 # --- recommendations ------------------------------------------------------------------------
 
-# How well a product fits an investor's goal and horizon (DESIGN §4, issue 4). Published on
+# How well a product fits an investor's goal and horizon (DESIGN §4). Published on
 # /about/ranking/: fit to the goal first, then to the horizon, then the catalogue's default
 # order. Ownership takes no part, and a product above the investor's level is never included.
 GOAL_FIT = {

@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, InstitutionStatus, Membership, ProductKind, Role
 from marketplace.bulk import bulk_upsert
 from marketplace.cache import bump_catalogue_version
+from marketplace.dates import months_before
 from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
+from marketplace.slugs import unique_slug
 from marketplace.trading_hours import price_publishable
 
 from .fees import Tier, canonical_decimal, validate_tiers
@@ -66,10 +67,10 @@ NAV_CSV_HEADER = 'The CSV needs the columns "date" and "nav" in its first line.'
 NAV_CSV_UNREADABLE = "The file is not a readable UTF-8 CSV."
 
 MAX_DOCUMENT_MB = 10
-# Changing these on a published product needs staff review (DESIGN §4, issue 3).
+# Changing these on a published product needs staff review (DESIGN §4).
 MATERIAL_PRODUCT_FIELDS = ("risk_level", "min_purchase")
 FREE_PRODUCT_FIELDS = ("name", "summary", "description")
-TERMS_MODEL = {
+TERMS_MODEL: dict[str, type[FundTerms | InsuranceTerms | SavingsTerms]] = {
     ProductKind.FUND: FundTerms,
     ProductKind.INSURANCE: InsuranceTerms,
     ProductKind.SAVINGS: SavingsTerms,
@@ -82,7 +83,7 @@ PAST_TENSE = {
     "withdraw": "withdrawn",
     "close": "closed",
 }
-PRODUCT_TRANSITIONS = {
+PRODUCT_TRANSITIONS: dict[tuple[str, str], str] = {
     ("submit", ProductStatus.DRAFT): ProductStatus.IN_REVIEW,
     ("approve", ProductStatus.IN_REVIEW): ProductStatus.PUBLISHED,
     ("reject", ProductStatus.IN_REVIEW): ProductStatus.DRAFT,
@@ -104,14 +105,6 @@ def _require_editor(*, institution: Institution, actor) -> None:
     membership = Membership.objects.filter(institution=institution, user=actor).first()
     if membership is None or not membership.has_role(Role.EDITOR):
         raise PermissionDenied(NOT_EDITOR.format(institution=institution.name))
-
-
-def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:70] or "product"
-    slug, n = base, 2
-    while Product.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _jsonable(value: Any) -> Any:
@@ -250,7 +243,7 @@ def product_create(
         kind=kind,
         fund_type=fund_type or "",
         name=(name or "").strip(),
-        slug=_unique_slug(name or ""),
+        slug=unique_slug(name or "", queryset=Product.objects.all(), fallback="product"),
         code=(code or "").strip() or None,
         risk_level=risk_level,
         summary=(summary or "").strip(),
@@ -733,20 +726,8 @@ def _nav_on_or_before(product: Product, day: dt.date) -> Decimal | None:
     )
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def _return(latest: Decimal, start: Decimal | None) -> Decimal | None:
-    if not start:
+def _return(latest: Decimal | None, start: Decimal | None) -> Decimal | None:
+    if not start or latest is None:
         return None
     return ((latest / start) - 1).quantize(RATE_STEP)
 
@@ -764,7 +745,7 @@ def product_stats_refresh(*, product: Product) -> Product:
         span["last"],
         span["first"],
     )
-    six, year = _months_before(span["last"], 6), _months_before(span["last"], 12)
+    six, year = months_before(span["last"], 6), months_before(span["last"], 12)
     product.return_6m = (
         _return(latest, _nav_on_or_before(product, six)) if span["first"] <= six else None
     )

@@ -1,4 +1,5 @@
-"""Accounts. The custom user logs in by e-mail; investor profiles arrive with issue 4."""
+"""Accounts and investors: the custom user logs in by e-mail; investor profiles, risk
+assessments and consents."""
 
 from __future__ import annotations
 

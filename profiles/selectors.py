@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from .models import ConsentEvent, InvestorProfile, Questionnaire, RiskAssessment, User
@@ -28,6 +29,8 @@ def assessment_is_valid(profile: InvestorProfile | None, *, today: dt.date | Non
 
 
 def assessment_expires_soon(profile: InvestorProfile | None) -> bool:
+    if profile is None or profile.assessment_valid_until is None:
+        return False
     if not assessment_is_valid(profile):
         return False
     return (profile.assessment_valid_until - timezone.localdate()).days <= REMINDER_DAYS
@@ -78,7 +81,9 @@ def personal_data_export(*, user: User) -> dict:
             "email": user.email,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
-            "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")),
+            "email_addresses": list(
+                EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
+            ),
         },
         "profile": {
             f: (str(v) if isinstance(v, dt.date) else v)

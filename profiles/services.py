@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.dates import add_months
+
 from .models import (
     City,
     ConsentEvent,
@@ -36,17 +38,6 @@ WRONG_VERSION = "These answers are for questionnaire {sent}; the current one is 
 UNKNOWN_QUESTION = "Question {question} is not in this questionnaire."
 UNKNOWN_OPTION = "Option {option} is not an answer to question {question}."
 MISSING_ANSWERS = "Answer every question: {count} still unanswered."
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def assessment_valid_until(taken_on: dt.date) -> dt.date:
@@ -189,7 +180,7 @@ def assessment_submit(*, user: User, answers, version: str | None = None) -> Ris
 @transaction.atomic
 def account_anonymise(*, user: User) -> User:
     """The investor's deletion request: personal data is removed, the account can no longer
-    sign in, and records the law requires (orders, from issue 5) stay linked to it."""
+    sign in, and records the law requires (orders) stay linked to it."""
     user = User.objects.select_for_update().get(pk=user.pk)
     now = timezone.now()
     user.email = f"deleted-{user.pk}@deleted.invalid"

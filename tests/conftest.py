@@ -5,15 +5,19 @@ reason when DATABASE_URL, REDIS_URL or Chromium are missing (a laptop with nothi
 Under CI (``CI=true``) a skip is a failure: CI always has the real servers.
 """
 
+import datetime as dt
 import os
 import shutil
+from decimal import Decimal
 from importlib import import_module
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from tests import factories
 
@@ -120,3 +124,76 @@ def staff_client(client, staff):
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+# --- a fixed clock and orders placed through the services -----------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CLOCK_START = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)  # a Monday, before the cut-off
+
+
+class Clock:
+    """What ``django.utils.timezone.now`` answers while the ``clock`` fixture is active."""
+
+    def __init__(self, moment: dt.datetime):
+        self.now = moment
+
+    def __call__(self) -> dt.datetime:
+        return self.now.astimezone(dt.UTC)
+
+    def set(self, day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
+        """Move to ``day`` at ``hour:minute`` Asia/Shanghai."""
+        self.now = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
+        return self.now
+
+    def advance(self, **delta) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(SHANGHAI).date()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """A fixed clock at Monday 2026-11-23 10:00 Asia/Shanghai (before the 15:00 cut-off).
+
+    Everything that asks ``timezone.now()`` / ``timezone.localdate()`` (services, selectors,
+    views) sees it; model field defaults bound at import keep the real time.
+    """
+    fixed = Clock(CLOCK_START)
+    monkeypatch.setattr(timezone, "now", fixed)
+    return fixed
+
+
+@pytest.fixture
+def investor(db):
+    """A C3 investor with a valid assessment and 20,000 in cash (through the sandbox gateway)."""
+    return factories.investor_with_cash(cash="20000")
+
+
+@pytest.fixture
+def placed_order(investor, clock):
+    """A pending buy of 10,000 of a bond fund, placed through the order service at the clock's
+    time (trades that day)."""
+    from orders import services
+
+    product = factories.ProductFactory(risk_level=2)
+    order, _ = services.order_place(user=investor, product=product, side="buy", amount="10000")
+    return order
+
+
+@pytest.fixture
+def confirmed_order(placed_order, clock):
+    """``placed_order`` confirmed by that evening's end of day at NAV(T) 1.0000."""
+    from orders import services
+    from products.models import NavPrice
+
+    NavPrice.objects.create(
+        product=placed_order.product, date=placed_order.trade_date, nav=Decimal("1.0000")
+    )
+    clock.set(placed_order.trade_date, 20)
+    services.end_of_day(run_date=placed_order.trade_date)
+    placed_order.refresh_from_db()
+    return placed_order

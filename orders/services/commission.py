@@ -20,6 +20,7 @@ from django.utils import timezone
 from institutions.models import UpfrontBasis
 from institutions.selectors import contracts_in_force
 from marketplace.bulk import bulk_insert
+from marketplace.dates import month_start
 from marketplace.money import RATE_STEP, round_amount
 from products.models import FundType, NavPrice, Product, ProductKind
 
@@ -234,11 +235,11 @@ def trail_accrue(*, on_date: dt.date, batch_size: int = ENTRY_BATCH_SIZE) -> int
     shares = _trail_shares(on_date)
     if not shares:
         return 0
-    month_start = on_date.replace(day=1)
+    month_first = month_start(on_date)
     previous = CommissionEntry.objects.filter(
         holding=OuterRef("pk"),
         kind=CommissionKind.TRAIL,
-        accrual_date__gte=month_start,
+        accrual_date__gte=month_first,
         accrual_date__lt=on_date,
     ).order_by("-accrual_date")
     holdings = Holding.objects.filter(

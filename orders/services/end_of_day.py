@@ -79,7 +79,7 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
     started = timezone.now()
     EndOfDayRun.objects.get_or_create(date=run_date)
     stats: Counter = Counter()
-    last_id = 0
+    last_id: int | None = 0
     while last_id is not None:
         with transaction.atomic():
             _exclusive()
@@ -280,7 +280,7 @@ def _terms_for(product_ids: Iterable[int]) -> dict[int, _Terms]:
     )
     terms = {}
     for product in products:
-        tiers = {FeeSchedule.SUBSCRIPTION: [], FeeSchedule.REDEMPTION: []}
+        tiers: dict[str, list[Tier]] = {FeeSchedule.SUBSCRIPTION: [], FeeSchedule.REDEMPTION: []}
         for t in product.fee_tiers.all():
             tiers[t.schedule].append(Tier.of(t))
         money_market = product.fund_type == FundType.MONEY_MARKET
@@ -398,8 +398,8 @@ def confirm_orders(
         (product_id, day): nav
         for product_id, day, nav in NavPrice.objects.select_for_update()
         .filter(
-            product_id__in={o.product_id for o in orders if o.kind == "fund"},
-            date__in={o.trade_date for o in orders if o.kind == "fund"},
+            product_id__in={o.product_id for o in orders if o.kind == ProductKind.FUND},
+            date__in={o.trade_date for o in orders if o.kind == ProductKind.FUND},
         )
         .values_list("product_id", "date", "nav")
     }
@@ -409,7 +409,7 @@ def confirm_orders(
             return pricing.MONEY_MARKET_NAV
         return navs.get((order.product_id, order.trade_date))
 
-    ready = [o for o in orders if o.kind != "fund" or nav_of(o) is not None]
+    ready = [o for o in orders if o.kind != ProductKind.FUND or nav_of(o) is not None]
     stats["waiting_for_nav"] += len(orders) - len(ready)
     if not ready:
         return orders[-1].id
@@ -463,7 +463,7 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
     product = terms.product
     matures_on = cooling_off_until = None
     agreed = _agreed_lot_terms(order, terms)
-    if terms.kind == "fund":
+    if terms.kind == ProductKind.FUND:
         kept_band = order.subscription_rate is not None or order.subscription_fixed_fee is not None
         band = (
             pricing.agreed_band(
@@ -491,7 +491,7 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
             stats["rejected"] += 1
             return
         reason = f"Confirmed at NAV {nav} of {order.trade_date}: {units} units."
-    elif terms.kind == "savings":
+    elif terms.kind == ProductKind.SAVINGS:
         fee, fee_rate, net, units, nav = Decimal(0), Decimal(0), order.amount, order.amount, None
         matures_on = pricing.add_months(order.trade_date, agreed["term_months"])
         reason = f"Deposit confirmed; it matures on {matures_on}."
@@ -535,7 +535,7 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
 def _agreed_lot_terms(order: _Order, terms: _Terms) -> dict:
     """The terms the new lot keeps: what its order agreed to at placement. (An order that kept
     none, written outside the order service, takes the product's terms of today.)"""
-    if terms.kind == "savings":
+    if terms.kind == ProductKind.SAVINGS:
         current = terms.product.savings_terms
         return {
             name: current_value if kept is None else kept
@@ -549,7 +549,7 @@ def _agreed_lot_terms(order: _Order, terms: _Terms) -> dict:
                 ),
             )
         }
-    if terms.kind == "insurance":
+    if terms.kind == ProductKind.INSURANCE:
         kept = order.cancellation_fee
         return {
             "cancellation_fee": terms.product.insurance_terms.cancellation_fee
@@ -625,10 +625,10 @@ def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, write
         f"{sale.paid:,.2f} paid into your cash.",
     )
     if paid:
-        description = {
-            "fund": "Redemption",
-            "savings": "Early withdrawal",
-            "insurance": "Policy cancelled",
+        description: dict[str, str] = {
+            ProductKind.FUND: "Redemption",
+            ProductKind.SAVINGS: "Early withdrawal",
+            ProductKind.INSURANCE: "Policy cancelled",
         }
         writes.credits.append(
             Credit(

@@ -25,6 +25,7 @@ from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from institutions.models import Institution
+from marketplace.dates import month_start, next_month_start
 from products.models import Product
 
 from ..models import (
@@ -41,7 +42,6 @@ from ..models import (
     StatementLine,
     StatementStatus,
 )
-from ..pricing import add_months
 from ..statement_figures import PAYABLE_FIELDS, StatementFigures
 from .end_of_day import _exclusive  # the advisory lock every end-of-day batch takes
 
@@ -122,8 +122,8 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
     the next one; one line per product (its name, code and kind as they are now), and totals
     that are the sums of the lines.
     """
-    month = month.replace(day=1)
-    next_month = add_months(month, 1)
+    month = month_start(month)
+    next_month = next_month_start(month)
     if (today or timezone.localdate()) < next_month:
         raise ValidationError({"month": MONTH_NOT_OVER.format(month=month)})
     existing = Statement.objects.filter(institution=institution, month=month).first()
@@ -175,8 +175,8 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
 def close_month(*, month: dt.date, today=None) -> list[Statement]:
     """Close ``month`` for every institution with a flow of the month (or a late one of an
     earlier month) not yet on a statement."""
-    month = month.replace(day=1)
-    next_month = add_months(month, 1)
+    month = month_start(month)
+    next_month = next_month_start(month)
     if (today or timezone.localdate()) < next_month:
         raise ValidationError({"month": MONTH_NOT_OVER.format(month=month)})
     # Three small DISTINCT queries rather than one join across entries, orders and movements.
@@ -189,8 +189,8 @@ def close_month(*, month: dt.date, today=None) -> list[Statement]:
             .distinct()
         )
     )
-    active = Institution.objects.filter(pk__in=active).order_by("name")
-    return [statement_close(institution=i, month=month, today=today) for i in active]
+    institutions = Institution.objects.filter(pk__in=active).order_by("name")
+    return [statement_close(institution=i, month=month, today=today) for i in institutions]
 
 
 # --- reconciliation ----------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def reconcile_statements(*, month: dt.date | None = None) -> list[str]:
     problems: list[str] = []
     statements = Statement.objects.select_related("institution").order_by("month", "pk")
     if month is not None:
-        month = month.replace(day=1)
+        month = month_start(month)
         statements = statements.filter(month=month)
     by_id = {s.pk: s for s in statements}
     lines: dict[int, dict[int, StatementFigures]] = defaultdict(dict)
@@ -270,7 +270,7 @@ def reconcile_statements(*, month: dt.date | None = None) -> list[str]:
 def _closed_after(institution_id: int, day: dt.date, moment, closings: dict) -> Statement | None:
     """The statement that should have taken a flow of ``day`` that existed at ``moment``."""
     for statement in closings.get(institution_id, ()):
-        if day < add_months(statement.month, 1) and moment <= statement.closed_at:
+        if day < next_month_start(statement.month) and moment <= statement.closed_at:
             return statement
     return None
 
@@ -280,7 +280,7 @@ def _cash_by_line(problems: list[str], *, month: dt.date | None) -> dict:
     orders and maturities add up to; flows left off, or entries that belong to no flow, are
     added to ``problems`` (only those of ``month``, when given)."""
     in_month = (
-        (lambda day: day is not None and month <= day < add_months(month, 1))
+        (lambda day: day is not None and month <= day < next_month_start(month))
         if month
         else (lambda day: True)
     )

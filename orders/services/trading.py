@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from profiles.selectors import profile_of, suitability_for
 from profiles.suitability import Suitability
 
 from .. import pricing
-from ..calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
+from ..calendar import confirmation_date, next_trading_day
 from ..models import (
     ORDER_TRANSITIONS,
     EntryKind,
@@ -36,6 +37,7 @@ from ..models import (
     PurchaseRefusal,
     Side,
 )
+from ..schedule import NOT_CANCELLABLE, cancel_refusal, order_schedule
 from .cash import InsufficientCashError, post_entry
 from .end_of_day import confirm_orders
 from .notices import order_events_notice_enqueue
@@ -144,8 +146,6 @@ BELOW_MINIMUM = "The minimum purchase is {minimum:,.2f}."
 PREMIUM_ONLY = "This policy costs {premium:,.2f}: the amount must be exactly the premium."
 ACK_REQUIRED = "Confirm that you have read this warning and accept the risk. {warning}"
 IDEMPOTENCY_CONFLICT = "This Idempotency-Key was already used for a different order."
-CANCEL_TOO_LATE = "Orders for {date} could be cancelled until 15:00 that day; it is too late now."
-NOT_CANCELLABLE = "A {status} order cannot be cancelled."
 ILLEGAL_ORDER_MOVE = "An order that is {from_status} cannot become {to_status}."
 AMOUNT_REQUIRED = "Enter the amount to buy."
 UNITS_REQUIRED = "Enter the number of units to sell."
@@ -209,7 +209,7 @@ def sellable_units(*, holding: Holding | None, on_date) -> Decimal:
         units=holding.units,
         reserved=holding.reserved,
         lots=lots.values_list("units_remaining", "cooling_off_until")
-        if holding.kind == "insurance"
+        if holding.kind == ProductKind.INSURANCE
         else (),
         day=on_date,
     )
@@ -224,11 +224,11 @@ def _check_sell(*, product: Product, units, holding: Holding | None, on_date) ->
         raise ValidationError({"units": str(exc)}) from exc
     if holding is None or holding.units <= 0:
         raise ValidationError({"product": NOT_HELD})
-    if product.kind == "insurance" and units != units.to_integral_value():
+    if product.kind == ProductKind.INSURANCE and units != units.to_integral_value():
         raise ValidationError({"units": WHOLE_POLICIES})
     available = sellable_units(holding=holding, on_date=on_date)
     if units > available:
-        if product.kind == "insurance":
+        if product.kind == ProductKind.INSURANCE:
             raise ValidationError({"units": COOLING_OFF_OVER.format(count=int(available))})
         message = SELL_TOO_MANY_RESERVED if holding.reserved else SELL_TOO_MANY
         raise ValidationError(
@@ -281,7 +281,7 @@ def order_check(
         amount = parse_amount(amount, maximum=settings.MAX_ORDER_AMOUNT)
     except ValueError as exc:
         raise ValidationError({"amount": str(exc)}) from exc
-    if product.kind == "insurance":
+    if product.kind == ProductKind.INSURANCE:
         premium = product.insurance_terms.premium
         if amount != premium:
             raise ValidationError({"amount": PREMIUM_ONLY.format(premium=premium)})
@@ -370,7 +370,9 @@ def order_place(
             if side == Side.SELL:
                 order = _place_sell(fields, units=quantity, now=now)
             else:
-                order = _place_buy(fields, amount=quantity, suitability=suitability, now=now)
+                # order_check always judges suitability for a buy.
+                judged = cast(Suitability, suitability)
+                order = _place_buy(fields, amount=quantity, suitability=judged, now=now)
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -407,15 +409,13 @@ def agreed_terms(*, product: Product, amount: Decimal) -> dict:
 
 def _place_buy(fields: dict, *, amount: Decimal, suitability: Suitability, now) -> Order:
     product, user = fields["product"], fields["user"]
-    trade_date = trade_date_for(now)
+    schedule = order_schedule(side=Side.BUY, now=now)
     order = Order.objects.create(
         **fields,
         **agreed_terms(product=product, amount=amount),
         amount=amount,
-        trade_date=trade_date,
-        expected_confirm_date=(
-            confirmation_date(trade_date) if product.is_fund else next_trading_day(trade_date)
-        ),
+        trade_date=schedule.trade_date,
+        expected_confirm_date=schedule.expected_confirm_date,
         suitability=suitability.outcome,
         risk_acknowledged_version=(
             suitability.warning_version if suitability.needs_acknowledgement else ""
@@ -442,15 +442,17 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
     product, user = fields["product"], fields["user"]
     today = timezone.localdate(now)
     holding = Holding.objects.select_for_update().filter(user=user, product=product).first()
+    if holding is None:
+        raise ValidationError({"product": NOT_HELD})
     units = _check_sell(product=product, units=units, holding=holding, on_date=today)
     instant = units <= instant_allowance(user=user, product=product, on_date=today)
-    trade_date = today if instant else trade_date_for(now)
+    schedule = order_schedule(side=Side.SELL, now=now, instant=instant)
     order = Order.objects.create(
         **fields,
         units=units,
         instant=instant,
-        trade_date=trade_date,
-        expected_confirm_date=trade_date if instant else next_trading_day(trade_date),
+        trade_date=schedule.trade_date,
+        expected_confirm_date=schedule.expected_confirm_date,
         suitability="",
     )
     OrderEvent.objects.create(
@@ -475,10 +477,8 @@ def order_cancel(*, order: Order, actor, now=None) -> Order:
     """The investor cancels a pending order before its cut-off; the money comes back."""
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != OrderStatus.PENDING:
-        raise ValidationError(NOT_CANCELLABLE.format(status=order.get_status_display().lower()))
-    if now >= cutoff_of(order.trade_date):
-        raise ValidationError(CANCEL_TOO_LATE.format(date=order.trade_date))
+    if refusal := cancel_refusal(order=order, now=now):
+        raise ValidationError(refusal.message, code=refusal.code)
     order_transition(
         order=order,
         to_status=OrderStatus.CANCELLED,

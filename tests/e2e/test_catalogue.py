@@ -1,4 +1,4 @@
-"""Issue 3's journey in a real browser: an editor lists a fund, staff approve, a visitor finds it.
+"""Listing in a real browser: an editor lists a fund, staff approve, a visitor finds it.
 
 The editor creates a fund in the portal, uploads a NAV CSV with some bad rows (reported per
 row), submits it for review; staff approve it; a visitor finds it by filter and by search, opens

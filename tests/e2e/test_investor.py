@@ -1,4 +1,4 @@
-"""Issue 4's journey in a real browser: profile, questionnaire, recommendations, suitability.
+"""The investor journey in a real browser: profile, questionnaire, recommendations, suitability.
 
 A new investor completes the profile and the questionnaire, lands on C3, sees R1–R3 products
 recommended and an R4 product marked unsuitable with the warning; a C1 investor is refused an

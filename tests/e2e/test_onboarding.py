@@ -1,4 +1,4 @@
-"""Issue 2's whole journey in a real browser: an institution applies, staff approve, it joins.
+"""Onboarding in a real browser: an institution applies, staff approve, it joins.
 
 A new user signs up and verifies their e-mail, applies to list products; staff (with MFA)
 approve; the applicant receives the e-mail, sets up MFA, sees the portal and invites an editor,

@@ -1,4 +1,4 @@
-"""The whole investing journey in a real browser (issue 5): a C3 investor tops up with the
+"""The whole investing journey in a real browser: a C3 investor tops up with the
 sandbox gateway, buys a fund and sees it pending with its dates; end of day runs with NAV(T);
 the portfolio shows the units and P&L; they redeem part and see the lot-by-lot breakdown once
 it settles; an R4 fund needs the risk acknowledgement."""

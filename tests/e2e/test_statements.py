@@ -1,4 +1,4 @@
-"""Commission in a real browser (issue 6): an investor's confirmed purchase earns the platform
+"""Commission in a real browser: an investor's confirmed purchase earns the platform
 its upfront commission; the institution's editor finds it on the month's statement, and the
 statement's CSV says what the page says; staff see it in the platform's revenue."""
 
@@ -7,14 +7,16 @@ import datetime as dt
 import io
 from decimal import Decimal
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from institutions.models import Role
+from marketplace.dates import add_months
 from orders import services
 from orders.models import CommissionEntry, Order
-from orders.pricing import add_months
+from products.demo import last_trading_day
 from products.models import NavPrice
 from tests.e2e.test_catalogue import log_in
 from tests.e2e.test_checkout import buy
@@ -31,7 +33,10 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_commission_reaches_the_statement_its_csv_and_staff_revenue(new_page, shot):
+def test_commission_reaches_the_statement_its_csv_and_staff_revenue(new_page, shot, clock):
+    # Yesterday's trading morning: the order trades (and earns) on a day the revenue covers,
+    # whatever the hour the suite runs.
+    clock.set(last_trading_day(dt.datetime.now(tz=ZoneInfo("Asia/Shanghai")).date()), 10)
     fund = ProductFactory(risk_level=2, name="Harbour Steady Bond")
     institution = fund.institution
     CommissionContractFactory(

@@ -1,4 +1,4 @@
-"""Institution lifecycle, members and contracts: the rules of DESIGN §4 and issue 2."""
+"""Institution lifecycle, members and contracts: the rules of DESIGN §4."""
 
 import datetime as dt
 from decimal import Decimal

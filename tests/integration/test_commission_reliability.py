@@ -1,4 +1,4 @@
-"""Commission under failure (issue 6), with real PostgreSQL, real Redis and real workers:
+"""Commission under failure, with real PostgreSQL, real Redis and real workers:
 Redis down when an order is confirmed (the outbox keeps the work until the relay sends it),
 every task run twice or by two workers at once, and a worker SIGKILLed mid-batch."""
 

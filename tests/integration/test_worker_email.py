@@ -1,4 +1,4 @@
-"""The approval e-mail is sent by a real Celery worker through Redis (issue 2, done-when)."""
+"""The approval e-mail is sent by a real Celery worker through Redis."""
 
 import time
 

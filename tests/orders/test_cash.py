@@ -1,4 +1,4 @@
-"""The cash ledger and payments (DESIGN §4 Cash and payments, issue 5's first part)."""
+"""The cash ledger and payments (DESIGN §4 Cash and payments)."""
 
 import json
 from decimal import Decimal

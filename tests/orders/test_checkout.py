@@ -71,14 +71,13 @@ def test_bad_amounts_are_form_errors(buyer, amount):
     assert not Order.objects.exists()
 
 
-def test_cancel_from_the_order_page(buyer, user):
-    product = ProductFactory(risk_level=1)
-    order, _ = services.order_place(user=user, product=product, side="buy", amount="100")
-    # An order always trades on or after today, so it is cancellable right after placing.
-    assert buyer.get(f"/me/orders/{order.pk}/").context["cancellable"]
-    buyer.post(f"/me/orders/{order.pk}/cancel/")
-    order.refresh_from_db()
-    assert order.status == "cancelled"
+def test_cancel_from_the_order_page(client, placed_order):
+    client.force_login(placed_order.user)
+    # Placed before the cut-off of its trade date, so it is cancellable right after placing.
+    assert client.get(f"/me/orders/{placed_order.pk}/").context["cancellable"]
+    client.post(f"/me/orders/{placed_order.pk}/cancel/")
+    placed_order.refresh_from_db()
+    assert placed_order.status == "cancelled"
 
 
 def test_review_already_checks_the_minimum_purchase(buyer):

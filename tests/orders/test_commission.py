@@ -1,4 +1,4 @@
-"""Platform commission (issue 6): one upfront entry per confirmed purchase from the contract
+"""Platform commission: one upfront entry per confirmed purchase from the contract
 snapshotted on the order, corrections as new negative entries, daily trail whose month adds up
 to the monthly figure to the cent, and everything exactly once however often it runs."""
 

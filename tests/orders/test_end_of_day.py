@@ -1,4 +1,4 @@
-"""End of day (issue 5): confirmation at NAV(T) with DESIGN §4's formulas, FIFO redemptions,
+"""End of day: confirmation at NAV(T) with DESIGN §4's formulas, FIFO redemptions,
 money-market income and instant redemptions, savings maturity and early withdrawal, insurance
 cancellation in the cooling-off period, and a second run that changes nothing."""
 
@@ -225,11 +225,8 @@ def test_cannot_sell_more_than_held_and_not_already_being_sold():
     assert err.value.message_dict == {"product": [services.NOT_HELD]}
 
 
-def test_cancelling_a_sell_releases_its_units():
-    user, product = investor_with_cash(), ProductFactory()
-    buy(user, product, "1000")
-    nav(product, MONDAY, "1.0000")
-    services.end_of_day(run_date=MONDAY)
+def test_cancelling_a_sell_releases_its_units(confirmed_order):
+    user, product = confirmed_order.user, confirmed_order.product
     order = sell(user, product, "500", day=TUESDAY)
     assert Holding.objects.get(user=user).reserved == Decimal("500")
     services.order_cancel(order=order, actor=user, now=at(TUESDAY, 11))

@@ -1,4 +1,4 @@
-"""Holdings and selling through the API and the web (issue 5): the holdings endpoint, sells by
+"""Holdings and selling through the API and the web: the holdings endpoint, sells by
 units with the same checks as the service, the order's fee breakdown, the portfolio page,
 recommendations that leave out what the investor already holds."""
 
@@ -208,7 +208,10 @@ def test_orders_page_filters_by_status_side_and_kind(client):
     assert {o.kind for o in savings} == {"savings"}
     pending = client.get("/me/orders/", {"status": "pending"}).context["orders"]
     assert {o.status for o in pending} == {"pending"}
-    assert client.get("/me/orders/", {"status": "<script>"}).status_code == 200
+    bad = client.get("/me/orders/", {"status": "<script>"})
+    assert bad.status_code == 400  # a clear error, not silently all orders
+    assert "status" in bad.context["filter_errors"]
+    assert b"<script>" not in bad.content
 
 
 def test_a_money_market_sell_from_the_web_is_instant(client):

@@ -1,4 +1,4 @@
-"""Monthly statements (issue 6): closed once per institution and month, lines that add up to the
+"""Monthly statements: closed once per institution and month, lines that add up to the
 statement and to the commission entries to the cent, late entries on the next statement, paid
 by staff only; the portal, API, CSV and staff pages."""
 

@@ -1,4 +1,4 @@
-"""The catalogue as consumers and API clients see it (issue 3)."""
+"""The catalogue as consumers and API clients see it."""
 
 import datetime as dt
 from decimal import Decimal

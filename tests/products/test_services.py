@@ -1,4 +1,4 @@
-"""Listings, review, revisions, NAV uploads and articles (issue 3)."""
+"""Listings, review, revisions, NAV uploads and articles."""
 
 import datetime as dt
 from decimal import Decimal
@@ -75,6 +75,15 @@ def test_editor_creates_a_draft_fund_with_its_fee_schedule(fund_company, editor)
     assert product.headline_fee_rate == Decimal("0.015")
     assert product.fund_terms.management_fee_rate == Decimal("0.006")
     assert product.events.get().kind == "created"
+
+
+def test_products_named_alike_or_without_ascii_letters_get_distinct_slugs(fund_company, editor):
+    first = create_fund(fund_company, editor, name="稳健债券", code="519101")
+    second = create_fund(fund_company, editor, name="稳健债券", code="519102")
+    third = create_fund(fund_company, editor, code="519103")
+    fourth = create_fund(fund_company, editor, code="519104")
+    assert (first.slug, second.slug) == ("product", "product-2")
+    assert (third.slug, fourth.slug) == ("harbour-steady-bond-a", "harbour-steady-bond-a-2")
 
 
 def test_an_institution_lists_only_the_kinds_its_type_allows(fund_company, editor):

@@ -1,4 +1,4 @@
-"""Profiles, consents, assessments, export and deletion (issue 4)."""
+"""Profiles, consents, assessments, export and deletion."""
 
 import datetime as dt
 import json

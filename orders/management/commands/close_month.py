@@ -1,10 +1,9 @@
 """``python manage.py close_month YYYY-MM``: close every institution's statement for a month."""
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from marketplace.dates import parse_month
 from orders import services
 
 
@@ -15,10 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("month", help="YYYY-MM")
 
     def handle(self, *args, **options):
-        try:
-            month = dt.date.fromisoformat(f"{options['month']}-01")
-        except ValueError as exc:
-            raise CommandError(f"Give the month as YYYY-MM, got {options['month']!r}.") from exc
+        month = parse_month(options["month"])
+        if month is None:
+            raise CommandError(f"Give the month as YYYY-MM, got {options['month']!r}.")
         try:
             statements = services.close_month(month=month)
         except ValidationError as exc:

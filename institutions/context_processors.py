@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from institutions.selectors import memberships_for_user
+from .selectors import memberships_for_user
 
 
 def navigation(request) -> dict:
