@@ -355,6 +355,16 @@ def in_transit_for(*, user) -> InTransit:
     )
 
 
+def cash_shortfall(*, user, amount: Decimal | None) -> Decimal | None:
+    """How much more cash ``amount`` needs than the investor has (None: enough, or no amount):
+    the checkout says so before the investor confirms."""
+    if amount is None:
+        return None
+    account = CashAccount.objects.filter(user=user).first()
+    short = amount - (account.balance if account else Decimal(0))
+    return short if short > 0 else None
+
+
 def portfolio_for(*, user, today: dt.date | None = None) -> Portfolio:
     """The investor's positions, cash and money in transit, valued on ``today``."""
     today = today or timezone.localdate()

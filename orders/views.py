@@ -35,7 +35,9 @@ def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
             "account": account,
             "entries": account.entries.all()[:50],
             "payments": Payment.objects.filter(user=request.user)[:20],
-            "deposit_form": deposit_form or DepositForm(),
+            # The checkout's "top up" link names the amount that is short.
+            "deposit_form": deposit_form
+            or DepositForm(initial={"amount": request.GET.get("amount", "")[:40]}),
             "withdrawal_form": withdrawal_form or WithdrawalForm(),
         },
         status=status,
@@ -245,6 +247,7 @@ def checkout(request, slug):
             ),
             "cutoff": cutoff_of(trade_date),
             "cash": services.cash_account_for(user=request.user),
+            "cash_short": selectors.cash_shortfall(user=request.user, amount=amount),
         },
         status=status,
     )
