@@ -449,3 +449,10 @@ def test_staff_review_a_change_on_its_page(client, fund_company, editor):
     assert client.post(url, {"action": "approve", "reason": "Correct."}).status_code == 302
     product.refresh_from_db()
     assert product.risk_level == 3
+
+
+def test_a_description_claiming_what_no_product_may_claim_cannot_be_submitted(fund_company, editor):
+    product = create_fund(fund_company, editor, description="A risk-free fund for everyone.")
+    with pytest.raises(ValidationError) as err:
+        services.product_submit(product=product, actor=editor)
+    assert any("risk-free" in m for m in err.value.message_dict["description"])
