@@ -567,7 +567,7 @@ def _seed_insurance(spec: InsuranceSpec, *, institution, editor, staff) -> Produ
             f"{spec.summary} Cover of {Decimal(spec.coverage):,.0f} CNY for a premium of "
             f"{Decimal(spec.premium):,.2f} CNY. You may cancel within {spec.cooling_off_days} "
             "days of purchase for a full refund of the premium, less a fee of "
-            f"{Decimal(spec.cancellation_fee):,.2f} CNY. Read the policy wording for exclusions."
+            f"{Decimal(spec.cancellation_fee):,.2f} CNY. Read the policy terms for exclusions."
         ),
         min_purchase=Decimal(spec.premium),
         terms={
