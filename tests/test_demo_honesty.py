@@ -73,7 +73,7 @@ def years_of(days) -> set[int]:
 
 
 def test_no_demo_trade_or_nav_falls_on_a_holiday(db):
-    holidays = set(Holiday.objects.values_list("date", flat=True))
+    holidays = set(Holiday.objects.values_list("date", flat=True)) | set(MAINLAND_MARKET_HOLIDAYS)
     trade_dates = set(Order.objects.values_list("trade_date", flat=True))
     assert trade_dates
     assert not trade_dates & holidays
