@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from marketplace.forms import PercentField
 from marketplace.validators import plain_text
 
 from .models import (
@@ -92,15 +93,14 @@ class CommissionContractForm(forms.Form):
     )
     product_kind = forms.ChoiceField(choices=ProductKind.choices)
     upfront_basis = forms.ChoiceField(choices=UpfrontBasis.choices)
-    upfront_rate = forms.DecimalField(
-        max_digits=9, decimal_places=6, min_value=0, help_text="Fraction: 0.003 = 0.3%."
+    upfront_rate = PercentField(
+        label="Upfront rate (%)",
+        help_text="A percentage: 1.50 means 1.5 % (of the order amount, or of the front-end fee).",
     )
-    trail_rate = forms.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=0,
-        max_value=Decimal("0.5"),
-        help_text="Annual share of the management fee: 0.3 = 30% (at most 0.5).",
+    trail_rate = PercentField(
+        label="Trail rate (% of the management fee)",
+        max_value=Decimal(50),
+        help_text="Annual share of the management fee, a percentage: 30 means 30 % (at most 50).",
     )
     valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(max_length=300, required=False, validators=[plain_text])

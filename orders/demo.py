@@ -1,21 +1,36 @@
 """Demo portfolios: the demo investors' past purchases, each confirmed by a real end-of-day run,
 so ``/me/portfolio/`` shows lots, P&L and money-market income on a fresh machine, and the
-institutions' past months are closed into statements."""
+institutions' past months are closed into statements.
+
+The demo is honest about time: the trading calendar holds the market's public holidays for the
+years the demo covers, and every step runs under ``demo_clock`` at the moment it stands for (a
+top-up before the first purchase, each order at 10:00 on its trading day, each end of day at
+22:30 that evening, each month closed on the 1st of the next), so order events and cash
+entries carry the dates they happened, not the time ``seed_demo`` ran."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from institutions.demo import STAFF_EMAIL
 from marketplace.dates import month_start, next_month_start
+from marketplace.holidays import COVERED_YEARS, MAINLAND_MARKET_HOLIDAYS
 from products.demo import last_trading_day
 from products.models import Product, ProductKind
 
 from . import services
-from .models import Order
+from .models import Holiday, Order, Payment
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # (investor, product code or kind, amount, days ago): two lots of one bond fund a year apart
 # show FIFO redemption fees; a mixed fund shows P&L; the rest one of each kind.
@@ -28,6 +43,59 @@ DEMO_BUYS = [
     ("investor2@fortune.example", "519300", "50000", 200),
     ("investor2@fortune.example", "009001", "30000", 10),
 ]
+DEMO_CASH = {"investor@fortune.example": "100000.00", "investor2@fortune.example": "500000.00"}
+
+
+@contextmanager
+def demo_clock(moment: dt.datetime) -> Iterator[None]:
+    """Run the services as if it were ``moment`` (demo data only): ``timezone.now()`` and every
+    model field defaulting to it answer ``moment`` plus a microsecond per call, so rows keep
+    their order. Never later than the real time."""
+    real_now = timezone.now
+    moment = min(moment, real_now())
+    ticks = itertools.count()
+
+    def now() -> dt.datetime:
+        return moment + dt.timedelta(microseconds=next(ticks))
+
+    fields = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if getattr(field, "default", None) is real_now
+    ]
+    cached = [(field, field.__dict__.get("_get_default")) for field in fields]
+    timezone.now = now
+    for field in fields:
+        field.__dict__["_get_default"] = now
+    try:
+        yield
+    finally:
+        timezone.now = real_now
+        for field, before in cached:
+            if before is None:
+                field.__dict__.pop("_get_default", None)
+            else:
+                field.__dict__["_get_default"] = before
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
+
+
+def seed_holidays(log) -> int:
+    """The market's public holidays for the years the demo covers, in the staff-edited table
+    (through the staff service), before any demo order is placed."""
+    staff = get_user_model().objects.get(email=STAFF_EMAIL)
+    have = set(Holiday.objects.values_list("date", flat=True))
+    added = 0
+    for day, name in sorted(MAINLAND_MARKET_HOLIDAYS.items()):
+        if day.year in COVERED_YEARS and day not in have:
+            services.holiday_add(actor=staff, date=day, name=name)
+            added += 1
+    if added:
+        log(f"  trading calendar: {added} public holidays added")
+    return added
 
 
 def _product(code_or_kind: str) -> Product | None:
@@ -35,6 +103,26 @@ def _product(code_or_kind: str) -> Product | None:
     if code_or_kind in ProductKind.values:
         return products.filter(kind=code_or_kind).order_by("risk_level", "pk").first()
     return products.filter(code=code_or_kind).first()
+
+
+def _buy_day(today: dt.date, days_ago: int) -> dt.date:
+    return last_trading_day(today - dt.timedelta(days=days_ago))
+
+
+def seed_cash(log, *, today: dt.date | None = None) -> int:
+    """Top up the demo investors' cash once, the morning before their first demo purchase."""
+    today = today or timezone.localdate()
+    users = get_user_model().objects.in_bulk(list(DEMO_CASH), field_name="email")
+    first_buy = _buy_day(today, max(days_ago for *_, days_ago in DEMO_BUYS))
+    topped = 0
+    for email, amount in DEMO_CASH.items():
+        user = users.get(email)
+        if user is None or Payment.objects.filter(user=user).exists():
+            continue
+        with demo_clock(at(first_buy - dt.timedelta(days=1), 9)):
+            services.deposit_start(user=user, amount=amount, payment_method="sandbox_ok")
+        topped += 1
+    return topped
 
 
 def seed_portfolios(log) -> int:
@@ -48,29 +136,32 @@ def seed_portfolios(log) -> int:
         product = _product(code)
         if email not in fresh or product is None:
             continue
-        moment = timezone.make_aware(
-            dt.datetime.combine(last_trading_day(today - dt.timedelta(days=days_ago)), dt.time(10))
-        )
+        moment = at(_buy_day(today, days_ago), 10)
         try:
-            order, _ = services.order_place(
-                user=users[email], product=product, side="buy", amount=amount, now=moment
-            )
+            with demo_clock(moment):
+                order, _ = services.order_place(
+                    user=users[email], product=product, side="buy", amount=amount, now=moment
+                )
         except ValidationError as exc:
             log(f"  demo order skipped ({product.name}): {' '.join(exc.messages)}")
             continue
-        services.end_of_day(run_date=order.trade_date)
+        with demo_clock(at(order.trade_date, 22, 30)):
+            services.end_of_day(run_date=order.trade_date)
         placed += 1
     if placed:
         # Daily runs over the last few days: money-market income and trail commission.
         start = last_trading_day(today)
         for offset in range((today - start).days + 1):
-            services.end_of_day(run_date=start + dt.timedelta(days=offset))
+            day = start + dt.timedelta(days=offset)
+            with demo_clock(at(day, 22, 30)):
+                services.end_of_day(run_date=day)
     # seed_demo runs in one transaction, so the sweeps end of day enqueued run only after it
     # commits: write the commission now, before the months close.
     services.commission_entries_write()
     first = Order.objects.filter(confirmed_on__isnull=False).order_by("confirmed_on").first()
     month = month_start(first.confirmed_on if first else today)
     while month < month_start(today):
-        services.close_month(month=month)
+        with demo_clock(at(next_month_start(month), 2)):
+            services.close_month(month=month)
         month = next_month_start(month)
     return placed

@@ -1,12 +1,13 @@
 from django import forms
 
+from marketplace.forms import MoneyField
+from marketplace.money import UNITS_MESSAGES
+
 from .payments import gateway
 
 
 class DepositForm(forms.Form):
-    amount = forms.CharField(
-        label="Amount (CNY)", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
-    )
+    amount = MoneyField(label="Amount (CNY)", positive=True)
     payment_method = forms.ChoiceField(
         label="Pay with",
         choices=list(gateway().test_methods.items()),
@@ -16,15 +17,11 @@ class DepositForm(forms.Form):
 
 
 class WithdrawalForm(forms.Form):
-    amount = forms.CharField(
-        label="Amount (CNY)", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
-    )
+    amount = MoneyField(label="Amount (CNY)", positive=True)
 
 
 class CheckoutForm(forms.Form):
-    amount = forms.CharField(
-        label="Amount (CNY)", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
-    )
+    amount = MoneyField(label="Amount (CNY)", positive=True)
     acknowledge_risk = forms.BooleanField(
         required=False,
         label="I have read the warning and accept that this product is above my risk level.",
@@ -32,6 +29,4 @@ class CheckoutForm(forms.Form):
 
 
 class SellForm(forms.Form):
-    units = forms.CharField(
-        label="Units to sell", max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
-    )
+    units = MoneyField(label="Units to sell", positive=True, messages=UNITS_MESSAGES)

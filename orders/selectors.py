@@ -29,7 +29,9 @@ from .models import (
     Holding,
     Lot,
     Order,
+    OrderStatus,
     PurchaseRefusal,
+    Side,
     Statement,
 )
 from .statement_figures import COLUMNS, PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
@@ -208,19 +210,64 @@ class Position:
         return rates.pop() if len(rates) == 1 else None
 
     @property
+    def reserved_value(self) -> Decimal:
+        """The share of the market value in units that pending sells have reserved."""
+        units, reserved = self.holding.units, self.holding.reserved
+        if not units or not reserved:
+            return Decimal(0)
+        return round_amount(self.market_value * reserved / units)
+
+    @property
     def average_cost(self) -> Decimal | None:
         """Cost per unit (funds), 4 dp like a NAV."""
         return round_nav(self.holding.cost / self.holding.units) if self.holding.units else None
 
 
+@dataclass(frozen=True)
+class InTransit:
+    """Money on its way between cash and holdings: buys paid for but not yet confirmed (the
+    amount left the cash balance when they were placed), units reserved by sells not yet
+    settled (valued as the holding is), and sells confirmed but not yet paid out."""
+
+    buying: Decimal = Decimal(0)
+    selling: Decimal = Decimal(0)
+    orders: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return self.buying + self.selling
+
+
 @dataclass
 class Portfolio:
+    """What the investor owns: ``cash + holdings_value + in_transit.total == total_assets``.
+
+    ``market_value`` values every unit held (P&L counts them all); ``holdings_value`` leaves out
+    the units being sold, which show under ``in_transit`` instead, so nothing counts twice."""
+
     positions: list[Position]
     cash: Decimal
+    transit: InTransit = InTransit()
 
     @property
     def market_value(self) -> Decimal:
         return sum((p.market_value for p in self.positions), Decimal(0))
+
+    @property
+    def selling_value(self) -> Decimal:
+        return sum((p.reserved_value for p in self.positions), Decimal(0))
+
+    @property
+    def holdings_value(self) -> Decimal:
+        return self.market_value - self.selling_value
+
+    @property
+    def in_transit(self) -> Decimal:
+        return self.transit.buying + self.transit.selling + self.selling_value
+
+    @property
+    def in_transit_selling(self) -> Decimal:
+        return self.transit.selling + self.selling_value
 
     @property
     def cost(self) -> Decimal:
@@ -236,7 +283,7 @@ class Portfolio:
 
     @property
     def total_assets(self) -> Decimal:
-        return self.market_value + self.cash
+        return self.cash + self.holdings_value + self.in_transit
 
 
 def holdings_of(*, user) -> QuerySet[Holding]:
@@ -309,12 +356,42 @@ def _position(holding: Holding, today: dt.date) -> Position:
     return Position(holding, price, price_date, value, lots, income)
 
 
+def in_transit_for(*, user) -> InTransit:
+    """Buys placed and paid but not confirmed, and sells confirmed but not yet paid, in one
+    query (units reserved by pending sells are valued with the holdings)."""
+    figures = Order.objects.filter(user=user).aggregate(
+        buying=Sum("amount", filter=Q(side=Side.BUY, status=OrderStatus.PENDING)),
+        selling=Sum("amount", filter=Q(side=Side.SELL, status=OrderStatus.CONFIRMED)),
+        orders=Count(
+            "pk",
+            filter=Q(status=OrderStatus.PENDING) | Q(side=Side.SELL, status=OrderStatus.CONFIRMED),
+        ),
+    )
+    return InTransit(
+        buying=figures["buying"] or Decimal(0),
+        selling=figures["selling"] or Decimal(0),
+        orders=figures["orders"] or 0,
+    )
+
+
+def cash_shortfall(*, user, amount: Decimal | None) -> Decimal | None:
+    """How much more cash ``amount`` needs than the investor has (None: enough, or no amount):
+    the checkout says so before the investor confirms."""
+    if amount is None:
+        return None
+    account = CashAccount.objects.filter(user=user).first()
+    short = amount - (account.balance if account else Decimal(0))
+    return short if short > 0 else None
+
+
 def portfolio_for(*, user, today: dt.date | None = None) -> Portfolio:
+    """The investor's positions, cash and money in transit, valued on ``today``."""
     today = today or timezone.localdate()
     account = CashAccount.objects.filter(user=user).first()
     return Portfolio(
         positions=[_position(h, today) for h in holdings_of(user=user)],
         cash=account.balance if account else Decimal(0),
+        transit=in_transit_for(user=user),
     )
 
 

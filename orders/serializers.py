@@ -166,7 +166,19 @@ class PortfolioSerializer(serializers.Serializer):
     cost = serializers.DecimalField(max_digits=18, decimal_places=2)
     pnl = serializers.DecimalField(max_digits=18, decimal_places=2)
     return_rate = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
-    total_assets = serializers.DecimalField(max_digits=18, decimal_places=2)
+    holdings_value = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        help_text="Market value of the holdings less the units being sold (in `in_transit`).",
+    )
+    in_transit = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        help_text="Pending buys (already paid from cash) and sells not yet paid out.",
+    )
+    total_assets = serializers.DecimalField(
+        max_digits=18, decimal_places=2, help_text="cash + holdings_value + in_transit"
+    )
     results = PositionSerializer(source="positions", many=True)
 
     def get_count(self, portfolio) -> int:

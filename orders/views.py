@@ -36,7 +36,9 @@ def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
             "account": account,
             "entries": account.entries.all()[:50],
             "payments": Payment.objects.filter(user=request.user)[:20],
-            "deposit_form": deposit_form or DepositForm(),
+            # The checkout's "top up" link names the amount that is short.
+            "deposit_form": deposit_form
+            or DepositForm(initial={"amount": request.GET.get("amount", "")[:40]}),
             "withdrawal_form": withdrawal_form or WithdrawalForm(),
         },
         status=status,
@@ -243,6 +245,7 @@ def checkout(request, slug):
             "expected_confirm_date": schedule.expected_confirm_date,
             "cutoff": schedule.cancel_by,
             "cash": services.cash_account_for(user=request.user),
+            "cash_short": selectors.cash_shortfall(user=request.user, amount=amount),
         },
         status=status,
     )

@@ -3,12 +3,11 @@ tier text → tiers); the services judge the rest."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import ProductKind
+from marketplace.forms import MoneyField, PercentField
 from marketplace.validators import plain_text
 
 from .fees import format_tiers, parse_tiers
@@ -23,25 +22,6 @@ from .models import (
 )
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
-
-
-class PercentField(forms.DecimalField):
-    """People type percentages ("1.5"); the domain stores fractions (0.015)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 8)
-        kwargs.setdefault("decimal_places", 4)
-        kwargs.setdefault("min_value", 0)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        cleaned = super().clean(value)
-        return None if cleaned is None else cleaned / 100
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal) and not isinstance(self.widget, forms.HiddenInput):
-            return (value * 100).normalize()
-        return value
 
 
 class TiersField(forms.CharField):
@@ -83,7 +63,7 @@ class ProductForm(forms.Form):
         validators=[plain_text],
         help_text="Checked against the marketing rules before it is published.",
     )
-    min_purchase = forms.DecimalField(label="Minimum purchase (CNY)", **MONEY)
+    min_purchase = MoneyField(label="Minimum purchase (CNY)", **MONEY)
 
     KIND_FIELDS = {
         ProductKind.FUND: {
@@ -103,13 +83,13 @@ class ProductForm(forms.Form):
             ),
         },
         ProductKind.INSURANCE: {
-            "premium": lambda: forms.DecimalField(label="Premium (CNY)", **MONEY),
-            "coverage_amount": lambda: forms.DecimalField(label="Coverage (CNY)", **MONEY),
+            "premium": lambda: MoneyField(label="Premium (CNY)", **MONEY),
+            "coverage_amount": lambda: MoneyField(label="Coverage (CNY)", **MONEY),
             "term_months": lambda: forms.IntegerField(label="Term (months)", min_value=1),
             "cooling_off_days": lambda: forms.IntegerField(
                 label="Cooling-off period (days)", min_value=15, initial=15
             ),
-            "cancellation_fee": lambda: forms.DecimalField(
+            "cancellation_fee": lambda: MoneyField(
                 label="Cancellation fee in the cooling-off period (CNY, at most 10)",
                 max_digits=6,
                 decimal_places=2,

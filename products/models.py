@@ -328,9 +328,18 @@ class DailyYield(models.Model):
 
 class DocumentKind(models.TextChoices):
     PROSPECTUS = "prospectus", "Prospectus"
-    POLICY_WORDING = "policy_wording", "Policy wording"
-    FACT_SHEET = "fact_sheet", "Fact sheet"
+    POLICY_WORDING = "policy_wording", "Policy terms"
+    FACT_SHEET = "fact_sheet", "Key facts"
+    TERMS = "terms", "Terms and conditions"
     OTHER = "other", "Other"
+
+
+# The documents a product of each kind must carry before staff can publish it.
+REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    ProductKind.FUND: (DocumentKind.PROSPECTUS, DocumentKind.FACT_SHEET),
+    ProductKind.INSURANCE: (DocumentKind.POLICY_WORDING,),
+    ProductKind.SAVINGS: (DocumentKind.TERMS,),
+}
 
 
 class ProductDocument(models.Model):

@@ -14,6 +14,7 @@ from institutions.tenancy import PortalMixin
 from marketplace.permissions import form_errors_from
 
 from . import selectors, services, yields
+from .documents import missing_documents
 from .fees import Tier
 from .forms import (
     ArticleForm,
@@ -23,7 +24,7 @@ from .forms import (
     ReasonForm,
     YieldUploadForm,
 )
-from .models import Article, Product, ProductStatus
+from .models import REQUIRED_DOCUMENTS, Article, DocumentKind, Product, ProductStatus
 
 
 class ProductScopedMixin(PortalMixin):
@@ -117,6 +118,7 @@ class ProductDetailView(ProductScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         product = self.get_product()
+        have = {document.kind for document in product.documents.all()}
         context.update(
             product=product,
             terms=services.product_terms(product),
@@ -124,6 +126,12 @@ class ProductDetailView(ProductScopedMixin, TemplateView):
             events=product.events.select_related("actor")[:30],
             revisions=product.revisions.select_related("submitted_by", "reviewed_by")[:10],
             documents=product.documents.all(),
+            missing_documents=missing_documents(product=product),
+            document_kinds=DocumentKind.choices,
+            next_document_kind=next(
+                (k for k in REQUIRED_DOCUMENTS[product.kind] if k not in have),
+                DocumentKind.OTHER,
+            ),
             nav_count=product.nav_prices.count(),
             close_form=ReasonForm(),
         )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from institutions.models import CommissionContract, Institution, InstitutionStatus
+from institutions.models import CommissionContract, Institution, InstitutionStatus, UpfrontBasis
 from institutions.selectors import commission_contract_in_force, memberships_for_user
 from profiles.suitability import suitability_check
 
@@ -22,6 +23,7 @@ from .models import (
     NavPrice,
     Product,
     ProductDocument,
+    ProductKind,
     ProductRevision,
     ProductStatus,
     RevisionStatus,
@@ -133,6 +135,46 @@ def commission_for_product(*, product: Product) -> CommissionContract | None:
     """The contract in force today: what the platform earns when this product sells."""
     return commission_contract_in_force(
         institution=product.institution, product_kind=product.kind, on_date=timezone.localdate()
+    )
+
+
+@dataclass(frozen=True)
+class PlatformEarnings:
+    """What the platform earns from a product, citing only fees the product charges: a share
+    of the subscription fee only if it has one, a share of the management fee only if it has
+    one (otherwise that part is nothing, and the page says why)."""
+
+    contract: CommissionContract
+    upfront_rate: Decimal | None  # None: nothing is earned when the investor buys
+    upfront_of_fee: bool  # True: a share of the subscription fee, False: of the amount paid
+    trail_rate: Decimal | None  # None: nothing is earned while the investor holds it
+    charges_subscription_fee: bool
+    management_fee_rate: Decimal | None
+
+
+def platform_earnings(*, product: Product) -> PlatformEarnings | None:
+    """The contract in force today as the product page shows it (None: no contract)."""
+    contract = commission_for_product(product=product)
+    if contract is None:
+        return None
+    charges_fee = not product.is_money_market and any(
+        tier.rate > 0 or (tier.fixed_fee or 0) > 0
+        for tier in product.fee_tiers.all()
+        if tier.schedule == FeeSchedule.SUBSCRIPTION
+    )
+    terms = getattr(product, "fund_terms", None) if product.kind == ProductKind.FUND else None
+    management = terms.management_fee_rate if terms and terms.management_fee_rate else None
+    of_fee = contract.upfront_basis == UpfrontBasis.FRONT_FEE
+    upfront = contract.upfront_rate or None
+    if of_fee and not charges_fee:
+        upfront = None
+    return PlatformEarnings(
+        contract=contract,
+        upfront_rate=upfront,
+        upfront_of_fee=of_fee,
+        trail_rate=(contract.trail_rate or None) if management else None,
+        charges_subscription_fee=charges_fee,
+        management_fee_rate=management,
     )
 
 

@@ -24,6 +24,7 @@ from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
 from marketplace.slugs import unique_slug
 from marketplace.trading_hours import price_publishable
 
+from .documents import missing_documents
 from .fees import Tier, canonical_decimal, validate_tiers
 from .marketing import marketing_violations
 from .models import (
@@ -58,6 +59,10 @@ TERMS_MISSING = "Fill in the {kind} terms."
 NOT_EDITABLE = "A {status} product cannot be edited."
 ILLEGAL_MOVE = "A {from_status} product cannot be {action}."
 REASON_REQUIRED = "Give a reason; the institution will read it."
+DOCUMENTS_MISSING = (
+    "A {kind} product is published only with its {missing}: {institution} has not uploaded "
+    "{them} yet."
+)
 REVISION_PENDING = "A change to this product is already waiting for review."
 NOT_A_FUND = "NAV prices are uploaded for funds only."
 MONEY_MARKET_NAV = "A money-market fund's NAV is fixed at 1.0000."
@@ -464,8 +469,22 @@ def _reason(reason: str | None) -> str:
 
 @transaction.atomic
 def product_approve(*, product: Product, actor, reason: str) -> Product:
+    """In review → published, only with the documents its kind requires (REQUIRED_DOCUMENTS)."""
     _require_staff(actor)
-    return _move(product, action="approve", actor=actor, reason=_reason(reason))
+    reason = _reason(reason)
+    locked = Product.objects.select_for_update().select_related("institution").get(pk=product.pk)
+    missing = missing_documents(product=locked)
+    if missing:
+        raise ValidationError(
+            DOCUMENTS_MISSING.format(
+                kind=locked.get_kind_display().lower(),
+                missing=" and ".join(m.lower() for m in missing),
+                institution=locked.institution.name,
+                them="them" if len(missing) > 1 else "it",
+            ),
+            code="documents_missing",
+        )
+    return _move(product, action="approve", actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
 
 from . import selectors, services
+from .documents import missing_documents
 from .forms import ReasonForm, StaffNavUploadForm
 from .marketing import marketing_violations
 from .models import Product, ProductRevision, ProductStatus, RevisionStatus
@@ -72,6 +73,7 @@ class ProductReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
             ),
             can_decide=product.status == ProductStatus.IN_REVIEW,
             marketing=marketing_violations(product.description),
+            missing_documents=missing_documents(product=product),
         )
         context.setdefault("form", ReasonForm())
         return context

@@ -89,7 +89,7 @@ def product_detail(request, slug):
             "yields": recent_yields,
             "range_key": range_key,
             "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
-            "contract": selectors.commission_for_product(product=product),
+            "earnings": selectors.platform_earnings(product=product),
             "risk_meanings": RISK_MEANING,
             "profile": profile,
             "suitability": (

@@ -237,3 +237,26 @@ def investor_with_cash(level: int = 3, cash: str = "10000", **user_fields) -> Us
     )
     services.deposit_start(user=user, amount=cash, payment_method="sandbox_ok")
     return user
+
+
+def attach_required_documents(product, *, uploaded_by=None):
+    """The documents the product's kind needs before staff can publish it (small real PDFs)."""
+    from django.core.files.base import ContentFile
+
+    from products.documents import minimal_pdf
+    from products.models import REQUIRED_DOCUMENTS, DocumentKind, ProductDocument
+
+    uploaded_by = uploaded_by or UserFactory()
+    for kind in REQUIRED_DOCUMENTS[product.kind]:
+        label = DocumentKind(kind).label
+        content = minimal_pdf(title=f"{product.name}: {label}", lines=[label])
+        document = ProductDocument(
+            product=product,
+            kind=kind,
+            title=label,
+            size=len(content),
+            content_type="application/pdf",
+            uploaded_by=uploaded_by,
+        )
+        document.file.save(f"{product.slug}-{kind}.pdf", ContentFile(content), save=False)
+        document.save()

@@ -105,3 +105,28 @@ def test_headless_app_session_token_authenticates_the_rest_api(client):
     assert me.status_code == 200
     assert me.json()["slug"] == institution.slug
     assert api.get("/api/v1/portal/institution/").status_code in (401, 403)
+
+
+def _sign_in(client, email, **extra):
+    return client.post("/accounts/login/", {"login": email, "password": PASSWORD, **extra})
+
+
+def test_institution_members_land_on_the_portal_after_signing_in(client):
+    MembershipFactory(user=UserFactory(email="editor@bank.example"), role=Role.EDITOR)
+    assert _sign_in(client, "editor@bank.example")["Location"] == "/portal/"
+
+
+def test_investors_land_on_their_home_and_next_still_wins(client):
+    UserFactory(email="saver@example.com")
+    assert _sign_in(client, "saver@example.com")["Location"] == "/me/"
+    client.logout()
+    MembershipFactory(user=UserFactory(email="analyst@bank.example"), role=Role.ANALYST)
+    response = _sign_in(client, "analyst@bank.example", next="/products/")
+    assert response["Location"] == "/products/"
+
+
+def test_staff_land_on_the_staff_pages_after_their_totp_code(client):
+    StaffFactory(email="ops2@example.com")
+    assert _sign_in(client, "ops2@example.com")["Location"] == "/accounts/2fa/authenticate/"
+    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time() // 30)))
+    assert client.post("/accounts/2fa/authenticate/", {"code": code})["Location"] == "/staff/"

@@ -123,7 +123,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/me/"
+LOGIN_REDIRECT_URL = "/me/"  # investors; staff and institution members land by role:
+ACCOUNT_ADAPTER = "institutions.adapters.AccountAdapter"
 
 # allauth: log in by e-mail, sign up with e-mail and password only, verification mandatory.
 ACCOUNT_LOGIN_METHODS = {"email"}

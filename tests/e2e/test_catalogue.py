@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from institutions.models import InstitutionType, Role
+from products.documents import minimal_pdf
 from products.models import NavPrice, Product, ProductStatus
 from tests.e2e.conftest import totp_now
 from tests.factories import (
@@ -109,14 +110,31 @@ def test_editor_lists_a_fund_staff_approve_and_a_visitor_finds_it(new_page, shot
     product.refresh_from_db()
     assert product.status == ProductStatus.IN_REVIEW
 
-    # 4. Staff approve.
+    # 4. Staff cannot approve it without its prospectus and key facts; the editor uploads them.
     StaffFactory(email="reviewer@fortune.example")
     staff = new_page()
     log_in(staff, "reviewer@fortune.example", TOTP_SECRET)
     staff.goto("/staff/products/")
     shot(staff, "staff-product-queue")
     staff.goto(f"/staff/products/{product.slug}/")
-    staff.fill("textarea[name=reason]", "Prospectus and fee table checked.")
+    shot(staff, "staff-documents-missing")
+    assert "Prospectus, Key facts" in staff.locator("#documents-missing").inner_text()
+    assert staff.locator("button[name=action][value=approve]").is_disabled()
+    editor.goto(f"/portal/products/{product.slug}/")
+    assert "Prospectus, Key facts" in editor.locator("#documents-missing").inner_text()
+    for kind, title in (("prospectus", "Prospectus 2026"), ("fact_sheet", "Key facts 2026")):
+        assert editor.locator("#doc-kind").input_value() == kind  # the next one required
+        editor.fill("#doc-title", title)
+        pdf = minimal_pdf(title=title, lines=["Harbour Green Bond A"])
+        editor.set_input_files(
+            "#doc-file", {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": pdf}
+        )
+        editor.locator("form:has(#doc-file) [type=submit]").click()
+        editor.wait_for_load_state()
+    shot(editor, "editor-documents-uploaded")
+    assert editor.locator("#documents-missing").count() == 0
+    staff.reload()
+    staff.fill("textarea[name=reason]", "Prospectus, key facts and fee table checked.")
     shot(staff, "staff-product-review")
     staff.locator("button[name=action][value=approve]").click()
     staff.wait_for_load_state()

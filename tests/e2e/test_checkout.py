@@ -59,3 +59,34 @@ def test_c3_investor_buys_and_acknowledges_and_cancels(new_page, shot):
     shot(page, "orders")
     assert services.cash_account_for(user=user).balance == 40000
     assert page.csp_errors == []
+
+
+def test_short_cash_is_shown_before_confirming_with_a_top_up_for_the_difference(new_page, shot):
+    user = UserFactory(email="short@example.com")
+    InvestorProfile.objects.create(
+        user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
+    )
+    services.deposit_start(user=user, amount="1000", payment_method="sandbox_ok")
+    fund = ProductFactory(risk_level=2, name="Harbour Steady Bond")
+    page = new_page()
+    log_in(page, "short@example.com")
+    page.goto(f"/products/{fund.slug}/buy/")
+    page.locator("form:not([method=post]) input[name=amount]").first.fill("2,500")
+    page.locator("form:has(input[name=amount]) [type=submit]").first.click()
+    page.wait_for_load_state()
+    shot(page, "short-cash-warning")
+    warning = page.locator("#cash-short")
+    assert warning.is_visible()
+    assert "top up CNY 1,500.00 more" in warning.inner_text()
+    assert page.locator("button:has-text('Confirm purchase')").count() == 0
+    warning.locator("a:has-text('Top up')").click()
+    page.wait_for_load_state()
+    shot(page, "top-up-prefilled")
+    assert page.locator("#deposit-amount").input_value() == "1500.00"
+    page.locator("input[name=payment_method][value=sandbox_ok]").check()
+    page.locator("form:has(#deposit-amount) [type=submit]").first.click()
+    page.wait_for_load_state()
+    buy(page, fund, "2,500")
+    shot(page, "bought-after-top-up")
+    assert Order.objects.get(product=fund).amount == 2500
+    assert page.csp_errors == []

@@ -55,6 +55,14 @@ def test_c3_investor_tops_up_buys_sees_portfolio_and_redeems_part(new_page, shot
     content = page.content()
     assert str(order.trade_date) in content
     assert str(order.expected_confirm_date) in content
+    page.goto("/me/portfolio/")
+    shot(page, "portfolio-in-transit")
+    transit = page.locator("[data-figure=in-transit]").inner_text()
+    assert transit == "CNY 10,150.00"  # paid, not yet in holdings: still counted
+    assert page.locator("[data-figure=total]").inner_text() == "CNY 20,000.00"
+    page.goto("/me/")
+    assert page.locator("[data-figure=in-transit]").inner_text() == "CNY 10,150.00"
+    page.goto(f"/me/orders/{order.pk}/")
 
     close_day(fund, order.trade_date, "1.0000")
     order.refresh_from_db()
@@ -90,6 +98,10 @@ def test_c3_investor_tops_up_buys_sees_portfolio_and_redeems_part(new_page, shot
     sale = Order.objects.get(product=fund, side="sell")
     assert (sale.status, sale.units) == ("pending", Decimal("4000.00"))
     assert Holding.objects.get(user=user, product=fund).reserved == Decimal("4000")
+    page.goto("/me/portfolio/")
+    shot(page, "portfolio-selling-in-transit")
+    assert page.locator("[data-figure=in-transit]").inner_text() == "CNY 4,200.00"
+    assert page.locator("[data-figure=holdings]").inner_text() == "CNY 6,300.00"
 
     close_day(fund, sale.trade_date, "1.0500")
     sale.refresh_from_db()

@@ -1,5 +1,7 @@
 """The institution pages as users reach them: forms, permissions, tenant portal."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 
@@ -135,8 +137,8 @@ def test_commission_contract_form_refuses_bad_rates(staff_client):
         "institution": institution.slug,
         "product_kind": "fund",
         "upfront_basis": "amount",
-        "upfront_rate": "0.2",
-        "trail_rate": "0.9",
+        "upfront_rate": "20",
+        "trail_rate": "90",
         "valid_from": "2026-01-01",
     }
     response = staff_client.post("/staff/commission/", data)
@@ -146,10 +148,30 @@ def test_commission_contract_form_refuses_bad_rates(staff_client):
         response = staff_client.post("/staff/commission/", {**data, "upfront_rate": bad})
         assert response.status_code == 400
     response = staff_client.post(
-        "/staff/commission/", {**data, "upfront_rate": "0.003", "trail_rate": "0.3"}
+        "/staff/commission/", {**data, "upfront_rate": "0.30", "trail_rate": "30"}
     )
     assert response.status_code == 302
     assert institution.commission_contracts.count() == 1
+
+
+def test_staff_enter_commission_rates_as_percentages(staff_client):
+    institution = InstitutionFactory()
+    page = staff_client.get("/staff/commission/").content.decode()
+    assert "1.50 means 1.5 %" in page
+    data = {
+        "institution": institution.slug,
+        "product_kind": "fund",
+        "upfront_basis": "amount",
+        "upfront_rate": "1.50",
+        "trail_rate": "30",
+        "valid_from": "2026-01-01",
+    }
+    assert staff_client.post("/staff/commission/", data).status_code == 302
+    contract = institution.commission_contracts.get()
+    assert contract.upfront_rate == Decimal("0.0150")
+    assert contract.trail_rate == Decimal("0.30")
+    refused = staff_client.post("/staff/commission/", {**data, "upfront_rate": "abc"})
+    assert 'value="abc"' in refused.content.decode()  # the form shows what was typed
 
 
 # --- the portal -----------------------------------------------------------------------------

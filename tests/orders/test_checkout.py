@@ -86,3 +86,38 @@ def test_review_already_checks_the_minimum_purchase(buyer):
     assert review.status_code == 200
     assert not review.context["reviewing"]
     assert "minimum purchase is 1,000.00" in review.content.decode()
+
+
+def test_review_warns_before_confirming_when_cash_is_short_with_a_top_up_link(buyer, user):
+    product = ProductFactory(risk_level=1)
+    review = buyer.get(f"/products/{product.slug}/buy/?amount=25000")
+    assert review.status_code == 200
+    assert review.context["reviewing"]
+    assert review.context["cash_short"] == Decimal("5000.00")
+    html = review.content.decode()
+    assert 'id="cash-short"' in html
+    assert "/me/cash/?amount=5000.00#top-up" in html
+    assert "Confirm purchase" not in html  # confirming could only fail
+    top_up = buyer.get("/me/cash/?amount=5000.00")
+    assert 'value="5000.00"' in top_up.content.decode()
+    enough = buyer.get(f"/products/{product.slug}/buy/?amount=20000").content.decode()
+    assert 'id="cash-short"' not in enough
+    assert "Confirm purchase" in enough
+
+
+@pytest.mark.parametrize(("typed", "amount"), [("1,000", "1000"), ("1,000.50", "1000.50")])
+def test_checkout_accepts_amounts_with_thousands_separators(buyer, typed, amount):
+    product = ProductFactory(risk_level=1)
+    review = buyer.get(f"/products/{product.slug}/buy/", {"amount": typed})
+    assert review.context["reviewing"]
+    data = {"amount": typed, "form_token": token_from(review)}
+    assert buyer.post(f"/products/{product.slug}/buy/", data).status_code == 302
+    assert Order.objects.get().amount == Decimal(amount)
+
+
+@pytest.mark.parametrize("typed", ["1,00", "1.2.3", ",100", "1,,000", "10,00.5"])
+def test_checkout_refuses_misplaced_separators(buyer, typed):
+    product = ProductFactory(risk_level=1)
+    response = buyer.post(f"/products/{product.slug}/buy/", {"amount": typed, "form_token": "x"})
+    assert response.status_code == 400
+    assert not Order.objects.exists()

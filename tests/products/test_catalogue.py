@@ -223,3 +223,31 @@ def test_signed_in_users_always_get_a_fresh_page(client, django_assert_max_num_q
     with django_assert_max_num_queries(20) as ctx:
         client.get("/products/")
     assert len(ctx.captured_queries) > 0
+
+
+def test_what_the_platform_earns_never_cites_a_fee_the_product_does_not_charge(client):
+    mmf = ProductFactory(fund_type="money_market")
+    CommissionContractFactory(
+        institution=mmf.institution,
+        product_kind="fund",
+        upfront_basis="front_fee",
+        upfront_rate=Decimal("0.4"),
+        trail_rate=Decimal("0.3"),
+    )
+    html = client.get(f"/products/{mmf.slug}/").content.decode()
+    earn = html.split('id="earn-title"')[1].split("</section>")[0]
+    assert "of the subscription fee you pay" not in earn
+    assert "this product charges none" in earn
+    savings = ProductFactory(kind="savings", risk_level=1)
+    CommissionContractFactory(
+        institution=savings.institution,
+        product_kind="savings",
+        upfront_basis="amount",
+        upfront_rate=Decimal("0.002"),
+        trail_rate=Decimal("0.3"),
+    )
+    earn = client.get(f"/products/{savings.slug}/").content.decode().split('id="earn-title"')[1]
+    earn = earn.split("</section>")[0]
+    assert "management fee (" not in earn
+    assert "this product charges no management fee" in earn
+    assert "0.2% of the amount you pay" in earn

@@ -53,3 +53,43 @@ def test_annualising_a_short_period_is_refused():
 
 def test_chinese_text_is_checked_too():
     assert marketing_violations("本基金近一年收益12%。") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Guaranteed returns, whatever the market does.", "Guaranteed returns"),
+        ("A RISK-FREE way to grow your savings.", "RISK-FREE"),
+        ("Your money is capital guaranteed.", "capital guaranteed"),
+        ("There is no risk in this fund.", "no risk"),
+        ("Zero-risk income for the cautious.", "Zero-risk"),
+        ("本产品保本保息。", "保本"),
+        ("稳赚的好选择。", "稳赚"),
+        ("这是一只无风险的基金。", "无风险"),
+    ],
+)
+def test_claims_no_regulated_product_may_make_are_refused(text, claim):
+    from products.marketing import FORBIDDEN_CLAIM
+
+    assert marketing_violations(text) == [FORBIDDEN_CLAIM.format(claim=claim, sentence=text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This fund is not risk-free: its price can fall.",
+        "本产品不保本，投资需谨慎。",
+        "Noriskfund is not a word, and risk-freedom is not a claim.",
+        "There is no guaranteed return.",
+    ],
+)
+def test_disclosures_and_other_words_are_not_forbidden_claims(text):
+    assert marketing_violations(text) == []
+
+
+def test_forbidden_claims_are_one_maintained_list():
+    from products.marketing import FORBIDDEN_CLAIMS
+
+    assert {"guaranteed returns", "risk-free", "capital guaranteed", "保本", "无风险"} <= set(
+        FORBIDDEN_CLAIMS
+    )

@@ -29,6 +29,7 @@ from tests.factories import (
     NavPriceFactory,
     ProductFactory,
     StaffFactory,
+    attach_required_documents,
 )
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +196,7 @@ def test_lifecycle_draft_review_published_closed_with_audit_rows(fund_company, e
         services.product_approve(product=product, actor=editor, reason="self-approve")
     with pytest.raises(ValidationError):
         services.product_approve(product=product, actor=staff, reason="")
+    attach_required_documents(product, uploaded_by=editor)
     services.product_approve(product=product, actor=staff, reason="Prospectus checked.")
     product.refresh_from_db()
     assert product.status == ProductStatus.PUBLISHED
@@ -458,3 +460,73 @@ def test_staff_review_a_change_on_its_page(client, fund_company, editor):
     assert client.post(url, {"action": "approve", "reason": "Correct."}).status_code == 302
     product.refresh_from_db()
     assert product.risk_level == 3
+
+
+def test_a_description_claiming_what_no_product_may_claim_cannot_be_submitted(fund_company, editor):
+    product = create_fund(fund_company, editor, description="A risk-free fund for everyone.")
+    with pytest.raises(ValidationError) as err:
+        services.product_submit(product=product, actor=editor)
+    assert any("risk-free" in m for m in err.value.message_dict["description"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "needed"),
+    [
+        ("fund", ["Prospectus", "Key facts"]),
+        ("insurance", ["Policy terms"]),
+        ("savings", ["Terms and conditions"]),
+    ],
+)
+def test_staff_cannot_publish_a_product_without_the_documents_its_kind_requires(kind, needed):
+    from products.documents import missing_documents
+
+    product = ProductFactory(kind=kind, risk_level=1, status=ProductStatus.IN_REVIEW)
+    assert missing_documents(product=product) == needed
+    with pytest.raises(ValidationError) as err:
+        services.product_approve(product=product, actor=StaffFactory(), reason="Looks fine.")
+    assert err.value.code == "documents_missing"
+    product.refresh_from_db()
+    assert product.status == ProductStatus.IN_REVIEW
+    assert not product.events.filter(kind="approved").exists()
+    attach_required_documents(product)
+    services.product_approve(product=product, actor=StaffFactory(), reason="Documents read.")
+    product.refresh_from_db()
+    assert product.status == ProductStatus.PUBLISHED
+
+
+def test_a_document_whose_file_is_gone_does_not_count(fund_company):
+    from products.documents import missing_documents
+
+    product = ProductFactory(institution=fund_company, status=ProductStatus.IN_REVIEW)
+    attach_required_documents(product)
+    prospectus = product.documents.get(kind="prospectus")
+    prospectus.file.storage.delete(prospectus.file.name)
+    assert missing_documents(product=product) == ["Prospectus"]
+
+
+def test_the_staff_review_page_names_the_missing_documents_and_refuses_approval(client):
+    product = ProductFactory(kind="savings", risk_level=1, status=ProductStatus.IN_REVIEW)
+    client.force_login(StaffFactory())
+    url = f"/staff/products/{product.slug}/"
+    page = client.get(url).content.decode()
+    assert "Missing before it can be published:</strong> Terms and conditions" in page
+    response = client.post(url, {"action": "approve", "reason": "Fine."})
+    assert response.status_code == 400
+    assert "has not uploaded it yet" in response.content.decode()
+    product.refresh_from_db()
+    assert product.status == ProductStatus.IN_REVIEW
+
+
+def test_generated_demo_pdfs_are_valid_pdfs():
+    import re
+
+    from products.documents import minimal_pdf
+
+    pdf = minimal_pdf(title="Key facts (Bond Fund)", lines=["Risk R2", "Fees: see the table"])
+    assert pdf.startswith(b"%PDF-1.4")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    xref_at = int(re.search(rb"startxref\n(\d+)", pdf).group(1))
+    assert pdf[xref_at:].startswith(b"xref")
+    offsets = [int(o) for o in re.findall(rb"(\d{10}) 00000 n ", pdf)]
+    for number, offset in enumerate(offsets, start=1):
+        assert pdf[offset:].startswith(b"%d 0 obj" % number)

@@ -4,20 +4,16 @@ It lives in ``orders`` because that is the one app allowed to call every other a
 seeding (DESIGN §2); each app's ``demo`` module seeds its own data through its services.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
 from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
-from orders.demo import seed_portfolios
-from orders.models import Payment
-from orders.services import deposit_start
+from orders.demo import seed_cash, seed_holidays, seed_portfolios
 from products.demo import seed_products
 from profiles.demo import INVESTOR_PROFILES, seed_investors
 
 INVESTORS = list(INVESTOR_PROFILES)
-DEMO_CASH = {"investor@fortune.example": "100000.00", "investor2@fortune.example": "500000.00"}
 
 
 class Command(BaseCommand):
@@ -37,14 +33,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def seed(self):
         logins = seed_institutions(self.stdout.write)
+        seed_holidays(self.stdout.write)
         products = seed_products(self.stdout.write)
         for email in INVESTORS:
             demo_user(email)
         seed_investors(self.stdout.write)
-        for email, amount in DEMO_CASH.items():
-            user = get_user_model().objects.get(email=email)
-            if not Payment.objects.filter(user=user).exists():
-                deposit_start(user=user, amount=amount, payment_method="sandbox_ok")
+        seed_cash(self.stdout.write)
         seed_portfolios(self.stdout.write)
         logins.append(("investor@fortune.example", "investor (C3, consents on, holdings + cash)"))
         logins.append(("investor2@fortune.example", "investor (C4, holdings + cash)"))
