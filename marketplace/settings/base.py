@@ -143,6 +143,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy, the client's address is the proxy-added X-Forwarded-For entry this
+# many hops from the right; allauth's per-IP rate limits and DRF's anonymous throttles key on it.
+# 0 (local default): no proxy, REMOTE_ADDR is the client and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fortune Market"
 MFA_TOTP_PERIOD = 30
@@ -206,6 +211,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fortune Market API",

@@ -1,0 +1,46 @@
+"""Production settings, loaded in a child process the way a deployment loads them."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "fortune.example",
+    "DATABASE_URL": "postgres://check@127.0.0.1:5432/check",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "PAYMENTS_SANDBOX_SECRET": "s" * 40,
+}
+
+
+def production(*names: str, **env: str) -> dict:
+    """The named settings under production settings with ``env`` added to the environment."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"names = {list(names)!r}; "
+        "print(json.dumps({n: getattr(settings, n, None) for n in names}, default=str))"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "CI"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env={**base, **PRODUCTION_ENV, **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_takes_client_addresses_from_one_trusted_proxy_unless_configured():
+    default = production("ALLAUTH_TRUSTED_PROXY_COUNT", "REST_FRAMEWORK")
+    assert default["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    assert default["REST_FRAMEWORK"]["NUM_PROXIES"] == 1
+    two = production("ALLAUTH_TRUSTED_PROXY_COUNT", "REST_FRAMEWORK", TRUSTED_PROXY_COUNT="2")
+    assert two["ALLAUTH_TRUSTED_PROXY_COUNT"] == 2
+    assert two["REST_FRAMEWORK"]["NUM_PROXIES"] == 2
