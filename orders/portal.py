@@ -1,7 +1,5 @@
 """Portal pages that combine orders with profiles: orders, customers, audience insight."""
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -9,6 +7,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from institutions.tenancy import PortalMixin
+from marketplace import csv_export
 from products.models import Product
 
 from . import selectors
@@ -84,7 +83,7 @@ class OrdersView(PortalMixin, TemplateView):
         )
 
     def csv(self):
-        writer = csv.writer(_Echo())
+        writer = csv_export.writer(_Echo())
 
         def rows():
             yield writer.writerow(CSV_COLUMNS)
