@@ -76,4 +76,6 @@ def sign(body: bytes) -> str:
 
 
 def signature_is_valid(body: bytes, signature: str) -> bool:
-    return hmac.compare_digest(sign(body), signature or "")
+    """Compared as bytes: a header with non-ASCII characters is a mismatch, not an error."""
+    given = (signature or "").encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(sign(body).encode(), given)
