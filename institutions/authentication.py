@@ -9,6 +9,8 @@ without TOTP is refused on every API view, by every way of signing in.
 from allauth.headless.contrib.rest_framework.authentication import (
     XSessionTokenAuthentication as AllauthXSessionTokenAuthentication,
 )
+from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.contrib.django_allauth import XSessionTokenAuthenticationScheme
 from rest_framework import authentication, exceptions
 
 from .middleware import MFA_REQUIRED, mfa_missing
@@ -37,3 +39,12 @@ class SessionAuthentication(MFAEnforcingAuthentication, authentication.SessionAu
 
 class XSessionTokenAuthentication(MFAEnforcingAuthentication, AllauthXSessionTokenAuthentication):
     pass
+
+
+# The OpenAPI schema describes them as the classes they wrap.
+class MFASessionScheme(SessionScheme):
+    target_class = SessionAuthentication
+
+
+class MFAXSessionTokenScheme(XSessionTokenAuthenticationScheme):
+    target_class = XSessionTokenAuthentication

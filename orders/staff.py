@@ -79,6 +79,18 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
         return context
 
 
+class PayoutsView(StaffRequiredMixin, TemplateView):
+    """Payouts still pending after their retries: money left the investor's cash but the
+    provider has not confirmed it, so staff follow them up with the provider."""
+
+    template_name = "staff/payouts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["payouts"] = selectors.payouts_stuck()
+        return context
+
+
 def _month(value: str | None):
     try:
         return dt.date.fromisoformat(f"{value}-01") if value else None

@@ -12,5 +12,6 @@ urlpatterns = [
     path("statements/<int:pk>/", staff.StatementView.as_view(), name="statement"),
     path("statements/<int:pk>/paid/", staff.StatementPaidView.as_view(), name="statement-paid"),
     path("holidays/", staff.HolidaysView.as_view(), name="holidays"),
+    path("payouts/", staff.PayoutsView.as_view(), name="payouts"),
     path("holidays/<int:pk>/delete/", staff.HolidayDeleteView.as_view(), name="holiday-delete"),
 ]

@@ -42,3 +42,10 @@ def close_previous_month() -> int:
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     return len(services.close_month(month=last_month))
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def payouts_retry() -> dict:
+    """Beat, every 10 minutes: call the provider again for payouts still pending whose next
+    attempt is due (bounded attempts, doubling delay); the rest show on /staff/payouts/."""
+    return services.payouts_retry()

@@ -23,7 +23,7 @@ from . import selectors, services
 from .calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
 from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
 from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
-from .payments import SIGNATURE_HEADER, gateway, sign
+from .payments import SIGNATURE_HEADER, SandboxGateway, sandbox_in_use, sign
 
 
 def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
@@ -107,6 +107,8 @@ def withdraw(request):
 @require_POST
 def sandbox_callback(request):
     """The sandbox provider's server-to-server callback (HMAC-signed, idempotent)."""
+    if not sandbox_in_use():
+        raise Http404("The sandbox gateway is off")
     try:
         payment, changed = services.payment_callback(
             body=request.body, signature=request.META.get(SIGNATURE_HEADER, "")
@@ -126,8 +128,10 @@ def sandbox_bank(request, reference):
         user=request.user,
         provider_reference=reference,
         direction=PaymentDirection.DEPOSIT,
-        gateway=gateway().name,
+        gateway=SandboxGateway.name,
     ).first()
+    if not sandbox_in_use():
+        payment = None
     if payment is None:
         raise Http404("No such transfer")
     if request.method == "POST" and payment.status == PaymentStatus.PENDING:

@@ -9,30 +9,42 @@ from django.conf import settings
 
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
-    "SECRET_KEY": "x" * 50,
+    "SECRET_KEY": "k3y-" + "0123456789abcdefghijklmnopqrstuvwxyz" * 2,
     "ALLOWED_HOSTS": "fortune.example",
     "DATABASE_URL": "postgres://check@127.0.0.1:5432/check",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
-    "PAYMENTS_SANDBOX_SECRET": "s" * 40,
+    "PAYMENTS_SANDBOX_SECRET": "0123456789abcdef" * 4,
 }
 
 
-def production(*names: str, **env: str) -> dict:
-    """The named settings under production settings with ``env`` added to the environment."""
-    code = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        f"names = {list(names)!r}; "
-        "print(json.dumps({n: getattr(settings, n, None) for n in names}, default=str))"
-    )
+def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "CI"}
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args],
         env={**base, **PRODUCTION_ENV, **env},
         capture_output=True,
         text=True,
         cwd=settings.BASE_DIR,
         check=False,
     )
+
+
+def run_production(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Python ``code`` run after ``django.setup()`` under production settings."""
+    return _run(["-c", f"import django; django.setup(); {code}"], env)
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return _run(["manage.py", *args], env)
+
+
+def production(*names: str, **env: str) -> dict:
+    """The named settings under production settings with ``env`` added to the environment."""
+    code = (
+        f"import json; from django.conf import settings; names = {list(names)!r}; "
+        "print(json.dumps({n: getattr(settings, n, None) for n in names}, default=str))"
+    )
+    result = run_production(code, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

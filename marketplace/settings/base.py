@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.navigation",
+                "orders.context_processors.payments",
             ],
         },
     },
@@ -276,6 +277,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
         "options": {"queue": "end_of_day"},
     },
+    # Payouts the provider left pending are tried again (bounded, with backoff).
+    "payouts-retry": {"task": "orders.tasks.payouts_retry", "schedule": 600.0},
     # A safety net behind the outbox: upfront commission for anything confirmed and missed.
     "commission-sweep": {
         "task": "orders.tasks.commission_entries_write",
@@ -286,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Business settings ----------------------------------------------------------------------
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# The payment gateway money goes through (orders.payments.GATEWAYS); empty = none, deposits
+# and withdrawals refused. Local and test runs use the built-in sandbox; production has none
+# until one is configured, and the sandbox there also needs PAYMENTS_SANDBOX_IN_PRODUCTION.
+PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="sandbox")
+PAYMENTS_SANDBOX_IN_PRODUCTION = False
 # The sandbox payment gateway signs its callbacks with this key (HMAC-SHA256).
 PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET", default="sandbox-callback-secret")
 MAX_ORDER_AMOUNT = Decimal(env("MAX_ORDER_AMOUNT", default="50000000"))

@@ -4,6 +4,8 @@
 reports no warnings.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import DATABASES, REST_FRAMEWORK, STORAGES, env, redis_cache
 
@@ -13,7 +15,15 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Production runs on PostgreSQL and Redis: refuse to start on the embedded fallbacks.
 DATABASES = {"default": {**DATABASES["default"], **env.db("DATABASE_URL")}}
 REDIS_URL = env("REDIS_URL")
-PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # no default in production
+PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # no default; >= 32 chars (a check)
+# No gateway until one is configured. The sandbox mints money: it runs in production only when
+# PAYMENTS_SANDBOX_IN_PRODUCTION says so, with a "test mode" banner and a deploy warning.
+PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="")
+PAYMENTS_SANDBOX_IN_PRODUCTION = env.bool("PAYMENTS_SANDBOX_IN_PRODUCTION", default=False)
+if PAYMENTS_GATEWAY == "sandbox" and not PAYMENTS_SANDBOX_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "PAYMENTS_GATEWAY=sandbox in production needs PAYMENTS_SANDBOX_IN_PRODUCTION=true."
+    )
 CACHES = redis_cache(REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
