@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -780,6 +781,7 @@ def document_add(*, product: Product, actor, kind: str, title: str, file) -> Pro
         kind=kind,
         title=(title or "").strip(),
         file=file,
+        original_name=os.path.basename(file.name or "")[:255],
         size=file.size,
         content_type="application/pdf",
         uploaded_by=actor,

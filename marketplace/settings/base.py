@@ -213,6 +213,12 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Per investor (marketplace.throttling.MoneyActionThrottle, writes only).
+    "DEFAULT_THROTTLE_RATES": {
+        "deposits": env("THROTTLE_DEPOSITS", default="30/minute"),
+        "withdrawals": env("THROTTLE_WITHDRAWALS", default="30/minute"),
+        "orders": env("THROTTLE_ORDERS", default="120/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fortune Market API",
@@ -300,6 +306,8 @@ MAX_ORDER_AMOUNT = Decimal(env("MAX_ORDER_AMOUNT", default="50000000"))
 MAX_CASH_MOVEMENT = Decimal(env("MAX_CASH_MOVEMENT", default="50000000"))
 # Money-market redemptions paid at once (T+0), per investor, fund and day (DESIGN §4).
 MONEY_MARKET_INSTANT_LIMIT = Decimal(env("MONEY_MARKET_INSTANT_LIMIT", default="10000"))
+# seed_demo creates accounts with a published password: production settings turn it off.
+DEMO_DATA_ALLOWED = True
 SITE_NAME = "Fortune Market"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -28,6 +28,8 @@ CACHES = redis_cache(REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 
+DEMO_DATA_ALLOWED = False  # seed_demo refuses: its accounts' password is in the README
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production runs behind one TLS proxy unless told otherwise: client addresses (login rate
 # limits, throttles) come from its X-Forwarded-For entry, never from the proxy's REMOTE_ADDR.
