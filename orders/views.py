@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,10 @@ from .calendar import confirmation_date, cutoff_of, next_trading_day, trade_date
 from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
 from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
 from .payments import SIGNATURE_HEADER, SandboxGateway, sandbox_in_use, sign
+
+PAYOUT_REFUSED = _(
+    "The payment provider refused the withdrawal: the money is back in your available cash."
+)
 
 
 def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
@@ -98,7 +103,10 @@ def withdraw(request):
         except (ValidationError, PermissionDenied) as exc:
             form_errors_from(form, exc)
         else:
-            messages.success(request, f"CNY {payment.amount:,.2f} is on its way to your card.")
+            if payment.status in (PaymentStatus.DECLINED, PaymentStatus.FAILED):
+                messages.error(request, PAYOUT_REFUSED)
+            else:
+                messages.success(request, f"CNY {payment.amount:,.2f} is on its way to your card.")
             return redirect("orders:cash")
     return _cash_page(request, withdrawal_form=form, status=400)
 

@@ -18,7 +18,9 @@ PRODUCTION_ENV = {
 
 
 def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "CI"}
+    # The parent's test-only variables (the browser tests' async switch) are not a deployment's.
+    dropped = {*PRODUCTION_ENV, "CI", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(  # noqa: S603
         [sys.executable, *args],
         env={**base, **PRODUCTION_ENV, **env},

@@ -22,6 +22,7 @@ from orders.payments import (
     GatewayResult,
     sign,
 )
+from orders.views import PAYOUT_REFUSED
 from tests.factories import StaffFactory, UserFactory, investor_with_cash
 from tests.test_production_settings import production, run_manage, run_production
 
@@ -242,3 +243,12 @@ def test_a_payout_still_pending_after_every_retry_is_shown_to_staff(fake, client
     assert "orders.tasks.payouts_retry" in {
         entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()
     }
+
+
+def test_a_refused_payout_on_the_cash_page_says_the_money_is_back(fake, client):
+    user = investor_with_cash(cash="1000")
+    fake("failed")
+    client.force_login(user)
+    response = client.post("/me/cash/withdraw/", {"amount": "400", FIELD: "w1"}, follow=True)
+    assert str(PAYOUT_REFUSED) in response.content.decode()
+    assert services.cash_account_for(user=user).balance == Decimal("1000")
