@@ -24,7 +24,14 @@ from . import selectors, services
 from .calendar import confirmation_date, cutoff_of, next_trading_day, trade_date_for
 from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
 from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
-from .payments import SIGNATURE_HEADER, SandboxGateway, sandbox_in_use, sign
+from .payments import (
+    NO_GATEWAY,
+    SIGNATURE_HEADER,
+    SandboxGateway,
+    active_gateway,
+    sandbox_in_use,
+    sign,
+)
 
 PAYOUT_REFUSED = _(
     "The payment provider refused the withdrawal: the money is back in your available cash."
@@ -42,6 +49,7 @@ def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
             "payments": Payment.objects.filter(user=request.user)[:20],
             "deposit_form": deposit_form or DepositForm(),
             "withdrawal_form": withdrawal_form or WithdrawalForm(),
+            "payments_unavailable": NO_GATEWAY if active_gateway() is None else "",
         },
         status=status,
     )
