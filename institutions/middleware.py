@@ -1,4 +1,9 @@
-"""Two-factor authentication is required of platform staff and institution admins."""
+"""Two-factor authentication is required of platform staff and institution admins.
+
+:func:`mfa_missing` is the one rule; this middleware applies it to every page and the API
+authentication classes (``institutions.authentication``) apply it to every API request,
+however it authenticated (session cookie or allauth's headless session token).
+"""
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
@@ -16,19 +21,23 @@ def mfa_required(user) -> bool:
     return user.is_staff or user_is_institution_admin(user=user)
 
 
+def mfa_missing(user) -> bool:
+    """True for a signed-in user whose role needs two-factor authentication and has none."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and mfa_required(user)
+        and not is_mfa_enabled(user)
+    )
+
+
 class RequireMFAMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and mfa_required(user)
-            and not is_mfa_enabled(user)
-        ):
+        if not request.path.startswith(EXEMPT_PREFIXES) and mfa_missing(user):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": MFA_REQUIRED}, status=403)
             messages.warning(request, MFA_REQUIRED)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.tenancy import PortalAPIMixin
+from marketplace.throttling import MoneyActionThrottle
 from products.models import Product
 from products.selectors import tradable_product
 
@@ -92,6 +93,9 @@ class DepositAPI(APIView):
     """Top up with a provider's payment-method token (sandbox: sandbox_ok, sandbox_declined,
     sandbox_late). Never send a card number."""
 
+    throttle_classes = [MoneyActionThrottle]
+    throttle_scope = "deposits"
+
     @extend_schema(request=DepositInputSerializer, responses={201: PaymentSerializer})
     def post(self, request):
         serializer = DepositInputSerializer(data=request.data)
@@ -101,6 +105,9 @@ class DepositAPI(APIView):
 
 
 class WithdrawalAPI(APIView):
+    throttle_classes = [MoneyActionThrottle]
+    throttle_scope = "withdrawals"
+
     @extend_schema(request=WithdrawalInputSerializer, responses={201: PaymentSerializer})
     def post(self, request):
         serializer = WithdrawalInputSerializer(data=request.data)
@@ -125,6 +132,8 @@ class OrderListCreateAPI(generics.ListAPIView):
 
     serializer_class = OrderSerializer
     filterset_class = InvestorOrderFilter  # a bad value is a 400, as on the orders page
+    throttle_classes = [MoneyActionThrottle]
+    throttle_scope = "orders"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation

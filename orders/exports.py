@@ -1,9 +1,10 @@
 """CSV downloads of settlement statements (the same rows the pages show)."""
 
-import csv
 import io
 
 from django.http import HttpResponse
+
+from marketplace import csv_export
 
 from . import selectors
 from .models import Statement
@@ -13,7 +14,7 @@ CSV_HEADER = ["product", "code", "kind", *[key for key, _ in selectors.STATEMENT
 
 def statement_csv(statement: Statement) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_export.writer(buffer)
     writer.writerow(CSV_HEADER)
     for row in selectors.statement_rows(statement=statement):
         writer.writerow([row[key] for key in CSV_HEADER])

@@ -107,6 +107,10 @@ class Payment(models.Model):
     failure_reason = models.CharField(max_length=200, blank=True, validators=[plain_text])
     created_at = models.DateTimeField(default=timezone.now)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Calls made to the provider for this payment, and when a pending payout is tried again.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,7 +1,5 @@
 """Portal pages that combine orders with profiles: orders, customers, audience insight."""
 
-import csv
-
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
@@ -10,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from institutions.tenancy import PortalMixin
+from marketplace import csv_export
 from products.models import Product
 
 from . import selectors
@@ -94,7 +93,7 @@ class OrdersView(PortalMixin, TemplateView):
         return self.render_to_response(self.get_context_data(orders_qs=orders, **kwargs))
 
     def csv(self, orders):
-        writer = csv.writer(_Echo())
+        writer = csv_export.writer(_Echo())
 
         def rows():
             yield writer.writerow(CSV_COLUMNS)

@@ -30,10 +30,14 @@ from .models import (
     Lot,
     Order,
     OrderStatus,
+    Payment,
+    PaymentDirection,
+    PaymentStatus,
     PurchaseRefusal,
     Side,
     Statement,
 )
+from .payments import PAYOUT_MAX_ATTEMPTS
 from .statement_figures import COLUMNS, PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
 
 # The dimensions an institution may cross, two at a time.
@@ -547,4 +551,25 @@ def revenue_report(*, days: int = 30, today: dt.date | None = None) -> RevenueRe
         by_institution=by_institution,
         by_kind=by_kind,
         total=sum((t for _, t in by_day), Decimal(0)),
+    )
+
+
+# --- payments -------------------------------------------------------------------------------
+
+PAYOUT_STUCK_AFTER = dt.timedelta(hours=24)
+
+
+def payouts_stuck(*, now: dt.datetime | None = None) -> QuerySet[Payment]:
+    """Payouts still pending that retrying no longer resolves: every attempt used, no attempt
+    scheduled (a retry that died mid-call), or pending for over a day. Staff settle them."""
+    now = now or timezone.now()
+    return (
+        Payment.objects.filter(direction=PaymentDirection.WITHDRAWAL, status=PaymentStatus.PENDING)
+        .filter(
+            Q(attempts__gte=PAYOUT_MAX_ATTEMPTS)
+            | Q(next_attempt_at__isnull=True)
+            | Q(created_at__lt=now - PAYOUT_STUCK_AFTER)
+        )
+        .select_related("user")
+        .order_by("created_at", "pk")
     )

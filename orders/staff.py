@@ -191,6 +191,18 @@ class NavCorrectionDecideView(StaffRequiredMixin, View):
         return redirect("staff_orders:nav-corrections")
 
 
+class PayoutsView(StaffRequiredMixin, TemplateView):
+    """Payouts still pending after their retries: money left the investor's cash but the
+    provider has not confirmed it, so staff follow them up with the provider."""
+
+    template_name = "staff/payouts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["payouts"] = selectors.payouts_stuck()
+        return context
+
+
 class StatementsView(StaffRequiredMixin, TemplateView):
     """Every institution's statements (filter ``month=YYYY-MM``), with totals."""
 

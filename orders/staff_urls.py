@@ -19,5 +19,6 @@ urlpatterns = [
         name="nav-correction-decide",
     ),
     path("holidays/", staff.HolidaysView.as_view(), name="holidays"),
+    path("payouts/", staff.PayoutsView.as_view(), name="payouts"),
     path("holidays/<int:pk>/delete/", staff.HolidayDeleteView.as_view(), name="holiday-delete"),
 ]

@@ -70,3 +70,10 @@ def order_event_notify(event_id: int) -> bool:
 def order_events_notify(event_ids: list[int]) -> int:
     """The same for a batch of events; a rerun skips those already sent."""
     return services.order_events_notify(event_ids=event_ids)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def payouts_retry() -> dict:
+    """Beat, every 10 minutes: call the provider again for payouts still pending whose next
+    attempt is due (bounded attempts, doubling delay); the rest show on /staff/payouts/."""
+    return services.payouts_retry()

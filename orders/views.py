@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -23,8 +24,19 @@ from . import selectors, services
 from .filters import InvestorOrderFilter
 from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
 from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
-from .payments import SIGNATURE_HEADER, gateway, sign
+from .payments import (
+    NO_GATEWAY,
+    SIGNATURE_HEADER,
+    SandboxGateway,
+    active_gateway,
+    sandbox_in_use,
+    sign,
+)
 from .schedule import can_cancel, cancel_by, order_schedule
+
+PAYOUT_REFUSED = _(
+    "The payment provider refused the withdrawal: the money is back in your available cash."
+)
 
 
 def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
@@ -40,6 +52,7 @@ def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
             "deposit_form": deposit_form
             or DepositForm(initial={"amount": request.GET.get("amount", "")[:40]}),
             "withdrawal_form": withdrawal_form or WithdrawalForm(),
+            "payments_unavailable": NO_GATEWAY if active_gateway() is None else "",
         },
         status=status,
     )
@@ -101,7 +114,10 @@ def withdraw(request):
         except (ValidationError, PermissionDenied) as exc:
             form_errors_from(form, exc)
         else:
-            messages.success(request, f"CNY {payment.amount:,.2f} is on its way to your card.")
+            if payment.status in (PaymentStatus.DECLINED, PaymentStatus.FAILED):
+                messages.error(request, PAYOUT_REFUSED)
+            else:
+                messages.success(request, f"CNY {payment.amount:,.2f} is on its way to your card.")
             return redirect("orders:cash")
     return _cash_page(request, withdrawal_form=form, status=400)
 
@@ -110,6 +126,8 @@ def withdraw(request):
 @require_POST
 def sandbox_callback(request):
     """The sandbox provider's server-to-server callback (HMAC-signed, idempotent)."""
+    if not sandbox_in_use():
+        raise Http404("The sandbox gateway is off")
     try:
         payment, changed = services.payment_callback(
             body=request.body, signature=request.META.get(SIGNATURE_HEADER, "")
@@ -129,8 +147,10 @@ def sandbox_bank(request, reference):
         user=request.user,
         provider_reference=reference,
         direction=PaymentDirection.DEPOSIT,
-        gateway=gateway().name,
+        gateway=SandboxGateway.name,
     ).first()
+    if not sandbox_in_use():
+        payment = None
     if payment is None:
         raise Http404("No such transfer")
     if request.method == "POST" and payment.status == PaymentStatus.PENDING:

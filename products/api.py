@@ -183,6 +183,7 @@ class PortalNavAPI(PortalAPIMixin, APIView):
     def post(self, request, slug):
         product = self.get_product(slug)
         if "file" in request.FILES:
+            services.nav_file_check_size(file=request.FILES["file"])
             rows = services.parse_nav_csv(request.FILES["file"].read())
         else:
             serializer = NavRowsSerializer(data=request.data)

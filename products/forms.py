@@ -4,6 +4,7 @@ tier text → tiers); the services judge the rest."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import ProductKind
@@ -20,6 +21,7 @@ from .models import (
     Product,
     RiskLevel,
 )
+from .services import nav_file_check_size
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 
@@ -146,12 +148,12 @@ class NavUploadForm(forms.Form):
         help_text='A CSV with the header "date,nav": dates as YYYY-MM-DD, NAV up to 4 decimals.',
     )
 
-    MAX_MB = 20
-
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if file.size > self.MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(f"The file is larger than {self.MAX_MB} MB.")
+        try:
+            nav_file_check_size(file=file)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.error_dict["file"]) from exc
         return file
 
 

@@ -3,6 +3,7 @@ articles, and the audit trail of every review and every change of a published pr
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -342,11 +343,17 @@ REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def document_upload_to(instance: ProductDocument, filename: str) -> str:
+    """A random name: the uploader's file name is data (``original_name``), never a path."""
+    return f"documents/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.pdf"
+
+
 class ProductDocument(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
     title = models.CharField(max_length=200, validators=[plain_text])
-    file = models.FileField(upload_to="documents/%Y/%m/")
+    file = models.FileField(upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(max_length=255, blank=True)
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=100)
     uploaded_by = models.ForeignKey(

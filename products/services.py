@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -70,6 +71,11 @@ FILE_TOO_BIG = "The file is {size} MB; the limit is {limit} MB."
 FILE_NOT_PDF = "Upload a PDF document (the file does not look like a PDF)."
 NAV_CSV_HEADER = 'The CSV needs the columns "date" and "nav" in its first line.'
 NAV_CSV_UNREADABLE = "The file is not a readable UTF-8 CSV."
+NAV_CSV_BAD_LINE = "Line {line} of the file is not valid CSV ({error})."
+NAV_FILE_TOO_BIG = "The file is larger than {limit} MB."
+
+# One limit for NAV files, whether they come through the portal form or the API.
+MAX_NAV_UPLOAD_MB = 20
 
 MAX_DOCUMENT_MB = 10
 # Changing these on a published product needs staff review (DESIGN §4).
@@ -594,6 +600,18 @@ PRICE_BEFORE_CUTOFF = (
 )
 
 
+def nav_file_check_size(*, file) -> None:
+    """Refuse a NAV file over :data:`MAX_NAV_UPLOAD_MB` (the portal form and the API alike)."""
+    if file.size > MAX_NAV_UPLOAD_MB * 1024 * 1024:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    NAV_FILE_TOO_BIG.format(limit=MAX_NAV_UPLOAD_MB), code="file_too_big"
+                )
+            }
+        )
+
+
 def parse_nav_csv(data: bytes | str) -> list[tuple[int, str, str]]:
     """CSV with a ``date,nav`` header → ``(line, date, nav)`` rows (strings, unjudged)."""
     if isinstance(data, bytes):
@@ -602,17 +620,21 @@ def parse_nav_csv(data: bytes | str) -> list[tuple[int, str, str]]:
         except UnicodeDecodeError as exc:
             raise ValidationError({"file": NAV_CSV_UNREADABLE}) from exc
     reader = csv.reader(io.StringIO(data))
-    header = [h.strip().lower() for h in next(reader, [])]
-    if "date" not in header or "nav" not in header:
-        raise ValidationError({"file": NAV_CSV_HEADER})
-    di, ni = header.index("date"), header.index("nav")
-    rows = []
-    for line, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        date = record[di].strip() if di < len(record) else ""
-        nav = record[ni].strip() if ni < len(record) else ""
-        rows.append((line, date, nav))
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        if "date" not in header or "nav" not in header:
+            raise ValidationError({"file": NAV_CSV_HEADER})
+        di, ni = header.index("date"), header.index("nav")
+        rows = []
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            date = record[di].strip() if di < len(record) else ""
+            nav = record[ni].strip() if ni < len(record) else ""
+            rows.append((reader.line_num, date, nav))
+    except csv.Error as exc:  # a field over the csv module's size limit, a NUL byte, …
+        message = NAV_CSV_BAD_LINE.format(line=reader.line_num, error=exc)
+        raise ValidationError({"file": ValidationError(message, code="csv_bad_line")}) from exc
     return rows
 
 
@@ -803,6 +825,7 @@ def document_add(*, product: Product, actor, kind: str, title: str, file) -> Pro
         kind=kind,
         title=(title or "").strip(),
         file=file,
+        original_name=os.path.basename(file.name or "")[:255],
         size=file.size,
         content_type="application/pdf",
         uploaded_by=actor,

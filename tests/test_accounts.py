@@ -130,3 +130,37 @@ def test_staff_land_on_the_staff_pages_after_their_totp_code(client):
     assert _sign_in(client, "ops2@example.com")["Location"] == "/accounts/2fa/authenticate/"
     code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time() // 30)))
     assert client.post("/accounts/2fa/authenticate/", {"code": code})["Location"] == "/staff/"
+
+
+def test_one_attackers_failed_logins_behind_the_proxy_never_block_another_user(client, settings):
+    """Behind the TLS proxy every request comes from its address: the per-IP limit must key
+    on the client's address the proxy adds to X-Forwarded-For."""
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    UserFactory(email="victim@example.com")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(15):  # many accounts, so only the per-IP limit can trip
+        client.post(
+            "/accounts/login/",
+            {"login": f"guess{n}@example.com", "password": "wrong"},
+            # A forged first entry is ignored: the proxy's own (last) entry is the client.
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.9",
+            **proxy,
+        )
+    blocked = client.post(
+        "/accounts/login/",
+        {"login": "guess0@example.com", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        **proxy,
+    )
+    assert b"Too many failed login attempts" in blocked.content
+    victim = client.__class__()
+    response = victim.post(
+        "/accounts/login/",
+        {"login": "victim@example.com", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.44",
+        **proxy,
+    )
+    assert response.status_code == 302
+    assert victim.session["_auth_user_id"]

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "institutions.context_processors.navigation",
                 "orders.context_processors.trading",
+                "orders.context_processors.payments",
             ],
         },
     },
@@ -145,6 +146,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy, the client's address is the proxy-added X-Forwarded-For entry this
+# many hops from the right; allauth's per-IP rate limits and DRF's anonymous throttles key on it.
+# 0 (local default): no proxy, REMOTE_ADDR is the client and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fortune Market"
 MFA_TOTP_PERIOD = 30
@@ -196,9 +202,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Both apply the MFA rule of staff and institution admins (institutions.authentication).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "institutions.authentication.XSessionTokenAuthentication",
+        "institutions.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -207,6 +214,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Per investor (marketplace.throttling.MoneyActionThrottle, writes only).
+    "DEFAULT_THROTTLE_RATES": {
+        "deposits": env("THROTTLE_DEPOSITS", default="30/minute"),
+        "withdrawals": env("THROTTLE_WITHDRAWALS", default="30/minute"),
+        "orders": env("THROTTLE_ORDERS", default="120/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fortune Market API",
@@ -271,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
         "options": {"queue": "end_of_day"},
     },
+    # Payouts the provider left pending are tried again (bounded, with backoff).
+    "payouts-retry": {"task": "orders.tasks.payouts_retry", "schedule": 600.0},
     # A safety net behind the outbox: upfront commission for anything confirmed and missed.
     "commission-sweep": {
         "task": "orders.tasks.commission_entries_write",
@@ -281,12 +297,19 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Business settings ----------------------------------------------------------------------
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# The payment gateway money goes through (orders.payments.GATEWAYS); empty = none, deposits
+# and withdrawals refused. Local and test runs use the built-in sandbox; production has none
+# until one is configured, and the sandbox there also needs PAYMENTS_SANDBOX_IN_PRODUCTION.
+PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="sandbox")
+PAYMENTS_SANDBOX_IN_PRODUCTION = False
 # The sandbox payment gateway signs its callbacks with this key (HMAC-SHA256).
 PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET", default="sandbox-callback-secret")
 MAX_ORDER_AMOUNT = Decimal(env("MAX_ORDER_AMOUNT", default="50000000"))
 MAX_CASH_MOVEMENT = Decimal(env("MAX_CASH_MOVEMENT", default="50000000"))
 # Money-market redemptions paid at once (T+0), per investor, fund and day (DESIGN §4).
 MONEY_MARKET_INSTANT_LIMIT = Decimal(env("MONEY_MARKET_INSTANT_LIMIT", default="10000"))
+# seed_demo creates accounts with a published password: production settings turn it off.
+DEMO_DATA_ALLOWED = True
 SITE_NAME = "Fortune Market"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -4,8 +4,10 @@
 reports no warnings.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES, env, redis_cache
+from .base import DATABASES, REST_FRAMEWORK, STORAGES, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
@@ -13,12 +15,27 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Production runs on PostgreSQL and Redis: refuse to start on the embedded fallbacks.
 DATABASES = {"default": {**DATABASES["default"], **env.db("DATABASE_URL")}}
 REDIS_URL = env("REDIS_URL")
-PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # no default in production
+PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # no default; >= 32 chars (a check)
+# No gateway until one is configured. The sandbox mints money: it runs in production only when
+# PAYMENTS_SANDBOX_IN_PRODUCTION says so, with a "test mode" banner and a deploy warning.
+PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="")
+PAYMENTS_SANDBOX_IN_PRODUCTION = env.bool("PAYMENTS_SANDBOX_IN_PRODUCTION", default=False)
+if PAYMENTS_GATEWAY == "sandbox" and not PAYMENTS_SANDBOX_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "PAYMENTS_GATEWAY=sandbox in production needs PAYMENTS_SANDBOX_IN_PRODUCTION=true."
+    )
 CACHES = redis_cache(REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 
+DEMO_DATA_ALLOWED = False  # seed_demo refuses: its accounts' password is in the README
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind one TLS proxy unless told otherwise: client addresses (login rate
+# limits, throttles) come from its X-Forwarded-For entry, never from the proxy's REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TRUSTED_PROXY_COUNT}
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True

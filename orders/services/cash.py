@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,7 +34,15 @@ from ..models import (
     PaymentStatus,
     Side,
 )
-from ..payments import gateway, signature_is_valid
+from ..payments import (
+    PAYOUT_MAX_ATTEMPTS,
+    PAYOUT_RETRY_BASE,
+    GatewayError,
+    GatewayResult,
+    gateway,
+    new_reference,
+    signature_is_valid,
+)
 
 INSUFFICIENT_CASH = (
     "Your available cash is {balance:,.2f}: top up {short:,.2f} more, or lower the amount."
@@ -157,13 +164,18 @@ def _movement_amount(*, user, amount) -> Decimal:
         raise ValidationError({"amount": str(exc)}) from exc
 
 
-def deposit_start(*, user, amount, payment_method: str, gateway_name: str = "sandbox") -> Payment:
-    """Charge the provider's token; credit cash when it succeeds (now, or on its callback)."""
+def deposit_start(*, user, amount, payment_method: str, gateway_name: str | None = None) -> Payment:
+    """Charge the provider's token; credit cash when it succeeds (now, or on its callback).
+
+    The payment is written (and committed, outside any caller's transaction) before the
+    provider is called, under the reference the provider is given: a crash between the charge
+    and our bookkeeping leaves a pending payment that its callback or staff can settle, never a
+    real charge with no record. A provider that cannot be reached leaves it pending too.
+    """
     amount = _movement_amount(user=user, amount=amount)
     provider = gateway(gateway_name)
     if payment_method not in provider.test_methods:
         raise ValidationError({"payment_method": UNKNOWN_METHOD})
-    result = provider.charge(amount=amount, payment_method=payment_method)
     with transaction.atomic():
         payment = Payment.objects.create(
             user=user,
@@ -171,11 +183,30 @@ def deposit_start(*, user, amount, payment_method: str, gateway_name: str = "san
             amount=amount,
             gateway=provider.name,
             payment_method=payment_method,
-            provider_reference=result.provider_reference,
+            provider_reference=new_reference("dep"),
+            attempts=1,
         )
-        if result.status != PaymentStatus.PENDING:
-            _settle(payment, status=result.status, reason=result.failure_reason)
+    try:
+        result = provider.charge(
+            amount=amount, payment_method=payment_method, reference=payment.provider_reference
+        )
+    except GatewayError as exc:
+        Payment.objects.filter(pk=payment.pk).update(last_error=str(exc)[:200])
+        payment.refresh_from_db()
+        return payment
+    with transaction.atomic():
+        _record_result(payment, result)
+    payment.refresh_from_db()
     return payment
+
+
+def _record_result(payment: Payment, result: GatewayResult) -> None:
+    """Keep the provider's reference and settle the payment if the provider decided."""
+    if result.provider_reference != payment.provider_reference:
+        Payment.objects.filter(pk=payment.pk).update(provider_reference=result.provider_reference)
+        payment.provider_reference = result.provider_reference
+    if result.status != PaymentStatus.PENDING:
+        _settle(payment, status=result.status, reason=result.failure_reason)
 
 
 def _settle(payment: Payment, *, status: str, reason: str = "") -> bool:
@@ -228,8 +259,13 @@ def payment_callback(*, body: bytes, signature: str) -> tuple[Payment, bool]:
     return payment, changed
 
 
-def withdrawal_request(*, user, amount, gateway_name: str = "sandbox") -> Payment:
-    """Pay available cash out to the investor through the gateway; returned if it fails."""
+def withdrawal_request(*, user, amount, gateway_name: str | None = None) -> Payment:
+    """Pay available cash out to the investor through the gateway; returned if it fails.
+
+    The payment and the debit are committed before the provider is called. A payout the
+    provider refuses puts the money back (a ``withdrawal_returned`` entry); one it cannot
+    answer stays pending and :func:`payouts_retry` tries it again.
+    """
     amount = _movement_amount(user=user, amount=amount)
     provider = gateway(gateway_name)
     with transaction.atomic():
@@ -239,7 +275,7 @@ def withdrawal_request(*, user, amount, gateway_name: str = "sandbox") -> Paymen
             amount=amount,
             gateway=provider.name,
             payment_method="payout",
-            provider_reference=f"payout_{secrets.token_hex(12)}",
+            provider_reference=new_reference("payout"),
         )
         try:
             post_entry(
@@ -251,13 +287,58 @@ def withdrawal_request(*, user, amount, gateway_name: str = "sandbox") -> Paymen
             )
         except InsufficientCashError as exc:
             raise ValidationError({"amount": exc.messages}) from exc
-    result = provider.payout(amount=amount)
-    with transaction.atomic():
-        Payment.objects.filter(pk=payment.pk).update(provider_reference=result.provider_reference)
-        if result.status != PaymentStatus.PENDING:
-            _settle(payment, status=result.status, reason=result.failure_reason)
+    _payout_attempt(payment, provider=provider, now=timezone.now())
     payment.refresh_from_db()
     return payment
+
+
+def _payout_attempt(payment: Payment, *, provider, now) -> None:
+    """Call the provider once for a pending payout and record what it said."""
+    attempts = payment.attempts + 1
+    delay = PAYOUT_RETRY_BASE * 2 ** (attempts - 1)
+    try:
+        result = provider.payout(amount=payment.amount, reference=payment.provider_reference)
+    except GatewayError as exc:
+        result, error = None, str(exc)[:200]
+    else:
+        error = ""
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk).update(
+            attempts=attempts, next_attempt_at=now + delay, last_error=error
+        )
+        payment.attempts = attempts
+        if result is not None:
+            _record_result(payment, result)
+
+
+def payouts_retry(*, now=None, limit: int = 500) -> dict:
+    """Try again the payouts still pending whose next attempt is due, each at most
+    ``PAYOUT_MAX_ATTEMPTS`` times with a doubling delay; the rest wait for staff
+    (:func:`orders.selectors.payouts_stuck`). Safe to run twice: a payout is locked while
+    it is tried and the provider dedupes by our reference."""
+    now = now or timezone.now()
+    due = Payment.objects.filter(
+        direction=PaymentDirection.WITHDRAWAL,
+        status=PaymentStatus.PENDING,
+        attempts__lt=PAYOUT_MAX_ATTEMPTS,
+        next_attempt_at__lte=now,
+    ).order_by("next_attempt_at", "pk")[:limit]
+    counts = {"tried": 0, "settled": 0}
+    for payment_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            payment = (
+                Payment.objects.select_for_update(skip_locked=True)
+                .filter(pk=payment_id, status=PaymentStatus.PENDING, next_attempt_at__lte=now)
+                .first()
+            )
+            if payment is None:
+                continue
+            Payment.objects.filter(pk=payment.pk).update(next_attempt_at=None)  # claimed
+        _payout_attempt(payment, provider=gateway(payment.gateway), now=now)
+        counts["tried"] += 1
+        payment.refresh_from_db()
+        counts["settled"] += payment.status != PaymentStatus.PENDING
+    return counts
 
 
 def reconcile_cash() -> list[str]:

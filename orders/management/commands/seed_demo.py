@@ -4,7 +4,8 @@ It lives in ``orders`` because that is the one app allowed to call every other a
 seeding (DESIGN §2); each app's ``demo`` module seeds its own data through its services.
 """
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -14,6 +15,10 @@ from products.demo import seed_products
 from profiles.demo import INVESTOR_PROFILES, seed_investors
 
 INVESTORS = list(INVESTOR_PROFILES)
+REFUSED_IN_PRODUCTION = (
+    "seed_demo does not run under production settings: it creates a staff account whose "
+    "password is published in the README."
+)
 
 
 class Command(BaseCommand):
@@ -23,6 +28,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(REFUSED_IN_PRODUCTION)
         self.stdout.write("Seeding demo data…")
         # The demo's own notifications (applications received, approvals) are not printed:
         # in-process they would bury the logins below. With a worker they go to its log.
