@@ -20,10 +20,10 @@ from products.fees import Tier, redemption_rate
 from products.models import FeeSchedule, FeeTier, ProductKind
 from profiles.models import AgeCohort, City, IncomeBand, InvestorProfile, RiskCategory
 
-from . import pricing
-from .audience import Table, suppress
-from .filters import InstitutionOrderFilter, InvestorOrderFilter
-from .models import (
+from .. import pricing
+from ..audience import Table, suppress
+from ..filters import InstitutionOrderFilter, InvestorOrderFilter
+from ..models import (
     CashAccount,
     CommissionEntry,
     Holding,
@@ -37,8 +37,8 @@ from .models import (
     Side,
     Statement,
 )
-from .payments import PAYOUT_MAX_ATTEMPTS
-from .statement_figures import COLUMNS, PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
+from ..payments import PAYOUT_MAX_ATTEMPTS
+from ..statement_figures import COLUMNS, PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
 
 # The dimensions an institution may cross, two at a time.
 DIMENSIONS: dict[str, tuple[str, list[tuple]]] = {

@@ -25,10 +25,10 @@ from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
 from marketplace.slugs import unique_slug
 from marketplace.trading_hours import price_publishable
 
-from .documents import missing_documents
-from .fees import Tier, canonical_decimal, validate_tiers
-from .marketing import marketing_violations
-from .models import (
+from ..documents import missing_documents
+from ..fees import Tier, canonical_decimal, validate_tiers
+from ..marketing import marketing_violations
+from ..models import (
     TERMS_FIELDS,
     Article,
     ArticleStatus,
