@@ -1,19 +1,42 @@
-"""Every write about products (being split into modules)."""
+"""Every write about products, one module per area: listings, their review, NAV uploads and the
+figures they refresh, documents, articles.
 
-from .listings import (
-    DOCUMENTS_MISSING,
+Callers import from ``products.services``; every public name is listed here (no ``import *``).
+"""
+
+from ._common import (
+    INSTITUTION_NOT_APPROVED,
+    NOT_EDITOR,
+)
+from .articles import (
+    article_publish,
+    article_save,
+    article_withdraw,
+)
+from .documents import (
     FILE_NOT_PDF,
     FILE_TOO_BIG,
+    MAX_DOCUMENT_MB,
+    document_add,
+)
+from .listings import (
     FREE_PRODUCT_FIELDS,
     FUND_CODE_REQUIRED,
     FUND_CODE_TAKEN,
     FUND_TYPE_ONLY_FUNDS,
     FUND_TYPE_REQUIRED,
-    ILLEGAL_MOVE,
-    INSTITUTION_NOT_APPROVED,
     KIND_NOT_ALLOWED,
     MATERIAL_PRODUCT_FIELDS,
-    MAX_DOCUMENT_MB,
+    NOT_EDITABLE,
+    REVISION_PENDING,
+    TERMS_MISSING,
+    TERMS_MODEL,
+    UpdateResult,
+    product_create,
+    product_terms,
+    product_update,
+)
+from .nav import (
     MAX_NAV_UPLOAD_MB,
     MONEY_MARKET_NAV,
     NAV_BAD_DATE,
@@ -30,38 +53,29 @@ from .listings import (
     NAV_TOO_BIG,
     NAV_TOO_PRECISE,
     NOT_A_FUND,
-    NOT_EDITABLE,
-    NOT_EDITOR,
-    PAST_TENSE,
     PRICE_BEFORE_CUTOFF,
-    PRODUCT_TRANSITIONS,
-    REASON_REQUIRED,
-    REVISION_PENDING,
-    TERMS_MISSING,
-    TERMS_MODEL,
     NavRowResult,
     NavUploadReport,
-    UpdateResult,
-    _event,
-    _require_editor,
-    article_publish,
-    article_save,
-    article_withdraw,
-    document_add,
     nav_file_check_size,
     nav_upload,
     parse_nav_csv,
+)
+from .review import (
+    DOCUMENTS_MISSING,
+    ILLEGAL_MOVE,
+    PAST_TENSE,
+    PRODUCT_TRANSITIONS,
+    REASON_REQUIRED,
     product_approve,
     product_close,
-    product_create,
     product_reject,
-    product_stats_refresh,
     product_submit,
-    product_terms,
-    product_update,
     product_withdraw,
     revision_approve,
     revision_reject,
+)
+from .stats import (
+    product_stats_refresh,
 )
 
 __all__ = [
@@ -106,8 +120,6 @@ __all__ = [
     "TERMS_MISSING",
     "TERMS_MODEL",
     "UpdateResult",
-    "_event",
-    "_require_editor",
     "article_publish",
     "article_save",
     "article_withdraw",
