@@ -18,7 +18,7 @@ from marketplace.validators import plain_text
 from products.charts import line_chart
 from products.models import NavPrice, ProductKind
 
-from . import oversight, selectors, services
+from . import selectors, services
 from .calendar import next_trading_day, trade_date_for
 from .exports import statement_csv
 from .models import CorrectionStatus, Holiday, NavCorrection, Order, Statement
@@ -76,8 +76,8 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
             counts=institution_status_counts(),
             revenue=revenue,
             chart=line_chart(revenue.by_day, height=180),
-            stuck=oversight.orders_stuck_pending(),
-            corrections_pending=oversight.nav_corrections_pending().count(),
+            stuck=selectors.orders_stuck_pending(),
+            corrections_pending=selectors.nav_corrections_pending().count(),
         )
         return context
 
@@ -126,8 +126,8 @@ class NavCorrectionsView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            pending=oversight.nav_corrections_pending(),
-            recent=oversight.nav_corrections_recent(),
+            pending=selectors.nav_corrections_pending(),
+            recent=selectors.nav_corrections_recent(),
         )
         context.setdefault("form", NavCorrectionForm())
         return context

@@ -29,14 +29,13 @@ from marketplace.trading_hours import price_publishable
 
 from .models import DailyYield, Product, ProductEventKind
 from .selectors import NAV_RANGES
-from .services import (
+from .services._common import _event, _require_editor
+from .services.nav import (
     NAV_BAD_DATE,
     NAV_CSV_UNREADABLE,
     NAV_DUPLICATE,
     NAV_FUTURE,
     PRICE_BEFORE_CUTOFF,
-    _event,
-    _require_editor,
 )
 
 # Error messages (tests import these).

@@ -15,7 +15,7 @@ from institutions.models import InstitutionStatus
 from institutions.services import institution_suspend
 from orders import services
 from orders.models import CashEntry, Holding, OrderStatus
-from orders.oversight import WAITING_NO_NAV, WAITING_SUSPENDED, orders_stuck_pending
+from orders.selectors import WAITING_NO_NAV, WAITING_SUSPENDED, orders_stuck_pending
 from products import services as product_services
 from products.models import NavPrice, ProductEvent, ProductEventKind, ProductKind
 from tests.factories import ProductFactory, StaffFactory, investor_with_cash

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from institutions.models import InstitutionType, Role
 from products import services
 from products.models import NavPrice
+from products.services import nav as nav_services
 from tests.factories import InstitutionFactory, MembershipFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_a_nav_csv_with_a_huge_field_is_a_400_on_the_api_and_the_form(editor_cli
 
 
 def test_the_api_refuses_a_nav_file_over_the_forms_size_limit(editor_client, monkeypatch):
-    monkeypatch.setattr(services, "MAX_NAV_UPLOAD_MB", 1)
+    monkeypatch.setattr(nav_services, "MAX_NAV_UPLOAD_MB", 1)
     slug = editor_client.product.slug
     rows = b"date,nav\n" + b"2026-01-05,1.0100\n" * 70_000  # about 1.2 MB
     api = editor_client.post(

@@ -1,20 +1,30 @@
 """Staff reads that keep money from being forgotten: orders pending past two trading days with
-the reason they wait, and NAV corrections waiting for approval."""
+the reason they wait, NAV corrections waiting for approval, and payouts that retrying no longer
+resolves."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import InstitutionStatus
 from products.models import FundType, NavPrice, ProductKind
 
-from .calendar import previous_trading_day
-from .models import CorrectionStatus, NavCorrection, Order, OrderStatus
+from ..calendar import previous_trading_day
+from ..models import (
+    CorrectionStatus,
+    NavCorrection,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentDirection,
+    PaymentStatus,
+)
+from ..payments import PAYOUT_MAX_ATTEMPTS
 
 STUCK_AFTER_TRADING_DAYS = 2
 WAITING_SUSPENDED = _("Institution suspended: staff publish its NAV, or cancel and refund.")
@@ -78,4 +88,25 @@ def nav_corrections_recent(*, limit: int = 20) -> QuerySet[NavCorrection]:
         NavCorrection.objects.exclude(status=CorrectionStatus.PENDING)
         .select_related("product", "requested_by", "decided_by")
         .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+# --- payouts -------------------------------------------------------------------------------
+
+PAYOUT_STUCK_AFTER = dt.timedelta(hours=24)
+
+
+def payouts_stuck(*, now: dt.datetime | None = None) -> QuerySet[Payment]:
+    """Payouts still pending that retrying no longer resolves: every attempt used, no attempt
+    scheduled (a retry that died mid-call), or pending for over a day. Staff settle them."""
+    now = now or timezone.now()
+    return (
+        Payment.objects.filter(direction=PaymentDirection.WITHDRAWAL, status=PaymentStatus.PENDING)
+        .filter(
+            Q(attempts__gte=PAYOUT_MAX_ATTEMPTS)
+            | Q(next_attempt_at__isnull=True)
+            | Q(created_at__lt=now - PAYOUT_STUCK_AFTER)
+        )
+        .select_related("user")
+        .order_by("created_at", "pk")
     )
