@@ -9,9 +9,7 @@ uploaded once its 15:00 cut-off has passed (forward pricing) and never changed o
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -25,18 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from institutions.models import ProductKind
 from marketplace.bulk import bulk_upsert
 from marketplace.money import NAV_STEP, RATE_STEP, decimal_places
-from marketplace.trading_hours import price_publishable
 
 from .models import DailyYield, Product, ProductEventKind
 from .selectors import NAV_RANGES
 from .services._common import _event, _require_editor
-from .services.nav import (
-    NAV_BAD_DATE,
-    NAV_CSV_UNREADABLE,
-    NAV_DUPLICATE,
-    NAV_FUTURE,
-    PRICE_BEFORE_CUTOFF,
-)
+from .services.prices import UploadReport, judge_rows, parse_price_csv
 
 # Error messages (tests import these).
 NOT_MONEY_MARKET = _("Daily yields are uploaded for money-market funds only.")
@@ -69,53 +60,13 @@ class YieldRowResult:
     message: str = ""
 
 
-@dataclass
-class YieldUploadReport:
-    rows: list[YieldRowResult]
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for r in self.rows if r.outcome == outcome)
-
-    @property
-    def added(self) -> int:
-        return self.count("added")
-
-    @property
-    def updated(self) -> int:
-        return self.count("updated")
-
-    @property
-    def unchanged(self) -> int:
-        return self.count("unchanged")
-
-    @property
-    def rejected(self) -> list[YieldRowResult]:
-        return [r for r in self.rows if r.outcome == "rejected"]
+YieldUploadReport = UploadReport
 
 
 def parse_yield_csv(data: bytes | str) -> list[tuple[int, str, str, str]]:
     """CSV with a ``date,income_per_10k,seven_day_yield`` header → ``(line, date, income,
     seven_day_yield)`` rows (strings, unjudged)."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"file": NAV_CSV_UNREADABLE}, code="unreadable") from exc
-    reader = csv.reader(io.StringIO(data))
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        if any(column not in header for column in CSV_COLUMNS):
-            raise ValidationError({"file": YIELD_CSV_HEADER}, code="header")
-        index = [header.index(column) for column in CSV_COLUMNS]
-        rows = []
-        for line, record in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in record):
-                continue
-            cells = [record[i].strip() if i < len(record) else "" for i in index]
-            rows.append((line, *cells))
-    except csv.Error as exc:
-        raise ValidationError({"file": NAV_CSV_UNREADABLE}, code="unreadable") from exc
-    return rows
+    return parse_price_csv(data, columns=CSV_COLUMNS, header_message=YIELD_CSV_HEADER)
 
 
 def _decimal(raw: str) -> Decimal | None:
@@ -158,38 +109,12 @@ def yield_upload(
     _require_editor(institution=product.institution, actor=actor)
     if product.kind != ProductKind.FUND or not product.is_money_market:
         raise ValidationError({"product": NOT_MONEY_MARKET}, code="not_money_market")
-    now = timezone.now()
-    today = timezone.localdate(now)
-    results: list[YieldRowResult] = []
-    good: dict[dt.date, tuple[Decimal, Decimal, YieldRowResult]] = {}
-    seen: dict[str, int] = {}
-    for line, raw_date, raw_income, raw_rate in rows:
-        result = YieldRowResult(line, raw_date, raw_income, raw_rate, outcome="rejected")
-        results.append(result)
-        try:
-            day = dt.date.fromisoformat(raw_date)
-        except ValueError:
-            result.message = str(NAV_BAD_DATE)
-            continue
-        if raw_date in seen:
-            result.message = str(NAV_DUPLICATE).format(line=seen[raw_date])
-            first = good.pop(day, None)
-            if first:
-                first[2].outcome = "rejected"
-                first[2].message = str(NAV_DUPLICATE).format(line=line)
-            continue
-        seen[raw_date] = line
-        if day > today:
-            result.message = str(NAV_FUTURE)
-            continue
-        if not price_publishable(day, now=now):
-            result.message = str(PRICE_BEFORE_CUTOFF).format(date=day)
-            continue
-        judged = _judge(raw_income, raw_rate)
-        if not isinstance(judged, tuple):
-            result.message = str(judged)
-            continue
-        good[day] = (*judged, result)
+    results, good = judge_rows(
+        rows,
+        now=timezone.now(),
+        result_for=lambda *cells: YieldRowResult(*cells, outcome="rejected"),
+        judge=_judge,
+    )
     if not good:
         return YieldUploadReport(rows=results)
     existing = {
@@ -201,7 +126,7 @@ def yield_upload(
     # ``holdings`` is the reverse name of orders.Holding.product (products imports no orders).
     credited_through = product.holdings.aggregate(last=Max("income_through"))["last"]
     changed = []
-    for day, (income, rate, result) in good.items():
+    for day, ((income, rate), result) in good.items():
         if day not in existing:
             result.outcome = "added"
         elif existing[day] == (income, rate):
@@ -227,11 +152,7 @@ def yield_upload(
             product,
             actor,
             ProductEventKind.YIELD_UPLOADED,
-            changes={
-                "added": report.added,
-                "updated": report.updated,
-                "rejected": len(report.rejected),
-            },
+            changes=report.summary(),
         )
     return report
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -204,3 +205,14 @@ def test_money_market_page_card_and_api_show_the_yield_series_not_a_flat_nav(cli
     assert "Daily income" not in card
     assert "7-day annualised yield" in card
     assert "1.69%" in card
+
+
+def test_a_yield_csv_with_a_huge_field_is_refused_with_its_line():
+    """The yield upload reads its file as NAV uploads do (one parser), so a field over the csv
+    module's limit is a clear refusal naming the line, not a 500."""
+    from tests.products.test_nav_upload_input import huge_field_csv
+
+    data = huge_field_csv().replace(b"date,nav", b"date,income_per_10k,seven_day_yield")
+    with pytest.raises(ValidationError) as caught:
+        yields.parse_yield_csv(data)
+    assert caught.value.error_dict["file"][0].code == "csv_bad_line"
