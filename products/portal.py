@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -226,32 +227,40 @@ class ProductActionView(ProductScopedMixin, View):
         return redirect("portal_products:detail", slug=product.slug)
 
 
-class NavUploadView(ProductScopedMixin, View):
-    template = "portal/products/nav_upload.html"
+class _PriceUploadView(ProductScopedMixin, View):
+    """A CSV of daily prices, judged row by row: the form, the report and the latest rows."""
+
+    template: str
+    form_class: type[forms.Form]
+
+    def latest(self, product):
+        raise NotImplementedError
+
+    def upload(self, *, product, actor, data: bytes):
+        raise NotImplementedError
 
     def context(self, request, product, form, report=None):
-        latest = product.nav_prices.order_by("-date")[:10]
         return {
             "product": product,
             "form": form,
             "report": report,
-            "latest": latest,
+            "latest": self.latest(product)[:10],
             "institution": request.institution,
             "membership": request.membership,
         }
 
     def get(self, request, slug):
         product = self.get_product()
-        return render(request, self.template, self.context(request, product, NavUploadForm()))
+        return render(request, self.template, self.context(request, product, self.form_class()))
 
     def post(self, request, slug):
         product = self.get_product()
-        form = NavUploadForm(request.POST, request.FILES)
+        form = self.form_class(request.POST, request.FILES)
         report = None
         if form.is_valid():
             try:
-                rows = services.parse_nav_csv(form.cleaned_data["file"].read())
-                report = services.nav_upload(product=product, actor=request.user, rows=rows)
+                data = form.cleaned_data["file"].read()
+                report = self.upload(product=product, actor=request.user, data=data)
             except ValidationError as exc:
                 form_errors_from(form, exc)
         status = 200 if report is not None else 400
@@ -261,40 +270,30 @@ class NavUploadView(ProductScopedMixin, View):
         )
 
 
-class YieldUploadView(ProductScopedMixin, View):
+class NavUploadView(_PriceUploadView):
+    template = "portal/products/nav_upload.html"
+    form_class = NavUploadForm
+
+    def latest(self, product):
+        return product.nav_prices.order_by("-date")
+
+    def upload(self, *, product, actor, data: bytes):
+        rows = services.parse_nav_csv(data)
+        return services.nav_upload(product=product, actor=actor, rows=rows)
+
+
+class YieldUploadView(_PriceUploadView):
     """A money-market fund's daily yields (income per 10,000 units, 7-day yield) from a CSV."""
 
     template = "portal/products/yield_upload.html"
+    form_class = YieldUploadForm
 
-    def context(self, request, product, form, report=None):
-        return {
-            "product": product,
-            "form": form,
-            "report": report,
-            "latest": product.daily_yields.order_by("-date")[:10],
-            "institution": request.institution,
-            "membership": request.membership,
-        }
+    def latest(self, product):
+        return product.daily_yields.order_by("-date")
 
-    def get(self, request, slug):
-        product = self.get_product()
-        return render(request, self.template, self.context(request, product, YieldUploadForm()))
-
-    def post(self, request, slug):
-        product = self.get_product()
-        form = YieldUploadForm(request.POST, request.FILES)
-        report = None
-        if form.is_valid():
-            try:
-                rows = yields.parse_yield_csv(form.cleaned_data["file"].read())
-                report = yields.yield_upload(product=product, actor=request.user, rows=rows)
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-        status = 200 if report is not None else 400
-        product.refresh_from_db()
-        return render(
-            request, self.template, self.context(request, product, form, report), status=status
-        )
+    def upload(self, *, product, actor, data: bytes):
+        rows = yields.parse_yield_csv(data)
+        return yields.yield_upload(product=product, actor=actor, rows=rows)
 
 
 class DocumentUploadView(ProductScopedMixin, View):
