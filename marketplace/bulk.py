@@ -40,15 +40,18 @@ class RowShapeError(TypeError):
     """Rows whose columns cannot be known for sure: nothing is written."""
 
 
-def row_fields(rows: Sequence[Sequence], fields: Sequence[str] | None = None) -> Sequence[str]:
+def row_fields(
+    model: type[models.Model], rows: Sequence[Sequence], fields: Sequence[str] | None = None
+) -> Sequence[str]:
     """The columns of ``rows``: the fields of their NamedTuple type (all rows one type, and
-    ``fields``, if given, the same names in the same order), or ``fields`` for plain tuples."""
+    ``fields``, if given, the same names in the same order), or ``fields`` for plain tuples.
+    Each must be a field of ``model`` (``FieldDoesNotExist`` otherwise, on every database)."""
     row_type = type(rows[0])
     named = getattr(row_type, "_fields", None)
     if named is None:
         if fields is None:
             raise RowShapeError(ROW_FIELDS_MISSING)
-        return fields
+        return _known(model, fields)
     other = next((type(r) for r in rows if type(r) is not row_type), None)
     if other is not None:
         raise RowShapeError(ROW_TYPES_MIXED.format(first=row_type.__name__, other=other.__name__))
@@ -58,7 +61,13 @@ def row_fields(rows: Sequence[Sequence], fields: Sequence[str] | None = None) ->
                 row_type=row_type.__name__, row_fields=list(named), fields=list(fields)
             )
         )
-    return named
+    return _known(model, named)
+
+
+def _known(model: type[models.Model], fields: Sequence[str]) -> Sequence[str]:
+    for name in fields:
+        model._meta.get_field(name)
+    return fields
 
 
 def _fields_of(row_type: type) -> tuple[str, ...]:
@@ -99,7 +108,7 @@ def bulk_upsert(
     rows = list(rows)
     if not rows:
         return
-    fields = row_fields(rows, fields)
+    fields = row_fields(model, rows, fields)
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
             _instances(model, rows, fields),
@@ -130,7 +139,7 @@ def bulk_insert(
     rows = list(rows)
     if not rows:
         return
-    fields = row_fields(rows, fields)
+    fields = row_fields(model, rows, fields)
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
             _instances(model, rows, fields),
@@ -208,9 +217,9 @@ def lock_by_keys(
     keys = list(keys)
     if not keys:
         return []
-    key_fields = row_fields(keys, key_fields)
+    key_fields = row_fields(model, keys, key_fields)
     if row_type is not None:
-        named = _fields_of(row_type)
+        named = _known(model, _fields_of(row_type))
         if fields is not None and tuple(fields) != named:
             raise RowShapeError(
                 ROW_FIELDS_MISMATCH.format(
@@ -260,7 +269,7 @@ def bulk_update(
     rows = list(rows)
     if not rows:
         return
-    fields = row_fields(rows, fields)
+    fields = row_fields(model, rows, fields)
     key, *changed = fields
     if connection.vendor != "postgresql":
         model.objects.bulk_update(_instances(model, rows, fields), changed, batch_size=500)
