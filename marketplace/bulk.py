@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from functools import reduce
 from typing import Any, TypeVar, cast, overload
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.db.models import Q
 
@@ -31,6 +32,7 @@ ROW_FIELDS_MISMATCH = (
     "The rows are {row_type} with fields {row_fields}, but fields {fields} were given."
 )
 ROW_FIELDS_MISSING = "Plain tuple rows need their fields; or build them as a NamedTuple."
+NOT_A_COLUMN = "{model}.{field} is not a column to write."
 ROW_TYPE_NOT_NAMED = "{row_type} is not a NamedTuple type: it names no fields."
 
 R = TypeVar("R", bound=tuple)
@@ -66,8 +68,23 @@ def row_fields(
 
 def _known(model: type[models.Model], fields: Sequence[str]) -> Sequence[str]:
     for name in fields:
-        model._meta.get_field(name)
+        _column(model, name)
     return fields
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of ``model``'s field ``name`` (a reverse relation has none)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise FieldDoesNotExist(NOT_A_COLUMN.format(model=model.__name__, field=name))
+    return field.column
+
+
+def _pk_column(model: type[models.Model]) -> str:
+    pk = model._meta.pk
+    if pk is None or not pk.column:  # every concrete model has one
+        raise FieldDoesNotExist(NOT_A_COLUMN.format(model=model.__name__, field="pk"))
+    return pk.column
 
 
 def _fields_of(row_type: type) -> tuple[str, ...]:
@@ -110,7 +127,7 @@ def bulk_upsert(
         return
     fields = row_fields(model, rows, fields)
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             _instances(model, rows, fields),
             batch_size=batch_size,
             update_conflicts=True,
@@ -141,7 +158,7 @@ def bulk_insert(
         return
     fields = row_fields(model, rows, fields)
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             _instances(model, rows, fields),
             batch_size=2000,
             ignore_conflicts=ignore_conflicts,
@@ -167,7 +184,7 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
     day is (SQLite serialises writers anyway)."""
     if count <= 0:
         return []
-    table, pk = model._meta.db_table, model._meta.pk.column
+    table, pk = model._meta.db_table, _pk_column(model)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -175,7 +192,7 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
                 [table, pk, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        top = model.objects.aggregate(top=models.Max("pk"))["top"] or 0
+        top = model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
         return list(range(top + 1, top + count + 1))
 
 
@@ -240,16 +257,18 @@ def _locked(
     fields: Sequence[str],
 ) -> list[tuple]:
     if connection.vendor != "postgresql":
-        rows = []
+        rows: list[tuple] = []
         for start in range(0, len(keys), 200):  # SQLite limits expression depth
             match = reduce(
                 operator.or_,
                 (Q(**dict(zip(key_fields, key, strict=True))) for key in keys[start : start + 200]),
             )
-            rows += model.objects.select_for_update().filter(match).values_list("pk", *fields)
+            rows += (
+                model._default_manager.select_for_update().filter(match).values_list("pk", *fields)
+            )
         return [row[1:] for row in sorted(rows)]
     table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
+    pk = connection.ops.quote_name(_pk_column(model))
     columns = ", ".join(_columns(model, key_fields))
     arrays = ", ".join(["%s"] * len(key_fields))
     with connection.cursor() as cursor:
@@ -272,7 +291,7 @@ def bulk_update(
     fields = row_fields(model, rows, fields)
     key, *changed = fields
     if connection.vendor != "postgresql":
-        model.objects.bulk_update(_instances(model, rows, fields), changed, batch_size=500)
+        model._default_manager.bulk_update(_instances(model, rows, fields), changed, batch_size=500)
         return
     key_column, *columns = _columns(model, fields)
     assignments = ", ".join(f"{c} = s.{c}" for c in columns)
@@ -290,7 +309,7 @@ def _instances(model: type[models.Model], rows: list[Sequence], fields: Sequence
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
     qn = connection.ops.quote_name
-    return [qn(model._meta.get_field(f).column) for f in fields]
+    return [qn(_column(model, f)) for f in fields]
 
 
 def _copy_buffer(rows: Iterable[Sequence]) -> io.StringIO:
