@@ -31,12 +31,28 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fortune_bench_commission"
 TARGET = 2.0
 DAY1, DAY2 = dt.date(2026, 11, 23), dt.date(2026, 11, 24)
+
+
+class BenchHoldingRow(NamedTuple):
+    """A fund holding as the benchmark writes it (``Holding`` fields)."""
+
+    user_id: int
+    product_id: int
+    institution_id: int
+    kind: str
+    units: Decimal
+    reserved: Decimal
+    cost: Decimal
+    opened_at: dt.datetime
+    updated_at: dt.datetime
+
 
 HAND_WRITTEN_SQL = """
 INSERT INTO orders_commissionentry (institution_id, product_id, kind, holding_id, accrual_date,
@@ -142,36 +158,22 @@ def fill(args) -> None:
     now = timezone.now()
     for start in range(0, len(users), 2000):
         rows = [
-            (
-                user,
-                product.pk,
-                institution.pk,
-                "fund",
-                Decimal(rng.randint(1, 10_000_000)) / 100,
-                0,
-                Decimal(1000),
-                now,
-                now,
+            BenchHoldingRow(
+                user_id=user,
+                product_id=product.pk,
+                institution_id=institution.pk,
+                kind="fund",
+                units=Decimal(rng.randint(1, 10_000_000)) / 100,
+                reserved=Decimal(0),
+                cost=Decimal(1000),
+                opened_at=now,
+                updated_at=now,
             )
             for user in users[start : start + 2000]
             for product in products
         ]
         with transaction.atomic():
-            bulk_insert(
-                Holding,
-                rows,
-                fields=[
-                    "user_id",
-                    "product_id",
-                    "institution_id",
-                    "kind",
-                    "units",
-                    "reserved",
-                    "cost",
-                    "opened_at",
-                    "updated_at",
-                ],
-            )
+            bulk_insert(Holding, rows)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(

@@ -27,13 +27,37 @@ import os
 import random
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fortune_bench_eod"
 TARGET = 2.0
 TRADE_DATE = dt.date(2026, 11, 23)
 RUN_DATE = dt.date(2026, 11, 24)
+
+
+class PendingOrderRow(NamedTuple):
+    """A pending fund subscription as the benchmark writes it (``Order`` fields)."""
+
+    user_id: int
+    product_id: int
+    institution_id: int
+    kind: str
+    side: str
+    status: str
+    amount: Decimal
+    trade_date: dt.date
+    expected_confirm_date: dt.date
+    placed_at: dt.datetime
+    suitability: str
+    risk_acknowledged_version: str
+    contract_upfront_basis: str
+    idempotency_key: str
+    request_hash: str
+    instant: bool
+
 
 HAND_WRITTEN_SQL = [
     # 1. price every pending subscription of a trade date ≤ D whose NAV(T) exists
@@ -142,53 +166,34 @@ def fill(args) -> None:
     users = bench_investors(args.investors)
     rng = random.Random(2026)  # the same orders on every fill
     placed = timezone.make_aware(dt.datetime.combine(TRADE_DATE, dt.time(10)))
-    amounts = ["100.00", "1000.00", "5000.00", "12345.67", "600000.00", "6000000.00"]
+    amounts = [
+        Decimal(a) for a in ("100.00", "1000.00", "5000.00", "12345.67", "600000.00", "6000000.00")
+    ]
     chunk = 200_000
     for start in range(0, args.orders, chunk):
         rows = [
-            (
-                rng.choice(users),
-                product.pk,
-                institution.pk,
-                "fund",
-                "buy",
-                "pending",
-                rng.choice(amounts),
-                TRADE_DATE,
-                RUN_DATE,
-                placed,
-                "allowed",
-                "",
-                "",
-                "",
-                "",
-                False,
+            PendingOrderRow(
+                user_id=rng.choice(users),
+                product_id=product.pk,
+                institution_id=institution.pk,
+                kind="fund",
+                side="buy",
+                status="pending",
+                amount=rng.choice(amounts),
+                trade_date=TRADE_DATE,
+                expected_confirm_date=RUN_DATE,
+                placed_at=placed,
+                suitability="allowed",
+                risk_acknowledged_version="",
+                contract_upfront_basis="",
+                idempotency_key="",
+                request_hash="",
+                instant=False,
             )
             for product in (rng.choice(products) for _ in range(min(chunk, args.orders - start)))
         ]
         with transaction.atomic():
-            bulk_insert(
-                Order,
-                rows,
-                fields=[
-                    "user_id",
-                    "product_id",
-                    "institution_id",
-                    "kind",
-                    "side",
-                    "status",
-                    "amount",
-                    "trade_date",
-                    "expected_confirm_date",
-                    "placed_at",
-                    "suitability",
-                    "risk_acknowledged_version",
-                    "contract_upfront_basis",
-                    "idempotency_key",
-                    "request_hash",
-                    "instant",
-                ],
-            )
+            bulk_insert(Order, rows)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(

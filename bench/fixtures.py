@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import NamedTuple
 
 TYPICAL_SUBSCRIPTION = (
     "0 - 500000 : 1.5%\n500000 - 1000000 : 1%\n1000000 - 5000000 : 0.5%\n5000000 - : fixed 1000"
@@ -72,6 +73,17 @@ def bench_funds(institution, count: int, *, days: list[dt.date], rng: random.Ran
     return products[:count]
 
 
+class InvestorRow(NamedTuple):
+    """A benchmark investor (``User`` fields): no usable password."""
+
+    password: str
+    is_superuser: bool
+    email: str
+    is_staff: bool
+    is_active: bool
+    date_joined: dt.datetime
+
+
 def bench_investors(count: int) -> list[int]:
     """The ids of ``count`` investors (``bench-N@bench.example``), created with COPY if new."""
     from django.db import transaction
@@ -86,9 +98,15 @@ def bench_investors(count: int) -> list[int]:
         bulk_insert(
             User,
             [
-                ("!", False, f"bench-{i}@bench.example", False, True, now)
+                InvestorRow(
+                    password="!",
+                    is_superuser=False,
+                    email=f"bench-{i}@bench.example",
+                    is_staff=False,
+                    is_active=True,
+                    date_joined=now,
+                )
                 for i in range(have, count)
             ],
-            fields=["password", "is_superuser", "email", "is_staff", "is_active", "date_joined"],
         )
     return list(investors.order_by("pk").values_list("pk", flat=True)[:count])

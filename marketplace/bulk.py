@@ -4,7 +4,13 @@
 ``INSERT … SELECT … ON CONFLICT DO UPDATE``; ``bulk_insert`` COPYs straight into the table;
 ``bulk_update`` COPYs into a temporary table and runs one ``UPDATE … FROM``. Other databases
 fall back to Django's ``bulk_create`` / ``bulk_update``. Either way the cost is a handful of
-statements per batch, not one per row. Rows are tuples in ``fields`` order.
+statements per batch, not one per row.
+
+Rows are ``typing.NamedTuple`` instances whose field names are the model's field names
+(``class LotRow(NamedTuple): holding_id: int; …``): the columns come from the row type, so a
+value cannot land in another column, and mypy checks each value's type where the row is built.
+Every row of a batch is of one type; ``fields``, if given too, must be that type's fields.
+Plain tuples in ``fields`` order are still accepted (then ``fields`` is required).
 """
 
 from __future__ import annotations
@@ -15,9 +21,78 @@ import operator
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from functools import reduce
+from typing import Any, TypeVar, cast, overload
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.db.models import Q
+
+ROW_TYPES_MIXED = "Rows of one batch must be of one type: {first} and {other} were given."
+ROW_FIELDS_MISMATCH = (
+    "The rows are {row_type} with fields {row_fields}, but fields {fields} were given."
+)
+ROW_FIELDS_MISSING = "Plain tuple rows need their fields; or build them as a NamedTuple."
+NOT_A_COLUMN = "{model}.{field} is not a column to write."
+ROW_TYPE_NOT_NAMED = "{row_type} is not a NamedTuple type: it names no fields."
+
+R = TypeVar("R", bound=tuple)
+
+
+class RowShapeError(TypeError):
+    """Rows whose columns cannot be known for sure: nothing is written."""
+
+
+def row_fields(
+    model: type[models.Model], rows: Sequence[Sequence], fields: Sequence[str] | None = None
+) -> Sequence[str]:
+    """The columns of ``rows``: the fields of their NamedTuple type (all rows one type, and
+    ``fields``, if given, the same names in the same order), or ``fields`` for plain tuples.
+    Each must be a field of ``model`` (``FieldDoesNotExist`` otherwise, on every database)."""
+    row_type = type(rows[0])
+    named = getattr(row_type, "_fields", None)
+    if named is None:
+        if fields is None:
+            raise RowShapeError(ROW_FIELDS_MISSING)
+        return _known(model, fields)
+    other = next((type(r) for r in rows if type(r) is not row_type), None)
+    if other is not None:
+        raise RowShapeError(ROW_TYPES_MIXED.format(first=row_type.__name__, other=other.__name__))
+    if fields is not None and tuple(fields) != named:
+        raise RowShapeError(
+            ROW_FIELDS_MISMATCH.format(
+                row_type=row_type.__name__, row_fields=list(named), fields=list(fields)
+            )
+        )
+    return _known(model, named)
+
+
+def _known(model: type[models.Model], fields: Sequence[str]) -> Sequence[str]:
+    for name in fields:
+        _column(model, name)
+    return fields
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of ``model``'s field ``name`` (a reverse relation has none)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise FieldDoesNotExist(NOT_A_COLUMN.format(model=model.__name__, field=name))
+    return field.column
+
+
+def _pk_column(model: type[models.Model]) -> str:
+    pk = model._meta.pk
+    if pk is None or not pk.column:  # every concrete model has one
+        raise FieldDoesNotExist(NOT_A_COLUMN.format(model=model.__name__, field="pk"))
+    return pk.column
+
+
+def _fields_of(row_type: type) -> tuple[str, ...]:
+    named = getattr(row_type, "_fields", None)
+    if named is None:
+        raise RowShapeError(ROW_TYPE_NOT_NAMED.format(row_type=row_type.__name__))
+    return named
+
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -41,17 +116,18 @@ def bulk_upsert(
     model: type[models.Model],
     rows: Iterable[Sequence],
     *,
-    fields: Sequence[str],
+    fields: Sequence[str] | None = None,
     unique_fields: Sequence[str],
     update_fields: Sequence[str],
     batch_size: int = 5000,
 ) -> None:
-    """Insert ``rows`` (tuples in ``fields`` order), updating ``update_fields`` on conflict."""
+    """Insert ``rows``, updating ``update_fields`` on conflict."""
     rows = list(rows)
     if not rows:
         return
+    fields = row_fields(model, rows, fields)
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             _instances(model, rows, fields),
             batch_size=batch_size,
             update_conflicts=True,
@@ -72,16 +148,17 @@ def bulk_insert(
     model: type[models.Model],
     rows: Iterable[Sequence],
     *,
-    fields: Sequence[str],
+    fields: Sequence[str] | None = None,
     ignore_conflicts: bool = False,
-):
+) -> None:
     """Insert ``rows``. A duplicate fails the whole batch, unless ``ignore_conflicts``: then
     rows that would violate a unique constraint are skipped."""
     rows = list(rows)
     if not rows:
         return
+    fields = row_fields(model, rows, fields)
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             _instances(model, rows, fields),
             batch_size=2000,
             ignore_conflicts=ignore_conflicts,
@@ -107,7 +184,7 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
     day is (SQLite serialises writers anyway)."""
     if count <= 0:
         return []
-    table, pk = model._meta.db_table, model._meta.pk.column
+    table, pk = model._meta.db_table, _pk_column(model)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -115,34 +192,83 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
                 [table, pk, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        top = model.objects.aggregate(top=models.Max("pk"))["top"] or 0
+        top = model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
         return list(range(top + 1, top + count + 1))
+
+
+@overload
+def lock_by_keys(
+    model: type[models.Model],
+    keys: Iterable[Sequence],
+    *,
+    key_fields: Sequence[str] | None = None,
+    row_type: type[R],
+    fields: Sequence[str] | None = None,
+) -> list[R]: ...
+
+
+@overload
+def lock_by_keys(
+    model: type[models.Model],
+    keys: Iterable[Sequence],
+    *,
+    key_fields: Sequence[str] | None = None,
+    row_type: None = None,
+    fields: Sequence[str],
+) -> list[tuple]: ...
 
 
 def lock_by_keys(
     model: type[models.Model],
     keys: Iterable[Sequence],
     *,
-    key_fields: Sequence[str],
-    fields: Sequence[str],
-) -> list[tuple]:
-    """``fields`` of the rows whose ``key_fields`` equal one of ``keys`` (e.g. ``(user_id,
-    product_id)`` pairs), locked ``FOR UPDATE`` in primary-key order (so two callers never
-    deadlock). One statement on PostgreSQL, however many keys. Call inside a transaction."""
+    key_fields: Sequence[str] | None = None,
+    row_type: type | None = None,
+    fields: Sequence[str] | None = None,
+) -> list[Any]:
+    """The rows whose ``key_fields`` equal one of ``keys`` (e.g. ``(user_id, product_id)``
+    pairs, or NamedTuples naming them), locked ``FOR UPDATE`` in primary-key order (so two
+    callers never deadlock), as ``row_type`` (a NamedTuple naming the fields to read) or as
+    tuples of ``fields``. One statement on PostgreSQL, however many keys. Call inside a
+    transaction."""
     keys = list(keys)
     if not keys:
         return []
+    key_fields = row_fields(model, keys, key_fields)
+    if row_type is not None:
+        named = _known(model, _fields_of(row_type))
+        if fields is not None and tuple(fields) != named:
+            raise RowShapeError(
+                ROW_FIELDS_MISMATCH.format(
+                    row_type=row_type.__name__, row_fields=list(named), fields=list(fields)
+                )
+            )
+        make = cast(Any, row_type)._make
+        return [make(row) for row in _locked(model, keys, key_fields, named)]
+    if fields is None:
+        raise RowShapeError(ROW_FIELDS_MISSING)
+    return _locked(model, keys, key_fields, fields)
+
+
+def _locked(
+    model: type[models.Model],
+    keys: list[Sequence],
+    key_fields: Sequence[str],
+    fields: Sequence[str],
+) -> list[tuple]:
     if connection.vendor != "postgresql":
-        rows = []
+        rows: list[tuple] = []
         for start in range(0, len(keys), 200):  # SQLite limits expression depth
             match = reduce(
                 operator.or_,
                 (Q(**dict(zip(key_fields, key, strict=True))) for key in keys[start : start + 200]),
             )
-            rows += model.objects.select_for_update().filter(match).values_list("pk", *fields)
+            rows += (
+                model._default_manager.select_for_update().filter(match).values_list("pk", *fields)
+            )
         return [row[1:] for row in sorted(rows)]
     table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
+    pk = connection.ops.quote_name(_pk_column(model))
     columns = ", ".join(_columns(model, key_fields))
     arrays = ", ".join(["%s"] * len(key_fields))
     with connection.cursor() as cursor:
@@ -154,14 +280,18 @@ def lock_by_keys(
         return cursor.fetchall()
 
 
-def bulk_update(model: type[models.Model], rows: Iterable[Sequence], *, fields: Sequence[str]):
-    """Set ``fields[1:]`` on the rows whose primary key is ``fields[0]``."""
+def bulk_update(
+    model: type[models.Model], rows: Iterable[Sequence], *, fields: Sequence[str] | None = None
+) -> None:
+    """Set ``fields[1:]`` on the rows whose primary key is ``fields[0]`` (the row type's first
+    field: ``id``)."""
     rows = list(rows)
     if not rows:
         return
+    fields = row_fields(model, rows, fields)
     key, *changed = fields
     if connection.vendor != "postgresql":
-        model.objects.bulk_update(_instances(model, rows, fields), changed, batch_size=500)
+        model._default_manager.bulk_update(_instances(model, rows, fields), changed, batch_size=500)
         return
     key_column, *columns = _columns(model, fields)
     assignments = ", ".join(f"{c} = s.{c}" for c in columns)
@@ -179,7 +309,7 @@ def _instances(model: type[models.Model], rows: list[Sequence], fields: Sequence
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
     qn = connection.ops.quote_name
-    return [qn(model._meta.get_field(f).column) for f in fields]
+    return [qn(_column(model, f)) for f in fields]
 
 
 def _copy_buffer(rows: Iterable[Sequence]) -> io.StringIO:

@@ -21,6 +21,14 @@ from products.models import ProductKind
 
 ZERO = Decimal(0)
 FUND_SALE_NEEDS_NAV = "A fund redemption is priced at the NAV of its trade date."
+LOT_WITHOUT_SAVINGS_TERMS = (
+    "Deposit {lot} keeps no savings terms (maturity, rate, term, early rate): every deposit "
+    "takes them from its order when it is confirmed."
+)
+LOT_WITHOUT_CANCELLATION_FEE = (
+    "Policy {lot} keeps no cancellation fee: every policy takes it from its order when it is "
+    "confirmed."
+)
 DAYS_PER_YEAR = Decimal(365)
 MONEY_MARKET_NAV = Decimal("1.0000")
 
@@ -74,6 +82,39 @@ class OpenLot:
 
     def matured_by(self, day: dt.date) -> bool:
         return self.matures_on is not None and day >= self.matures_on
+
+    def savings_terms(self) -> SavingsTerms:
+        """The deposit's terms, all set (a savings lot always keeps them, see ``Lot``)."""
+        if (
+            self.matures_on is None
+            or self.annual_rate is None
+            or self.term_months is None
+            or self.early_withdrawal_rate is None
+        ):
+            raise MissingTermsError(LOT_WITHOUT_SAVINGS_TERMS.format(lot=self.id))
+        return SavingsTerms(
+            self.matures_on, self.annual_rate, self.term_months, self.early_withdrawal_rate
+        )
+
+    def kept_cancellation_fee(self) -> Decimal:
+        """The policy's cancellation fee (an insurance lot always keeps one, see ``Lot``)."""
+        if self.cancellation_fee is None:
+            raise MissingTermsError(LOT_WITHOUT_CANCELLATION_FEE.format(lot=self.id))
+        return self.cancellation_fee
+
+
+@dataclass(frozen=True)
+class SavingsTerms:
+    """A deposit's terms as its lot kept them, none missing."""
+
+    matures_on: dt.date
+    annual_rate: Decimal
+    term_months: int
+    early_withdrawal_rate: Decimal
+
+
+class MissingTermsError(ValueError):
+    """A lot lacks the terms its kind is priced by: a broken invariant, never an input error."""
 
 
 def kept_tiers(rows: list[dict] | None) -> tuple[Tier, ...] | None:
@@ -211,15 +252,16 @@ def savings_withdrawal(*, lots: Sequence[OpenLot], units: Decimal, trade_date: d
     priced as early); one that has not earns its early-withdrawal rate for the days held."""
     slices = []
     for lot, part, cost in take(fifo(lots), units):
+        terms = lot.savings_terms()
         if lot.matured_by(trade_date):
-            days = (lot.matures_on - lot.acquired_on).days
-            rate = lot.annual_rate
+            days = (terms.matures_on - lot.acquired_on).days
+            rate = terms.annual_rate
             interest = savings_maturity_interest(
-                principal=part, annual_rate=rate, term_months=lot.term_months
+                principal=part, annual_rate=rate, term_months=terms.term_months
             )
         else:
             days = max((trade_date - lot.acquired_on).days, 0)
-            rate = lot.early_withdrawal_rate
+            rate = terms.early_withdrawal_rate
             interest = savings_interest(principal=part, annual_rate=rate, days=days)
         slices.append(Slice(lot.id, part, days, part, ZERO, ZERO, interest, cost, rate))
     return _sale(slices, gross=units)
@@ -257,7 +299,7 @@ def insurance_cancellation(*, lots: Sequence[OpenLot], policies: Decimal, day: d
     newest_first = sorted(in_cooling_off, key=lambda lot: (lot.acquired_on, lot.id), reverse=True)
     slices = []
     for lot, part, cost in take(newest_first, policies):
-        fee = min(round_amount(lot.cancellation_fee * part), cost)
+        fee = min(round_amount(lot.kept_cancellation_fee() * part), cost)
         days = max((day - lot.acquired_on).days, 0)
         slices.append(Slice(lot.id, part, days, cost, ZERO, fee, ZERO, cost))
     return _sale(slices, gross=sum((s.gross for s in slices), ZERO))

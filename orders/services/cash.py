@@ -43,6 +43,7 @@ from ..payments import (
     new_reference,
     signature_is_valid,
 )
+from ..rows import CashBalanceRow, CashEntryRow
 
 INSUFFICIENT_CASH = (
     "Your available cash is {balance:,.2f}: top up {short:,.2f} more, or lower the amount."
@@ -124,34 +125,18 @@ def post_credits(credits: Sequence[Credit]) -> None:
         account = accounts[credit.user_id]
         account.balance += credit.amount
         entries.append(
-            (
-                account.pk,
-                credit.kind,
-                credit.amount,
-                account.balance,
-                credit.reference,
-                credit.description[:200],
-                now,
+            CashEntryRow(
+                account_id=account.pk,
+                kind=credit.kind,
+                amount=credit.amount,
+                balance_after=account.balance,
+                reference=credit.reference,
+                description=credit.description[:200],
+                created_at=now,
             )
         )
-    bulk_update(
-        CashAccount,
-        [(a.pk, a.balance, now) for a in accounts.values()],
-        fields=["id", "balance", "updated_at"],
-    )
-    bulk_insert(
-        CashEntry,
-        entries,
-        fields=[
-            "account_id",
-            "kind",
-            "amount",
-            "balance_after",
-            "reference",
-            "description",
-            "created_at",
-        ],
-    )
+    bulk_update(CashAccount, [CashBalanceRow(a.pk, a.balance, now) for a in accounts.values()])
+    bulk_insert(CashEntry, entries)
 
 
 def _movement_amount(*, user, amount) -> Decimal:

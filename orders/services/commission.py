@@ -33,25 +33,15 @@ from ..models import (
     OrderStatus,
     Side,
 )
+from ..rows import CommissionEntryRow
 
 ENTRY_BATCH_SIZE = 10_000
+# An internal invariant, not shown to users.
+CONFIRMED_WITHOUT_DAY = "Confirmed order {order} has no confirmation day to accrue on."
 DAYS_PER_YEAR = Decimal(365)
 CARRY_PLACES = Decimal("1e-20")
 # A day's trail × 365 is a market value (cents) × a rate (6 places): a multiple of 1e-8.
 OWED_STEP = Decimal("1e-8")
-_ENTRY_FIELDS = [
-    "institution_id",
-    "product_id",
-    "kind",
-    "order_id",
-    "holding_id",
-    "accrual_date",
-    "basis",
-    "rate",
-    "amount",
-    "carry",
-    "created_at",
-]
 
 
 def upfront_commission(*, basis: str, rate: Decimal, amount: Decimal, fee: Decimal | None):
@@ -108,23 +98,25 @@ def commission_entries_write(
             last_id = rows[-1][0]
             now, entries = timezone.now(), []
             for pk, institution_id, product_id, basis, rate, amount, fee, confirmed_on in rows:
+                if confirmed_on is None:  # end of day sets it with the status
+                    raise ValueError(CONFIRMED_WITHOUT_DAY.format(order=pk))
                 base, value = upfront_commission(basis=basis, rate=rate, amount=amount, fee=fee)
                 entries.append(
-                    (
-                        institution_id,
-                        product_id,
-                        CommissionKind.UPFRONT,
-                        pk,
-                        None,
-                        confirmed_on,
-                        base,
-                        rate,
-                        value,
-                        0,
-                        now,
+                    CommissionEntryRow(
+                        institution_id=institution_id,
+                        product_id=product_id,
+                        kind=CommissionKind.UPFRONT,
+                        order_id=pk,
+                        holding_id=None,
+                        accrual_date=confirmed_on,
+                        basis=base,
+                        rate=rate,
+                        amount=value,
+                        carry=Decimal(0),
+                        created_at=now,
                     )
                 )
-            bulk_insert(CommissionEntry, entries, fields=_ENTRY_FIELDS, ignore_conflicts=True)
+            bulk_insert(CommissionEntry, entries, ignore_conflicts=True)
             stats["upfront"] += len(entries)
     stats["corrections"] = _corrections_write(since=since)
     return stats
@@ -166,23 +158,23 @@ def _corrections_write(*, since: dt.date | None = None) -> int:
             row[3] -= upfront[buy_id]
         now = timezone.now()
         entries = [
-            (
-                institution_id,
-                product_id,
-                CommissionKind.CORRECTION,
-                order_id,
-                None,
-                confirmed_on,
-                -amount,
-                0,
-                amount,
-                0,
-                now,
+            CommissionEntryRow(
+                institution_id=institution_id,
+                product_id=product_id,
+                kind=CommissionKind.CORRECTION,
+                order_id=order_id,
+                holding_id=None,
+                accrual_date=confirmed_on,
+                basis=-amount,
+                rate=Decimal(0),
+                amount=amount,
+                carry=Decimal(0),
+                created_at=now,
             )
             for order_id, (institution_id, product_id, confirmed_on, amount) in totals.items()
             if amount
         ]
-        bulk_insert(CommissionEntry, entries, fields=_ENTRY_FIELDS, ignore_conflicts=True)
+        bulk_insert(CommissionEntry, entries, ignore_conflicts=True)
         written = len(entries)
     return written
 
@@ -281,20 +273,20 @@ def trail_accrue(*, on_date: dt.date, batch_size: int = ENTRY_BATCH_SIZE) -> int
                     market_value=value, annual_rate=rate, carry=carried or Decimal(0)
                 )
                 entries.append(
-                    (
-                        institution_id,
-                        product_id,
-                        CommissionKind.TRAIL,
-                        None,
-                        pk,
-                        on_date,
-                        value,
-                        rate,
-                        amount,
-                        carry,
-                        now,
+                    CommissionEntryRow(
+                        institution_id=institution_id,
+                        product_id=product_id,
+                        kind=CommissionKind.TRAIL,
+                        order_id=None,
+                        holding_id=pk,
+                        accrual_date=on_date,
+                        basis=value,
+                        rate=rate,
+                        amount=amount,
+                        carry=carry,
+                        created_at=now,
                     )
                 )
-            bulk_insert(CommissionEntry, entries, fields=_ENTRY_FIELDS, ignore_conflicts=True)
+            bulk_insert(CommissionEntry, entries, ignore_conflicts=True)
             written += len(entries)
     return written

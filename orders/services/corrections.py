@@ -73,6 +73,8 @@ CORRECTION_STALE = _(
 )
 CORRECTION_NO_UNITS = _("At {nav} order {order} would buy no units; check the NAV.")
 
+# An internal invariant, not shown to users: a confirmed buy's units live in a holding.
+BUY_WITHOUT_HOLDING = "Confirmed buy {order} has no holding to correct."
 REPRICED_BUY = _("The NAV of {date} was corrected from {old} to {new}: you hold {units} units")
 REPRICED_BUY_UNITS = _(" from this order instead of {old_units}")
 REPRICED_SHORTFALL = _(
@@ -216,17 +218,19 @@ def nav_correction_approve(*, correction: NavCorrection, actor, reason: str = ""
     }
     events = []
     for order in orders:
-        holding = holdings.get(order.user_id)
         if order.side == Side.BUY:
-            line = _reprice_buy(correction, order, holding, now)
+            holding = holdings.get(order.user_id)
+            if holding is None:  # a confirmed buy's units went into its investor's holding
+                raise Holding.DoesNotExist(BUY_WITHOUT_HOLDING.format(order=order.pk))
+            line, event_reason = _reprice_buy(correction, order, holding, now)
         else:
-            line = _reprice_sell(correction, order, now)
+            line, event_reason = _reprice_sell(correction, order, now)
         line.event = OrderEvent.objects.create(
             order=order,
             actor=actor,
             from_status=order.status,
             to_status=order.status,
-            reason=line.event_reason[:300],
+            reason=event_reason[:300],
             created_at=now,
         )
         line.save()
@@ -260,7 +264,8 @@ def _post_correction(order: Order, correction: NavCorrection, owed: Decimal) -> 
     return posted
 
 
-def _reprice_buy(correction, order: Order, holding: Holding, now) -> NavCorrectionLine:
+def _reprice_buy(correction, order: Order, holding: Holding, now) -> tuple[NavCorrectionLine, str]:
+    """The buy's line (unsaved) at the new NAV, and the reason its order event gives."""
     new_units = round_units(order.net_amount / correction.new_nav)
     if new_units <= 0:
         raise ValidationError(
@@ -316,8 +321,7 @@ def _reprice_buy(correction, order: Order, holding: Holding, now) -> NavCorrecti
         cash_owed=owed,
         cash_posted=posted,
     )
-    line.event_reason = str(text)
-    return line
+    return line, str(text)
 
 
 def _movement(lot: Lot, kind: str, units: Decimal, cost: Decimal, correction, now) -> None:
@@ -333,8 +337,9 @@ def _movement(lot: Lot, kind: str, units: Decimal, cost: Decimal, correction, no
     )
 
 
-def _reprice_sell(correction, order: Order, now) -> NavCorrectionLine:
-    """Each lot's slice at the new NAV with the fee rate it paid: ``fee = round(units × NAV ×
+def _reprice_sell(correction, order: Order, now) -> tuple[NavCorrectionLine, str]:
+    """The sell's line (unsaved) at the new NAV, and the reason its order event gives. Each
+    lot's slice is priced at the new NAV with the fee rate it paid: ``fee = round(units × NAV ×
     rate)`` per lot, ``gross = units × NAV`` to the cent, as ``pricing.fund_redemption``."""
     slices = list(order.lot_movements.filter(kind=MovementKind.SALE))
     fee = sum((round_amount(s.units * correction.new_nav * s.fee_rate) for s in slices), Decimal(0))
@@ -366,5 +371,4 @@ def _reprice_sell(correction, order: Order, now) -> NavCorrectionLine:
         cash_owed=owed,
         cash_posted=posted,
     )
-    line.event_reason = str(text)
-    return line
+    return line, str(text)

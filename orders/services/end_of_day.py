@@ -40,6 +40,18 @@ from ..models import (
     OrderStatus,
     Side,
 )
+from ..rows import (
+    HoldingFiguresRow,
+    HoldingIncomeRow,
+    HoldingKey,
+    IncomeLotRow,
+    LockedHoldingRow,
+    LotMovementRow,
+    LotRemainingRow,
+    LotRow,
+    NewHoldingRow,
+    OrderEventRow,
+)
 from .cash import Credit, post_credits
 from .commission import trail_accrue
 
@@ -166,10 +178,10 @@ class _Writes:
     now: dt.datetime
     day: dt.date | None = None  # the business day confirming (None: not confirming orders)
     orders: dict[tuple, list[tuple]] = field(default_factory=lambda: defaultdict(list))
-    events: list[tuple] = field(default_factory=list)
-    new_lots: list[tuple] = field(default_factory=list)
-    lots: dict[int, list] = field(default_factory=dict)  # id → [units, cost, closed_on]
-    movements: list[tuple] = field(default_factory=list)
+    events: list[OrderEventRow] = field(default_factory=list)
+    new_lots: list[LotRow] = field(default_factory=list)
+    lots: dict[int, LotRemainingRow] = field(default_factory=dict)
+    movements: list[LotMovementRow] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
     holdings: dict[tuple[int, int], _Holding] = field(default_factory=dict)
     new_holdings: dict[int, tuple[int, str]] = field(
@@ -181,94 +193,44 @@ class _Writes:
         self.orders["id", "status", *values].append((order_id, status, *values.values()))
 
     def event(self, order_id: int, from_status: str, to_status: str, reason: str) -> None:
-        self.events.append((order_id, from_status, to_status, reason, self.now))
+        self.events.append(OrderEventRow(order_id, from_status, to_status, reason, self.now))
 
     def flush(self) -> None:
         holdings = self.holdings.values()
         bulk_insert(
             Holding,
             [
-                (
-                    h.pk,
-                    h.user_id,
-                    h.product_id,
-                    *self.new_holdings[h.pk],
-                    h.units,
-                    h.reserved,
-                    h.cost,
-                    self.now,
-                    self.now,
+                NewHoldingRow(
+                    id=h.pk,
+                    user_id=h.user_id,
+                    product_id=h.product_id,
+                    institution_id=self.new_holdings[h.pk][0],
+                    kind=self.new_holdings[h.pk][1],
+                    units=h.units,
+                    reserved=h.reserved,
+                    cost=h.cost,
+                    opened_at=self.now,
+                    updated_at=self.now,
                 )
                 for h in holdings
                 if h.pk in self.new_holdings
-            ],
-            fields=[
-                "id",
-                "user_id",
-                "product_id",
-                "institution_id",
-                "kind",
-                "units",
-                "reserved",
-                "cost",
-                "opened_at",
-                "updated_at",
             ],
         )
         bulk_update(
             Holding,
             [
-                (h.pk, h.units, h.reserved, h.cost, self.now)
+                HoldingFiguresRow(h.pk, h.units, h.reserved, h.cost, self.now)
                 for h in holdings
                 if h.pk not in self.new_holdings
             ],
-            fields=["id", "units", "reserved", "cost", "updated_at"],
         )
+        # Orders changed alike share the keyword names their values were given under.
         for fields, rows in self.orders.items():
             bulk_update(Order, rows, fields=fields)
-        bulk_insert(
-            OrderEvent,
-            self.events,
-            fields=["order_id", "from_status", "to_status", "reason", "created_at"],
-        )
-        bulk_insert(
-            Lot,
-            self.new_lots,
-            fields=[
-                "holding_id",
-                "order_id",
-                "source",
-                "acquired_on",
-                "units",
-                "units_remaining",
-                "cost_remaining",
-                "matures_on",
-                "cooling_off_until",
-                *_LOT_TERMS,
-            ],
-        )
-        bulk_update(
-            Lot,
-            [(pk, *values) for pk, values in self.lots.items()],
-            fields=["id", "units_remaining", "cost_remaining", "closed_on"],
-        )
-        bulk_insert(
-            LotMovement,
-            self.movements,
-            fields=[
-                "lot_id",
-                "order_id",
-                "kind",
-                "units",
-                "days_held",
-                "gross",
-                "fee_rate",
-                "fee",
-                "interest",
-                "cost",
-                "created_at",
-            ],
-        )
+        bulk_insert(OrderEvent, self.events)
+        bulk_insert(Lot, self.new_lots)
+        bulk_update(Lot, list(self.lots.values()))
+        bulk_insert(LotMovement, self.movements)
         post_credits(self.credits)
 
 
@@ -306,28 +268,28 @@ class _Holding:
     cost: Decimal
 
 
-_HOLDING_FIELDS = ["id", "user_id", "product_id", "units", "reserved", "cost"]
-
-
 def _lock_holdings(orders: list[_Order], writes: _Writes) -> None:
     """Lock the holdings of these orders' (user, product) pairs in id order (one SELECT … FOR
     UPDATE); pairs without one get a new holding, with an id reserved now and inserted with its
     final figures when the batch is written."""
-    pairs = {(o.user_id, o.product_id): o for o in orders}
-    rows = lock_by_keys(
-        Holding, pairs, key_fields=["user_id", "product_id"], fields=_HOLDING_FIELDS
-    )
-    writes.holdings = {(row[1], row[2]): _Holding(*row) for row in rows}
+    pairs = {HoldingKey(o.user_id, o.product_id): o for o in orders}
+    rows = lock_by_keys(Holding, pairs, row_type=LockedHoldingRow)
+    writes.holdings = {
+        (row.user_id, row.product_id): _Holding(
+            row.id, row.user_id, row.product_id, row.units, row.reserved, row.cost
+        )
+        for row in rows
+    }
     missing = [pair for pair in pairs if pair not in writes.holdings]
-    for (user_id, product_id), pk in zip(missing, next_ids(Holding, len(missing)), strict=True):
-        order = pairs[user_id, product_id]
-        writes.holdings[user_id, product_id] = _Holding(
-            pk, user_id, product_id, Decimal(0), Decimal(0), Decimal(0)
+    for pair, pk in zip(missing, next_ids(Holding, len(missing)), strict=True):
+        order = pairs[pair]
+        writes.holdings[pair] = _Holding(
+            pk, pair.user_id, pair.product_id, Decimal(0), Decimal(0), Decimal(0)
         )
         writes.new_holdings[pk] = (order.institution_id, order.kind)
 
 
-# The terms a lot keeps from its order, in this order wherever lots are written or read.
+# The terms a lot keeps from its order, read in this order (``open_lot``'s last arguments).
 _LOT_TERMS = (
     "redemption_tiers",
     "annual_rate",
@@ -337,8 +299,20 @@ _LOT_TERMS = (
 )
 
 
-def open_lot(pk, acquired_on, units, cost, cooling_off_until, matures_on, tiers, *terms):
-    """A lot as pricing sees it, from its columns (``_LOT_TERMS`` last)."""
+def open_lot(
+    pk,
+    acquired_on,
+    units,
+    cost,
+    cooling_off_until,
+    matures_on,
+    tiers,
+    annual_rate,
+    term_months,
+    early_withdrawal_rate,
+    cancellation_fee,
+) -> pricing.OpenLot:
+    """A lot as pricing sees it, from its columns (``_OPEN_LOT_FIELDS`` order)."""
     return pricing.OpenLot(
         pk,
         acquired_on,
@@ -346,7 +320,10 @@ def open_lot(pk, acquired_on, units, cost, cooling_off_until, matures_on, tiers,
         cost,
         cooling_off_until,
         matures_on,
-        *terms,
+        annual_rate,
+        term_months,
+        early_withdrawal_rate,
+        cancellation_fee,
         redemption_tiers=pricing.kept_tiers(tiers),
     )
 
@@ -514,17 +491,21 @@ def _confirm_buy(order, terms: _Terms, nav, holding: _Holding, writes: _Writes, 
     )
     writes.event(order.id, OrderStatus.PENDING, OrderStatus.CONFIRMED, reason)
     writes.new_lots.append(
-        (
-            holding.pk,
-            order.id,
-            LotSource.PURCHASE,
-            order.trade_date,
-            units,
-            units,
-            order.amount,
-            matures_on,
-            cooling_off_until,
-            *(agreed.get(name) for name in _LOT_TERMS),
+        LotRow(
+            holding_id=holding.pk,
+            order_id=order.id,
+            source=LotSource.PURCHASE,
+            acquired_on=order.trade_date,
+            units=units,
+            units_remaining=units,
+            cost_remaining=order.amount,
+            matures_on=matures_on,
+            cooling_off_until=cooling_off_until,
+            redemption_tiers=agreed.get("redemption_tiers"),
+            annual_rate=agreed.get("annual_rate"),
+            term_months=agreed.get("term_months"),
+            early_withdrawal_rate=agreed.get("early_withdrawal_rate"),
+            cancellation_fee=agreed.get("cancellation_fee"),
         )
     )
     holding.units += units
@@ -560,11 +541,18 @@ def _agreed_lot_terms(order: _Order, terms: _Terms) -> dict:
     return {"redemption_tiers": [t.as_dict() for t in terms.redemption] if kept is None else kept}
 
 
+def _remaining(written: LotRemainingRow | None, lot: pricing.OpenLot) -> tuple[Decimal, Decimal]:
+    """A lot's units and cost as this batch has left them so far."""
+    if written is None:
+        return lot.units, lot.cost
+    return written.units_remaining, written.cost_remaining
+
+
 def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, writes: _Writes, stats):
     current = [
         replace(lot, units=units, cost=cost)
         for lot in open_lots
-        for units, cost in [writes.lots.get(lot.id, (lot.units, lot.cost))[:2]]
+        for units, cost in [_remaining(writes.lots.get(lot.id), lot)]
     ]
     try:
         sale = pricing.sale(
@@ -586,20 +574,25 @@ def _confirm_sell(order, terms: _Terms, nav, holding: _Holding, open_lots, write
     for piece in sale.slices:
         lot = by_id[piece.lot_id]
         left = lot.units - piece.units
-        writes.lots[lot.id] = [left, lot.cost - piece.cost, None if left else order.trade_date]
+        writes.lots[lot.id] = LotRemainingRow(
+            id=lot.id,
+            units_remaining=left,
+            cost_remaining=lot.cost - piece.cost,
+            closed_on=None if left else order.trade_date,
+        )
         writes.movements.append(
-            (
-                lot.id,
-                order.id,
-                MovementKind.SALE,
-                piece.units,
-                piece.days_held,
-                piece.gross,
-                piece.fee_rate,
-                piece.fee,
-                piece.interest,
-                piece.cost,
-                writes.now,
+            LotMovementRow(
+                lot_id=lot.id,
+                order_id=order.id,
+                kind=MovementKind.SALE,
+                units=piece.units,
+                days_held=piece.days_held,
+                gross=piece.gross,
+                fee_rate=piece.fee_rate,
+                fee=piece.fee,
+                interest=piece.interest,
+                cost=piece.cost,
+                created_at=writes.now,
             )
         )
     paid = sale.paid if sale.paid > 0 else None
@@ -760,10 +753,12 @@ def _credit_income(product_id, holdings, run_date, confirmations, stats) -> None
         else {}
     )
 
-    now, lots, rows = timezone.now(), [], []
+    now = timezone.now()
+    lots: list[IncomeLotRow] = []
+    rows: list[HoldingIncomeRow] = []
     for holding_id, units, settled, first in plans:
         if first is None:  # nothing held, nothing sold since: no day owes anything
-            rows.append((holding_id, units, run_date, now))
+            rows.append(HoldingIncomeRow(holding_id, units, run_date, now))
             continue
         day, added, last = first, Decimal(0), None
         while day <= run_date and day in yields:
@@ -775,29 +770,27 @@ def _credit_income(product_id, holdings, run_date, confirmations, stats) -> None
             )
             income = pricing.money_market_income(units=earning, yield_per_10k=yields[day])
             if income > 0:
-                lots.append((holding_id, LotSource.INCOME, day, income, income, Decimal(0)))
+                lots.append(
+                    IncomeLotRow(
+                        holding_id=holding_id,
+                        source=LotSource.INCOME,
+                        acquired_on=day,
+                        units=income,
+                        units_remaining=income,
+                        cost_remaining=Decimal(0),
+                    )
+                )
                 added += income
             last, day = day, day + ONE_DAY
         if last is None:  # not earning yet, or the first day's yield is not published yet
             continue
-        rows.append((holding_id, units + added, last, now))
+        rows.append(HoldingIncomeRow(holding_id, units + added, last, now))
         stats["income_units"] += added
         stats["income_days"] += (last - first).days + 1
         if added:
             stats["income_holdings"] += 1
-    bulk_insert(
-        Lot,
-        lots,
-        fields=[
-            "holding_id",
-            "source",
-            "acquired_on",
-            "units",
-            "units_remaining",
-            "cost_remaining",
-        ],
-    )
-    bulk_update(Holding, rows, fields=["id", "units", "income_through", "updated_at"])
+    bulk_insert(Lot, lots)
+    bulk_update(Holding, rows)
 
 
 def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> None:
@@ -823,7 +816,7 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
             if not due:
                 break
             last_id = due[-1][0]
-            matured = defaultdict(list)
+            matured: defaultdict[int, list[pricing.OpenLot]] = defaultdict(list)
             for pk, holding_id, *columns in due:
                 matured[holding_id].append(open_lot(pk, *columns))
             pairs = set(Holding.objects.filter(pk__in=matured).values_list("user_id", "product_id"))
@@ -844,25 +837,31 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
             for holding_id, lots in matured.items():
                 holding = holdings[holding_id]
                 for lot in lots:
+                    agreed = lot.savings_terms()
                     interest = pricing.savings_maturity_interest(
                         principal=lot.units,
-                        annual_rate=lot.annual_rate,
-                        term_months=lot.term_months,
+                        annual_rate=agreed.annual_rate,
+                        term_months=agreed.term_months,
                     )
-                    writes.lots[lot.id] = [Decimal(0), Decimal(0), lot.matures_on]
+                    writes.lots[lot.id] = LotRemainingRow(
+                        id=lot.id,
+                        units_remaining=Decimal(0),
+                        cost_remaining=Decimal(0),
+                        closed_on=agreed.matures_on,
+                    )
                     writes.movements.append(
-                        (
-                            lot.id,
-                            None,
-                            MovementKind.MATURITY,
-                            lot.units,
-                            (lot.matures_on - lot.acquired_on).days,
-                            lot.units,
-                            Decimal(0),
-                            Decimal(0),
-                            interest,
-                            lot.cost,
-                            writes.now,
+                        LotMovementRow(
+                            lot_id=lot.id,
+                            order_id=None,
+                            kind=MovementKind.MATURITY,
+                            units=lot.units,
+                            days_held=(agreed.matures_on - lot.acquired_on).days,
+                            gross=lot.units,
+                            fee_rate=Decimal(0),
+                            fee=Decimal(0),
+                            interest=interest,
+                            cost=lot.cost,
+                            created_at=writes.now,
                         )
                     )
                     writes.credits.append(
@@ -877,7 +876,14 @@ def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> N
                     holding.units -= lot.units
                     holding.cost -= lot.cost
                     stats["matured"] += 1
-                writes.holdings[holding.user_id, holding.product_id] = holding
+                writes.holdings[holding.user_id, holding.product_id] = _Holding(
+                    holding.pk,
+                    holding.user_id,
+                    holding.product_id,
+                    holding.units,
+                    holding.reserved,
+                    holding.cost,
+                )
             writes.flush()
 
 

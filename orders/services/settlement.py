@@ -50,7 +50,7 @@ ALREADY_PAID = "This statement was already marked paid on {paid:%Y-%m-%d}."
 STAFF_ONLY = "Only platform staff settle statements."
 ZERO = Decimal(0)
 SETTLED_STATUSES = [OrderStatus.CONFIRMED, OrderStatus.SETTLED]
-_BY_COMMISSION_KIND = {
+_BY_COMMISSION_KIND: dict[str, str] = {  # a row's ``kind`` comes back as the plain value
     CommissionKind.UPFRONT: "upfront",
     CommissionKind.TRAIL: "trail",
     CommissionKind.CORRECTION: "corrections",

@@ -541,6 +541,6 @@ def order_cancel_by_staff(*, order: Order, actor, reason: str, now=None) -> Orde
             reference=f"order:{order.pk}",
             description="Order cancelled by staff",
         )
-    event = order.events.order_by("-pk").first()
+    event = order.events.latest("pk")  # the cancellation's, written by order_transition
     order_events_notice_enqueue(event_ids=[event.pk])
     return order
