@@ -9,7 +9,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -26,12 +26,6 @@ NAV_DUPLICATE = "The date appears more than once in the file (also on line {line
 PRICE_BEFORE_CUTOFF = (
     "The price of {date} can be uploaded only after its 15:00 cut-off (Asia/Shanghai)."
 )
-
-
-class RowResult(Protocol):
-    line: int
-    outcome: str  # "added" | "updated" | "unchanged" | "rejected"
-    message: str
 
 
 @dataclass
@@ -81,7 +75,7 @@ def parse_price_csv(
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         if any(column not in header for column in columns):
-            raise ValidationError({"file": ValidationError(header_message, code="header")})
+            raise ValidationError({"file": ValidationError(str(header_message), code="header")})
         index = [header.index(column) for column in columns]
         rows = []
         for record in reader:
@@ -96,19 +90,19 @@ def parse_price_csv(
 
 
 def judge_rows(
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[Any]],
     *,
     now: dt.datetime,
-    result_for: Callable[..., RowResult],
+    result_for: Callable[..., Any],
     judge: Callable[..., tuple | str | Promise],
-) -> tuple[list[RowResult], dict[dt.date, tuple[tuple, RowResult]]]:
+) -> tuple[list[Any], dict[dt.date, tuple[tuple, Any]]]:
     """Judge ``(line, date, *figures)`` rows: the date by the rules every price shares, then
     the figures by ``judge`` (a tuple of clean values, or why they are refused). Returns every
     row's result (``result_for(line, date, *figures)``, rejected until saved) and the good rows
     by day: ``{day: (values, result)}``. A date given twice refuses both rows."""
     today = timezone.localdate(now)
-    results: list[RowResult] = []
-    good: dict[dt.date, tuple[tuple, RowResult]] = {}
+    results: list[Any] = []
+    good: dict[dt.date, tuple[tuple, Any]] = {}
     seen: dict[str, int] = {}
     for line, raw_date, *figures in rows:
         result = result_for(line, raw_date, *figures)
