@@ -4,6 +4,7 @@ Every public name is listed here (no ``import *``). ``STAFF_ONLY`` is trading's 
 settlement's own is ``orders.services.settlement.STAFF_ONLY``.
 """
 
+from .batches import BATCH_SIZE
 from .cash import (
     BAD_CALLBACK,
     BAD_SIGNATURE,
@@ -31,6 +32,7 @@ from .commission import (
     trail_commission,
     upfront_commission,
 )
+from .confirmation import HOLDING_SHORT, NO_UNITS, confirm_orders, open_lot
 from .corrections import (
     CORRECTION_BAD_NAV,
     CORRECTION_DECIDED,
@@ -56,21 +58,9 @@ from .corrections import (
     nav_correction_reject,
     nav_correction_request,
 )
-from .end_of_day import (
-    BATCH_SIZE,
-    CONFIRMATION_WINDOW,
-    FUTURE_DATE,
-    HOLDING_SHORT,
-    NO_UNITS,
-    ONE_DAY,
-    PAID_AT_MATURITY,
-    PARTLY_PAID_AT_MATURITY,
-    confirm_orders,
-    end_of_day,
-    money_market_income,
-    open_lot,
-    savings_maturity,
-)
+from .end_of_day import FUTURE_DATE, end_of_day
+from .income import CONFIRMATION_WINDOW, ONE_DAY, money_market_income
+from .maturity import PAID_AT_MATURITY, PARTLY_PAID_AT_MATURITY, savings_maturity
 from .notices import (
     BATCH,
     BATCH_NOTIFY_TASK,

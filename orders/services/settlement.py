@@ -43,7 +43,7 @@ from ..models import (
     StatementStatus,
 )
 from ..statement_figures import PAYABLE_FIELDS, StatementFigures
-from .end_of_day import _exclusive  # the advisory lock every end-of-day batch takes
+from .batches import exclusive  # the advisory lock every end-of-day batch takes
 
 MONTH_NOT_OVER = "{month:%Y-%m} is not over yet: a month closes after its last day."
 ALREADY_PAID = "This statement was already marked paid on {paid:%Y-%m-%d}."
@@ -133,7 +133,7 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
         with transaction.atomic():
             # Never between an end-of-day batch's confirmations and its commit: what a batch
             # confirms is either on this statement or confirmed after it closed.
-            _exclusive()
+            exclusive()
             statement = Statement.objects.create(
                 institution=institution, month=month, closed_at=timezone.now()
             )

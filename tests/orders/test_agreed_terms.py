@@ -21,7 +21,7 @@ from tests.factories import investor_with_cash as investor
 from tests.orders.test_end_of_day import MONDAY, TUESDAY, at, balance, buy, nav, sell
 
 pytestmark = pytest.mark.django_db
-eod = import_module("orders.services.end_of_day")  # the module (the package exports the function)
+eod = import_module("orders.services.maturity")  # the module (the package exports the function)
 MATURITY_DAY = dt.date(2027, 11, 23)  # a Tuesday: 12 months after MONDAY
 
 
