@@ -156,7 +156,7 @@ class OrderListCreateAPI(generics.ListAPIView):
                 side=data["side"],
                 amount=data.get("amount"),
                 units=data.get("units"),
-                acknowledge_risk=data["acknowledge_risk"],
+                acknowledge_risk=data.get("acknowledge_risk", False),
                 idempotency_key=key,
                 request_hash=_request_hash(request.data),
             )

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from institutions.models import ProductKind
 from institutions.serializers import InstitutionSummarySerializer
+from marketplace.fields import DecimalStringField
 
 from .fees import Tier
 from .models import FeeTier, FundType, NavPrice, Product, RiskLevel
 
 RISK_CODES = [f"R{v}" for v in RiskLevel.values]
+MONEY_MAX = 10**16 - 1  # what an AmountField's 18 digits (2 dp) hold
+RATE_MAX = 1  # a rate is a fraction; the services judge the real limits
+
+
+def _money(**kwargs) -> DecimalStringField:
+    return DecimalStringField(places=2, maximum=MONEY_MAX, **kwargs)
+
+
+def _rate(**kwargs) -> DecimalStringField:
+    return DecimalStringField(places=6, maximum=RATE_MAX, **kwargs)
 
 
 class RiskLevelField(serializers.ChoiceField):
@@ -33,27 +46,23 @@ class FeeTierSerializer(serializers.ModelSerializer):
 
 
 class FundTermsSerializer(serializers.Serializer):
-    management_fee_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
-    custody_fee_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
-    yield_per_10k = serializers.DecimalField(
-        max_digits=8, decimal_places=4, required=False, allow_null=True
-    )
+    management_fee_rate = _rate()
+    custody_fee_rate = _rate()
+    yield_per_10k = DecimalStringField(places=4, maximum=9999, required=False, allow_null=True)
 
 
 class InsuranceTermsSerializer(serializers.Serializer):
-    premium = serializers.DecimalField(max_digits=16, decimal_places=2)
-    coverage_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    premium = _money()
+    coverage_amount = _money()
     term_months = serializers.IntegerField(min_value=1, max_value=1200)
     cooling_off_days = serializers.IntegerField(min_value=15, max_value=365, default=15)
-    cancellation_fee = serializers.DecimalField(
-        max_digits=6, decimal_places=2, min_value=0, max_value=10, default=0
-    )
+    cancellation_fee = DecimalStringField(places=2, maximum=10, default=Decimal(0))
 
 
 class SavingsTermsSerializer(serializers.Serializer):
     term_months = serializers.IntegerField(min_value=1, max_value=600)
-    annual_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
-    early_withdrawal_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
+    annual_rate = _rate()
+    early_withdrawal_rate = _rate()
 
 
 TERMS_SERIALIZERS = {
@@ -121,17 +130,18 @@ class NavPriceSerializer(serializers.ModelSerializer):
 
 
 class TierInputSerializer(serializers.Serializer):
-    lower = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
-    upper = serializers.DecimalField(
-        max_digits=18, decimal_places=2, required=False, allow_null=True
-    )
-    rate = serializers.DecimalField(max_digits=9, decimal_places=6, default=0)
-    fixed_fee = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, allow_null=True
-    )
+    """One band: from ``lower`` (an amount, or days held for redemptions) up to ``upper``
+    (null: open-ended), charging ``rate`` (a fraction) or a ``fixed_fee``."""
+
+    lower = _money()
+    upper = _money(required=False, allow_null=True)
+    rate = _rate(required=False)
+    fixed_fee = _money(required=False, allow_null=True)
 
     def to_tier(self, data) -> Tier:
-        return Tier(data["lower"], data.get("upper"), data.get("rate") or 0, data.get("fixed_fee"))
+        return Tier(
+            data["lower"], data.get("upper"), data.get("rate", Decimal(0)), data.get("fixed_fee")
+        )
 
 
 class ProductWriteSerializer(serializers.Serializer):
@@ -142,7 +152,7 @@ class ProductWriteSerializer(serializers.Serializer):
     risk_level = RiskLevelField()
     summary = serializers.CharField(max_length=300)
     description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    min_purchase = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    min_purchase = _money()
     fund_type = serializers.ChoiceField(choices=FundType.choices, required=False, allow_blank=True)
     code = serializers.RegexField(r"^\d{6}$", required=False, allow_null=True, allow_blank=True)
     terms = serializers.DictField(required=False)
