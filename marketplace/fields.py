@@ -21,13 +21,23 @@ from rest_framework import serializers
 from .money import decimal_places
 
 DECIMAL_NOT_A_STRING = _('Send this value as a decimal string, e.g. "1000.50".')
-DECIMAL_INVALID = _('Enter a plain decimal number, e.g. "1000.50" (no exponent, no spaces).')
+DECIMAL_INVALID = _('Enter a decimal number, e.g. "1000.50".')
 DECIMAL_TOO_PRECISE = _("Use at most {places} decimal places.")
-DECIMAL_TOO_LARGE = _("Enter at most {maximum}.")
+DECIMAL_TOO_LARGE = _("Enter at most {maximum:,}.")
 DECIMAL_TOO_SMALL = _("Enter at least {minimum}.")
 DECIMAL_NOT_POSITIVE = _("Enter a value above zero.")
+# ``messages=`` keys, as in marketplace.money.AMOUNT_MESSAGES / UNITS_MESSAGES
+_MESSAGE_CODES = {
+    "not_number": "invalid",
+    "not_positive": "not_positive",
+    "too_precise": "too_precise",
+    "too_large": "too_large",
+}
 
-_SHAPE = re.compile(r"^-?[0-9]{1,30}(?:\.[0-9]{1,30})?$")
+# ASCII digits, an optional fraction and exponent ("1e999999" is read, then judged too large,
+# never expanded); no "NaN", "Infinity", underscores or other scripts' digits.
+_SHAPE = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,12})?$")
+_MAX_TEXT = 100
 
 
 def _integers_below(limit: int, *, positive: bool) -> list[str]:
@@ -88,6 +98,7 @@ class DecimalStringField(serializers.Field):
         maximum: Decimal | int | Callable[[], Decimal],
         minimum: Decimal | int | None = None,
         positive: bool = False,
+        messages: dict[str, str] | None = None,
         **kwargs,
     ):
         self.places = places
@@ -95,6 +106,8 @@ class DecimalStringField(serializers.Field):
         self.minimum = None if minimum is None else Decimal(minimum)
         self.positive = positive
         super().__init__(**kwargs)
+        for key, message in (messages or {}).items():
+            self.error_messages[_MESSAGE_CODES[key]] = message
 
     @property
     def maximum(self) -> Decimal:
@@ -111,7 +124,7 @@ class DecimalStringField(serializers.Field):
         if not isinstance(data, str):
             self.fail("not_a_string")
         text = data.strip()
-        if not _SHAPE.match(text):
+        if len(text) > _MAX_TEXT or not _SHAPE.match(text):
             self.fail("invalid")
         try:
             value = Decimal(text)
@@ -119,12 +132,12 @@ class DecimalStringField(serializers.Field):
             self.fail("invalid")
         if decimal_places(value) > self.places:
             self.fail("too_precise", places=self.places)
-        if value < (self.minimum if self.minimum is not None else 0):
-            self.fail("too_small", minimum=self.minimum or 0)
         if self.positive and value <= 0:
             self.fail("not_positive")
+        if value < (self.minimum if self.minimum is not None else 0):
+            self.fail("too_small", minimum=self.minimum or 0)
         if value > self.maximum:
-            self.fail("too_large", maximum=f"{self.maximum:,}")
+            self.fail("too_large", maximum=self.maximum)
         return value
 
     def to_representation(self, value) -> str:

@@ -3,7 +3,12 @@
 import hashlib
 import json
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,12 +21,15 @@ from .audience import THRESHOLD
 from .exports import statement_csv
 from .models import Order, Statement
 from .serializers import (
+    BuyOrderInputSerializer,
     CashSerializer,
     DepositInputSerializer,
+    IdempotencyConflictSerializer,
     OrderInputSerializer,
     OrderSerializer,
     PaymentSerializer,
     PortfolioSerializer,
+    SellOrderInputSerializer,
     StatementDetailSerializer,
     StatementSerializer,
     WithdrawalInputSerializer,
@@ -133,10 +141,28 @@ class OrderListCreateAPI(generics.ListAPIView):
         )
 
     @extend_schema(
-        request=OrderInputSerializer,
-        responses={201: OrderSerializer},
+        request=PolymorphicProxySerializer(
+            component_name="OrderInput",
+            serializers={"buy": BuyOrderInputSerializer, "sell": SellOrderInputSerializer},
+            resource_type_field_name="side",
+        ),
+        responses={
+            201: OrderSerializer,
+            422: OpenApiResponse(
+                response=IdempotencyConflictSerializer,
+                description="This Idempotency-Key was used before with another body.",
+            ),
+        },
         parameters=[
-            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="A key unique to this order, up to 64 characters: the same key "
+                "and body return the first order and create nothing.",
+                pattern=r"^[!-~]{1,64}$",
+            )
         ],
     )
     def post(self, request):

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.fields import DecimalStringField
+from marketplace.money import AMOUNT_MESSAGES, UNITS_MESSAGES
 
 from .models import CashEntry, LotMovement, Order, Payment, Statement, StatementLine
 from .payments import SandboxGateway
+from .services.trading import AMOUNT_REQUIRED, UNITS_REQUIRED
 
 
 class CashEntrySerializer(serializers.ModelSerializer):
@@ -32,11 +35,33 @@ COUPONS_UNAVAILABLE = _("Coupons are not available yet: place the order without 
 
 
 def _cash_amount() -> DecimalStringField:
-    return DecimalStringField(places=2, positive=True, maximum=lambda: settings.MAX_CASH_MOVEMENT)
+    return DecimalStringField(
+        places=2,
+        positive=True,
+        maximum=lambda: settings.MAX_CASH_MOVEMENT,
+        messages=AMOUNT_MESSAGES,
+    )
 
 
-def _order_figure() -> DecimalStringField:
-    return DecimalStringField(places=2, positive=True, maximum=lambda: settings.MAX_ORDER_AMOUNT)
+def _order_figure(messages, *, required: str) -> DecimalStringField:
+    return DecimalStringField(
+        places=2,
+        positive=True,
+        maximum=lambda: settings.MAX_ORDER_AMOUNT,
+        messages=messages,
+        error_messages={"required": required},
+    )
+
+
+@extend_schema_field(
+    {
+        "not": {},
+        "description": "Coupons are not available yet: any coupon is refused with a 400 "
+        "(code coupons_unavailable), never silently ignored. Leave it out.",
+    }
+)
+class CouponField(serializers.CharField):
+    """A coupon code; refused by :class:`BuyOrderInputSerializer` until coupons exist."""
 
 
 class DepositInputSerializer(serializers.Serializer):
@@ -121,17 +146,13 @@ class BuyOrderInputSerializer(serializers.Serializer):
 
     product = serializers.SlugField(max_length=80, help_text="The product's slug.")
     side = serializers.ChoiceField(choices=["buy"])
-    amount = _order_figure()
+    amount = _order_figure(AMOUNT_MESSAGES, required=AMOUNT_REQUIRED)
     acknowledge_risk = serializers.BooleanField(
         required=False,
         default=False,
         help_text="Needed when the product's risk is above the investor's level.",
     )
-    coupon = serializers.CharField(
-        max_length=64,
-        required=False,
-        help_text="Refused with a 400 (code coupons_unavailable) until coupons exist.",
-    )
+    coupon = CouponField(max_length=64, required=False)
 
     def validate_coupon(self, value):
         # Until coupons exist a coupon is refused, never silently ignored.
@@ -143,7 +164,7 @@ class SellOrderInputSerializer(serializers.Serializer):
 
     product = serializers.SlugField(max_length=80, help_text="The product's slug.")
     side = serializers.ChoiceField(choices=["sell"])
-    units = _order_figure()
+    units = _order_figure(UNITS_MESSAGES, required=UNITS_REQUIRED)
 
 
 class OrderInputSerializer(serializers.Serializer):
@@ -160,6 +181,10 @@ class OrderInputSerializer(serializers.Serializer):
         inner = self.SIDES[side](data=data)
         inner.is_valid(raise_exception=True)
         return dict(inner.validated_data)
+
+
+class IdempotencyConflictSerializer(serializers.Serializer):
+    idempotency_key = serializers.ListField(child=serializers.CharField())
 
 
 class HoldingLotSerializer(serializers.Serializer):

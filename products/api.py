@@ -18,9 +18,11 @@ from . import selectors, services
 from .filters import CatalogueFilter
 from .models import NavPrice, Product
 from .serializers import (
+    NavCsvUploadSerializer,
     NavPriceSerializer,
     NavRowsSerializer,
     NavUploadResultSerializer,
+    ProductCreateSerializer,
     ProductDetailSerializer,
     ProductListSerializer,
     ProductWriteSerializer,
@@ -82,11 +84,11 @@ class PortalProductListAPI(PortalAPIMixin, generics.ListCreateAPIView):
     queryset = Product.objects.select_related("institution").order_by("name")
 
     def get_serializer_class(self):
-        return ProductWriteSerializer if self.request.method == "POST" else ProductDetailSerializer
+        return ProductCreateSerializer if self.request.method == "POST" else ProductDetailSerializer
 
-    @extend_schema(request=ProductWriteSerializer, responses={201: ProductDetailSerializer})
+    @extend_schema(request=ProductCreateSerializer, responses={201: ProductDetailSerializer})
     def post(self, request, *args, **kwargs):
-        serializer = ProductWriteSerializer(data=request.data)
+        serializer = ProductCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         for key in ("subscription_tiers", "redemption_tiers"):
@@ -152,7 +154,13 @@ class PortalNavAPI(PortalAPIMixin, APIView):
         rows = product.nav_prices.order_by("date").values("date", "nav")
         return Response(NavPriceSerializer(rows, many=True).data)
 
-    @extend_schema(request=NavRowsSerializer, responses=NavUploadResultSerializer)
+    @extend_schema(
+        request={
+            "application/json": NavRowsSerializer,
+            "multipart/form-data": NavCsvUploadSerializer,
+        },
+        responses=NavUploadResultSerializer,
+    )
     def post(self, request, slug):
         product = self.get_product(slug)
         if "file" in request.FILES:

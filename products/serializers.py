@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from institutions.models import ProductKind
 from institutions.serializers import InstitutionSummarySerializer
 from marketplace.fields import DecimalStringField
+from marketplace.validators import plain_text
 
 from .fees import Tier
 from .models import FeeTier, FundType, NavPrice, Product, RiskLevel
@@ -144,18 +147,39 @@ class TierInputSerializer(serializers.Serializer):
         )
 
 
+class TermsField(serializers.DictField):
+    """Checked against ``kind`` by :class:`ProductWriteSerializer`."""
+
+
+class TermsFieldSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular: ``terms`` is one of the three kinds' terms."""
+
+    target_class = TermsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "oneOf": [
+                auto_schema.resolve_serializer(TERMS_SERIALIZERS[kind], direction).ref
+                for kind in (ProductKind.FUND, ProductKind.INSURANCE, ProductKind.SAVINGS)
+            ],
+            "description": "The terms of the product's kind (fund, insurance or savings).",
+        }
+
+
 class ProductWriteSerializer(serializers.Serializer):
     """Create (all fields) or PATCH (any of them). ``terms`` is checked against ``kind``."""
 
     kind = serializers.ChoiceField(choices=ProductKind.choices)
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, validators=[plain_text])
     risk_level = RiskLevelField()
-    summary = serializers.CharField(max_length=300)
-    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=300, validators=[plain_text])
+    description = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, validators=[plain_text]
+    )
     min_purchase = _money()
     fund_type = serializers.ChoiceField(choices=FundType.choices, required=False, allow_blank=True)
     code = serializers.RegexField(r"^\d{6}$", required=False, allow_null=True, allow_blank=True)
-    terms = serializers.DictField(required=False)
+    terms = TermsField(required=False)
     subscription_tiers = TierInputSerializer(many=True, required=False)
     redemption_tiers = TierInputSerializer(many=True, required=False)
 
@@ -181,12 +205,28 @@ class ProductWriteSerializer(serializers.Serializer):
         return tiers or None
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "date": {"type": "string", "description": "YYYY-MM-DD"},
+            "nav": {"type": "string", "description": 'The NAV, e.g. "1.2345"'},
+        },
+        "required": ["date", "nav"],
+        "description": "One day's NAV. Rows that cannot be read are reported back in "
+        "``rejected`` with their line, not refused as a whole.",
+    }
+)
+class NavRowField(serializers.DictField):
+    child = serializers.CharField(allow_blank=True)
+
+
 class NavRowsSerializer(serializers.Serializer):
-    rows = serializers.ListField(
-        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
-        allow_empty=False,
-        max_length=200_000,
-    )
+    rows = serializers.ListField(child=NavRowField(), allow_empty=False, max_length=200_000)
+
+
+class NavCsvUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A CSV file with a header row: date,nav")
 
 
 class NavUploadResultSerializer(serializers.Serializer):
@@ -194,3 +234,9 @@ class NavUploadResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     rejected = serializers.ListField(child=serializers.DictField())
+
+
+class ProductCreateSerializer(ProductWriteSerializer):
+    """A new listing: every field but the optional ones, ``terms`` of its ``kind`` included."""
+
+    terms = TermsField()

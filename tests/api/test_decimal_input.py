@@ -5,14 +5,17 @@ never a 500, and nothing is saved."""
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 import pytest
+from rest_framework import serializers
 
 from institutions.models import InstitutionType, Role
-from marketplace.fields import DECIMAL_INVALID, DECIMAL_NOT_A_STRING
+from marketplace.fields import DECIMAL_NOT_A_STRING, DECIMAL_TOO_LARGE, DecimalStringField
 from orders.models import Order, Payment
 from orders.serializers import COUPONS_UNAVAILABLE, OrderInputSerializer
 from products.models import Product
+from products.serializers import MONEY_MAX
 from tests.factories import (
     InstitutionFactory,
     MembershipFactory,
@@ -47,7 +50,6 @@ GARBAGE = [
     None,
     True,
     "1e999999",
-    "1E5",
     "NaN",
     "Infinity",
     "-Infinity",
@@ -118,12 +120,33 @@ def test_a_fee_rate_sent_as_a_json_number_is_refused_with_the_decimal_string_mes
     assert response.json()["subscription_tiers"]["0"]["rate"] == [str(DECIMAL_NOT_A_STRING)]
 
 
-def test_a_huge_exponent_is_refused_as_not_a_decimal(editor_client):
+def test_a_huge_exponent_is_refused_as_too_large_never_expanded(editor_client):
     body = copy.deepcopy(FUND)
     body["min_purchase"] = "1e999999"
     response = editor_client.post("/api/v1/portal/products/", body, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["min_purchase"] == [str(DECIMAL_INVALID)]
+    assert response.json()["min_purchase"] == [
+        str(DECIMAL_TOO_LARGE).format(maximum=Decimal(MONEY_MAX))
+    ]
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "1_000", "１２", "0x10", "1e", "."])
+def test_text_that_is_not_an_ascii_decimal_is_invalid(text):
+    field = DecimalStringField(places=2, maximum=100)
+    with pytest.raises(serializers.ValidationError) as caught:
+        field.run_validation(text)
+    assert caught.value.get_codes() == ["invalid"]
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [(0, "not_a_string"), (None, "null"), (True, "not_a_string"), ([], "not_a_string")],
+)
+def test_values_that_are_not_strings_are_refused_with_a_code(value, code):
+    field = DecimalStringField(places=2, maximum=100)
+    with pytest.raises(serializers.ValidationError) as caught:
+        field.run_validation(value)
+    assert caught.value.get_codes() == [code]
 
 
 @pytest.fixture
