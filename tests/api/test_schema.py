@@ -3,6 +3,7 @@ generated from it can call every operation (headers, required fields, enums, for
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -127,3 +128,9 @@ def test_an_institution_name_with_a_line_break_never_breaks_the_mail_header(
     (sent,) = mail.outbox
     assert "\n" not in sent.subject
     assert "\r" not in sent.subject
+
+
+def test_the_schema_generates_without_warnings_and_validates():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)

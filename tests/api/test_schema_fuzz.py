@@ -121,6 +121,8 @@ def _headless_login(base: str, email: str, *, totp: bool = False) -> str:
         )
         body = response.json()
         token = body["meta"].get("session_token", token)
+        # The session records the TOTP step, which an MFA rule on the API checks.
+        assert any(m["method"] == "mfa" for m in body["data"]["methods"]), body
     assert response.status_code == 200, body
     return token
 
