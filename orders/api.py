@@ -28,6 +28,7 @@ from .serializers import (
     OrderInputSerializer,
     OrderSerializer,
     PaymentSerializer,
+    PortalOrderFilterSerializer,
     PortfolioSerializer,
     SellOrderInputSerializer,
     StatementDetailSerializer,
@@ -228,9 +229,15 @@ class PortalOrderListAPI(PortalAPIMixin, generics.ListAPIView):
     serializer_class = OrderSerializer
     queryset = Order.objects.all()
 
+    @extend_schema(parameters=[PortalOrderFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Order.objects.none()
+        filters = PortalOrderFilterSerializer(data=self.request.GET)
+        filters.is_valid(raise_exception=True)
         return selectors.order_list_for_institution(
             institution=self.request.institution, params=self.request.GET
         )

@@ -6,7 +6,15 @@ from rest_framework import serializers
 from marketplace.fields import DecimalStringField
 from marketplace.money import AMOUNT_MESSAGES, UNITS_MESSAGES
 
-from .models import CashEntry, LotMovement, Order, Payment, Statement, StatementLine
+from .models import (
+    CashEntry,
+    LotMovement,
+    Order,
+    OrderStatus,
+    Payment,
+    Statement,
+    StatementLine,
+)
 from .payments import SandboxGateway
 from .services.trading import AMOUNT_REQUIRED, UNITS_REQUIRED
 
@@ -181,6 +189,20 @@ class OrderInputSerializer(serializers.Serializer):
         inner = self.SIDES[side](data=data)
         inner.is_valid(raise_exception=True)
         return dict(inner.validated_data)
+
+
+# The portal order list's query: ``from`` is a Python keyword, hence the dict.
+PortalOrderFilterSerializer = type(
+    "PortalOrderFilterSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "Filters of the institution's order list; a bad value is a 400.",
+        "status": serializers.ChoiceField(choices=OrderStatus.choices, required=False),
+        "product": serializers.SlugField(max_length=80, required=False),
+        "from": serializers.DateField(required=False, help_text="First trade date."),
+        "to": serializers.DateField(required=False, help_text="Last trade date."),
+    },
+)
 
 
 class IdempotencyConflictSerializer(serializers.Serializer):

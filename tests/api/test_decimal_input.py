@@ -213,3 +213,26 @@ def test_a_fee_band_built_from_json_numbers_holds_decimals():
     assert format_tiers([Tier(0, 500000, 0.015), Tier(500000, None, 0, 1000)]) == (
         "0 - 500000 : 1.5%\n500000 - : fixed 1000"
     )
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"product": "a\x00b"}, "product"),
+        ({"from": "2026-13-45"}, "from"),
+        ({"status": "lost"}, "status"),
+    ],
+)
+def test_a_bad_portal_order_filter_is_a_400_naming_it(client, params, field):
+    institution = InstitutionFactory()
+    client.force_login(MembershipFactory(institution=institution, role=Role.EDITOR).user)
+    response = client.get("/api/v1/portal/orders/", params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.parametrize("value", ["1e-999999", "1e999999", "0.001", "-1", "NaN"])
+def test_a_catalogue_minimum_purchase_filter_out_of_range_is_a_400_not_an_overflow(client, value):
+    response = client.get("/api/v1/products/", {"max_min_purchase": value})
+    assert response.status_code == 400
+    assert "max_min_purchase" in response.json()
