@@ -56,6 +56,9 @@ INSTITUTION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+LICENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/-]{3,63}$"
+
+
 class Institution(models.Model):
     name = models.CharField("legal name", max_length=200, validators=[plain_text])
     slug = models.SlugField(max_length=80, unique=True)
@@ -68,7 +71,7 @@ class Institution(models.Model):
         unique=True,
         validators=[
             RegexValidator(
-                r"^[A-Za-z0-9][A-Za-z0-9/-]{3,63}$",
+                LICENCE_PATTERN,
                 "Use letters, digits, '-' and '/' only (4 to 64 characters).",
             )
         ],

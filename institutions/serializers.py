@@ -2,8 +2,10 @@
 
 from rest_framework import serializers
 
+from marketplace.validators import plain_text
+
 from .forms import APPLICABLE_TYPES
-from .models import Institution, Invitation, Membership, ProductKind, Role
+from .models import LICENCE_PATTERN, Institution, Invitation, Membership, ProductKind, Role
 
 
 class InstitutionSummarySerializer(serializers.ModelSerializer):
@@ -41,17 +43,19 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
 
 class ApplicationSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    """The shape the model's own validators enforce, so the schema says it."""
+
+    name = serializers.CharField(max_length=200, validators=[plain_text])
     type = serializers.ChoiceField(choices=APPLICABLE_TYPES)
-    licence_number = serializers.CharField(max_length=64)
-    registered_address = serializers.CharField(max_length=300)
+    licence_number = serializers.RegexField(LICENCE_PATTERN, max_length=64)
+    registered_address = serializers.CharField(max_length=300, validators=[plain_text])
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
-    contact_name = serializers.CharField(max_length=120)
+    contact_name = serializers.CharField(max_length=120, validators=[plain_text])
     contact_email = serializers.EmailField()
     requested_kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=ProductKind.choices), allow_empty=False
     )
-    description = serializers.CharField(max_length=2000)
+    description = serializers.CharField(max_length=2000, validators=[plain_text])
 
 
 class MembershipSerializer(serializers.ModelSerializer):

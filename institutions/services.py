@@ -211,6 +211,12 @@ def institution_reinstate(*, institution: Institution, actor, reason: str):
     )
 
 
+def _one_line(text: str) -> str:
+    """An e-mail subject on one line: a name typed with a line break must not break the
+    header (``BadHeaderError``)."""
+    return " ".join(text.split())
+
+
 @transaction.atomic
 def institution_event_notify(*, event_id: int) -> bool:
     """E-mail the applicant about one status event, once. Returns False if already sent."""
@@ -233,7 +239,7 @@ def institution_event_notify(*, event_id: int) -> bool:
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
     }
-    subject = render_to_string("institutions/email/decision_subject.txt", context).strip()
+    subject = _one_line(render_to_string("institutions/email/decision_subject.txt", context))
     body = render_to_string("institutions/email/decision_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     event.notified_at = timezone.now()
@@ -300,7 +306,7 @@ def invitation_send_email(*, invitation_id: int) -> bool:
         "accept_url": accept_url,
         "site_name": settings.SITE_NAME,
     }
-    subject = render_to_string("institutions/email/invitation_subject.txt", context).strip()
+    subject = _one_line(render_to_string("institutions/email/invitation_subject.txt", context))
     body = render_to_string("institutions/email/invitation_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     return True

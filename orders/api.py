@@ -3,7 +3,12 @@
 import hashlib
 import json
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,12 +24,15 @@ from .exports import statement_csv
 from .filters import InstitutionOrderFilter, InvestorOrderFilter
 from .models import NavCorrection, Order, Statement
 from .serializers import (
+    BuyOrderInputSerializer,
     CashSerializer,
     DepositInputSerializer,
+    IdempotencyConflictSerializer,
     OrderInputSerializer,
     OrderSerializer,
     PaymentSerializer,
     PortfolioSerializer,
+    SellOrderInputSerializer,
     StatementDetailSerializer,
     StatementSerializer,
     WithdrawalInputSerializer,
@@ -141,10 +149,28 @@ class OrderListCreateAPI(generics.ListAPIView):
         return selectors.order_history(user=self.request.user)
 
     @extend_schema(
-        request=OrderInputSerializer,
-        responses={201: OrderSerializer},
+        request=PolymorphicProxySerializer(
+            component_name="OrderInput",
+            serializers={"buy": BuyOrderInputSerializer, "sell": SellOrderInputSerializer},
+            resource_type_field_name="side",
+        ),
+        responses={
+            201: OrderSerializer,
+            422: OpenApiResponse(
+                response=IdempotencyConflictSerializer,
+                description="This Idempotency-Key was used before with another body.",
+            ),
+        },
         parameters=[
-            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="A key unique to this order, up to 64 characters: the same key "
+                "and body return the first order and create nothing.",
+                pattern=r"^[!-~]{1,64}$",
+            )
         ],
     )
     def post(self, request):
@@ -164,7 +190,7 @@ class OrderListCreateAPI(generics.ListAPIView):
                 side=data["side"],
                 amount=data.get("amount"),
                 units=data.get("units"),
-                acknowledge_risk=data["acknowledge_risk"],
+                acknowledge_risk=data.get("acknowledge_risk", False),
                 idempotency_key=key,
                 request_hash=_request_hash(request.data),
             )

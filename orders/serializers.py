@@ -1,10 +1,25 @@
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import CashEntry, LotMovement, Order, Payment, Statement, StatementLine
+from marketplace.fields import DecimalStringField
+from marketplace.money import AMOUNT_MESSAGES, UNITS_MESSAGES
+
+from .models import (
+    CashEntry,
+    LotMovement,
+    Order,
+    Payment,
+    Statement,
+    StatementLine,
+)
+from .payments import SandboxGateway
 from .schedule import can_cancel, cancel_by
+from .services.trading import AMOUNT_REQUIRED, UNITS_REQUIRED
 from .statement_figures import PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
 
 
@@ -28,15 +43,52 @@ class PaymentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DepositInputSerializer(serializers.Serializer):
-    """Shape only: the service judges the amount (2 dp, > 0, ≤ the limit) and the token."""
+COUPONS_UNAVAILABLE = _("Coupons are not available yet: place the order without one.")
 
-    amount = serializers.CharField(max_length=40)
-    payment_method = serializers.CharField(max_length=64)
+
+def _cash_amount() -> DecimalStringField:
+    return DecimalStringField(
+        places=2,
+        positive=True,
+        maximum=lambda: settings.MAX_CASH_MOVEMENT,
+        messages=AMOUNT_MESSAGES,
+    )
+
+
+def _order_figure(messages, *, required: str) -> DecimalStringField:
+    return DecimalStringField(
+        places=2,
+        positive=True,
+        maximum=lambda: settings.MAX_ORDER_AMOUNT,
+        messages=messages,
+        error_messages={"required": required},
+    )
+
+
+@extend_schema_field(
+    {
+        "not": {},
+        "description": "Coupons are not available yet: any coupon is refused with a 400 "
+        "(code coupons_unavailable), never silently ignored. Leave it out.",
+    }
+)
+class CouponField(serializers.CharField):
+    """A coupon code; refused by :class:`BuyOrderInputSerializer` until coupons exist."""
+
+
+class DepositInputSerializer(serializers.Serializer):
+    """Shape only: the service judges the token against the gateway in use."""
+
+    amount = _cash_amount()
+    payment_method = serializers.ChoiceField(
+        choices=list(SandboxGateway.test_methods),
+        help_text="The payment provider's token for the card (sandbox: sandbox_ok succeeds, "
+        "sandbox_declined is declined, sandbox_late confirms later by callback).",
+    )
 
 
 class WithdrawalInputSerializer(serializers.Serializer):
-    amount = serializers.CharField(max_length=40)
+    amount = _cash_amount()
 
 
 class CashSerializer(serializers.Serializer):
@@ -114,15 +166,50 @@ class OrderSerializer(serializers.ModelSerializer):
         return can_cancel(order=order, now=timezone.now())
 
 
-class OrderInputSerializer(serializers.Serializer):
-    """Shape only; the service judges everything else."""
+class BuyOrderInputSerializer(serializers.Serializer):
+    """A purchase: ``amount`` of money to invest. Shape only; the service judges the rest."""
 
-    product = serializers.SlugField(max_length=80)
-    side = serializers.ChoiceField(choices=["buy", "sell"])
-    amount = serializers.CharField(max_length=40, required=False)
-    units = serializers.CharField(max_length=40, required=False)
-    coupon = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    acknowledge_risk = serializers.BooleanField(required=False, default=False)
+    product = serializers.SlugField(max_length=80, help_text="The product's slug.")
+    side = serializers.ChoiceField(choices=["buy"])
+    amount = _order_figure(AMOUNT_MESSAGES, required=AMOUNT_REQUIRED)
+    acknowledge_risk = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Needed when the product's risk is above the investor's level.",
+    )
+    coupon = CouponField(max_length=64, required=False)
+
+    def validate_coupon(self, value):
+        # Until coupons exist a coupon is refused, never silently ignored.
+        raise serializers.ValidationError(COUPONS_UNAVAILABLE, code="coupons_unavailable")
+
+
+class SellOrderInputSerializer(serializers.Serializer):
+    """A sale of ``units`` (a redemption, an early savings withdrawal, a policy cancellation)."""
+
+    product = serializers.SlugField(max_length=80, help_text="The product's slug.")
+    side = serializers.ChoiceField(choices=["sell"])
+    units = _order_figure(UNITS_MESSAGES, required=UNITS_REQUIRED)
+
+
+class OrderInputSerializer(serializers.Serializer):
+    """Picks the buy or sell shape by ``side``."""
+
+    SIDES = {"buy": BuyOrderInputSerializer, "sell": SellOrderInputSerializer}
+
+    side = serializers.ChoiceField(choices=list(SIDES))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        side = super().to_internal_value({"side": data.get("side")})["side"]
+        inner = self.SIDES[side](data=data)
+        inner.is_valid(raise_exception=True)
+        return dict(inner.validated_data)
+
+
+class IdempotencyConflictSerializer(serializers.Serializer):
+    idempotency_key = serializers.ListField(child=serializers.CharField())
 
 
 class HoldingLotSerializer(serializers.Serializer):

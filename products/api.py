@@ -19,9 +19,11 @@ from .filters import CatalogueFilter
 from .models import DailyYield, NavPrice, Product
 from .serializers import (
     DailyYieldSerializer,
+    NavCsvUploadSerializer,
     NavPriceSerializer,
     NavRowsSerializer,
     NavUploadResultSerializer,
+    ProductCreateSerializer,
     ProductDetailSerializer,
     ProductListSerializer,
     ProductWriteSerializer,
@@ -109,11 +111,11 @@ class PortalProductListAPI(PortalAPIMixin, generics.ListCreateAPIView):
     queryset = Product.objects.select_related("institution").order_by("name")
 
     def get_serializer_class(self):
-        return ProductWriteSerializer if self.request.method == "POST" else ProductDetailSerializer
+        return ProductCreateSerializer if self.request.method == "POST" else ProductDetailSerializer
 
-    @extend_schema(request=ProductWriteSerializer, responses={201: ProductDetailSerializer})
+    @extend_schema(request=ProductCreateSerializer, responses={201: ProductDetailSerializer})
     def post(self, request, *args, **kwargs):
-        serializer = ProductWriteSerializer(data=request.data)
+        serializer = ProductCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         for key in ("subscription_tiers", "redemption_tiers"):
@@ -179,7 +181,13 @@ class PortalNavAPI(PortalAPIMixin, APIView):
         rows = product.nav_prices.order_by("date").values("date", "nav")
         return Response(NavPriceSerializer(rows, many=True).data)
 
-    @extend_schema(request=NavRowsSerializer, responses=NavUploadResultSerializer)
+    @extend_schema(
+        request={
+            "application/json": NavRowsSerializer,
+            "multipart/form-data": NavCsvUploadSerializer,
+        },
+        responses=NavUploadResultSerializer,
+    )
     def post(self, request, slug):
         product = self.get_product(slug)
         if "file" in request.FILES:

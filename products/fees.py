@@ -46,6 +46,15 @@ class Tier:
     rate: Decimal = Decimal(0)
     fixed_fee: Decimal | None = None
 
+    def __post_init__(self):
+        # Whatever a caller passes (an int 0, a float from JSON), a band holds Decimals only.
+        for name in ("lower", "upper", "rate", "fixed_fee"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Decimal):
+                object.__setattr__(self, name, Decimal(str(value)))
+        if self.rate is None:
+            object.__setattr__(self, "rate", Decimal(0))
+
     def as_dict(self) -> dict:
         def text(value):
             return None if value is None else canonical_decimal(value)

@@ -35,7 +35,13 @@ class CatalogueFilter(django_filters.FilterSet):
         to_field_name="slug",
     )
     max_min_purchase = django_filters.NumberFilter(
-        field_name="min_purchase", lookup_expr="lte", label="Minimum purchase up to", min_value=0
+        field_name="min_purchase",
+        lookup_expr="lte",
+        label="Minimum purchase up to",
+        min_value=0,
+        # what the column holds: "1e-999999" is a clear error, not a numeric overflow
+        max_digits=18,
+        decimal_places=2,
     )
     ordering = django_filters.ChoiceFilter(
         choices=[(k, v[0]) for k, v in ORDERINGS.items()],

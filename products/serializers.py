@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from institutions.models import ProductKind
 from institutions.serializers import InstitutionSummarySerializer
+from marketplace.fields import DecimalStringField
+from marketplace.validators import plain_text
 
 from .fees import Tier
 from .models import DailyYield, FeeTier, FundType, NavPrice, Product, RiskLevel
 
 RISK_CODES = [f"R{v}" for v in RiskLevel.values]
+MONEY_MAX = 10**16 - 1  # what an AmountField's 18 digits (2 dp) hold
+RATE_MAX = 1  # a rate is a fraction; the services judge the real limits
+
+
+def _money(**kwargs) -> DecimalStringField:
+    return DecimalStringField(places=2, maximum=MONEY_MAX, **kwargs)
+
+
+def _rate(**kwargs) -> DecimalStringField:
+    return DecimalStringField(places=6, maximum=RATE_MAX, **kwargs)
 
 
 class RiskLevelField(serializers.ChoiceField):
@@ -33,24 +49,22 @@ class FeeTierSerializer(serializers.ModelSerializer):
 
 
 class FundTermsSerializer(serializers.Serializer):
-    management_fee_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
-    custody_fee_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
+    management_fee_rate = _rate()
+    custody_fee_rate = _rate()
 
 
 class InsuranceTermsSerializer(serializers.Serializer):
-    premium = serializers.DecimalField(max_digits=16, decimal_places=2)
-    coverage_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    premium = _money()
+    coverage_amount = _money()
     term_months = serializers.IntegerField(min_value=1, max_value=1200)
     cooling_off_days = serializers.IntegerField(min_value=15, max_value=365, default=15)
-    cancellation_fee = serializers.DecimalField(
-        max_digits=6, decimal_places=2, min_value=0, max_value=10, default=0
-    )
+    cancellation_fee = DecimalStringField(places=2, maximum=10, default=Decimal(0))
 
 
 class SavingsTermsSerializer(serializers.Serializer):
     term_months = serializers.IntegerField(min_value=1, max_value=600)
-    annual_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
-    early_withdrawal_rate = serializers.DecimalField(max_digits=9, decimal_places=6)
+    annual_rate = _rate()
+    early_withdrawal_rate = _rate()
 
 
 TERMS_SERIALIZERS = {
@@ -130,31 +144,53 @@ class DailyYieldSerializer(serializers.ModelSerializer):
 
 
 class TierInputSerializer(serializers.Serializer):
-    lower = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
-    upper = serializers.DecimalField(
-        max_digits=18, decimal_places=2, required=False, allow_null=True
-    )
-    rate = serializers.DecimalField(max_digits=9, decimal_places=6, default=0)
-    fixed_fee = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, allow_null=True
-    )
+    """One band: from ``lower`` (an amount, or days held for redemptions) up to ``upper``
+    (null: open-ended), charging ``rate`` (a fraction) or a ``fixed_fee``."""
+
+    lower = _money()
+    upper = _money(required=False, allow_null=True)
+    rate = _rate(required=False)
+    fixed_fee = _money(required=False, allow_null=True)
 
     def to_tier(self, data) -> Tier:
-        return Tier(data["lower"], data.get("upper"), data.get("rate") or 0, data.get("fixed_fee"))
+        return Tier(
+            data["lower"], data.get("upper"), data.get("rate", Decimal(0)), data.get("fixed_fee")
+        )
+
+
+class TermsField(serializers.DictField):
+    """Checked against ``kind`` by :class:`ProductWriteSerializer`."""
+
+
+class TermsFieldSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular: ``terms`` is one of the three kinds' terms."""
+
+    target_class = TermsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "oneOf": [
+                auto_schema.resolve_serializer(TERMS_SERIALIZERS[kind], direction).ref
+                for kind in (ProductKind.FUND, ProductKind.INSURANCE, ProductKind.SAVINGS)
+            ],
+            "description": "The terms of the product's kind (fund, insurance or savings).",
+        }
 
 
 class ProductWriteSerializer(serializers.Serializer):
     """Create (all fields) or PATCH (any of them). ``terms`` is checked against ``kind``."""
 
     kind = serializers.ChoiceField(choices=ProductKind.choices)
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, validators=[plain_text])
     risk_level = RiskLevelField()
-    summary = serializers.CharField(max_length=300)
-    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    min_purchase = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    summary = serializers.CharField(max_length=300, validators=[plain_text])
+    description = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, validators=[plain_text]
+    )
+    min_purchase = _money()
     fund_type = serializers.ChoiceField(choices=FundType.choices, required=False, allow_blank=True)
     code = serializers.RegexField(r"^\d{6}$", required=False, allow_null=True, allow_blank=True)
-    terms = serializers.DictField(required=False)
+    terms = TermsField(required=False)
     subscription_tiers = TierInputSerializer(many=True, required=False)
     redemption_tiers = TierInputSerializer(many=True, required=False)
 
@@ -180,12 +216,28 @@ class ProductWriteSerializer(serializers.Serializer):
         return tiers or None
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "date": {"type": "string", "description": "YYYY-MM-DD"},
+            "nav": {"type": "string", "description": 'The NAV, e.g. "1.2345"'},
+        },
+        "required": ["date", "nav"],
+        "description": "One day's NAV. Rows that cannot be read are reported back in "
+        "``rejected`` with their line, not refused as a whole.",
+    }
+)
+class NavRowField(serializers.DictField):
+    child = serializers.CharField(allow_blank=True)
+
+
 class NavRowsSerializer(serializers.Serializer):
-    rows = serializers.ListField(
-        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
-        allow_empty=False,
-        max_length=200_000,
-    )
+    rows = serializers.ListField(child=NavRowField(), allow_empty=False, max_length=200_000)
+
+
+class NavCsvUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A CSV file with a header row: date,nav")
 
 
 class NavUploadResultSerializer(serializers.Serializer):
@@ -210,3 +262,9 @@ class YieldUploadResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     rejected = serializers.ListField(child=serializers.DictField())
+
+
+class ProductCreateSerializer(ProductWriteSerializer):
+    """A new listing: every field but the optional ones, ``terms`` of its ``kind`` included."""
+
+    terms = TermsField()

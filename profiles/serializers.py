@@ -1,6 +1,10 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.validators import plain_text
+
 from .models import City, Experience, IncomeBand, InvestmentGoal, InvestorProfile
+from .services import birth_year_range
 
 
 class ProfileSerializer(serializers.ModelSerializer):
@@ -10,8 +14,8 @@ class ProfileSerializer(serializers.ModelSerializer):
     income_band = serializers.ChoiceField(choices=IncomeBand.choices, required=False)
     investment_goal = serializers.ChoiceField(choices=InvestmentGoal.choices, required=False)
     experience = serializers.ChoiceField(choices=Experience.choices, required=False)
-    full_name = serializers.CharField(max_length=100, required=False)
-    birth_year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+    full_name = serializers.CharField(max_length=100, required=False, validators=[plain_text])
+    birth_year = serializers.IntegerField(required=False)
 
     class Meta:
         model = InvestorProfile
@@ -30,6 +34,14 @@ class ProfileSerializer(serializers.ModelSerializer):
             "marketing_offers",
         ]
         read_only_fields = ["email", "age_cohort", "risk_level", "assessment_valid_until"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        low, high = birth_year_range()  # the schema states this year's range
+        fields["birth_year"] = serializers.IntegerField(
+            required=False, allow_null=True, min_value=low, max_value=high
+        )
+        return fields
 
     def get_risk_level(self, profile) -> str | None:
         return f"C{profile.risk_level}" if profile.risk_level else None
@@ -55,9 +67,26 @@ class QuestionnaireSerializer(serializers.Serializer):
     questions = QuestionSerializer(many=True, source="questions.all")
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Question id → the id of the chosen option, one entry per question of "
+        "the current questionnaire (GET /api/v1/me/questionnaire/ lists both); keys are the "
+        "question ids written as decimal strings.",
+        "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+        "minProperties": 1,
+        "example": {"1": 3, "2": 7},
+    }
+)
+class AnswersField(serializers.DictField):
+    child = serializers.IntegerField(min_value=1, max_value=2147483647)
+
+
 class AssessmentInputSerializer(serializers.Serializer):
-    answers = serializers.DictField(child=serializers.IntegerField(), allow_empty=False)
-    version = serializers.CharField(required=False)
+    answers = AnswersField(allow_empty=False)
+    version = serializers.CharField(
+        required=False, help_text="The questionnaire version answered (the current one)."
+    )
 
 
 class AssessmentSerializer(serializers.Serializer):

@@ -56,6 +56,12 @@ def _check_choice(errors: dict, field: str, value: str, choices) -> None:
         errors[field] = UNKNOWN_CHOICE
 
 
+def birth_year_range() -> tuple[int, int]:
+    """The birth years of investors aged 18 to 100 this year."""
+    this_year = timezone.localdate().year
+    return this_year - 100, this_year - 18
+
+
 @transaction.atomic
 def profile_update(
     *,
@@ -70,9 +76,9 @@ def profile_update(
     """Change any of the profile fields given (``None`` leaves a field as it is)."""
     profile = InvestorProfile.objects.select_for_update().get(pk=profile_for(user=user).pk)
     errors: dict[str, str] = {}
-    this_year = timezone.localdate().year
-    if birth_year is not None and not (this_year - 100 <= birth_year <= this_year - 18):
-        errors["birth_year"] = BIRTH_YEAR_RANGE.format(low=this_year - 100, high=this_year - 18)
+    low, high = birth_year_range()
+    if birth_year is not None and not (low <= birth_year <= high):
+        errors["birth_year"] = BIRTH_YEAR_RANGE.format(low=low, high=high)
     for field, value, choices in (
         ("city", city, City),
         ("income_band", income_band, IncomeBand),

@@ -293,10 +293,14 @@ def test_institution_asks_for_a_correction_through_the_portal_api(client, member
     client.force_login(member_of(product.institution, "editor"))
     url = f"/api/v1/portal/products/{product.slug}/nav/corrections/"
 
-    missing = client.post(url, {"date": str(MONDAY), "nav": "1.2", "reason": ""})
+    missing = client.post(
+        url, {"date": str(MONDAY), "nav": "1.2", "reason": ""}, content_type="application/json"
+    )
     assert missing.status_code == 400
     response = client.post(
-        url, {"date": str(MONDAY), "nav": "1.2000", "reason": "Typo in the file."}
+        url,
+        {"date": str(MONDAY), "nav": "1.2000", "reason": "Typo in the file."},
+        content_type="application/json",
     )
     assert response.status_code == 201
     assert (response.json()["old_nav"], response.json()["status"]) == ("1.2345", "pending")

@@ -1,0 +1,309 @@
+"""The API against a fuzzer: schemathesis generates requests from ``/api/schema/`` and checks the
+answers, signed in as an investor, an institution editor and an institution admin.
+
+It runs against pytest-django's ``live_server`` (a real HTTP server in a thread), not through
+schemathesis' WSGI transport: each request then commits in its own transaction as in
+production (on-commit work runs, a database error in one request cannot poison the next), the
+full middleware stack and allauth's headless session tokens are exercised exactly as a real
+client meets them, and the schema is fetched over HTTP as a generated client would fetch it.
+
+Each principal signs in through allauth's headless app API (the admin also completes the TOTP
+step), so the session token carries the authentication methods a real sign-in records and
+keeps working when MFA is enforced on every API path.
+
+Bounded in time: a few examples per operation and mode (``FUZZ_EXAMPLES``) and a wall-clock
+budget per principal (``FUZZ_SECONDS``); operations with nothing to break are not fuzzed in
+negative mode. Under CI (``CI`` set) generation is derandomized, so a run is reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import uuid
+import warnings
+from decimal import Decimal
+
+import pytest
+import requests
+import schemathesis
+from allauth.mfa.totp.internal.auth import hotp_value
+from django.db import transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    positive_data_acceptance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from institutions.models import Role
+from orders import services as orders
+from orders.models import EntryKind
+from profiles.models import InvestorProfile
+from tests.factories import (
+    PASSWORD,
+    TOTP_SECRET,
+    InstitutionFactory,
+    MembershipFactory,
+    NavPriceFactory,
+    ProductFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    positive_data_acceptance,
+]
+# positive_data_acceptance asks that every request valid by the schema be accepted. A schema
+# states shapes, not the server's state, so these operations are exempt from that one check
+# (all the others still run on them):
+NOT_ACCEPTANCE_CHECKED = {
+    # ``product`` must name a product on sale, the amount lie within the investor's cash and
+    # above the product's minimum, the units within the holding: state, not shape.
+    # test_a_client_generated_from_the_schema_places_an_order covers the shape.
+    "POST /api/v1/orders/",
+    # ``answers`` must use the ids of the current questionnaire's questions and options,
+    # which are data (GET /api/v1/me/questionnaire/), not part of the schema.
+    "POST /api/v1/me/assessments/",
+    # ``institution`` names an approved institution by slug; an unknown one is a clear 400
+    # by design (a bad filter value is an error, never silence).
+    "GET /api/v1/products/",
+    # ``product`` must name one of the member's own institution's products (any other slug is
+    # a clear 400, as on the portal page): the institution's data, not the schema's.
+    "GET /api/v1/portal/orders/",
+    # ``rows`` and ``cols`` must be two different dimensions: a relation between two
+    # parameters, which OpenAPI cannot state.
+    "GET /api/v1/portal/audience/",
+    # Fee bands must start at 0, meet and end open-ended, the kind must be one the
+    # institution may list, and texts pass the marketing rules: relations between fields and
+    # with the institution that a JSON schema cannot state.
+    "POST /api/v1/portal/products/",
+    "PATCH /api/v1/portal/products/{slug}/",
+    # Only a draft with complete terms can be submitted, once: state.
+    "POST /api/v1/portal/products/{slug}/submit/",
+    # A licence number applies once, an e-mail has one open invitation: a generator repeats
+    # its simplest example, which then conflicts with the first (state, not shape).
+    # test_a_client_generated_from_the_schema_applies_to_list covers the shape.
+    "POST /api/v1/institutions/applications/",
+    "POST /api/v1/portal/invitations/",
+}
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+# A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.
+SECONDS = float(os.environ.get("FUZZ_SECONDS", "90"))
+PLENTY = Decimal("1000000000.00")  # enough cash that no generated withdrawal runs out
+
+
+def _headless_login(base: str, email: str, *, totp: bool = False) -> str:
+    """Sign in through allauth's headless app API (and its TOTP step); the session token."""
+    session = requests.Session()
+    response = session.post(
+        f"{base}/_allauth/app/v1/auth/login",
+        json={"email": email, "password": PASSWORD},
+        timeout=10,
+    )
+    body = response.json()
+    token = body["meta"]["session_token"]
+    if totp:
+        assert response.status_code == 401, body  # pending the MFA step
+        flows = {f["id"]: f for f in body["data"]["flows"]}
+        assert flows["mfa_authenticate"].get("is_pending"), body
+        counter = int(time.time()) // 30
+        response = session.post(
+            f"{base}/_allauth/app/v1/auth/2fa/authenticate",
+            json={"code": hotp_value(TOTP_SECRET, counter)},
+            headers={"X-Session-Token": token},
+            timeout=10,
+        )
+        body = response.json()
+        token = body["meta"].get("session_token", token)
+        # The session records the TOTP step, which an MFA rule on the API checks.
+        assert any(m["method"] == "mfa" for m in body["data"]["methods"]), body
+    assert response.status_code == 200, body
+    return token
+
+
+def _fund_with_cash(user) -> None:
+    with transaction.atomic():
+        orders.post_entry(
+            user=user, kind=EntryKind.DEPOSIT, amount=PLENTY, reference=f"fuzz:{user.pk}"
+        )
+
+
+@pytest.fixture
+def world():
+    """An institution with an editor, an admin and published funds with NAV (minimum purchase
+    one fen); an investor with a valid assessment; everybody with plenty of cash."""
+    institution = InstitutionFactory()
+    editor = UserFactory()
+    MembershipFactory(user=editor, institution=institution, role=Role.EDITOR)
+    admin = UserFactory(mfa=True)
+    MembershipFactory(user=admin, institution=institution, role=Role.ADMIN)
+    funds = [
+        ProductFactory(institution=institution, min_purchase=Decimal("0.01"), risk_level=1)
+        for _ in range(2)
+    ]
+    for fund in funds:
+        for day in range(5):
+            NavPriceFactory(product=fund, date=dt.date(2026, 1, 5) + dt.timedelta(days=day))
+    investor = UserFactory()
+    InvestorProfile.objects.create(
+        user=investor, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
+    )
+    for user in (investor, editor, admin):
+        _fund_with_cash(user)
+    return {"investor": investor, "editor": editor, "admin": admin, "funds": funds}
+
+
+def _has_inputs(operation) -> bool:
+    return any(
+        len(getattr(operation, part)) for part in ("path_parameters", "headers", "cookies", "query")
+    ) or bool(operation.body)
+
+
+def _describe(exc: BaseException) -> str:
+    parts = [str(exc)]
+    for sub in getattr(exc, "exceptions", ()):
+        parts.append(f"  - {type(sub).__name__}: {str(sub)[:300]}")
+    return "\n".join(parts)[:2500]
+
+
+def _run(strategy, *, label: str, checks, base: str, token: str, deadline: float) -> list[str]:
+    """Call and validate up to EXAMPLES cases; every distinct finding, described."""
+    failures: list[str] = []
+    seen: set[str] = set()
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=bool(os.environ.get("CI")),
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(case=strategy)
+    def fuzz(case):
+        if time.monotonic() > deadline:
+            return
+        try:
+            case.call_and_validate(
+                base_url=base, headers={"X-Session-Token": token}, checks=checks, timeout=20
+            )
+        except (AssertionError, BaseExceptionGroup) as exc:  # every finding, reported together
+            kinds = sorted({type(e).__name__ for e in getattr(exc, "exceptions", [exc])})
+            key = f"{label} {', '.join(kinds)}"
+            if key not in seen:
+                seen.add(key)
+                failures.append(f"{key}: {_describe(exc)}")
+
+    try:
+        fuzz()
+    except Unsatisfiable:  # nothing to break in this mode
+        pass
+    return failures
+
+
+def _schema(base: str):
+    return schemathesis.openapi.from_url(f"{base}/api/schema/?format=json")
+
+
+@pytest.mark.parametrize(
+    ("principal", "totp"), [("investor", False), ("editor", False), ("admin", True)]
+)
+def test_every_operation_conforms_to_the_schema_for(principal, totp, live_server, world):
+    base = live_server.url
+    token = _headless_login(base, world[principal].email, totp=totp)
+    deadline = time.monotonic() + SECONDS
+    failures: list[str] = []
+    for result in _schema(base).get_all_operations():
+        operation = result.ok()
+        checks = [
+            c
+            for c in CHECKS
+            if not (c is positive_data_acceptance and operation.label in NOT_ACCEPTANCE_CHECKED)
+        ]
+        modes = [GenerationMode.POSITIVE]
+        if _has_inputs(operation):
+            modes.append(GenerationMode.NEGATIVE)
+        for mode in modes:
+            if time.monotonic() > deadline:
+                warnings.warn(f"fuzz budget spent: {operation.label} not fuzzed", stacklevel=1)
+                continue
+            started = time.monotonic()
+            failures += _run(
+                operation.as_strategy(generation_mode=mode),
+                label=f"{operation.label} [{mode.value}]",
+                checks=checks,
+                base=base,
+                token=token,
+                deadline=deadline,
+            )
+            if os.environ.get("FUZZ_TIMINGS"):
+                print(f"{operation.label} {mode.value}: {time.monotonic() - started:.1f}s")
+    assert not failures, "\n\n".join(failures)
+
+
+def _each_accepted(operation, *, base: str, token: str, prepare) -> list[int]:
+    """Call every positive case (after ``prepare(case)``, which may skip it by returning
+    False) and require a 201; the statuses seen."""
+    statuses: list[int] = []
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=bool(os.environ.get("CI")),
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    def call(case):
+        if prepare(case) is False:
+            return
+        response = case.call_and_validate(
+            base_url=base, headers={"X-Session-Token": token}, checks=CHECKS, timeout=20
+        )
+        statuses.append(response.status_code)
+        assert response.status_code == 201, response.text
+
+    call()
+    return statuses
+
+
+def test_a_client_generated_from_the_schema_places_an_order(live_server, world):
+    """Every buy the schema describes is placed once ``product`` names a product on sale and
+    the Idempotency-Key is fresh (as the schema asks): the header, the body's required fields
+    and their formats are all in it."""
+    base = live_server.url
+    operation = _schema(base)["/api/v1/orders/"]["POST"]
+
+    def prepare(case):
+        assert "Idempotency-Key" in case.headers  # required by the schema, so always generated
+        if case.body["side"] != "buy":
+            return False
+        case.body["product"] = world["funds"][0].slug
+        case.headers["Idempotency-Key"] = uuid.uuid4().hex
+        return True
+
+    token = _headless_login(base, world["investor"].email)
+    assert _each_accepted(operation, base=base, token=token, prepare=prepare)
+
+
+def test_a_client_generated_from_the_schema_applies_to_list(live_server, world):
+    """Every application the schema describes is accepted when its licence number is new."""
+    base = live_server.url
+    operation = _schema(base)["/api/v1/institutions/applications/"]["POST"]
+
+    def prepare(case):
+        case.body["licence_number"] = f"LIC-{uuid.uuid4().hex[:12]}"
+
+    token = _headless_login(base, world["investor"].email)
+    assert _each_accepted(operation, base=base, token=token, prepare=prepare)
