@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -27,6 +27,7 @@ from .serializers import (
     ProductDetailSerializer,
     ProductListSerializer,
     ProductWriteSerializer,
+    YieldCsvUploadSerializer,
     YieldRowsSerializer,
     YieldUploadResultSerializer,
 )
@@ -166,14 +167,71 @@ class PortalProductSubmitAPI(PortalAPIMixin, APIView):
         return Response(ProductDetailSerializer(product).data)
 
 
-class PortalNavAPI(PortalAPIMixin, APIView):
-    """GET the series; POST ``{"rows": [{"date", "nav"}, …]}`` or a CSV ``file`` (date,nav)."""
+class _PriceUploadAPI(PortalAPIMixin, APIView):
+    """A daily price series: GET it; POST ``{"rows": [{"date", <figures>…}, …]}`` or a CSV
+    ``file`` (one size limit for the form and the API). Each row is judged (a day only after
+    its 15:00 cut-off) and the answer reports each one."""
 
     queryset = Product.objects.all()
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    figures: tuple[str, ...]  # the columns after ``date``
+    rows_serializer: type
 
     def get_product(self, slug):
         return generics.get_object_or_404(self.get_queryset(), slug=slug)
+
+    def parse(self, data: bytes) -> list:
+        raise NotImplementedError
+
+    def upload(self, *, product, actor, rows: list):
+        raise NotImplementedError
+
+    def post(self, request, slug):
+        product = self.get_product(slug)
+        if "file" in request.FILES:
+            services.nav_file_check_size(file=request.FILES["file"])
+            rows = self.parse(request.FILES["file"].read())
+        else:
+            serializer = self.rows_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            columns = ("date", *self.figures)
+            rows = [
+                (i, *(str(row.get(column, "")) for column in columns))
+                for i, row in enumerate(serializer.validated_data["rows"], start=1)
+            ]
+        report = self.upload(product=product, actor=request.user, rows=rows)
+        body = {
+            "added": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": [
+                {
+                    "line": r.line,
+                    "date": r.date,
+                    **{column: getattr(r, column) for column in self.figures},
+                    "message": r.message,
+                }
+                | ({"code": r.code} if getattr(r, "code", "") else {})
+                for r in report.rejected
+            ],
+        }
+        return Response(body, status=status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request={
+            "application/json": NavRowsSerializer,
+            "multipart/form-data": NavCsvUploadSerializer,
+        },
+        responses=NavUploadResultSerializer,
+    )
+)
+class PortalNavAPI(_PriceUploadAPI):
+    """GET the series; POST ``{"rows": [{"date", "nav"}, …]}`` or a CSV ``file`` (date,nav)."""
+
+    figures = ("nav",)
+    rows_serializer = NavRowsSerializer
 
     @extend_schema(responses=NavPriceSerializer(many=True))
     def get(self, request, slug):
@@ -181,49 +239,28 @@ class PortalNavAPI(PortalAPIMixin, APIView):
         rows = product.nav_prices.order_by("date").values("date", "nav")
         return Response(NavPriceSerializer(rows, many=True).data)
 
-    @extend_schema(
+    def parse(self, data: bytes) -> list:
+        return services.parse_nav_csv(data)
+
+    def upload(self, *, product, actor, rows: list):
+        return services.nav_upload(product=product, actor=actor, rows=rows)
+
+
+@extend_schema_view(
+    post=extend_schema(
         request={
-            "application/json": NavRowsSerializer,
-            "multipart/form-data": NavCsvUploadSerializer,
+            "application/json": YieldRowsSerializer,
+            "multipart/form-data": YieldCsvUploadSerializer,
         },
-        responses=NavUploadResultSerializer,
+        responses=YieldUploadResultSerializer,
     )
-    def post(self, request, slug):
-        product = self.get_product(slug)
-        if "file" in request.FILES:
-            services.nav_file_check_size(file=request.FILES["file"])
-            rows = services.parse_nav_csv(request.FILES["file"].read())
-        else:
-            serializer = NavRowsSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            rows = [
-                (i, str(row.get("date", "")), str(row.get("nav", "")))
-                for i, row in enumerate(serializer.validated_data["rows"], start=1)
-            ]
-        report = services.nav_upload(product=product, actor=request.user, rows=rows)
-        body = {
-            "added": report.added,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "rejected": [
-                {"line": r.line, "date": r.date, "nav": r.nav, "message": r.message}
-                | ({"code": r.code} if r.code else {})
-                for r in report.rejected
-            ],
-        }
-        return Response(body, status=status.HTTP_200_OK)
-
-
-class PortalYieldAPI(PortalAPIMixin, APIView):
+)
+class PortalYieldAPI(_PriceUploadAPI):
     """A money-market fund's daily yields. GET the series; POST ``{"rows": [{"date",
-    "income_per_10k", "seven_day_yield"}, …]}`` or a CSV ``file`` with those columns. Each row is
-    judged like a NAV row (a day only after its 15:00 cut-off); the answer reports each one."""
+    "income_per_10k", "seven_day_yield"}, …]}`` or a CSV ``file`` with those columns."""
 
-    queryset = Product.objects.all()
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    def get_product(self, slug):
-        return generics.get_object_or_404(self.get_queryset(), slug=slug)
+    figures = ("income_per_10k", "seven_day_yield")
+    rows_serializer = YieldRowsSerializer
 
     @extend_schema(responses=DailyYieldSerializer(many=True))
     def get(self, request, slug):
@@ -233,40 +270,11 @@ class PortalYieldAPI(PortalAPIMixin, APIView):
         )
         return Response(DailyYieldSerializer(rows, many=True).data)
 
-    @extend_schema(request=YieldRowsSerializer, responses=YieldUploadResultSerializer)
-    def post(self, request, slug):
-        product = self.get_product(slug)
-        if "file" in request.FILES:
-            rows = yields.parse_yield_csv(request.FILES["file"].read())
-        else:
-            serializer = YieldRowsSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            rows = [
-                (
-                    i,
-                    str(row.get("date", "")),
-                    str(row.get("income_per_10k", "")),
-                    str(row.get("seven_day_yield", "")),
-                )
-                for i, row in enumerate(serializer.validated_data["rows"], start=1)
-            ]
-        report = yields.yield_upload(product=product, actor=request.user, rows=rows)
-        body = {
-            "added": report.added,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "rejected": [
-                {
-                    "line": r.line,
-                    "date": r.date,
-                    "income_per_10k": r.income_per_10k,
-                    "seven_day_yield": r.seven_day_yield,
-                    "message": r.message,
-                }
-                for r in report.rejected
-            ],
-        }
-        return Response(body, status=status.HTTP_200_OK)
+    def parse(self, data: bytes) -> list:
+        return yields.parse_yield_csv(data)
+
+    def upload(self, *, product, actor, rows: list):
+        return yields.yield_upload(product=product, actor=actor, rows=rows)
 
 
 class MyRecommendationsAPI(generics.ListAPIView):

@@ -240,6 +240,12 @@ class NavCsvUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A CSV file with a header row: date,nav")
 
 
+class YieldCsvUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="A CSV file with a header row: date,income_per_10k,seven_day_yield"
+    )
+
+
 class NavUploadResultSerializer(serializers.Serializer):
     added = serializers.IntegerField()
     updated = serializers.IntegerField()

@@ -28,7 +28,7 @@ from decimal import Decimal
 import pytest
 import requests
 import schemathesis
-from allauth.mfa.totp.internal.auth import hotp_value
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -101,6 +101,21 @@ SECONDS = float(os.environ.get("FUZZ_SECONDS", "90"))
 PLENTY = Decimal("1000000000.00")  # enough cash that no generated withdrawal runs out
 
 
+_used_counters: set[int] = set()
+
+
+def _fresh_totp_code() -> str:
+    """A code of a window this run has not used yet (allauth refuses a code used before) with
+    a few seconds left, zero-padded to six digits."""
+    while True:
+        now = time.time()
+        counter = int(now) // 30
+        if counter not in _used_counters and 30 - now % 30 > 4:
+            _used_counters.add(counter)
+            return format_hotp_value(hotp_value(TOTP_SECRET, counter))
+        time.sleep(30 - now % 30 + 0.1)
+
+
 def _headless_login(base: str, email: str, *, totp: bool = False) -> str:
     """Sign in through allauth's headless app API (and its TOTP step); the session token."""
     session = requests.Session()
@@ -115,10 +130,9 @@ def _headless_login(base: str, email: str, *, totp: bool = False) -> str:
         assert response.status_code == 401, body  # pending the MFA step
         flows = {f["id"]: f for f in body["data"]["flows"]}
         assert flows["mfa_authenticate"].get("is_pending"), body
-        counter = int(time.time()) // 30
         response = session.post(
             f"{base}/_allauth/app/v1/auth/2fa/authenticate",
-            json={"code": hotp_value(TOTP_SECRET, counter)},
+            json={"code": _fresh_totp_code()},
             headers={"X-Session-Token": token},
             timeout=10,
         )
