@@ -58,51 +58,51 @@ class CatalogueDetailAPI(generics.RetrieveAPIView):
             raise Http404 from exc
 
 
-class CatalogueNavAPI(generics.ListAPIView):
-    """Daily NAV of a published fund, oldest first. ``range``: 1m, 3m, 1y, all (default all)."""
+class _CatalogueSeriesAPI(generics.ListAPIView):
+    """A published product's daily series, oldest first. ``range``: 1m, 3m, 1y, all (default
+    all)."""
 
     permission_classes = [AllowAny]
-    serializer_class = NavPriceSerializer
     pagination_class = None
+    model: type
 
     @extend_schema(parameters=[OpenApiParameter("range", str, enum=["1m", "3m", "1y", "all"])])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+    def series(self, *, product, range_key: str) -> list:
+        raise NotImplementedError
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
-            return NavPrice.objects.none()
+            return self.model.objects.none()
         product = generics.get_object_or_404(
             selectors.catalogue_queryset(), slug=self.kwargs["slug"]
         )
-        series = selectors.nav_series(
-            product=product, range_key=self.request.GET.get("range", "all")
-        )
-        return [NavPrice(date=d, nav=n) for d, n in series]
+        return self.series(product=product, range_key=self.request.GET.get("range", "all"))
 
 
-class CatalogueYieldAPI(generics.ListAPIView):
+class CatalogueNavAPI(_CatalogueSeriesAPI):
+    """Daily NAV of a published fund, oldest first. ``range``: 1m, 3m, 1y, all (default all)."""
+
+    serializer_class = NavPriceSerializer
+    model = NavPrice
+
+    def series(self, *, product, range_key: str) -> list:
+        rows = selectors.nav_series(product=product, range_key=range_key)
+        return [NavPrice(date=d, nav=n) for d, n in rows]
+
+
+class CatalogueYieldAPI(_CatalogueSeriesAPI):
     """Daily yields of a published money-market fund, oldest first (its NAV is fixed at
     1.0000, so this is its price history). ``range``: 1m, 3m, 1y, all (default all)."""
 
-    permission_classes = [AllowAny]
     serializer_class = DailyYieldSerializer
-    pagination_class = None
+    model = DailyYield
 
-    @extend_schema(parameters=[OpenApiParameter("range", str, enum=["1m", "3m", "1y", "all"])])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return DailyYield.objects.none()
-        product = generics.get_object_or_404(
-            selectors.catalogue_queryset(), slug=self.kwargs["slug"]
-        )
-        series = yields.yield_series(
-            product=product, range_key=self.request.GET.get("range", "all")
-        )
-        return [DailyYield(date=d, income_per_10k=i, seven_day_yield=r) for d, i, r in series]
+    def series(self, *, product, range_key: str) -> list:
+        rows = yields.yield_series(product=product, range_key=range_key)
+        return [DailyYield(date=d, income_per_10k=i, seven_day_yield=r) for d, i, r in rows]
 
 
 # --- portal --------------------------------------------------------------------------------

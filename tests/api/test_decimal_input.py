@@ -22,27 +22,10 @@ from tests.factories import (
     ProductFactory,
     investor_with_cash,
 )
+from tests.products.test_portal_api import FUND  # one valid listing for both files
 
 pytestmark = pytest.mark.django_db
 
-FUND = {
-    "kind": "fund",
-    "fund_type": "bond",
-    "name": "API Steady Bond",
-    "code": "519777",
-    "risk_level": "R2",
-    "summary": "Bonds.",
-    "min_purchase": "10.00",
-    "terms": {"management_fee_rate": "0.006", "custody_fee_rate": "0.002"},
-    "subscription_tiers": [
-        {"lower": "0", "upper": "500000", "rate": "0.015"},
-        {"lower": "500000", "upper": None, "fixed_fee": "1000"},
-    ],
-    "redemption_tiers": [
-        {"lower": "0", "upper": "7", "rate": "0.015"},
-        {"lower": "7", "upper": None, "rate": "0"},
-    ],
-}
 GARBAGE = [
     0,
     1,
