@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("products.api_urls")),
     path("", include("profiles.api_urls")),
     path("", include("orders.api_urls")),
+    path("", include("orders.campaigns.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,4 +34,5 @@ urlpatterns = [
     path("", include("products.urls")),
     path("", include("profiles.urls")),
     path("", include("orders.urls")),
+    path("", include("orders.campaigns.urls")),
 ]

@@ -668,3 +668,12 @@ from .correction_models import (  # noqa: E402, F401
     NavCorrection,
     NavCorrectionLine,
 )
+
+# --- campaigns, offers and the inbox (orders/campaigns) ------------------------------------------
+
+from .campaigns.models import (  # noqa: E402, F401
+    EmailState,
+    InboxMessage,
+    MessageKind,
+    Topic,
+)

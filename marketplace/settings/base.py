@@ -289,6 +289,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Payouts the provider left pending are tried again (bounded, with backoff).
     "payouts-retry": {"task": "orders.tasks.payouts_retry", "schedule": 600.0},
+    # Inbox e-mails still pending (the posting side asks a worker at once; this is the sweep).
+    "inbox-email": {
+        "task": "orders.campaigns.tasks.inbox_email_send",
+        "schedule": 60.0,
+        "options": {"queue": "offers"},
+    },
     # A safety net behind the outbox: upfront commission for anything confirmed and missed.
     "commission-sweep": {
         "task": "orders.tasks.commission_entries_write",

@@ -22,7 +22,7 @@ def real_worker(transactional_db, settings):
         perform_ping_check=False,
         loglevel="WARNING",
         shutdown_timeout=30,
-        queues=["default", "end_of_day"],
+        queues=["default", "end_of_day", "offers"],
     ) as worker:
         yield worker
     celery_app.conf.task_always_eager = True
