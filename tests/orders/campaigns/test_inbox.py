@@ -51,7 +51,8 @@ def test_a_notice_posted_twice_arrives_once_and_is_emailed_once(
     assert len(mail.outbox) == 1  # eager Celery in tests: sent once the post commits
     assert mail.outbox[0].to == [user.email]
     assert "Your order was confirmed" in mail.outbox[0].subject
-    assert "http://" in mail.outbox[0].body and "/me/orders/1/" in mail.outbox[0].body
+    assert "http://" in mail.outbox[0].body
+    assert "/me/orders/1/" in mail.outbox[0].body
     assert "List-Unsubscribe" not in mail.outbox[0].extra_headers
     inbox.inbox_email_drain()
     assert len(mail.outbox) == 1
@@ -105,12 +106,14 @@ def test_the_inbox_page_lists_and_marks_read_only_the_investors_own(verified_cli
     mine = InboxMessage.objects.get(user=user)
     theirs = InboxMessage.objects.get(user=other)
     page = verified_client.get(reverse("campaigns:inbox"))
-    assert b"Your order was confirmed" in page.content and b"1 unread" in page.content
+    assert b"Your order was confirmed" in page.content
+    assert b"1 unread" in page.content
     assert verified_client.post(reverse("campaigns:read", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
     opened = verified_client.post(reverse("campaigns:read", args=[mine.pk]), {"open": "1"})
-    assert opened.status_code == 302 and opened["Location"] == "/me/orders/1/"
+    assert opened.status_code == 302
+    assert opened["Location"] == "/me/orders/1/"
     mine.refresh_from_db()
     assert mine.read_at is not None
 
@@ -121,10 +124,13 @@ def test_the_inbox_api_lists_filters_and_marks_read(user):
     inbox.messages_post(rows=[_notice(user)])
     body = api.get("/api/v1/me/inbox/").json()
     (item,) = body["results"]
-    assert item["kind"] == "notice" and item["read"] is False and item["title"]
+    assert item["kind"] == "notice"
+    assert item["read"] is False
+    assert item["title"]
     assert api.get("/api/v1/me/inbox/?kind=offer").json()["results"] == []
     read = api.post(f"/api/v1/me/inbox/{item['id']}/read/", content_type="application/json")
-    assert read.status_code == 200 and read.json()["read"] is True
+    assert read.status_code == 200
+    assert read.json()["read"] is True
     assert api.get("/api/v1/me/inbox/?unread=true").json()["results"] == []
     other = InboxMessage.objects.create(
         user=factories.UserFactory(),
