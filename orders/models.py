@@ -672,8 +672,13 @@ from .correction_models import (  # noqa: E402, F401
 # --- campaigns, offers and the inbox (orders/campaigns) ------------------------------------------
 
 from .campaigns.models import (  # noqa: E402, F401
+    Campaign,
+    CampaignEvent,
+    CampaignRange,
+    CampaignStatus,
     EmailState,
     InboxMessage,
     MessageKind,
     Topic,
+    Trigger,
 )
