@@ -51,7 +51,8 @@ def test_a_scheduled_campaign_reaches_every_consenting_investor_once_and_is_then
     assert refused.pk not in recipients(campaign)
     offer = InboxMessage.objects.filter(campaign=campaign).first()
     assert (offer.kind, offer.topic, offer.subject_key) == ("offer", "offer", campaign.subject_key)
-    assert offer.title == campaign.title and offer.email_state == "pending"
+    assert offer.title == campaign.title
+    assert offer.email_state == "pending"
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.SENT
     assert list(campaign.events.values_list("to_status", flat=True)) == [
