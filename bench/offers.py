@@ -278,9 +278,7 @@ def through_the_code(campaign, *, now, threads: int) -> float:
     started = time.perf_counter()
     services.campaign_launch(campaign=campaign, actor=campaign.created_by)
     services.campaign_start_sending(campaign=campaign, now=now)
-    buckets = list(
-        CampaignRange.objects.filter(campaign=campaign).values_list("bucket", flat=True)
-    )
+    buckets = list(CampaignRange.objects.filter(campaign=campaign).values_list("bucket", flat=True))
     if threads > 1:
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(deliver, buckets))

@@ -54,10 +54,9 @@ class CampaignListView(CampaignPortalMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        campaigns = selectors.campaign_list_for_institution(institution=self.request.institution)
         context.update(
-            campaigns=selectors.campaign_list_for_institution(
-                institution=self.request.institution
-            )[:200],
+            campaigns=campaigns[:200],
             offers_per_week=settings.OFFERS_PER_WEEK,
             offers_per_institution=settings.OFFERS_PER_INSTITUTION_PER_WEEK,
         )

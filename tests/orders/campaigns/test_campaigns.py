@@ -11,7 +11,7 @@ from django.utils import timezone
 from institutions.models import Role
 from orders.campaigns import fanout, inbox, selectors, services
 from orders.campaigns.models import Campaign, CampaignEvent, CampaignStatus, InboxMessage, Trigger
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory
 from tests.orders.campaigns.factories import CampaignFactory, consenting_investors
 from tests.orders.factories import OrderFactory
 
