@@ -351,6 +351,21 @@ def test_bad_input_on_the_api_is_a_400_naming_the_field(editor_api, body, field)
     assert not Campaign.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [{"title": "<b>x</b>"}, {"risk_levels": [0]}, {"send_at": None}, ["not", "an", "object"]],
+)
+def test_bad_input_on_an_api_patch_is_a_400_and_changes_nothing(editor_api, fund_company, body):
+    campaign = CampaignFactory(institution=fund_company)
+
+    response = editor_api.patch(
+        f"/api/v1/portal/campaigns/{campaign.pk}/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert Campaign.objects.get().title == campaign.title
+
+
 def test_the_api_refuses_a_launch_that_breaks_the_marketing_rules(editor_api, fund_company):
     campaign = CampaignFactory(institution=fund_company, body=GUARANTEE)
 

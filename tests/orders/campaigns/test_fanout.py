@@ -275,8 +275,8 @@ def test_an_after_purchase_campaign_ignores_purchases_before_its_launch_and_unco
     assert recipients(campaign) == set()
 
 
-def test_the_after_purchase_beat_enqueues_one_range_task_per_bucket(
-    draft, fund, django_capture_on_commit_callbacks
+def test_the_after_purchase_beat_enqueues_one_range_task_per_bucket_that_delivers(
+    draft, fund, clock, django_capture_on_commit_callbacks
 ):
     campaign = _after_purchase(draft, fund)
     buyers = consenting_investors(2)
@@ -287,10 +287,12 @@ def test_the_after_purchase_beat_enqueues_one_range_task_per_bucket(
             status="confirmed",
             confirmed_at=campaign.launched_at + dt.timedelta(minutes=5),
         )
+    clock.advance(days=2, hours=1)  # the tasks run eagerly after commit, at this time
 
     with django_capture_on_commit_callbacks(execute=True):
-        tasks = fanout.campaign_triggers_dispatch(
-            now=campaign.launched_at + dt.timedelta(days=2, hours=1)
-        )
+        tasks = fanout.campaign_triggers_dispatch()
 
     assert tasks == len({fanout.bucket_of(b.pk) for b in buyers})
+    assert recipients(campaign) == {b.pk for b in buyers}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fanout.campaign_triggers_dispatch() == 0  # nobody left to follow up
