@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "StatementStatusEnum": "orders.models.StatementStatus",
+        "CampaignStatusEnum": "orders.campaigns.models.CampaignStatus",
     },
 }
 

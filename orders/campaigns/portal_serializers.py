@@ -14,6 +14,7 @@ from .selectors import campaign_results
 from .services import MAX_DELAY_HOURS, MAX_PURCHASE_DAYS
 
 
+@extend_schema_field({"type": "string", "nullable": True, "description": "A product's slug."})
 class _OwnProduct(serializers.SlugRelatedField):
     """A product of the member's institution, by slug (any other is "does not exist")."""
 
