@@ -384,3 +384,22 @@ def test_an_analyst_may_preview_but_not_create_or_launch(client, fund_company, m
     assert api_post(client, "/api/v1/portal/campaigns/", {"title": "x"}).status_code == 403
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.DRAFT
+
+
+def test_the_results_page_shows_the_figures_and_a_chart_over_time(editor_client, fund_company):
+    (reader,) = consenting_investors(1)
+    campaign = CampaignFactory(institution=fund_company)
+    sent_at = campaign.send_at + dt.timedelta(minutes=1)
+    services.campaign_launch(campaign=campaign, actor=campaign.created_by)
+    services.campaign_start_sending(campaign=campaign, now=sent_at)
+    for bucket in campaign.ranges.values_list("bucket", flat=True):
+        fanout.campaign_range_deliver(campaign_id=campaign.pk, bucket=bucket, now=sent_at)
+    InboxMessage.objects.update(read_at=sent_at + dt.timedelta(days=2))
+
+    page = editor_client.get(f"/portal/campaigns/{campaign.pk}/")
+
+    assert page.context["results"].sent == 1
+    assert page.context["results"].opened == 1
+    assert page.context["opened_chart"] is not None
+    assert b"<polyline" in page.content
+    assert reader.email.encode() not in page.content  # totals only
