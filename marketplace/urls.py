@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("profiles.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("orders.campaigns.api_urls")),
+    path("", include("orders.campaigns.portal_api_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("portal/", include("institutions.portal_urls")),
     path("portal/", include("products.portal_urls")),
     path("portal/", include("orders.portal_urls")),
+    path("portal/", include("orders.campaigns.portal_urls")),
     path("staff/", include("institutions.staff_urls")),
     path("staff/", include("products.staff_urls")),
     path("staff/", include("orders.staff_urls")),

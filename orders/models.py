@@ -661,19 +661,22 @@ class StatementLine(models.Model):
         return self.figures.commission
 
 
-# --- NAV corrections (their own module; imported here so that Django finds them) --------------
-
-from .correction_models import (  # noqa: E402, F401
-    CorrectionStatus,
-    NavCorrection,
-    NavCorrectionLine,
-)
-
-# --- campaigns, offers and the inbox (orders/campaigns) ------------------------------------------
+# --- models of their own modules and sub-packages, imported here so that Django finds them -----
+# NAV corrections (correction_models); campaigns, offers and the inbox (orders/campaigns).
 
 from .campaigns.models import (  # noqa: E402, F401
+    Campaign,
+    CampaignEvent,
+    CampaignRange,
+    CampaignStatus,
     EmailState,
     InboxMessage,
     MessageKind,
     Topic,
+    Trigger,
+)
+from .correction_models import (  # noqa: E402, F401
+    CorrectionStatus,
+    NavCorrection,
+    NavCorrectionLine,
 )

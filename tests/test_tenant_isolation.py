@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from institutions.models import Institution, Invitation, Membership, Role
+from orders.campaigns.models import Campaign
 from orders.models import Statement
 from products.models import Article, NavPrice, Product, ProductEvent
 from tests.factories import (
@@ -22,6 +23,7 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
 )
+from tests.orders.campaigns.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +71,7 @@ def tenant_b_world():
     product = ProductFactory(institution=b, name="Zebra Secret Fund", slug="zebra-fund")
     ArticleFactory(institution=b, product=product, author=admin_b.user, title="Zebra news")
     Statement.objects.create(institution=b, month=dt.date(2026, 10, 1))
+    CampaignFactory(institution=b, title="Zebra secret offer", created_by=admin_b.user)
     return b
 
 
@@ -139,4 +142,5 @@ def snapshot():
         sorted(Article.objects.values_list("pk", "status", "title")),
         NavPrice.objects.count(),
         ProductEvent.objects.count(),
+        sorted(Campaign.objects.values_list("pk", "status", "title")),
     )

@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "StatementStatusEnum": "orders.models.StatementStatus",
+        "CampaignStatusEnum": "orders.campaigns.models.CampaignStatus",
     },
 }
 
@@ -267,6 +268,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
+# autodiscover_tasks finds each app's ``tasks`` module; the sub-packages' own (``orders/<sub>/
+# tasks.py``) are listed here so that a worker knows them before anything enqueues them.
+CELERY_IMPORTS = ["orders.campaigns.tasks"]
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},
@@ -295,6 +299,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"queue": "offers"},
     },
+    # Campaigns (orders/campaigns/fanout.py): scheduled ones start at their time (and ranges a
+    # dead worker left are enqueued again); after-purchase ones follow up buyers when due.
+    "campaigns-scheduled": {
+        "task": "orders.campaigns.tasks.campaigns_scheduled_start",
+        "schedule": 60.0,
+        "options": {"queue": "offers"},
+    },
+    "campaigns-after-purchase": {
+        "task": "orders.campaigns.tasks.campaign_triggers_run",
+        "schedule": 300.0,
+        "options": {"queue": "offers"},
+    },
     # A safety net behind the outbox: upfront commission for anything confirmed and missed.
     "commission-sweep": {
         "task": "orders.tasks.commission_entries_write",
@@ -318,6 +334,10 @@ MAX_CASH_MOVEMENT = Decimal(env("MAX_CASH_MOVEMENT", default="50000000"))
 MONEY_MARKET_INSTANT_LIMIT = Decimal(env("MONEY_MARKET_INSTANT_LIMIT", default="10000"))
 # seed_demo creates accounts with a published password: production settings turn it off.
 DEMO_DATA_ALLOWED = True
+# Offers (campaigns): per investor, in any rolling 7 days, at most this many in all, and at
+# most this many from any one institution (so one institution cannot use up the whole cap).
+OFFERS_PER_WEEK = env.int("OFFERS_PER_WEEK", default=3)
+OFFERS_PER_INSTITUTION_PER_WEEK = env.int("OFFERS_PER_INSTITUTION_PER_WEEK", default=1)
 SITE_NAME = "Fortune Market"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from marketplace.validators import plain_text
+
 
 class MessageKind(models.TextChoices):
     NOTICE = "notice", "Notice"  # service: sent to everyone concerned, no consent needed
@@ -52,11 +54,19 @@ class InboxMessage(models.Model):
         max_length=8, choices=EmailState.choices, default=EmailState.PENDING
     )
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The campaign an offer came from (results, and the per-institution share of the cap).
+    campaign = models.ForeignKey(
+        "Campaign", on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="inbox_user_idx"),
+            # The frequency cap counts an investor's offers of the last 7 days.
+            models.Index(
+                fields=["user", "created_at"], condition=Q(kind="offer"), name="inbox_offer_cap_idx"
+            ),
             # The e-mail sender's queue: a small partial index over what is still to send.
             models.Index(
                 fields=["id"], condition=Q(email_state="pending"), name="inbox_email_pending_idx"
@@ -85,3 +95,146 @@ class InboxMessage(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    LAUNCHED = "launched", "Launched"  # after-purchase: live; scheduled: waiting for its time
+    SENDING = "sending", "Sending"  # scheduled: its id ranges are being delivered
+    SENT = "sent", "Sent"
+    PAUSED = "paused", "Paused"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# The only legal moves (services.campaign_transition refuses anything else).
+CAMPAIGN_TRANSITIONS: dict[str, frozenset[str]] = {
+    CampaignStatus.DRAFT: frozenset({CampaignStatus.LAUNCHED, CampaignStatus.CANCELLED}),
+    CampaignStatus.LAUNCHED: frozenset(
+        {CampaignStatus.SENDING, CampaignStatus.PAUSED, CampaignStatus.CANCELLED}
+    ),
+    CampaignStatus.SENDING: frozenset(
+        {CampaignStatus.SENT, CampaignStatus.PAUSED, CampaignStatus.CANCELLED}
+    ),
+    CampaignStatus.PAUSED: frozenset({CampaignStatus.LAUNCHED, CampaignStatus.CANCELLED}),
+    CampaignStatus.SENT: frozenset(),
+    CampaignStatus.CANCELLED: frozenset(),
+}
+
+
+class Trigger(models.TextChoices):
+    AFTER_PURCHASE = "after_purchase", "After a confirmed purchase"
+    SCHEDULED = "scheduled", "Once, at a date and time"
+
+
+class Campaign(models.Model):
+    """An institution's offer to a segment of consenting investors, sent once at a time or
+    to each buyer of a product some time after the purchase is confirmed. The segment's lists
+    are empty when they do not narrow it (no risk levels chosen: every risk level)."""
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    title = models.CharField(max_length=120, validators=[plain_text])
+    body = models.TextField(max_length=2000, validators=[plain_text])
+    status = models.CharField(
+        max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    trigger = models.CharField(max_length=14, choices=Trigger.choices)
+    # after_purchase: the product whose confirmed purchase starts the clock, and the delay.
+    product = models.ForeignKey(
+        "products.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    delay_hours = models.PositiveIntegerField(default=0)
+    # scheduled: when it is sent.
+    send_at = models.DateTimeField(null=True, blank=True)
+    # The segment.
+    risk_levels = models.JSONField(default=list, blank=True)
+    age_cohorts = models.JSONField(default=list, blank=True)
+    cities = models.JSONField(default=list, blank=True)
+    holders_of = models.ForeignKey(
+        "products.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    purchased_min_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    purchased_max_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    launched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "trigger"], name="campaign_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger__in=Trigger.values), name="campaign_trigger_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(purchased_min_days__isnull=True)
+                | Q(purchased_max_days__isnull=True)
+                | Q(purchased_min_days__lte=models.F("purchased_max_days")),
+                name="campaign_purchase_days_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+    @property
+    def subject_key(self) -> str:
+        return f"campaign:{self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CampaignStatus.DRAFT
+
+
+class CampaignEvent(models.Model):
+    """Every move of a campaign's status: who (None: the platform's workers), when, why."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.from_status} → {self.to_status}"
+
+
+class CampaignRange(models.Model):
+    """One id range of a scheduled campaign's investors (``bucket``: user ids from
+    ``bucket × size`` up to the next), delivered by one Celery task; the campaign is sent when
+    every range is done. A range whose worker died is enqueued again by beat."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ranges")
+    bucket = models.PositiveIntegerField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    delivered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign", "bucket"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "bucket"], name="campaign_range_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}#{self.bucket}"

@@ -94,6 +94,16 @@ NOT_ACCEPTANCE_CHECKED = {
     # test_a_client_generated_from_the_schema_applies_to_list covers the shape.
     "POST /api/v1/institutions/applications/",
     "POST /api/v1/portal/invitations/",
+    # A draft needs a future ``send_at`` (scheduled) or one of the institution's products
+    # (after_purchase), and 'at least' days no more than 'at most': the clock, the
+    # institution's data and a relation between fields. Only a draft changes, launches or is
+    # previewed as a draft, and each status move is legal from some statuses only: state.
+    "POST /api/v1/portal/campaigns/",
+    "PATCH /api/v1/portal/campaigns/{id}/",
+    "POST /api/v1/portal/campaigns/{id}/launch/",
+    "POST /api/v1/portal/campaigns/{id}/pause/",
+    "POST /api/v1/portal/campaigns/{id}/resume/",
+    "POST /api/v1/portal/campaigns/{id}/cancel/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.
