@@ -107,7 +107,7 @@ NOT_ACCEPTANCE_CHECKED = {
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.
-SECONDS = float(os.environ.get("FUZZ_SECONDS", "90"))
+SECONDS = float(os.environ.get("FUZZ_SECONDS", "300"))
 PLENTY = Decimal("1000000000.00")  # enough cash that no generated withdrawal runs out
 
 
