@@ -677,3 +677,11 @@ from .campaigns.models import (  # noqa: E402, F401
     MessageKind,
     Topic,
 )
+
+# --- after-sales service: questions and complaints (orders/aftersales) -----------------------
+
+from .aftersales.models import (  # noqa: E402, F401
+    RequestEvent,
+    RequestMessage,
+    ServiceRequest,
+)
