@@ -88,8 +88,10 @@ class RequestFilter(django_filters.FilterSet):
 
     status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=RequestKind.choices, label=_("Kind"))
-    late = django_filters.BooleanFilter(
-        method="filter_late", label=_("Late: no first response by the due time")
+    late = django_filters.ChoiceFilter(
+        choices=[("true", _("Late")), ("false", _("Not late"))],
+        method="filter_late",
+        label=_("Late: no first response by the due time"),
     )
 
     class Meta:
@@ -97,9 +99,9 @@ class RequestFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_late(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(late_q()) if value else queryset.exclude(late_q())
+        if value == "true":
+            return queryset.filter(late_q())
+        return queryset.exclude(late_q()) if value == "false" else queryset
 
 
 # --- staff overview --------------------------------------------------------------------------

@@ -167,7 +167,12 @@ def about_resolve(
 
 def _event(request: ServiceRequest, *, kind: str, actor, from_status: str = "") -> None:
     RequestEvent.objects.create(
-        request=request, kind=kind, actor=actor, from_status=from_status, to_status=request.status
+        request=request,
+        kind=kind,
+        actor=actor,
+        from_status=from_status,
+        to_status=request.status,
+        created_at=timezone.now(),
     )
 
 
