@@ -661,16 +661,17 @@ class StatementLine(models.Model):
         return self.figures.commission
 
 
-# --- NAV corrections (their own module; imported here so that Django finds them) --------------
+# --- models of their own modules and of the sub-packages, imported here so that Django finds
+# them (isort keeps this block in alphabetical order) --------------------------------------------
 
-from .correction_models import (  # noqa: E402, F401
-    CorrectionStatus,
-    NavCorrection,
-    NavCorrectionLine,
+# After-sales service: questions and complaints (orders/aftersales).
+from .aftersales.models import (  # noqa: E402, F401
+    RequestEvent,
+    RequestMessage,
+    ServiceRequest,
 )
 
-# --- campaigns, offers and the inbox (orders/campaigns) ------------------------------------------
-
+# Campaigns, offers and the inbox (orders/campaigns).
 from .campaigns.models import (  # noqa: E402, F401
     EmailState,
     InboxMessage,
@@ -678,10 +679,9 @@ from .campaigns.models import (  # noqa: E402, F401
     Topic,
 )
 
-# --- after-sales service: questions and complaints (orders/aftersales) -----------------------
-
-from .aftersales.models import (  # noqa: E402, F401
-    RequestEvent,
-    RequestMessage,
-    ServiceRequest,
+# NAV corrections.
+from .correction_models import (  # noqa: E402, F401
+    CorrectionStatus,
+    NavCorrection,
+    NavCorrectionLine,
 )

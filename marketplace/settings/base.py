@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "StatementStatusEnum": "orders.models.StatementStatus",
+        "RequestKindEnum": "orders.aftersales.models.RequestKind",
+        "RequestStatusEnum": "orders.aftersales.models.RequestStatus",
+        "RequestSideEnum": "orders.aftersales.models.Side",
     },
 }
 

@@ -25,7 +25,10 @@ from .serializers import (
 )
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
-MESSAGE_BODY = {"application/json": MessageInputSerializer, "multipart/form-data": MessageUploadSerializer}
+MESSAGE_BODY = {
+    "application/json": MessageInputSerializer,
+    "multipart/form-data": MessageUploadSerializer,
+}
 PORTAL_ROUTE = "portal_aftersales:attachment"
 
 
@@ -146,7 +149,9 @@ class _Portal(PortalAPIMixin):
     parameters=[
         OpenApiParameter("status", enum=RequestStatus.values, required=False),
         OpenApiParameter("kind", enum=RequestKind.values, required=False),
-        OpenApiParameter("late", bool, required=False, description="No first response by the due time."),
+        OpenApiParameter(
+            "late", bool, required=False, description="No first response by the due time."
+        ),
     ]
 )
 class PortalRequestsAPI(_Portal, generics.ListAPIView):

@@ -125,8 +125,8 @@ class _Median(Aggregate):
     output_field = DurationField()
 
 
-def _hours(value: dt.timedelta | None) -> float | None:
-    return None if value is None else round(value.total_seconds() / 3600, 1)
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 1)
 
 
 def service_figures_by_institution(*, now: dt.datetime | None = None) -> list[Any]:
@@ -151,16 +151,17 @@ def service_figures_by_institution(*, now: dt.datetime | None = None) -> list[An
         created_at__gte=since, first_response_at__isnull=False
     )
     wait = ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
-    medians: dict[int, dt.timedelta | None] = {}
+    medians: dict[int, float] = {}  # seconds
     if connection.vendor == "postgresql":
         rows = responded.values("institution_id").annotate(median=_Median(wait)).order_by()
-        medians = {row["institution_id"]: row["median"] for row in rows}
+        medians = {row["institution_id"]: row["median"].total_seconds() for row in rows}
     else:  # the embedded SQLite default has no percentile_cont: one query, median in Python
-        waits: dict[int, list[dt.timedelta]] = {}
+        waits: dict[int, list[float]] = {}
         for institution_id, created, answered in responded.values_list(
             "institution_id", "created_at", "first_response_at"
         ):
-            waits.setdefault(institution_id, []).append(answered - created)
+            if answered is not None:
+                waits.setdefault(institution_id, []).append((answered - created).total_seconds())
         medians = {k: statistics.median(v) for k, v in waits.items()}
     return [
         InstitutionServiceFigures(

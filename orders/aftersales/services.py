@@ -80,7 +80,7 @@ def first_response_due(*, created_at: dt.datetime) -> dt.datetime:
     days = max(1, int(getattr(settings, "SERVICE_FIRST_RESPONSE_BUSINESS_DAYS", 2)))
     day = timezone.localdate(created_at)
     holidays = holidays_between(day, day + dt.timedelta(days=7 * days + 60))
-    for _ in range(days):
+    for _step in range(days):
         day += dt.timedelta(days=1)
         while not is_trading_day(day, holidays=holidays):
             day += dt.timedelta(days=1)
@@ -131,9 +131,7 @@ def about_resolve(
     errors: dict[str, ValidationError] = {}
     order = holding = product = None
     if order_id is not None:
-        order = (
-            Order.objects.select_related("product").filter(pk=order_id, user=investor).first()
-        )
+        order = Order.objects.select_related("product").filter(pk=order_id, user=investor).first()
         if order is None:
             errors["order"] = ValidationError(NO_SUCH_ORDER, code="not_found")
     if holding_id is not None:
@@ -188,8 +186,10 @@ def _move(request: ServiceRequest, *, to: str, actor, kind: str, now: dt.datetim
 
 
 def _locked(request: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_related("institution").select_for_update(of=("self",)).get(
-        pk=request.pk
+    return (
+        ServiceRequest.objects.select_related("institution")
+        .select_for_update(of=("self",))
+        .get(pk=request.pk)
     )
 
 
@@ -200,7 +200,9 @@ def _add_message(
     file_type = _checked_attachment(attachment)
     if file_type is not None:
         message.attachment_type = file_type.content_type
-        message.attachment_name = uploads.original_name(attachment) or f"attachment.{file_type.extension}"
+        message.attachment_name = (
+            uploads.original_name(attachment) or f"attachment.{file_type.extension}"
+        )
         message.attachment_size = attachment.size
         message.attachment.save("upload", attachment, save=False)
     message.save()
@@ -271,7 +273,12 @@ def request_open(
     )
     _event(request, kind=RequestEventKind.OPENED, actor=investor)
     _add_message(
-        request, author=investor, side=Side.INVESTOR, body=body.strip(), attachment=attachment, now=now
+        request,
+        author=investor,
+        side=Side.INVESTOR,
+        body=body.strip(),
+        attachment=attachment,
+        now=now,
     )
     return request
 
@@ -293,7 +300,9 @@ def request_reply_by_investor(
         request, author=investor, side=Side.INVESTOR, body=text, attachment=attachment, now=now
     )
     if request.status == RequestStatus.ANSWERED:
-        _move(request, to=RequestStatus.OPEN, actor=investor, kind=RequestEventKind.REOPENED, now=now)
+        _move(
+            request, to=RequestStatus.OPEN, actor=investor, kind=RequestEventKind.REOPENED, now=now
+        )
     request.last_activity_at = now
     request.save(update_fields=["status", "last_activity_at"])
     return message
@@ -312,7 +321,9 @@ def request_answer(
         raise ValidationError(IS_CLOSED, code="closed")
     now = timezone.now()
     side = Side.STAFF if staff else Side.INSTITUTION
-    message = _add_message(request, author=member, side=side, body=text, attachment=attachment, now=now)
+    message = _add_message(
+        request, author=member, side=side, body=text, attachment=attachment, now=now
+    )
     fields = ["last_activity_at"]
     if not staff:
         if request.first_response_at is None:
@@ -320,7 +331,11 @@ def request_answer(
             fields.append("first_response_at")
         if request.status == RequestStatus.OPEN:
             _move(
-                request, to=RequestStatus.ANSWERED, actor=member, kind=RequestEventKind.ANSWERED, now=now
+                request,
+                to=RequestStatus.ANSWERED,
+                actor=member,
+                kind=RequestEventKind.ANSWERED,
+                now=now,
             )
             fields.append("status")
     request.last_activity_at = now

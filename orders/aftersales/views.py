@@ -117,7 +117,8 @@ def request_new(request):
                 due = timezone.localtime(created.first_response_due)
                 messages.success(
                     request,
-                    SENT % {"institution": created.institution.name, "due": f"{due:%Y-%m-%d %H:%M}"},
+                    SENT
+                    % {"institution": created.institution.name, "due": f"{due:%Y-%m-%d %H:%M}"},
                 )
                 return redirect("aftersales:detail", pk=created.pk)
         elif token:

@@ -33,7 +33,8 @@ def test_an_investor_opens_lists_and_reads_a_request(investor_api, user, clock):
     response = investor_api.post("/api/v1/me/requests/", _body(order=order.pk), format="json")
     assert response.status_code == 201, response.json()
     created = response.json()
-    assert created["status"] == "open" and created["order"] == order.pk
+    assert created["status"] == "open"
+    assert created["order"] == order.pk
     assert created["institution"]["slug"] == order.product.institution.slug
     assert [m["body"] for m in created["messages"]] == ["When do they arrive?"]
     listed = investor_api.get("/api/v1/me/requests/").json()
@@ -78,13 +79,20 @@ def test_bad_input_is_a_400_on_the_field_and_saves_nothing(investor_api, clock, 
 def test_another_investors_order_is_a_400_and_their_request_a_404(investor_api, clock):
     theirs = OrderFactory()
     response = investor_api.post("/api/v1/me/requests/", _body(order=theirs.pk), format="json")
-    assert response.status_code == 400 and "order" in response.json()
+    assert response.status_code == 400
+    assert "order" in response.json()
     request = ServiceRequestFactory()
     for suffix in ("messages/", "close/", "escalate/"):
-        assert investor_api.post(f"/api/v1/me/requests/{request.pk}/{suffix}", {"body": "x"}, format="json").status_code == 404
+        assert (
+            investor_api.post(
+                f"/api/v1/me/requests/{request.pk}/{suffix}", {"body": "x"}, format="json"
+            ).status_code
+            == 404
+        )
     assert investor_api.get(f"/api/v1/me/requests/{request.pk}/").status_code == 404
     request.refresh_from_db()
-    assert request.status == RequestStatus.OPEN and request.escalated_at is None
+    assert request.status == RequestStatus.OPEN
+    assert request.escalated_at is None
     assert not RequestMessage.objects.exists()
 
 
@@ -94,14 +102,17 @@ def test_reply_close_and_escalate_over_the_api(investor_api, user, clock):
         investor=user, kind="complaint", subject="Fee", body="Too high", order_id=order.pk
     )
     base = f"/api/v1/me/requests/{request.pk}"
-    assert investor_api.post(f"{base}/messages/", {"body": "And?"}, format="json").status_code == 201
+    assert (
+        investor_api.post(f"{base}/messages/", {"body": "And?"}, format="json").status_code == 201
+    )
     assert investor_api.post(f"{base}/messages/", {"body": ""}, format="json").status_code == 400
     assert investor_api.post(f"{base}/escalate/").json()["escalated"] is True
     second = investor_api.post(f"{base}/escalate/")
     assert second.status_code == 400
     assert investor_api.post(f"{base}/close/").json()["status"] == "closed"
     again = investor_api.post(f"{base}/close/")
-    assert again.status_code == 400 and "non_field_errors" in again.json()
+    assert again.status_code == 400
+    assert "non_field_errors" in again.json()
     assert investor_api.post(f"{base}/messages/", {"body": "x"}, format="json").status_code == 400
 
 
@@ -117,9 +128,11 @@ def test_an_institution_answers_and_closes_over_the_portal_api(clock, member_of)
     assert editor.get("/api/v1/portal/requests/?status=nope").status_code == 400
     base = f"/api/v1/portal/requests/{request.pk}"
     answered = editor.post(f"{base}/messages/", {"body": "Tomorrow."}, format="json")
-    assert answered.status_code == 201 and answered.json()["side"] == "institution"
+    assert answered.status_code == 201
+    assert answered.json()["side"] == "institution"
     detail = editor.get(f"{base}/").json()
-    assert detail["status"] == "answered" and detail["first_response_at"]
+    assert detail["status"] == "answered"
+    assert detail["first_response_at"]
     assert editor.post(f"{base}/messages/", {"body": "<b>x</b>"}, format="json").status_code == 400
     assert editor.post(f"{base}/close/").json()["status"] == "closed"
 
@@ -144,4 +157,5 @@ def test_another_institutions_request_is_a_404_on_every_portal_endpoint(clock, m
     assert other.post(f"{base}/messages/", {"body": "x"}, format="json").status_code == 404
     assert other.post(f"{base}/close/").status_code == 404
     request.refresh_from_db()
-    assert request.status == RequestStatus.OPEN and not request.messages.exists()
+    assert request.status == RequestStatus.OPEN
+    assert not request.messages.exists()

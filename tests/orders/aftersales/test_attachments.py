@@ -52,11 +52,16 @@ def test_an_attachment_is_stored_under_a_random_name_with_its_type_from_the_cont
 def test_a_png_is_accepted_whatever_its_name_claims(clock):
     order = OrderFactory()
     request = services.request_open(
-        investor=order.user, kind="question", subject="Screenshot", body="See.",
-        order_id=order.pk, attachment=_upload(PNG, name="shot.pdf"),
+        investor=order.user,
+        kind="question",
+        subject="Screenshot",
+        body="See.",
+        order_id=order.pk,
+        attachment=_upload(PNG, name="shot.pdf"),
     )
     message = request.messages.get()
-    assert message.attachment_type == "image/png" and message.attachment.name.endswith(".png")
+    assert message.attachment_type == "image/png"
+    assert message.attachment.name.endswith(".png")
 
 
 @pytest.mark.parametrize(
@@ -72,11 +77,16 @@ def test_a_wrong_or_too_big_attachment_is_refused_and_nothing_is_saved(clock, co
     order = OrderFactory()
     with pytest.raises(services.ValidationError) as exc:
         services.request_open(
-            investor=order.user, kind="question", subject="s", body="b",
-            order_id=order.pk, attachment=_upload(content),
+            investor=order.user,
+            kind="question",
+            subject="s",
+            body="b",
+            order_id=order.pk,
+            attachment=_upload(content),
         )
     assert [e.code for e in exc.value.error_dict["attachment"]] == [code]
-    assert not ServiceRequest.objects.exists() and not RequestMessage.objects.exists()
+    assert not ServiceRequest.objects.exists()
+    assert not RequestMessage.objects.exists()
 
 
 def test_a_wrong_attachment_on_the_form_and_the_api_is_a_400(clock, user):
@@ -84,8 +94,14 @@ def test_a_wrong_attachment_on_the_form_and_the_api_is_a_400(clock, user):
     client = _client(user)
     response = client.post(
         "/me/requests/new/",
-        {"form_token": "t", "kind": "question", "subject": "s", "body": "b", "order": order.pk,
-         "attachment": _upload(b"GIF89a not allowed", name="x.gif")},
+        {
+            "form_token": "t",
+            "kind": "question",
+            "subject": "s",
+            "body": "b",
+            "order": order.pk,
+            "attachment": _upload(b"GIF89a not allowed", name="x.gif"),
+        },
     )
     assert response.status_code == 400
     assert response.context["form"].errors["attachment"]
@@ -93,11 +109,17 @@ def test_a_wrong_attachment_on_the_form_and_the_api_is_a_400(clock, user):
     api.force_authenticate(user)
     response = api.post(
         "/api/v1/me/requests/",
-        {"kind": "question", "subject": "s", "body": "b", "order": order.pk,
-         "attachment": _upload(b"GIF89a not allowed", name="x.gif")},
+        {
+            "kind": "question",
+            "subject": "s",
+            "body": "b",
+            "order": order.pk,
+            "attachment": _upload(b"GIF89a not allowed", name="x.gif"),
+        },
         format="multipart",
     )
-    assert response.status_code == 400 and "attachment" in response.json()
+    assert response.status_code == 400
+    assert "attachment" in response.json()
     assert not ServiceRequest.objects.exists()
 
 
@@ -141,4 +163,6 @@ def test_a_message_without_attachment_has_nothing_to_download(clock, user):
         investor=user, kind="question", subject="s", body="b", order_id=order.pk
     )
     message = request.messages.get()
-    assert _client(user).get(f"/me/requests/{request.pk}/attachments/{message.pk}/").status_code == 404
+    assert (
+        _client(user).get(f"/me/requests/{request.pk}/attachments/{message.pk}/").status_code == 404
+    )

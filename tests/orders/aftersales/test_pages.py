@@ -20,8 +20,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(**extra):
-    return {"form_token": extra.pop("token", "t-1"), "kind": "question", "subject": "Units?",
-            "body": "When do my units arrive?", **extra}
+    return {
+        "form_token": extra.pop("token", "t-1"),
+        "kind": "question",
+        "subject": "Units?",
+        "body": "When do my units arrive?",
+        **extra,
+    }
 
 
 def test_the_order_holding_and_product_pages_link_to_the_new_request_form(verified_client, user):
@@ -43,7 +48,8 @@ def test_the_form_is_prefilled_with_what_it_is_about(verified_client, user):
     response = verified_client.get(f"/me/requests/new/?order={order.pk}&kind=complaint")
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.initial["order"] == order.pk and form.initial["kind"] == "complaint"
+    assert form.initial["order"] == order.pk
+    assert form.initial["kind"] == "complaint"
     assert order.product.name in response.content.decode()
 
 
@@ -58,8 +64,10 @@ def test_sending_the_form_opens_the_request(verified_client, user, clock):
     order = OrderFactory(user=user)
     response = verified_client.post("/me/requests/new/", _form(order=order.pk))
     request = ServiceRequest.objects.get()
-    assert response.status_code == 302 and response.url == f"/me/requests/{request.pk}/"
-    assert request.order == order and request.messages.count() == 1
+    assert response.status_code == 302
+    assert response.url == f"/me/requests/{request.pk}/"
+    assert request.order == order
+    assert request.messages.count() == 1
     page = verified_client.get(response.url).content.decode()
     assert "When do my units arrive?" in page
 
@@ -68,7 +76,8 @@ def test_a_form_sent_twice_opens_one_request(verified_client, user, clock):
     order = OrderFactory(user=user)
     verified_client.post("/me/requests/new/", _form(order=order.pk))
     response = verified_client.post("/me/requests/new/", _form(order=order.pk))
-    assert response.status_code == 302 and response.url == "/me/requests/"
+    assert response.status_code == 302
+    assert response.url == "/me/requests/"
     assert ServiceRequest.objects.count() == 1
 
 
@@ -108,11 +117,14 @@ def test_the_investor_replies_closes_and_escalates_from_the_page(verified_client
     )
     verified_client.post(f"/me/requests/{request.pk}/reply/", {"body": "Any news?"})
     assert request.messages.count() == 2
-    assert verified_client.post(f"/me/requests/{request.pk}/reply/", {"body": ""}).status_code == 400
+    assert (
+        verified_client.post(f"/me/requests/{request.pk}/reply/", {"body": ""}).status_code == 400
+    )
     verified_client.post(f"/me/requests/{request.pk}/escalate/")
     verified_client.post(f"/me/requests/{request.pk}/close/")
     request.refresh_from_db()
-    assert request.escalated_at is not None and request.status == RequestStatus.CLOSED
+    assert request.escalated_at is not None
+    assert request.status == RequestStatus.CLOSED
 
 
 def test_another_investors_request_is_not_found(verified_client):
@@ -121,7 +133,8 @@ def test_another_investors_request_is_not_found(verified_client):
         method = verified_client.get if not url else verified_client.post
         assert method(f"/me/requests/{theirs.pk}/{url}").status_code == 404
     theirs.refresh_from_db()
-    assert theirs.status == RequestStatus.OPEN and theirs.escalated_at is None
+    assert theirs.status == RequestStatus.OPEN
+    assert theirs.escalated_at is None
 
 
 def _count_queries(client, url) -> int:
@@ -159,7 +172,9 @@ def test_an_editor_answers_in_the_portal(institution_request, member_of):
     client = _member_client(institution_request.institution, "editor", member_of)
     page = client.get("/portal/requests/")
     assert institution_request.subject in page.content.decode()
-    response = client.post(f"/portal/requests/{institution_request.pk}/answer/", {"body": "Tomorrow."})
+    response = client.post(
+        f"/portal/requests/{institution_request.pk}/answer/", {"body": "Tomorrow."}
+    )
     assert response.status_code == 302
     institution_request.refresh_from_db()
     assert institution_request.status == RequestStatus.ANSWERED
@@ -186,8 +201,13 @@ def test_a_bad_answer_is_a_form_error(institution_request, member_of):
 
 def test_the_portal_filters_and_refuses_a_bad_filter(institution_request, member_of):
     client = _member_client(institution_request.institution, "editor", member_of)
-    assert institution_request.subject in client.get("/portal/requests/?status=open").content.decode()
-    assert institution_request.subject not in client.get("/portal/requests/?status=closed").content.decode()
+    assert (
+        institution_request.subject in client.get("/portal/requests/?status=open").content.decode()
+    )
+    assert (
+        institution_request.subject
+        not in client.get("/portal/requests/?status=closed").content.decode()
+    )
     assert client.get("/portal/requests/?status=bogus").status_code == 400
     assert client.get("/portal/requests/?late=maybe").status_code == 400
 
@@ -216,7 +236,8 @@ def test_staff_see_late_and_escalated_requests_and_add_an_answer(staff_client, c
         investor=order.user, kind="question", subject="Fresh one", body="?", order_id=order.pk
     )
     page = staff_client.get("/staff/requests/").content.decode()
-    assert "Late one" in page and "Fresh one" not in page
+    assert "Late one" in page
+    assert "Fresh one" not in page
     assert staff_client.get(f"/staff/requests/{late.pk}/").status_code == 200
     staff_client.post(f"/staff/requests/{late.pk}/note/", {"body": "We are on it."})
     assert late.messages.filter(side="staff").count() == 1
@@ -238,7 +259,8 @@ def test_the_staff_overview_shows_figures_per_institution_in_constant_queries(st
     first = add_institution()
     with CaptureQueriesContext(connection) as one:
         page = staff_client.get("/staff/").content.decode()
-    assert first.name in page and "Questions and complaints" in page
+    assert first.name in page
+    assert "Questions and complaints" in page
     for _ in range(4):
         add_institution()
     with CaptureQueriesContext(connection) as five:

@@ -117,7 +117,11 @@ def test_empty_and_whitespace_texts_are_refused(clock):
 def test_unicode_text_is_welcome(clock):
     order = OrderFactory()
     request = services.request_open(
-        investor=order.user, kind="complaint", subject="份额未到账 😟", body="请尽快处理。", order_id=order.pk
+        investor=order.user,
+        kind="complaint",
+        subject="份额未到账 😟",
+        body="请尽快处理。",
+        order_id=order.pk,
     )
     assert request.subject == "份额未到账 😟"
 
@@ -160,11 +164,15 @@ def test_a_request_must_be_about_something_and_about_one_product(clock):
 def test_a_product_request_goes_to_the_products_institution(clock, user):
     product = factories.ProductFactory()
     request = services.request_open(
-        investor=user, kind="question", subject="Fees?", body="What is the fee?",
+        investor=user,
+        kind="question",
+        subject="Fees?",
+        body="What is the fee?",
         product_slug=product.slug,
     )
     assert request.institution == product.institution
-    assert request.order is None and request.holding is None
+    assert request.order is None
+    assert request.holding is None
 
 
 def test_a_draft_product_of_nobody_is_not_found(clock, user):
@@ -204,9 +212,12 @@ def test_an_investor_reply_reopens_an_answered_request(asked, member):
 def test_a_closed_request_takes_no_more_messages(asked, member):
     services.request_close(request=asked, actor=asked.investor)
     asked.refresh_from_db()
-    assert asked.status == RequestStatus.CLOSED and asked.closed_at is not None
+    assert asked.status == RequestStatus.CLOSED
+    assert asked.closed_at is not None
     for write in (
-        lambda: services.request_reply_by_investor(request=asked, investor=asked.investor, body="x"),
+        lambda: services.request_reply_by_investor(
+            request=asked, investor=asked.investor, body="x"
+        ),
         lambda: services.request_answer(request=asked, member=member, body="x"),
         lambda: services.request_close(request=asked, actor=member),
     ):
@@ -241,14 +252,18 @@ def test_the_investors_own_messages_tell_nobody(asked, django_capture_on_commit_
 def test_a_staff_answer_is_told_but_is_not_the_institutions_response(asked, staff):
     services.request_answer(request=asked, member=staff, body="We asked them.", staff=True)
     asked.refresh_from_db()
-    assert asked.status == RequestStatus.OPEN and asked.first_response_at is None
+    assert asked.status == RequestStatus.OPEN
+    assert asked.first_response_at is None
     assert InboxMessage.objects.filter(user=asked.investor).count() == 1
 
 
 def test_a_complaint_can_be_escalated_at_once_and_only_once(clock):
     order = OrderFactory()
     complaint = services.request_open(
-        investor=order.user, kind="complaint", subject="Wrong fee", body="Too high.",
+        investor=order.user,
+        kind="complaint",
+        subject="Wrong fee",
+        body="Too high.",
         order_id=order.pk,
     )
     services.request_escalate(request=complaint, investor=order.user)
@@ -272,7 +287,10 @@ def test_a_question_can_be_escalated_only_after_its_target_passed_unanswered(ask
 def test_a_closed_request_cannot_be_escalated(clock):
     order = OrderFactory()
     complaint = services.request_open(
-        investor=order.user, kind="complaint", subject="Wrong fee", body="Too high.",
+        investor=order.user,
+        kind="complaint",
+        subject="Wrong fee",
+        body="Too high.",
         order_id=order.pk,
     )
     services.request_close(request=complaint, actor=order.user)
@@ -283,12 +301,18 @@ def test_a_closed_request_cannot_be_escalated(clock):
 
 def test_late_means_no_first_response_by_the_due_time(asked, member, clock):
     answered = services.request_open(
-        investor=asked.investor, kind="question", subject="Other", body="Other",
+        investor=asked.investor,
+        kind="question",
+        subject="Other",
+        body="Other",
         order_id=asked.order_id,
     )
     services.request_answer(request=answered, member=member, body="Done.")
     closed = services.request_open(
-        investor=asked.investor, kind="question", subject="Never mind", body="x",
+        investor=asked.investor,
+        kind="question",
+        subject="Never mind",
+        body="x",
         order_id=asked.order_id,
     )
     services.request_close(request=closed, actor=asked.investor)
@@ -296,16 +320,23 @@ def test_late_means_no_first_response_by_the_due_time(asked, member, clock):
     clock.set(dt.date(2026, 11, 26), 9)
     assert list(selectors.requests_for_staff()) == [asked]
     institution = asked.institution
-    late = selectors.RequestFilter({"late": "true"}, selectors.requests_for_institution(institution=institution))
+    late = selectors.RequestFilter(
+        {"late": "true"}, selectors.requests_for_institution(institution=institution)
+    )
     assert list(late.qs) == [asked]
-    on_time = selectors.RequestFilter({"late": "false"}, selectors.requests_for_institution(institution=institution))
+    on_time = selectors.RequestFilter(
+        {"late": "false"}, selectors.requests_for_institution(institution=institution)
+    )
     assert set(on_time.qs) == {answered, closed}
 
 
 def test_escalated_requests_reach_staff_until_closed(clock):
     order = OrderFactory()
     complaint = services.request_open(
-        investor=order.user, kind="complaint", subject="Wrong fee", body="Too high.",
+        investor=order.user,
+        kind="complaint",
+        subject="Wrong fee",
+        body="Too high.",
         order_id=order.pk,
     )
     services.request_escalate(request=complaint, investor=order.user)
@@ -322,14 +353,20 @@ def test_staff_figures_count_per_institution(clock, member_of):
         for h in hours:
             clock.set(dt.date(2026, 11, 23), 9)
             r = services.request_open(
-                investor=factories.UserFactory(), kind="question", subject="s", body="b",
+                investor=factories.UserFactory(),
+                kind="question",
+                subject="s",
+                body="b",
                 product_slug=product.slug,
             )
             clock.advance(hours=h)
             services.request_answer(request=r, member=editor, body="a")
         clock.set(dt.date(2026, 11, 23), 9)
         services.request_open(
-            investor=factories.UserFactory(), kind="complaint", subject="s", body="b",
+            investor=factories.UserFactory(),
+            kind="complaint",
+            subject="s",
+            body="b",
             product_slug=product.slug,
         )
     clock.set(dt.date(2026, 11, 26), 9)
@@ -339,3 +376,24 @@ def test_staff_figures_count_per_institution(clock, member_of):
     assert figures["Alpha"].answered_30d == 3
     assert (figures["Beta"].open, figures["Beta"].late) == (1, 1)
     assert figures["Beta"].median_first_response_hours is None
+
+
+def test_the_median_without_percentile_cont_is_the_same(clock, member_of, monkeypatch):
+    """The embedded SQLite default computes the median in Python: the same figure."""
+    product = factories.ProductFactory()
+    editor = member_of(product.institution, "editor")
+    for hours in (1, 2, 6, 9):
+        clock.set(dt.date(2026, 11, 23), 9)
+        r = services.request_open(
+            investor=factories.UserFactory(),
+            kind="question",
+            subject="s",
+            body="b",
+            product_slug=product.slug,
+        )
+        clock.advance(hours=hours)
+        services.request_answer(request=r, member=editor, body="a")
+    [in_sql] = selectors.service_figures_by_institution()
+    monkeypatch.setattr(selectors.connection, "vendor", "sqlite")
+    [in_python] = selectors.service_figures_by_institution()
+    assert in_sql.median_first_response_hours == in_python.median_first_response_hours == 4.0
