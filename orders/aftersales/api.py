@@ -4,6 +4,7 @@ institution's (``/api/v1/portal/requests/``, tenant-scoped: another institution'
 from __future__ import annotations
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,7 +14,7 @@ from rest_framework.views import APIView
 from institutions.tenancy import PortalAPIMixin
 
 from . import selectors, services
-from .models import RequestKind, RequestStatus, ServiceRequest
+from .models import ATTACHMENT_TYPES, RequestKind, RequestMessage, RequestStatus, ServiceRequest
 from .serializers import (
     MessageInputSerializer,
     MessageUploadSerializer,
@@ -23,16 +24,22 @@ from .serializers import (
     ServiceRequestDetailSerializer,
     ServiceRequestSerializer,
 )
+from .views import attachment_response
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 MESSAGE_BODY = {
     "application/json": MessageInputSerializer,
     "multipart/form-data": MessageUploadSerializer,
 }
-PORTAL_ROUTE = "portal_aftersales:attachment"
+MY_ROUTE = "api-me-request-attachment"
+PORTAL_ROUTE = "api-portal-request-attachment"
+ATTACHMENT_RESPONSES = {
+    (200, content_type): OpenApiTypes.BINARY
+    for content_type in (t.content_type for t in ATTACHMENT_TYPES)
+}
 
 
-def _detail(request: ServiceRequest, *, route: str = "aftersales:attachment") -> dict:
+def _detail(request: ServiceRequest, *, route: str = MY_ROUTE) -> dict:
     context = {"conversation": selectors.conversation(request=request), "attachment_route": route}
     return ServiceRequestDetailSerializer(request, context=context).data
 
@@ -118,6 +125,22 @@ class MyRequestMessageAPI(_Mine, APIView):
         return Response(RequestMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
+class MyRequestAttachmentAPI(_Mine, APIView):
+    """A message's attachment, as a download."""
+
+    @extend_schema(responses=ATTACHMENT_RESPONSES)
+    def get(self, request, pk, message_pk):
+        try:
+            message = selectors.message_with_attachment(
+                requests=ServiceRequest.objects.filter(investor=request.user),
+                pk=pk,
+                message_pk=message_pk,
+            )
+        except RequestMessage.DoesNotExist:
+            raise Http404 from None
+        return attachment_response(message)
+
+
 class MyRequestCloseAPI(_Mine, APIView):
     @extend_schema(request=None, responses=ServiceRequestDetailSerializer)
     def post(self, request, pk):
@@ -193,6 +216,20 @@ class PortalRequestMessageAPI(_Portal, APIView):
             RequestMessageSerializer(message, context={"attachment_route": PORTAL_ROUTE}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class PortalRequestAttachmentAPI(_Portal, APIView):
+    """A message's attachment, as a download."""
+
+    @extend_schema(responses=ATTACHMENT_RESPONSES)
+    def get(self, request, pk, message_pk):
+        try:
+            message = selectors.message_with_attachment(
+                requests=self.get_queryset(), pk=pk, message_pk=message_pk
+            )
+        except RequestMessage.DoesNotExist:
+            raise Http404 from None
+        return attachment_response(message)
 
 
 class PortalRequestCloseAPI(_Portal, APIView):

@@ -13,6 +13,11 @@ urlpatterns = [
         name="api-me-request-messages",
     ),
     path(
+        "me/requests/<int:pk>/messages/<int:message_pk>/attachment/",
+        api.MyRequestAttachmentAPI.as_view(),
+        name="api-me-request-attachment",
+    ),
+    path(
         "me/requests/<int:pk>/close/", api.MyRequestCloseAPI.as_view(), name="api-me-request-close"
     ),
     path(
@@ -26,6 +31,11 @@ urlpatterns = [
         "portal/requests/<int:pk>/messages/",
         api.PortalRequestMessageAPI.as_view(),
         name="api-portal-request-messages",
+    ),
+    path(
+        "portal/requests/<int:pk>/messages/<int:message_pk>/attachment/",
+        api.PortalRequestAttachmentAPI.as_view(),
+        name="api-portal-request-attachment",
     ),
     path(
         "portal/requests/<int:pk>/close/",

@@ -15,7 +15,7 @@ class AttachmentSerializer(serializers.Serializer):
     name = serializers.CharField()
     size = serializers.IntegerField()
     content_type = serializers.CharField()
-    url = serializers.CharField(help_text="Download it with the session cookie (a site path).")
+    url = serializers.CharField(help_text="Where the API sends the file (a path of this site).")
 
 
 class RequestMessageSerializer(serializers.ModelSerializer):
@@ -30,7 +30,7 @@ class RequestMessageSerializer(serializers.ModelSerializer):
     def get_attachment(self, message: RequestMessage):
         if not message.attachment:
             return None
-        route = self.context.get("attachment_route", "aftersales:attachment")
+        route = self.context.get("attachment_route", "api-me-request-attachment")
         return {
             "name": message.attachment_name,
             "size": message.attachment_size,

@@ -166,3 +166,33 @@ def test_a_message_without_attachment_has_nothing_to_download(clock, user):
     assert (
         _client(user).get(f"/me/requests/{request.pk}/attachments/{message.pk}/").status_code == 404
     )
+
+
+def test_api_clients_download_attachments_of_their_own_requests_only(with_attachment, member_of):
+    message = with_attachment.messages.get()
+    api = APIClient()
+    api.force_authenticate(with_attachment.investor)
+    detail = api.get(f"/api/v1/me/requests/{with_attachment.pk}/").json()
+    url = detail["messages"][0]["attachment"]["url"]
+    assert url == f"/api/v1/me/requests/{with_attachment.pk}/messages/{message.pk}/attachment/"
+    response = api.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+
+    member = APIClient()
+    member.force_authenticate(member_of(with_attachment.institution, "analyst"))
+    portal_url = f"/api/v1/portal/requests/{with_attachment.pk}/messages/{message.pk}/attachment/"
+    assert (
+        member.get(f"/api/v1/portal/requests/{with_attachment.pk}/").json()["messages"][0][
+            "attachment"
+        ]["url"]
+        == portal_url
+    )
+    assert member.get(portal_url).status_code == 200
+
+    stranger = APIClient()
+    stranger.force_authenticate(factories.UserFactory())
+    assert stranger.get(url).status_code == 404
+    other_member = APIClient()
+    other_member.force_authenticate(member_of(factories.InstitutionFactory(), "admin"))
+    assert other_member.get(portal_url).status_code == 404
