@@ -111,12 +111,18 @@ class ServiceRequest(models.Model):
         return f"{self.get_kind_display()} #{self.pk}: {self.subject}"
 
     def is_late(self, now=None) -> bool:
-        """No first response by the due time (a closed request is no longer waiting)."""
+        """Still waiting for a first response past its due time (``selectors.late_q``)."""
+        return (
+            self.first_response_at is None
+            and self.status != RequestStatus.CLOSED
+            and (now or timezone.now()) > self.first_response_due
+        )
+
+    def missed_target(self, now=None) -> bool:
+        """The first response came after the due time, or has not come and the time passed."""
         if self.first_response_at is not None:
             return self.first_response_at > self.first_response_due
-        return self.status != RequestStatus.CLOSED and (now or timezone.now()) > (
-            self.first_response_due
-        )
+        return (now or timezone.now()) > self.first_response_due
 
     @property
     def is_closed(self) -> bool:

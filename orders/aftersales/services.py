@@ -55,6 +55,7 @@ NOT_ESCALATABLE = _(
     "A question can be escalated once its first-response target has passed without an answer; "
     "a complaint at any time."
 )
+ANSWERED_TITLE = _("%(who)s answered: %(subject)s")
 WRONG_ATTACHMENT = _("Attach a PDF, PNG or JPEG file (the file does not look like one).")
 
 ALLOWED_MOVES = {
@@ -215,7 +216,7 @@ def _tell_investor(request: ServiceRequest, message: RequestMessage) -> None:
         user_id=request.investor_id,
         topic=Topic.REQUEST_ANSWERED,
         subject_key=f"request-message:{message.id}",
-        title=f"{who} answered: {request.subject}",
+        title=str(ANSWERED_TITLE % {"who": who, "subject": request.subject}),
         body=message.body[:1000],
         link=reverse("aftersales:detail", args=[request.pk]),
     )
@@ -360,7 +361,7 @@ def may_escalate(request: ServiceRequest, *, now: dt.datetime | None = None) -> 
     closed one, and once."""
     if request.is_closed or request.escalated_at is not None:
         return False
-    return request.kind == RequestKind.COMPLAINT or request.is_late(now)
+    return request.kind == RequestKind.COMPLAINT or request.missed_target(now)
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ class ServiceRequestFactory(factory.django.DjangoModelFactory):
     institution = factory.LazyAttribute(lambda o: o.product.institution)
     kind = RequestKind.QUESTION
     subject = factory.Sequence(lambda n: f"About my units {n}")
-    created_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(lambda: timezone.now())  # the clock fixture applies
     last_activity_at = factory.LazyAttribute(lambda o: o.created_at)
     first_response_due = factory.LazyAttribute(lambda o: o.created_at + dt.timedelta(days=2))
 
@@ -35,4 +35,4 @@ class RequestMessageFactory(factory.django.DjangoModelFactory):
     author = factory.LazyAttribute(lambda o: o.request.investor)
     side = Side.INVESTOR
     body = "When are my units confirmed?"
-    created_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(lambda: timezone.now())  # the clock fixture applies

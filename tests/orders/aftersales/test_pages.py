@@ -266,4 +266,17 @@ def test_the_staff_overview_shows_figures_per_institution_in_constant_queries(st
     with CaptureQueriesContext(connection) as five:
         staff_client.get("/staff/")
     assert len(five) == len(one)
-    assert _count_queries(staff_client, "/staff/requests/") > 0
+
+
+def test_the_staff_list_costs_the_same_queries_for_1_or_5_institutions(staff_client, clock):
+    def late_request():
+        ServiceRequestFactory(
+            created_at=clock() - dt.timedelta(days=3),
+            first_response_due=clock() - dt.timedelta(hours=1),
+        )
+
+    late_request()
+    one = _count_queries(staff_client, "/staff/requests/")
+    for _ in range(4):
+        late_request()
+    assert _count_queries(staff_client, "/staff/requests/") == one

@@ -397,3 +397,22 @@ def test_the_median_without_percentile_cont_is_the_same(clock, member_of, monkey
     monkeypatch.setattr(selectors.connection, "vendor", "sqlite")
     [in_python] = selectors.service_figures_by_institution()
     assert in_sql.median_first_response_hours == in_python.median_first_response_hours == 4.0
+
+
+def test_a_question_answered_after_its_target_can_still_be_escalated(asked, member, clock):
+    clock.set(dt.date(2026, 11, 26), 9)  # after Wednesday's end
+    services.request_answer(request=asked, member=member, body="Sorry for the wait.")
+    asked.refresh_from_db()
+    assert not asked.is_late()  # no longer waiting…
+    assert asked.missed_target()  # …but the target was missed
+    services.request_escalate(request=asked, investor=asked.investor)
+    asked.refresh_from_db()
+    assert asked.escalated_at is not None
+
+
+def test_a_question_answered_in_time_cannot_be_escalated_later(asked, member, clock):
+    services.request_answer(request=asked, member=member, body="Tomorrow.")
+    clock.set(dt.date(2026, 12, 7), 9)
+    with pytest.raises(ValidationError) as exc:
+        services.request_escalate(request=asked, investor=asked.investor)
+    assert exc.value.code == "not_escalatable"
