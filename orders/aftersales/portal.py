@@ -62,6 +62,7 @@ class RequestsView(_RequestScope, TemplateView):
             kinds=RequestKind.choices,
             querystring=query.urlencode(),
             now=timezone.now(),
+            first_response_days=services.first_response_days(),
         )
         return self.render_to_response(context, status=status)
 

@@ -74,11 +74,16 @@ class About(NamedTuple):
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def first_response_days() -> int:
+    """How many trading days an institution has for its first answer (at least one)."""
+    return max(1, int(getattr(settings, "SERVICE_FIRST_RESPONSE_BUSINESS_DAYS", 2)))
+
+
 def first_response_due(*, created_at: dt.datetime) -> dt.datetime:
     """The end (23:59:59, Asia/Shanghai) of the N-th trading day after the day a request is
     opened, N = ``SERVICE_FIRST_RESPONSE_BUSINESS_DAYS`` (2 by default): weekends and the
     staff-edited holidays do not count."""
-    days = max(1, int(getattr(settings, "SERVICE_FIRST_RESPONSE_BUSINESS_DAYS", 2)))
+    days = first_response_days()
     day = timezone.localdate(created_at)
     holidays = holidays_between(day, day + dt.timedelta(days=7 * days + 60))
     for _step in range(days):

@@ -79,6 +79,15 @@ def _about_or_none(request, data):
         return None
 
 
+def _new_page(request, *, form, about, status=200):
+    return render(
+        request,
+        "orders/aftersales/request_new.html",
+        {"form": form, "about": about, "first_response_days": services.first_response_days()},
+        status=status,
+    )
+
+
 @login_required
 def request_new(request):
     """GET ``?order=`` / ``?holding=`` / ``?product=`` (and ``kind``) shows the form with
@@ -96,7 +105,7 @@ def request_new(request):
                 "product": about.product.slug,
             }
         )
-        return render(request, "orders/aftersales/request_new.html", {"form": form, "about": about})
+        return _new_page(request, form=form, about=about)
     form = RequestForm(request.POST, request.FILES)
     if form.is_valid():
         token = request.POST.get(FIELD)
@@ -126,10 +135,7 @@ def request_new(request):
             return redirect("aftersales:list")
         else:
             form.add_error(None, MISSING)
-    about = _about_or_none(request, request.POST)
-    return render(
-        request, "orders/aftersales/request_new.html", {"form": form, "about": about}, status=400
-    )
+    return _new_page(request, form=form, about=_about_or_none(request, request.POST), status=400)
 
 
 def _detail(request, service_request, *, form=None, status=200):
