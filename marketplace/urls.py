@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("orders.api_urls")),
     path("", include("orders.campaigns.api_urls")),
     path("", include("orders.campaigns.portal_api_urls")),
+    path("", include("orders.aftersales.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,12 +30,15 @@ urlpatterns = [
     path("portal/", include("products.portal_urls")),
     path("portal/", include("orders.portal_urls")),
     path("portal/", include("orders.campaigns.portal_urls")),
+    path("portal/", include("orders.aftersales.portal_urls")),
     path("staff/", include("institutions.staff_urls")),
     path("staff/", include("products.staff_urls")),
     path("staff/", include("orders.staff_urls")),
+    path("staff/", include("orders.aftersales.staff_urls")),
     path("", include("institutions.urls")),
     path("", include("products.urls")),
     path("", include("profiles.urls")),
     path("", include("orders.urls")),
     path("", include("orders.campaigns.urls")),
+    path("", include("orders.aftersales.urls")),
 ]

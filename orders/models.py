@@ -661,9 +661,17 @@ class StatementLine(models.Model):
         return self.figures.commission
 
 
-# --- models of their own modules and sub-packages, imported here so that Django finds them -----
-# NAV corrections (correction_models); campaigns, offers and the inbox (orders/campaigns).
+# --- models of their own modules and of the sub-packages, imported here so that Django finds
+# them (isort keeps this block in alphabetical order) --------------------------------------------
 
+# After-sales service: questions and complaints (orders/aftersales).
+from .aftersales.models import (  # noqa: E402, F401
+    RequestEvent,
+    RequestMessage,
+    ServiceRequest,
+)
+
+# Campaigns, offers and the inbox (orders/campaigns).
 from .campaigns.models import (  # noqa: E402, F401
     Campaign,
     CampaignEvent,
@@ -675,6 +683,8 @@ from .campaigns.models import (  # noqa: E402, F401
     Topic,
     Trigger,
 )
+
+# NAV corrections.
 from .correction_models import (  # noqa: E402, F401
     CorrectionStatus,
     NavCorrection,

@@ -9,9 +9,11 @@ instance of it from ``tenant_b_world``; if B has none, extend that fixture.
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from institutions.models import Institution, Invitation, Membership, Role
+from orders.aftersales.models import RequestMessage, ServiceRequest
 from orders.campaigns.models import Campaign
 from orders.models import Statement
 from products.models import Article, NavPrice, Product, ProductEvent
@@ -30,6 +32,8 @@ pytestmark = pytest.mark.django_db
 PORTAL_PREFIXES = ("portal/", "api/v1/portal/")
 # URL parameters that do not name the object (e.g. which action to take on it).
 OTHER_KWARGS = {"action": "submit"}
+# URL parameters that name a part of the object (a request's message with its attachment).
+PART_KWARGS = {"message_pk": lambda obj: obj.messages.exclude(attachment="").first().pk}
 SECRET = "Zebra-Secret-Institution-B"
 
 
@@ -72,6 +76,25 @@ def tenant_b_world():
     ArticleFactory(institution=b, product=product, author=admin_b.user, title="Zebra news")
     Statement.objects.create(institution=b, month=dt.date(2026, 10, 1))
     CampaignFactory(institution=b, title="Zebra secret offer", created_by=admin_b.user)
+    request = ServiceRequest.objects.create(
+        investor=UserFactory(email="zebra-investor@b.example"),
+        institution=b,
+        product=product,
+        kind="complaint",
+        subject=f"{SECRET} complaint",
+        first_response_due=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+    )
+    message = RequestMessage(
+        request=request,
+        author=request.investor,
+        side="investor",
+        body=f"{SECRET} body",
+        attachment_type="application/pdf",
+        attachment_name="zebra.pdf",
+        attachment_size=5,
+    )
+    message.attachment.save("upload", ContentFile(b"%PDF-"), save=False)
+    message.save()
     return b
 
 
@@ -109,7 +132,11 @@ def test_member_of_a_cannot_reach_b_through_any_portal_url(
         model = tenant_model(pattern)
         assert model is not None, f"{route}: set tenant_model on {view_class(pattern)}"
         obj = object_of_b(model, tenant_b_world)
-        values = {name: OTHER_KWARGS.get(name) or getattr(obj, name) for name in kwargs_names}
+        values = {
+            name: OTHER_KWARGS.get(name)
+            or (PART_KWARGS[name](obj) if name in PART_KWARGS else getattr(obj, name))
+            for name in kwargs_names
+        }
         url = "/" + route_with(route, values)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
@@ -143,4 +170,10 @@ def snapshot():
         NavPrice.objects.count(),
         ProductEvent.objects.count(),
         sorted(Campaign.objects.values_list("pk", "status", "title")),
+        sorted(
+            ServiceRequest.objects.values_list(
+                "pk", "status", "first_response_at", "escalated_at", "closed_at"
+            )
+        ),
+        RequestMessage.objects.count(),
     )

@@ -241,6 +241,9 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "StatementStatusEnum": "orders.models.StatementStatus",
         "CampaignStatusEnum": "orders.campaigns.models.CampaignStatus",
+        "RequestKindEnum": "orders.aftersales.models.RequestKind",
+        "RequestStatusEnum": "orders.aftersales.models.RequestStatus",
+        "RequestSideEnum": "orders.aftersales.models.Side",
     },
 }
 
@@ -321,6 +324,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Business settings ----------------------------------------------------------------------
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# Questions and complaints: the institution's first answer is due by the end of this many
+# trading days after the day the investor asked (orders.aftersales).
+SERVICE_FIRST_RESPONSE_BUSINESS_DAYS = env.int("SERVICE_FIRST_RESPONSE_BUSINESS_DAYS", default=2)
 # The payment gateway money goes through (orders.payments.GATEWAYS); empty = none, deposits
 # and withdrawals refused. Local and test runs use the built-in sandbox; production has none
 # until one is configured, and the sandbox there also needs PAYMENTS_SANDBOX_IN_PRODUCTION.

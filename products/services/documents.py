@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from marketplace import uploads
 
 from ..models import Product, ProductDocument, ProductEventKind
 from ._common import _event, _require_editor
 
 # Error messages (tests import these).
-FILE_TOO_BIG = "The file is {size} MB; the limit is {limit} MB."
+FILE_TOO_BIG = uploads.FILE_TOO_BIG
 FILE_NOT_PDF = "Upload a PDF document (the file does not look like a PDF)."
 
 MAX_DOCUMENT_MB = 10
@@ -21,20 +20,15 @@ MAX_DOCUMENT_MB = 10
 def document_add(*, product: Product, actor, kind: str, title: str, file) -> ProductDocument:
     """Attach a PDF (prospectus, policy wording, …) of at most MAX_DOCUMENT_MB."""
     _require_editor(institution=product.institution, actor=actor)
-    if file.size > MAX_DOCUMENT_MB * 1024 * 1024:
-        raise ValidationError(
-            {"file": FILE_TOO_BIG.format(size=round(file.size / 1048576, 1), limit=MAX_DOCUMENT_MB)}
-        )
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError({"file": FILE_NOT_PDF})
+    uploads.upload_check(
+        file=file, types=(uploads.PDF,), max_mb=MAX_DOCUMENT_MB, wrong_type=FILE_NOT_PDF
+    )
     document = ProductDocument(
         product=product,
         kind=kind,
         title=(title or "").strip(),
         file=file,
-        original_name=os.path.basename(file.name or "")[:255],
+        original_name=uploads.original_name(file),
         size=file.size,
         content_type="application/pdf",
         uploaded_by=actor,

@@ -104,6 +104,10 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/portal/campaigns/{id}/pause/",
     "POST /api/v1/portal/campaigns/{id}/resume/",
     "POST /api/v1/portal/campaigns/{id}/cancel/",
+    # A question or complaint is about one of the investor's own orders or holdings, or a
+    # product on sale (at least one, all of the same product): the investor's data, not the
+    # schema's. test_a_client_generated_from_the_schema_asks_a_question covers the shape.
+    "POST /api/v1/me/requests/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.
@@ -328,6 +332,25 @@ def test_a_client_generated_from_the_schema_applies_to_list(live_server, world):
 
     def prepare(case):
         case.body["licence_number"] = f"LIC-{uuid.uuid4().hex[:12]}"
+
+    token = _headless_login(base, world["investor"].email)
+    assert _each_accepted(operation, base=base, token=token, prepare=prepare)
+
+
+def test_a_client_generated_from_the_schema_asks_a_question(live_server, world):
+    """Every question or complaint the schema describes is opened once it names a product on
+    sale (and no order or holding of someone else's): the body's fields and formats are all
+    in the schema."""
+    base = live_server.url
+    operation = _schema(base)["/api/v1/me/requests/"]["POST"]
+
+    def prepare(case):
+        if not isinstance(case.body, dict):
+            return False
+        for name in ("order", "holding", "attachment"):
+            case.body.pop(name, None)
+        case.body["product"] = world["funds"][0].slug
+        return True
 
     token = _headless_login(base, world["investor"].email)
     assert _each_accepted(operation, base=base, token=token, prepare=prepare)
