@@ -25,8 +25,7 @@ class NotificationPreferencesAPI(APIView):
         serializer.is_valid(raise_exception=True)
         email = dict(serializer.validated_data)
         # Shape is fine; the service refuses a notice that is always e-mailed.
-        email.update(
-            {topic: request.data[topic] for topic in notices.ALWAYS_EMAILED if topic in request.data}
-        )
+        always = [topic for topic in notices.ALWAYS_EMAILED if topic in request.data]
+        email.update({topic: request.data[topic] for topic in always})
         preferences = notices.preferences_update(user=request.user, email=email)
         return Response(NotificationPreferencesSerializer(preferences).data)

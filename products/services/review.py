@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..documents import missing_documents
-from ..signals import product_risk_raised
 from ..models import (
     FeeSchedule,
     Product,
@@ -16,6 +15,7 @@ from ..models import (
     ProductStatus,
     RevisionStatus,
 )
+from ..signals import product_risk_raised
 from ._common import _event, _require_editor
 from .listings import _apply_state, _check_marketing, _tiers_of, _validate_product, product_terms
 

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 
 from orders import services
+from orders.calendar import cutoff_of
 from orders.campaigns import inbox, notices
 from orders.campaigns.models import InboxMessage, Topic
-from orders.calendar import cutoff_of
 from orders.models import Order, OrderStatus
 from products.models import NavPrice
 from tests.factories import ProductFactory, StaffFactory, investor_with_cash

@@ -229,7 +229,7 @@ def notices_for_day(*, run_date: dt.date, batch_size: int = NOTICE_BATCH) -> dic
     }
 
 
-# --- date-driven reminders (beat, once a day) ------------------------------------------------------
+# --- date-driven reminders (beat, once a day) ---------------------------------------------------
 
 _LOT_FIELDS = (
     "units_remaining",

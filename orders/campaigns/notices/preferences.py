@@ -83,9 +83,7 @@ def preferences_update(*, user, email: dict[str, bool]) -> dict[str, bool]:
         raise ValidationError(errors)
     email = {topic: value for topic, value in email.items() if topic in OPTIONAL}
     if email:
-        row, _created = NotificationPreferences.objects.select_for_update().get_or_create(
-            user=user
-        )
+        row, _created = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
         for topic, value in email.items():
             setattr(row, OPTIONAL[topic], value)
         row.updated_at = timezone.now()
