@@ -267,6 +267,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules autodiscovery does not find (it looks for each app's ``tasks`` only): the
+# sub-packages of ``orders`` (DESIGN §2) name theirs here, so every worker knows their tasks.
+CELERY_IMPORTS = ("orders.campaigns.tasks",)
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},
