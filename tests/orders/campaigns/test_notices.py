@@ -282,3 +282,47 @@ def test_an_order_cancelled_by_staff_reaches_the_inbox_and_is_emailed_once(
     event.refresh_from_db()
     assert event.notified_at is not None
     assert [m.to for m in mail.outbox] == [[placed_order.user.email]]
+
+
+def test_beats_daily_task_run_twice_sends_each_reminder_and_yesterdays_notices_once(
+    placed_order, clock
+):
+    """Beat's task also sweeps yesterday's end of day: a run that died before handing its
+    notices over still gets them told, once."""
+    from orders.campaigns import tasks
+
+    NavPrice.objects.create(product=placed_order.product, date=MONDAY, nav=Decimal("1.0000"))
+    end_of_day(clock, MONDAY)  # its hand-over never gets through (no commit in this test)
+    placed_order.user.profile.assessment_valid_until = TUESDAY + dt.timedelta(days=30)
+    placed_order.user.profile.save()
+    clock.set(TUESDAY, 8)
+    first = tasks.notices_daily()
+    second = tasks.notices_daily("2026-11-24")
+
+    assert (first["assessment"], first["yesterday_orders"]) == (1, 1)
+    assert second == first  # offered again, and dropped by the inbox's unique key
+    topics = sorted(InboxMessage.objects.values_list("topic", flat=True))
+    assert topics == [Topic.ASSESSMENT_EXPIRING, Topic.ORDER_CONFIRMED]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_telling_the_same_day_at_once_tell_each_investor_once():
+    from tests.integration.test_races import race
+
+    product = ProductFactory()
+    users = [investor_with_cash() for _ in range(12)]
+    monday = dt.datetime.combine(MONDAY, dt.time(10), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    for user in users:
+        services.order_place(user=user, product=product, side="buy", amount="1000", now=monday)
+    NavPrice.objects.create(product=product, date=MONDAY, nav=Decimal("1.0000"))
+    with pytest.MonkeyPatch.context() as patch:  # the hand-over: the two threads are the workers
+        patch.setattr(outbox, "send_now", lambda pk: False)
+        services.end_of_day(run_date=MONDAY)
+        results = race([lambda: notices.notices_for_day(run_date=MONDAY, batch_size=5)] * 2)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert InboxMessage.objects.filter(topic=Topic.ORDER_CONFIRMED).count() == 12
+    assert sorted(InboxMessage.objects.values_list("user_id", flat=True)) == sorted(
+        u.pk for u in users
+    )
