@@ -670,6 +670,7 @@ from .correction_models import (  # noqa: E402, F401
 )
 
 # --- campaigns, offers and the inbox (orders/campaigns) ------------------------------------------
+# isort: split
 
 from .campaigns.models import (  # noqa: E402, F401
     EmailState,
