@@ -7,3 +7,6 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the payment checks)
+        from .campaigns.notices import events
+
+        events.connect()  # a product's risk raised (products' signal) → holders' notices

@@ -46,30 +46,19 @@ def close_previous_month() -> int:
     return len(services.close_month(month=last_month))
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    soft_time_limit=60,
-    time_limit=90,
-)
-def order_event_notify(event_id: int) -> bool:
-    """E-mail the investor about an order event that needs a notice (once)."""
-    return services.order_event_notify(event_id=event_id)
+# The two tasks below only forward to orders.campaigns.tasks.order_events_notify, where order
+# notices now go to the inbox (and by e-mail from there); they stay so that messages already in
+# the outbox under these names when this was deployed are still delivered.
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    soft_time_limit=600,
-    time_limit=660,
-)
-def order_events_notify(event_ids: list[int]) -> int:
-    """The same for a batch of events; a rerun skips those already sent."""
-    return services.order_events_notify(event_ids=event_ids)
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def order_event_notify(event_id: int) -> None:
+    services.order_events_notice_enqueue(event_ids=[event_id])
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def order_events_notify(event_ids: list[int]) -> None:
+    services.order_events_notice_enqueue(event_ids=event_ids)
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)

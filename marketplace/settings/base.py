@@ -314,6 +314,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"queue": "offers"},
     },
+    # After-sales notices each morning: deposits maturing in 7 days, cooling-off ending in 3,
+    # risk assessments expiring in 30; and yesterday's end-of-day notices again (a safety net).
+    "after-sales-notices": {
+        "task": "orders.campaigns.tasks.notices_daily",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # A safety net behind the outbox: upfront commission for anything confirmed and missed.
     "commission-sweep": {
         "task": "orders.tasks.commission_entries_write",

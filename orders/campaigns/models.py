@@ -23,6 +23,7 @@ class Topic(models.TextChoices):
     COOLING_OFF_ENDING = "cooling_off_ending", "Cooling-off period ending"
     ASSESSMENT_EXPIRING = "assessment_expiring", "Risk assessment expiring"
     RISK_RAISED = "risk_raised", "Product risk level raised"
+    ORDER_CHANGED = "order_changed", "Order changed"
     REQUEST_ANSWERED = "request_answered", "Your question was answered"
     OFFER = "offer", "Offer"
 
@@ -238,3 +239,8 @@ class CampaignRange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}#{self.bucket}"
+
+
+# --- after-sales notices (orders/campaigns/notice_models.py) -----------------------------------
+
+from .notice_models import NotificationPreferences  # noqa: E402, F401

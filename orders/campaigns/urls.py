@@ -10,3 +10,15 @@ urlpatterns = [
     path("me/inbox/read-all/", views.messages_read_all, name="read-all"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]
+
+# --- after-sales notices -----------------------------------------------------------------------
+
+from . import notice_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "me/notifications/",
+        notice_views.notification_preferences,
+        name="notifications",
+    ),
+]

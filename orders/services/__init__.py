@@ -63,12 +63,9 @@ from .income import CONFIRMATION_WINDOW, ONE_DAY, money_market_income
 from .maturity import PAID_AT_MATURITY, PARTLY_PAID_AT_MATURITY, savings_maturity
 from .notices import (
     BATCH,
-    BATCH_NOTIFY_TASK,
     NOTIFY_TASK,
     order_event_notice_enqueue,
-    order_event_notify,
     order_events_notice_enqueue,
-    order_events_notify,
 )
 from .settlement import (
     ALREADY_PAID,
@@ -125,7 +122,6 @@ __all__ = [
     "BAD_CALLBACK",
     "BAD_SIGNATURE",
     "BATCH",
-    "BATCH_NOTIFY_TASK",
     "BATCH_SIZE",
     "BELOW_MINIMUM",
     "CARRY_PLACES",
@@ -206,9 +202,7 @@ __all__ = [
     "order_cancel_by_staff",
     "order_check",
     "order_event_notice_enqueue",
-    "order_event_notify",
     "order_events_notice_enqueue",
-    "order_events_notify",
     "order_place",
     "order_transition",
     "orders_move_for_holiday",

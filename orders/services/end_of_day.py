@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.tasks import enqueue
+
 from ..models import (
     EndOfDayRun,
     Order,
@@ -27,6 +29,7 @@ from .confirmation import confirm_orders
 from .income import money_market_income
 from .maturity import savings_maturity
 
+NOTICES_TASK = "orders.campaigns.tasks.notices_for_day"
 FUTURE_DATE = "End of day cannot run for {date}: it is in the future (today is {today})."
 
 
@@ -61,7 +64,11 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
     result = {
         key: str(value) if isinstance(value, Decimal) else value for key, value in stats.items()
     }
-    EndOfDayRun.objects.filter(date=run_date).update(
-        started_at=started, finished_at=timezone.now(), stats=result
-    )
+    with transaction.atomic():
+        EndOfDayRun.objects.filter(date=run_date).update(
+            started_at=started, finished_at=timezone.now(), stats=result
+        )
+        # The investors are told what the run did (confirmations, payouts, maturities) by the
+        # after-sales notices, handed over by name through the outbox (DESIGN §2).
+        enqueue(NOTICES_TASK, run_date.isoformat())
     return result

@@ -18,6 +18,7 @@ from institutions.models import InstitutionStatus
 from institutions.selectors import commission_contract_in_force
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.money import UNITS_MESSAGES, parse_amount
+from marketplace.tasks import enqueue
 from products.models import FeeSchedule, Product, ProductKind
 from products.selectors import catalogue_queryset, fee_tiers_of, subscription_band_for
 from profiles.selectors import profile_of, suitability_for
@@ -134,6 +135,7 @@ def holiday_remove(*, actor, holiday: Holiday) -> None:
 
 # --- orders ----------------------------------------------------------------------------------
 
+INSTANT_NOTICE_TASK = "orders.campaigns.tasks.order_notices"
 NOT_ON_SALE = "This product is not on sale."
 INSTITUTION_SUSPENDED = _(
     "{institution} is suspended: its products take no new purchases for now. You can still "
@@ -469,6 +471,8 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
             orders=Order.objects.filter(pk=order.pk), business_date=today, stats=Counter()
         )
         order.refresh_from_db()
+        # Paid at once: the investor is told now, not after tonight's end of day.
+        enqueue(INSTANT_NOTICE_TASK, [order.pk])
     return order
 
 

@@ -15,6 +15,7 @@ from ..models import (
     ProductStatus,
     RevisionStatus,
 )
+from ..signals import product_risk_raised
 from ._common import _event, _require_editor
 from .listings import _apply_state, _check_marketing, _tiers_of, _validate_product, product_terms
 
@@ -143,6 +144,7 @@ def revision_approve(*, revision: ProductRevision, actor, reason: str) -> Produc
     if revision.status != RevisionStatus.PENDING:
         raise ValidationError("This change has already been reviewed.")
     product = Product.objects.select_for_update().get(pk=revision.product_id)
+    old_risk = product.risk_level
     _apply_state(product, revision.proposed)
     revision.status = RevisionStatus.APPROVED
     revision.reviewed_by, revision.reviewed_at, revision.reason = actor, timezone.now(), reason
@@ -150,6 +152,11 @@ def revision_approve(*, revision: ProductRevision, actor, reason: str) -> Produc
     _event(
         product, actor, ProductEventKind.CHANGE_APPROVED, reason=reason, changes=revision.changes
     )
+    if product.risk_level > old_risk:
+        # Holders above whose level it now is are told (in orders, which listens).
+        product_risk_raised.send(
+            sender=Product, product_id=product.pk, old_level=old_risk, new_level=product.risk_level
+        )
     return revision
 
 

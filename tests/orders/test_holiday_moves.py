@@ -10,6 +10,8 @@ from django.core import mail
 
 from orders import services
 from orders.calendar import cutoff_of
+from orders.campaigns import inbox, notices
+from orders.campaigns.models import InboxMessage, Topic
 from orders.models import Order, OrderStatus
 from products.models import NavPrice
 from tests.factories import ProductFactory, StaffFactory, investor_with_cash
@@ -77,6 +79,12 @@ def test_notice_about_an_order_event_is_sent_once():
     services.holiday_add(actor=StaffFactory(), date=TUESDAY, name="Closure")
     event = Order.objects.get().events.last()
 
-    assert services.order_event_notify(event_id=event.pk) is True
-    assert services.order_event_notify(event_id=event.pk) is False
+    # Order notices now go through the inbox (orders.campaigns.notices), e-mailed from there.
+    assert notices.order_events_notify(event_ids=[event.pk]) == 1
+    assert notices.order_events_notify(event_ids=[event.pk]) == 0
+    inbox.inbox_email_drain()
+    inbox.inbox_email_drain()
+    message = InboxMessage.objects.get(user=user, topic=Topic.ORDER_CHANGED)
+    assert "Closure" in message.body
+    assert message.link == f"/me/orders/{event.order_id}/"
     assert len(mail.outbox) == 1
