@@ -13,7 +13,7 @@ from django.utils import timezone
 from products.fees import Tier
 
 from .models import Coupon, CouponGrant, CouponRedemption, RedemptionStatus
-from .errors import LIMIT_REACHED
+from .errors import LIMIT_REACHED, UNKNOWN
 from .pricing import Quote, quote_for
 from .rules import lifetime_refusal, purchase_refusal
 
@@ -98,6 +98,51 @@ def coupon_best_for(*, user, product, amount: Decimal, band: Tier | None) -> Che
     return None
 
 
+class CheckoutCoupon(NamedTuple):
+    """The coupon a checkout review applies: its reference (what the form sends back), the
+    quote, and the reason it cannot be used ("" when it can)."""
+
+    reference: str
+    coupon: Coupon | None
+    quote: Quote | None
+    reason: str
+
+    @property
+    def applies(self) -> bool:
+        return self.coupon is not None and not self.reason and self.quote is not None
+
+
+NO_COUPON = "none"
+
+
+def coupon_for_checkout(*, user, product, amount: Decimal, band: Tier | None,
+                        reference: str | None) -> tuple[CheckoutCoupon, list[CheckoutOption]]:
+    """What the checkout review shows: the chosen coupon (``reference``: a code or a wallet
+    id; ``"none"``: none; None: not chosen yet, so the best applicable one is preselected),
+    and every coupon of the wallet as an option."""
+    options = coupon_options_for(user=user, product=product, amount=amount, band=band)
+    if reference is None:
+        best = next((o for o in options if not o.reason and o.quote is not None), None)
+        if best is None:
+            return CheckoutCoupon(NO_COUPON, None, None, ""), options
+        reference = best.coupon.code or str(best.coupon.pk)
+    reference = reference.strip()
+    if reference.lower() in ("", NO_COUPON):
+        return CheckoutCoupon(NO_COUPON, None, None, ""), options
+    coupon_id = coupon_id_for_reference(user=user, reference=reference)
+    if coupon_id is None:
+        return CheckoutCoupon(reference, None, None, str(UNKNOWN[1])), options
+    coupon = Coupon.objects.select_related("institution").get(pk=coupon_id)
+    grant = CouponGrant.objects.filter(coupon=coupon, user=user).first()
+    quoted = quote_for(coupon, band=band, amount=amount)
+    refusal = purchase_refusal(
+        coupon, product=product, side="buy", amount=amount, quoted=quoted,
+        uses_left=grant.uses_left if grant else None, today=timezone.localdate(),
+    )
+    return CheckoutCoupon(reference, coupon, quoted, refusal.messages[0] if refusal else ""), \
+        options
+
+
 def _with_usage(coupons: QuerySet[Coupon]) -> QuerySet[Coupon]:
     return coupons.select_related("institution").prefetch_related("products").annotate(
         used_count=Count("redemptions", filter=Q(redemptions__status=RedemptionStatus.USED)),
@@ -167,6 +212,9 @@ def coupon_redemptions_for(*, coupon: Coupon) -> QuerySet[CouponRedemption]:
 
 __all__ = [
     "COUNTED",
+    "NO_COUPON",
+    "CheckoutCoupon",
+    "coupon_for_checkout",
     "CheckoutOption",
     "RedemptionTotals",
     "WalletItem",

@@ -341,6 +341,9 @@ def order_place(
         if existing is not None:
             return existing, False
     now = now or timezone.now()
+    coupon_id = None
+    if coupon not in (None, ""):
+        coupon_id = coupons.coupon_reference_resolve(user=user, reference=str(coupon), side=side)
     quantity, suitability = order_check(
         user=user,
         product=product,
@@ -354,9 +357,6 @@ def order_place(
         product_kind=product.kind,
         on_date=timezone.localdate(now),
     )
-    coupon_id = None
-    if coupon not in (None, ""):
-        coupon_id = coupons.coupon_reference_resolve(user=user, reference=str(coupon), side=side)
     fields = {
         "user": user,
         "product": product,
