@@ -12,7 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from institutions.models import Institution, Invitation, Membership, Role
-from orders.models import Statement
+from orders.coupons.services import coupon_create
+from orders.models import Coupon, CouponGrant, Statement
 from products.models import Article, NavPrice, Product, ProductEvent
 from tests.factories import (
     ArticleFactory,
@@ -69,6 +70,18 @@ def tenant_b_world():
     product = ProductFactory(institution=b, name="Zebra Secret Fund", slug="zebra-fund")
     ArticleFactory(institution=b, product=product, author=admin_b.user, title="Zebra news")
     Statement.objects.create(institution=b, month=dt.date(2026, 10, 1))
+    coupon_create(
+        institution=b,
+        actor=admin_b.user,
+        kind="fee_discount",
+        products=[product.slug],
+        code="ZEBRACODE",
+        name="Zebra Secret Coupon",
+        percent_off=50,
+        valid_until=dt.date(2099, 1, 1),
+        budget=1000,
+        max_count=10,
+    )
     return b
 
 
@@ -139,4 +152,6 @@ def snapshot():
         sorted(Article.objects.values_list("pk", "status", "title")),
         NavPrice.objects.count(),
         ProductEvent.objects.count(),
+        sorted(Coupon.objects.values_list("pk", "status", "name", "percent_off", "spent")),
+        CouponGrant.objects.count(),
     )
