@@ -681,7 +681,6 @@ from .correction_models import (  # noqa: E402, F401
 )
 
 # --- discount cards and coupons (orders/coupons/) ----------------------------------------------
-
 from .coupons.models import (  # noqa: E402, F401
     Coupon,
     CouponEvent,

@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from marketplace.fields import DecimalStringField
@@ -69,10 +68,11 @@ def _coupon_field(**kwargs) -> serializers.CharField:
         help_text="A coupon code (any case), or the id of a coupon in your wallet "
         "(GET /api/v1/me/coupons/). It discounts a fund's subscription fee only; the order "
         "then carries `list_fee`, `discount` and the discounted `fee`. One that cannot be used "
-        "is a 400 on `coupon` with a code: coupon_unknown, coupon_expired, coupon_not_yet_valid, "
+        "is a 400 with the reason on `coupon` (the service's error codes: coupon_unknown, "
+        "coupon_expired, coupon_not_yet_valid, "
         "coupon_paused, coupon_ended, coupon_exhausted, coupon_limit_reached, "
         "coupon_wrong_product, coupon_wrong_institution, coupon_below_minimum, coupon_no_fee, "
-        "coupon_insurance, coupon_savings, coupon_not_for_sells.",
+        "coupon_insurance, coupon_savings, coupon_not_for_sells).",
         **kwargs,
     )
 

@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "StatementStatusEnum": "orders.models.StatementStatus",
+        "CouponKindEnum": "orders.coupons.models.CouponKind",
+        "CouponStatusEnum": "orders.coupons.models.CouponStatus",
+        "CouponPayerEnum": "orders.coupons.models.CouponPayer",
     },
 }
 

@@ -24,7 +24,10 @@ BELOW_MINIMUM = (
     "coupon_below_minimum",
     _("This coupon needs a purchase of at least {minimum:,.2f}."),
 )
-NO_FEE = ("coupon_no_fee", _("This purchase pays no subscription fee, so there is nothing to discount."))
+NO_FEE = (
+    "coupon_no_fee",
+    _("This purchase pays no subscription fee, so there is nothing to discount."),
+)
 EXHAUSTED = ("coupon_exhausted", _("This coupon has been used up."))
 LIMIT_REACHED = ("coupon_limit_reached", _("You have used this coupon as often as it allows."))
 # Claiming a code into the wallet (field ``code``)
@@ -51,7 +54,10 @@ PRODUCT_SAVINGS = (
 PRODUCTS_REQUIRED = ("required", _("Name at least one of your funds."))
 WINDOW = ("window", _("The end date cannot be before the start date."))
 UNTIL_PAST = ("in_past", _("The end date has passed already."))
-IN_USE = ("coupon_in_use", _("This coupon has been redeemed: it can be paused or ended, not edited."))
+IN_USE = (
+    "coupon_in_use",
+    _("This coupon has been redeemed: it can be paused or ended, not edited."),
+)
 ILLEGAL_MOVE = ("illegal_move", _("A coupon that is {from_status} cannot become {to_status}."))
 NOT_CUSTOMERS = (
     "not_customers",

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
 from institutions.tenancy import PortalMixin
+from marketplace.permissions import form_errors_from
 from products.models import Product, ProductKind
 
-from marketplace.permissions import form_errors_from
 from . import selectors, services
 from .forms import CouponForm, GrantForm
 from .models import Coupon, CouponStatus
@@ -20,7 +20,8 @@ def _fund_choices(institution):
     return [
         (p.slug, p.name)
         for p in Product.objects.filter(institution=institution, kind=ProductKind.FUND)
-        .exclude(fund_type="money_market").order_by("name")
+        .exclude(fund_type="money_market")
+        .order_by("name")
     ]
 
 
@@ -52,13 +53,15 @@ class CouponFormView(PortalMixin, TemplateView):
             initial = {f: getattr(coupon, f) for f in services.EDITABLE}
             initial["kind"] = coupon.kind
             initial["products"] = [p.slug for p in coupon.products.all()]
-        return CouponForm(data, initial=initial,
-                          product_choices=_fund_choices(self.request.institution))
+        return CouponForm(
+            data, initial=initial, product_choices=_fund_choices(self.request.institution)
+        )
 
     def get(self, request, *args, **kwargs):
         coupon = self.coupon()
-        return self.render_to_response(self.get_context_data(form=self._form(coupon),
-                                                             coupon=coupon))
+        return self.render_to_response(
+            self.get_context_data(form=self._form(coupon), coupon=coupon)
+        )
 
     def post(self, request, *args, **kwargs):
         coupon = self.coupon()

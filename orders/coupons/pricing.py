@@ -23,8 +23,15 @@ class Quote(NamedTuple):
     fee_rate: Decimal | None  # the effective rate (None: a fixed fee, or a voucher's amount)
 
 
-def quote(*, kind: str, band: Tier | None, amount: Decimal, percent_off=None, amount_off=None,
-          rate_share=None) -> Quote:
+def quote(
+    *,
+    kind: str,
+    band: Tier | None,
+    amount: Decimal,
+    percent_off=None,
+    amount_off=None,
+    rate_share=None,
+) -> Quote:
     """List fee, discounted fee and discount of a buy of ``amount`` in ``band``.
 
     Percent off ``p``: the rate becomes ``r × (1 − p)`` (a fixed fee ``F × (1 − p)``); a card's

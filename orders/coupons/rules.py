@@ -34,9 +34,16 @@ def lifetime_refusal(coupon: Coupon, *, today: dt.date) -> ValidationError | Non
     return None
 
 
-def purchase_refusal(coupon: Coupon, *, product: Product, side: str, amount: Decimal,
-                     quoted: Quote | None, uses_left: int | None,
-                     today: dt.date) -> ValidationError | None:
+def purchase_refusal(
+    coupon: Coupon,
+    *,
+    product: Product,
+    side: str,
+    amount: Decimal,
+    quoted: Quote | None,
+    uses_left: int | None,
+    today: dt.date,
+) -> ValidationError | None:
     """Why ``coupon`` cannot discount this purchase (None: it can). ``uses_left`` is the
     investor's grant's (None: no grant yet, a code coupon's first use)."""
     if side != "buy":

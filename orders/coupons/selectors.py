@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from products.fees import Tier
 
-from .models import Coupon, CouponGrant, CouponRedemption, RedemptionStatus
 from .errors import LIMIT_REACHED, UNKNOWN
+from .models import Coupon, CouponGrant, CouponRedemption, RedemptionStatus
 from .pricing import Quote, quote_for
 from .rules import lifetime_refusal, purchase_refusal
 
@@ -71,8 +71,9 @@ class CheckoutOption(NamedTuple):
     reason: str
 
 
-def coupon_options_for(*, user, product, amount: Decimal | None, band: Tier | None,
-                       today: dt.date | None = None) -> list[CheckoutOption]:
+def coupon_options_for(
+    *, user, product, amount: Decimal | None, band: Tier | None, today: dt.date | None = None
+) -> list[CheckoutOption]:
     """The wallet's coupons for this purchase, best first (largest discount); those that do
     not apply come last with their reason."""
     today = today or timezone.localdate()
@@ -80,14 +81,21 @@ def coupon_options_for(*, user, product, amount: Decimal | None, band: Tier | No
     for item in wallet_for(user=user, today=today):
         coupon = item.coupon
         quoted = quote_for(coupon, band=band, amount=amount) if amount else None
-        refusal = purchase_refusal(
-            coupon, product=product, side="buy", amount=amount or ZERO, quoted=quoted,
-            uses_left=item.grant.uses_left, today=today,
-        ) if amount else None
+        refusal = (
+            purchase_refusal(
+                coupon,
+                product=product,
+                side="buy",
+                amount=amount or ZERO,
+                quoted=quoted,
+                uses_left=item.grant.uses_left,
+                today=today,
+            )
+            if amount
+            else None
+        )
         options.append(CheckoutOption(coupon, quoted, refusal.messages[0] if refusal else ""))
-    return sorted(
-        options, key=lambda o: (bool(o.reason), -(o.quote.discount if o.quote else ZERO))
-    )
+    return sorted(options, key=lambda o: (bool(o.reason), -(o.quote.discount if o.quote else ZERO)))
 
 
 def coupon_best_for(*, user, product, amount: Decimal, band: Tier | None) -> CheckoutOption | None:
@@ -115,8 +123,9 @@ class CheckoutCoupon(NamedTuple):
 NO_COUPON = "none"
 
 
-def coupon_for_checkout(*, user, product, amount: Decimal, band: Tier | None,
-                        reference: str | None) -> tuple[CheckoutCoupon, list[CheckoutOption]]:
+def coupon_for_checkout(
+    *, user, product, amount: Decimal, band: Tier | None, reference: str | None
+) -> tuple[CheckoutCoupon, list[CheckoutOption]]:
     """What the checkout review shows: the chosen coupon (``reference``: a code or a wallet
     id; ``"none"``: none; None: not chosen yet, so the best applicable one is preselected),
     and every coupon of the wallet as an option."""
@@ -136,25 +145,39 @@ def coupon_for_checkout(*, user, product, amount: Decimal, band: Tier | None,
     grant = CouponGrant.objects.filter(coupon=coupon, user=user).first()
     quoted = quote_for(coupon, band=band, amount=amount)
     refusal = purchase_refusal(
-        coupon, product=product, side="buy", amount=amount, quoted=quoted,
-        uses_left=grant.uses_left if grant else None, today=timezone.localdate(),
+        coupon,
+        product=product,
+        side="buy",
+        amount=amount,
+        quoted=quoted,
+        uses_left=grant.uses_left if grant else None,
+        today=timezone.localdate(),
     )
-    return CheckoutCoupon(reference, coupon, quoted, refusal.messages[0] if refusal else ""), \
-        options
+    return CheckoutCoupon(
+        reference, coupon, quoted, refusal.messages[0] if refusal else ""
+    ), options
 
 
 def _with_usage(coupons: QuerySet[Coupon]) -> QuerySet[Coupon]:
-    return coupons.select_related("institution").prefetch_related("products").annotate(
-        used_count=Count("redemptions", filter=Q(redemptions__status=RedemptionStatus.USED)),
-        used_amount=Sum("redemptions__discount",
-                        filter=Q(redemptions__status=RedemptionStatus.USED)),
-        grant_count=Count("grants", distinct=True),
+    return (
+        coupons.select_related("institution")
+        .prefetch_related("products")
+        .annotate(
+            used_count=Count("redemptions", filter=Q(redemptions__status=RedemptionStatus.USED)),
+            used_amount=Sum(
+                "redemptions__discount", filter=Q(redemptions__status=RedemptionStatus.USED)
+            ),
+            grant_count=Count("grants", distinct=True),
+        )
     )
 
 
 def coupon_list_for_institution(*, institution) -> QuerySet[Coupon]:
-    return Coupon.objects.filter(institution=institution).select_related("institution") \
+    return (
+        Coupon.objects.filter(institution=institution)
+        .select_related("institution")
         .prefetch_related("products")
+    )
 
 
 def coupon_list_for_platform() -> QuerySet[Coupon]:
@@ -197,9 +220,7 @@ def coupon_redemptions_by_user(coupon_id: int) -> dict[int, tuple[int, Decimal]]
     results attribute these; held and released ones are not counted)."""
     return {
         r["user_id"]: (r["n"], r["discount"])
-        for r in CouponRedemption.objects.filter(
-            coupon_id=coupon_id, status=RedemptionStatus.USED
-        )
+        for r in CouponRedemption.objects.filter(coupon_id=coupon_id, status=RedemptionStatus.USED)
         .values("user_id")
         .annotate(n=Count("pk"), discount=Sum("discount"))
         .order_by()

@@ -33,7 +33,10 @@ def _money(*, positive=True, required=False) -> DecimalStringField:
 
 def _percent(*, positive: bool) -> DecimalStringField:
     return DecimalStringField(
-        places=2, positive=positive, maximum=Decimal(100), messages=PERCENT_MESSAGES,
+        places=2,
+        positive=positive,
+        maximum=Decimal(100),
+        messages=PERCENT_MESSAGES,
         required=False,
     )
 
@@ -43,10 +46,14 @@ class CouponInputSerializer(serializers.Serializer):
     ``amount_off``, or ``rate_share`` with ``uses``); the others are ignored."""
 
     kind = serializers.ChoiceField(choices=CouponKind.choices)
-    name = serializers.CharField(max_length=120, required=False, allow_blank=True,
-                                 validators=[plain_text])
+    name = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, validators=[plain_text]
+    )
     code = serializers.RegexField(
-        r"^[A-Za-z0-9_-]{3,32}$", max_length=32, required=False, allow_blank=True,
+        r"^[A-Za-z0-9_-]{3,32}$",
+        max_length=32,
+        required=False,
+        allow_blank=True,
         help_text="Optional; unique whatever the case. Without one the coupon is only for the "
         "investors it is granted to.",
     )
@@ -54,11 +61,14 @@ class CouponInputSerializer(serializers.Serializer):
     amount_off = _money()
     min_purchase = _money(positive=False)
     rate_share = _percent(positive=False)
-    uses = serializers.IntegerField(min_value=1, max_value=1000, required=False,
-                                    help_text="A card's purchases per investor.")
+    uses = serializers.IntegerField(
+        min_value=1, max_value=1000, required=False, help_text="A card's purchases per investor."
+    )
     per_user_limit = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     products = serializers.ListField(
-        child=serializers.SlugField(max_length=80), max_length=200, required=False,
+        child=serializers.SlugField(max_length=80),
+        max_length=200,
+        required=False,
         help_text="Slugs of your funds (staff: any funds; empty = all).",
     )
     valid_from = serializers.DateField(required=False)
@@ -90,9 +100,26 @@ class CouponSerializer(serializers.ModelSerializer):
     class Meta:
         model = Coupon
         fields = [
-            "id", "code", "name", "kind", "payer", "institution", "status", "percent_off",
-            "amount_off", "min_purchase", "rate_share", "uses", "per_user_limit", "products",
-            "valid_from", "valid_until", "count", "budget", "count_used", "budget_used",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "payer",
+            "institution",
+            "status",
+            "percent_off",
+            "amount_off",
+            "min_purchase",
+            "rate_share",
+            "uses",
+            "per_user_limit",
+            "products",
+            "valid_from",
+            "valid_until",
+            "count",
+            "budget",
+            "count_used",
+            "budget_used",
             "created_at",
         ]
         read_only_fields = fields
@@ -111,7 +138,9 @@ class ClaimInputSerializer(serializers.Serializer):
 
 class GrantInputSerializer(serializers.Serializer):
     emails = serializers.ListField(
-        child=serializers.EmailField(max_length=254), min_length=1, max_length=500,
+        child=serializers.EmailField(max_length=254),
+        min_length=1,
+        max_length=500,
         help_text="Your customers' e-mail addresses (investors with a confirmed order of "
         "yours); any other address refuses the whole list.",
     )

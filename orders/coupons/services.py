@@ -31,7 +31,6 @@ from .models import (
     CouponKind,
     CouponPayer,
     CouponRedemption,
-    CouponStatus,
     GrantSource,
     RedemptionStatus,
 )
@@ -81,18 +80,23 @@ def _products_for(*, institution, slugs) -> list[Product]:
     problems = []
     for slug in slugs:
         product = found.get(slug)
-        if product is None or (institution is not None and product.institution_id != institution.pk):
+        if product is None or (
+            institution is not None and product.institution_id != institution.pk
+        ):
             which = errors.UNKNOWN_PRODUCT if product is None else errors.NOT_OWN_PRODUCT
             problems.append(ValidationError(str(which[1]).format(slug=slug), code=which[0]))
         elif product.kind == ProductKind.INSURANCE:
             problems.append(
-                ValidationError(str(errors.PRODUCT_INSURANCE[1]).format(slug=slug),
-                                code=errors.PRODUCT_INSURANCE[0])
+                ValidationError(
+                    str(errors.PRODUCT_INSURANCE[1]).format(slug=slug),
+                    code=errors.PRODUCT_INSURANCE[0],
+                )
             )
         elif product.kind == ProductKind.SAVINGS:
             problems.append(
-                ValidationError(str(errors.PRODUCT_SAVINGS[1]).format(slug=slug),
-                                code=errors.PRODUCT_SAVINGS[0])
+                ValidationError(
+                    str(errors.PRODUCT_SAVINGS[1]).format(slug=slug), code=errors.PRODUCT_SAVINGS[0]
+                )
             )
     if problems:
         raise ValidationError({"products": problems})
@@ -108,9 +112,7 @@ def _apply(coupon: Coupon, values: dict, *, today: dt.date) -> None:
         if name in values:
             setattr(coupon, name, values[name])
     coupon.code = (coupon.code or "").strip()
-    coupon.name = (coupon.name or "").strip() or coupon.code or str(
-        CouponKind(coupon.kind).label
-    )
+    coupon.name = (coupon.name or "").strip() or coupon.code or str(CouponKind(coupon.kind).label)
     for kind, fields in KIND_FIELDS.items():
         if kind != coupon.kind:
             for name in fields:
@@ -129,8 +131,9 @@ def _apply(coupon: Coupon, values: dict, *, today: dt.date) -> None:
         raise _error("valid_until", errors.WINDOW)
     if coupon.valid_until < today:
         raise _error("valid_until", errors.UNTIL_PAST)
-    coupon.full_clean(exclude=["products", "created_by"], validate_unique=False,
-                      validate_constraints=False)
+    coupon.full_clean(
+        exclude=["products", "created_by"], validate_unique=False, validate_constraints=False
+    )
 
 
 def _save(coupon: Coupon) -> None:
@@ -138,9 +141,10 @@ def _save(coupon: Coupon) -> None:
         with transaction.atomic():
             coupon.save()
     except IntegrityError as exc:
-        if coupon.code and Coupon.objects.filter(code__iexact=coupon.code).exclude(
-            pk=coupon.pk
-        ).exists():
+        if (
+            coupon.code
+            and Coupon.objects.filter(code__iexact=coupon.code).exclude(pk=coupon.pk).exists()
+        ):
             raise _error("code", errors.CODE_TAKEN) from exc
         raise
 
@@ -176,8 +180,8 @@ def coupon_update(*, coupon: Coupon, actor, products=None, **values) -> Coupon:
         raise _error("__all__", errors.IN_USE)
     _apply(coupon, values, today=timezone.localdate())
     coupon.updated_at = timezone.now()
-    chosen = None if products is None else _products_for(
-        institution=coupon.institution, slugs=products
+    chosen = (
+        None if products is None else _products_for(institution=coupon.institution, slugs=products)
     )
     _save(coupon)
     if chosen is not None:
@@ -203,8 +207,9 @@ def coupon_set_status(*, coupon: Coupon, actor, status: str) -> Coupon:
 
 
 @transaction.atomic
-def coupon_grant_many(*, coupon: Coupon, user_ids, actor=None,
-                      source: str = GrantSource.GRANTED) -> int:
+def coupon_grant_many(
+    *, coupon: Coupon, user_ids, actor=None, source: str = GrantSource.GRANTED
+) -> int:
     """Put ``coupon`` into each investor's wallet (set-based; one already there keeps its
     grant: INSERT … ON CONFLICT DO NOTHING). Returns how many were new."""
     ids = sorted(set(user_ids))
@@ -213,8 +218,7 @@ def coupon_grant_many(*, coupon: Coupon, user_ids, actor=None,
     before = CouponGrant.objects.filter(coupon=coupon, user_id__in=ids).count()
     CouponGrant.objects.bulk_create(
         [
-            CouponGrant(coupon=coupon, user_id=uid, uses_left=coupon.per_user_limit,
-                        source=source)
+            CouponGrant(coupon=coupon, user_id=uid, uses_left=coupon.per_user_limit, source=source)
             for uid in ids
         ],
         ignore_conflicts=True,
@@ -232,8 +236,10 @@ def coupon_grant(*, coupon: Coupon, user, actor=None) -> CouponGrant:
 
 
 def _emails(text_or_list) -> list[str]:
-    items = text_or_list if isinstance(text_or_list, list | tuple) else re.split(
-        r"[\s,;]+", text_or_list or ""
+    items = (
+        text_or_list
+        if isinstance(text_or_list, list | tuple)
+        else re.split(r"[\s,;]+", text_or_list or "")
     )
     return list(dict.fromkeys(e.strip().lower() for e in items if e and e.strip()))
 
@@ -309,8 +315,14 @@ def coupon_redeem(*, order, coupon_id: int, band: Tier | None, now=None) -> Coup
     )
     if coupon.code:  # a code coupon's first use puts it in the wallet
         CouponGrant.objects.bulk_create(
-            [CouponGrant(coupon=coupon, user=order.user, uses_left=coupon.per_user_limit,
-                         source=GrantSource.CHECKOUT)],
+            [
+                CouponGrant(
+                    coupon=coupon,
+                    user=order.user,
+                    uses_left=coupon.per_user_limit,
+                    source=GrantSource.CHECKOUT,
+                )
+            ],
             ignore_conflicts=True,
         )
     grant = CouponGrant.objects.select_for_update().filter(coupon=coupon, user=order.user).first()
@@ -318,8 +330,13 @@ def coupon_redeem(*, order, coupon_id: int, band: Tier | None, now=None) -> Coup
         raise _error("coupon", errors.UNKNOWN)
     quoted = quote_for(coupon, band=band, amount=order.amount)
     refusal = purchase_refusal(
-        coupon, product=order.product, side=order.side, amount=order.amount, quoted=quoted,
-        uses_left=grant.uses_left, today=today,
+        coupon,
+        product=order.product,
+        side=order.side,
+        amount=order.amount,
+        quoted=quoted,
+        uses_left=grant.uses_left,
+        today=today,
     )
     if refusal is not None:
         raise ValidationError({"coupon": refusal})
@@ -375,8 +392,12 @@ def coupon_redemptions_release(*, order_ids, now=None) -> int:
         by_coupon[coupon_id][0] += discount
         by_coupon[coupon_id][1] += 1
         uses[coupon_id, user_id] += 1
-    list(Coupon.objects.select_for_update().filter(pk__in=by_coupon).order_by("pk")
-         .values_list("pk", flat=True))
+    list(
+        Coupon.objects.select_for_update()
+        .filter(pk__in=by_coupon)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     for coupon_id, (discount, count) in sorted(by_coupon.items()):
         Coupon.objects.filter(pk=coupon_id).update(
             spent=F("spent") - discount, redeemed=F("redeemed") - count

@@ -286,7 +286,7 @@ def reconcile_statements(*, month: dt.date | None = None) -> list[str]:
     return problems
 
 
-_REDEMPTION_FOR_ORDER = {
+_REDEMPTION_FOR_ORDER: dict[str, str] = {
     OrderStatus.PENDING: RedemptionStatus.HELD,
     OrderStatus.CONFIRMED: RedemptionStatus.USED,
     OrderStatus.SETTLED: RedemptionStatus.USED,
@@ -298,12 +298,29 @@ _REDEMPTION_FOR_ORDER = {
 def _check_coupons(problems: list[str]) -> None:
     """Each redemption matches its order (status, list fee, discount, fee charged), and each
     coupon's counters are the sums of its held and used redemptions."""
-    for pk, order_id, status, list_fee, discount, fee, o_status, o_list, o_discount, o_fee in (
-        CouponRedemption.objects.values_list(
-            "pk", "order_id", "status", "list_fee", "discount", "fee",
-            "order__status", "order__list_fee", "order__discount", "order__fee",
-        ).iterator()
-    ):
+    for (
+        pk,
+        order_id,
+        status,
+        list_fee,
+        discount,
+        fee,
+        o_status,
+        o_list,
+        o_discount,
+        o_fee,
+    ) in CouponRedemption.objects.values_list(
+        "pk",
+        "order_id",
+        "status",
+        "list_fee",
+        "discount",
+        "fee",
+        "order__status",
+        "order__list_fee",
+        "order__discount",
+        "order__fee",
+    ).iterator():
         if _REDEMPTION_FOR_ORDER[o_status] != status:
             problems.append(f"coupon redemption {pk} is {status} but order {order_id} {o_status}")
         if (list_fee, discount, fee) != (o_list, o_discount, o_fee):

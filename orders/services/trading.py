@@ -24,8 +24,8 @@ from profiles.selectors import profile_of, suitability_for
 from profiles.suitability import Suitability
 
 from .. import pricing
-from ..coupons import services as coupons
 from ..calendar import confirmation_date, next_trading_day
+from ..coupons import services as coupons
 from ..models import (
     ORDER_TRANSITIONS,
     EntryKind,

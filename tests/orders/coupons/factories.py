@@ -5,8 +5,15 @@ from orders.coupons import services as coupons
 from orders.coupons.models import CouponKind
 
 
-def make_coupon(*, product=None, institution=None, actor=None, kind=CouponKind.FEE_DISCOUNT,
-                products=None, **values):
+def make_coupon(
+    *,
+    product=None,
+    institution=None,
+    actor=None,
+    kind=CouponKind.FEE_DISCOUNT,
+    products=None,
+    **values,
+):
     """A coupon through the service (institution from ``product`` unless given; ``None`` with
     ``platform=True`` for the platform's)."""
     platform = values.pop("platform", False)

@@ -2,7 +2,7 @@
 cancel or reject, and each reason it cannot be used a distinct code on ``coupon``."""
 
 import datetime as dt
-from decimal import Decimal as D
+from decimal import Decimal as D  # noqa: N817 - figures read as D("1.00")
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -73,7 +73,9 @@ def test_the_discount_is_fixed_at_placement_and_charged_on_confirmation(investor
 
 def test_an_order_without_coupon_is_unchanged(investor, clock):
     order = _buy(investor, ProductFactory())
-    assert order.discount is None and order.list_fee is None and order.fee is None
+    assert order.discount is None
+    assert order.list_fee is None
+    assert order.fee is None
     assert _confirm(order, clock).fee == D("147.78")
 
 
@@ -122,8 +124,9 @@ def test_cancelling_releases_the_coupon(investor, clock, who):
 
 def test_a_rejected_order_releases_its_coupon(investor, clock):
     product = ProductFactory()
-    coupon = make_coupon(product=product, code="TINY", kind=CouponKind.FEE_VOUCHER,
-                         amount_off=D("0.10"))
+    coupon = make_coupon(
+        product=product, code="TINY", kind=CouponKind.FEE_VOUCHER, amount_off=D("0.10")
+    )
     order = _buy(investor, product, amount="10", coupon="TINY")
     order = _confirm(order, clock, nav="1000.0000")  # 9.95 / 1000 rounds down to no units
 
@@ -135,19 +138,18 @@ def test_a_rejected_order_releases_its_coupon(investor, clock):
 
 
 def _refusal(investor, product, code, amount="10000", side="buy"):
+    fields = {"amount": amount} if side == "buy" else {"units": "1"}
     with pytest.raises(ValidationError) as exc:
-        if side == "buy":
-            _buy(investor, product, amount=amount, coupon=code)
-        else:
-            services.order_place(user=investor, product=product, side="sell", units="1",
-                                 coupon=code)
+        services.order_place(user=investor, product=product, side=side, coupon=code, **fields)
     return _code_of(exc) if "coupon" in exc.value.error_dict else exc.value.message_dict
 
 
 def test_each_unusable_coupon_has_its_own_reason(investor, clock, confirmed_order):
     product = ProductFactory()
     base = {"product": product}
-    make_coupon(**base, code="OLD", valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2026, 12, 31))
+    make_coupon(
+        **base, code="OLD", valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2026, 12, 31)
+    )
     Coupon.objects.filter(code="OLD").update(valid_until=dt.date(2026, 11, 1))
     make_coupon(**base, code="LATER", valid_from=dt.date(2026, 12, 1))
     make_coupon(**base, code="GONE", max_count=1)
@@ -185,8 +187,10 @@ def test_a_platform_coupon_with_an_insurance_or_savings_product_is_refused(inves
     discounts insurance or savings at checkout."""
     insurance = ProductFactory(kind=ProductKind.INSURANCE)
     savings = ProductFactory(kind=ProductKind.SAVINGS)
-    for product, code in ((insurance, "insurance_not_discountable"),
-                          (savings, "savings_not_discountable")):
+    for product, code in (
+        (insurance, "insurance_not_discountable"),
+        (savings, "savings_not_discountable"),
+    ):
         with pytest.raises(ValidationError) as exc:
             make_coupon(product=product)
         assert exc.value.error_dict["products"][0].code == code
@@ -220,7 +224,8 @@ def test_the_checkout_offers_the_best_coupon_the_investor_holds(investor, clock)
 
     option = selectors.coupon_best_for(user=investor, product=product, amount=D("10000"), band=band)
 
-    assert option.coupon == best and option.quote.discount == D("73.34")
+    assert option.coupon == best
+    assert option.quote.discount == D("73.34")
     wallet = selectors.wallet_for(user=investor)
     assert [i.usable for i in wallet] == [True, True, False]
     assert "expired" in wallet[-1].reason

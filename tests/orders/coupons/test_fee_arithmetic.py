@@ -1,6 +1,6 @@
 """The discount to the cent (DESIGN §4: net = A / (1 + r) at the rate after the discount)."""
 
-from decimal import Decimal as D
+from decimal import Decimal as D  # noqa: N817 - figures read as D("1.00")
 
 import pytest
 
@@ -41,7 +41,9 @@ def test_a_percent_discount_lowers_the_rate_itself():
 def test_a_fixed_fee_band_is_discounted_likewise():
     half = quote(kind=CouponKind.FEE_DISCOUNT, band=FIXED, amount=D("6000000"), percent_off=D("50"))
     card = quote(kind=CouponKind.FEE_RATE_CARD, band=FIXED, amount=D("6000000"), rate_share=D("10"))
-    voucher = quote(kind=CouponKind.FEE_VOUCHER, band=FIXED, amount=D("6000000"), amount_off=D("1200"))
+    voucher = quote(
+        kind=CouponKind.FEE_VOUCHER, band=FIXED, amount=D("6000000"), amount_off=D("1200")
+    )
     assert (half.fee, half.discount) == (D("500.00"), D("500.00"))
     assert (card.fee, card.discount) == (D("100.00"), D("900.00"))
     assert (voucher.fee, voucher.discount) == (D("0"), D("1000"))

@@ -2,7 +2,7 @@
 threads on PostgreSQL)."""
 
 from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal as D
+from decimal import Decimal as D  # noqa: N817 - figures read as D("1.00")
 from threading import Barrier
 
 import pytest
