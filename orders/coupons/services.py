@@ -308,11 +308,7 @@ def coupon_redeem(*, order, coupon_id: int, band: Tier | None, now=None) -> Coup
     against budget, count and the investor's uses; fix the discount on the order."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    coupon = (
-        Coupon.objects.select_for_update(of=("self",))
-        .select_related("institution")
-        .get(pk=coupon_id)
-    )
+    coupon = Coupon.objects.select_for_update().get(pk=coupon_id)
     if coupon.code:  # a code coupon's first use puts it in the wallet
         CouponGrant.objects.bulk_create(
             [

@@ -55,6 +55,7 @@ def test_the_review_preselects_the_best_coupon_and_the_fee_shown_is_charged(buye
 
     order = Order.objects.get()
     assert (order.list_fee, order.discount, order.fee) == (D("147.78"), D("73.34"), D("74.44"))
+    assert b"data-order-discount" in buyer.get(f"/me/orders/{order.pk}/").content
 
 
 def test_the_investor_can_choose_no_coupon_or_type_a_code(buyer, user, clock):
