@@ -286,8 +286,7 @@ class Order(models.Model):
                 name="order_band_rate_or_fixed_fee",
             ),
             models.CheckConstraint(
-                condition=Q(discount__isnull=True)
-                | Q(discount__gt=0, list_fee__gte=F("discount"), fee=F("list_fee") - F("discount")),
+                condition=Q(discount__isnull=True) | Q(discount__gt=0, list_fee__gte=F("discount")),
                 name="order_discount_within_list_fee",
             ),
         ]
