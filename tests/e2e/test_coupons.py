@@ -62,3 +62,34 @@ def test_an_investor_buys_with_the_preselected_card(new_page, shot):
     assert (order.fee, order.discount) == (Decimal("74.44"), Decimal("73.34"))
     assert page.locator("[data-order-discount]").count() == 1
     assert page.csp_errors == []
+
+
+def test_an_editor_creates_a_fee_discount_card_in_the_portal(new_page, shot):
+    from institutions.models import Role
+    from orders.coupons.models import Coupon
+    from tests.factories import MembershipFactory
+
+    fund = ProductFactory(name="Harbour Steady Bond")
+    editor = UserFactory(email="editor@harbour.example")
+    MembershipFactory(institution=fund.institution, user=editor, role=Role.EDITOR)
+    page = new_page()
+    log_in(page, "editor@harbour.example")
+
+    page.goto("/portal/coupons/new/")
+    page.select_option("select[name=kind]", "fee_discount")
+    page.fill("input[name=name]", "Spring card")
+    page.fill("input[name=code]", "SPRING50")
+    page.fill("input[name=percent_off]", "50")
+    page.fill("input[name=valid_until]", "2030-01-01")
+    page.fill("input[name=max_count]", "100")
+    page.fill("input[name=budget]", "5,000")
+    page.check(f"input[name=products][value='{fund.slug}']")
+    shot(page, "new-coupon")
+    page.locator("form:has(input[name=percent_off]) [type=submit]").first.click()
+    page.wait_for_load_state()
+    shot(page, "coupon-detail")
+    coupon = Coupon.objects.get()
+    assert (coupon.code, coupon.percent_off) == ("SPRING50", Decimal("50.00"))
+    page.goto("/portal/coupons/")
+    shot(page, "coupons")
+    assert "SPRING50" in page.content()
