@@ -15,6 +15,11 @@ from .models import Coupon, CouponStatus
 from .pricing import Quote
 
 
+def _error(field: str, which: tuple, **values) -> ValidationError:
+    code, message = which
+    return ValidationError({field: ValidationError(str(message).format(**values), code=code)})
+
+
 def _why(which: tuple, **values) -> ValidationError:
     return ValidationError(str(which[1]).format(**values), code=which[0])
 
