@@ -191,6 +191,7 @@ class OrderListCreateAPI(generics.ListAPIView):
                 amount=data.get("amount"),
                 units=data.get("units"),
                 acknowledge_risk=data.get("acknowledge_risk", False),
+                coupon=data.get("coupon", ""),
                 idempotency_key=key,
                 request_hash=_request_hash(request.data),
             )

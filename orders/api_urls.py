@@ -1,6 +1,6 @@
 """Mounted under /api/v1/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import api
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("orders/", api.OrderListCreateAPI.as_view(), name="api-orders"),
     path("orders/<int:pk>/", api.OrderDetailAPI.as_view(), name="api-order"),
     path("orders/<int:pk>/cancel/", api.OrderCancelAPI.as_view(), name="api-order-cancel"),
+    path("", include("orders.coupons.api_urls")),
 ]

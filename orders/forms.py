@@ -32,6 +32,12 @@ class CheckoutForm(forms.Form):
         required=False,
         label="I have read the warning and accept that this product is above my risk level.",
     )
+    coupon = forms.CharField(
+        required=False,
+        max_length=32,
+        label="Coupon",
+        help_text="A code, or one of your coupons; “none” for no coupon.",
+    )
 
 
 class SellForm(forms.Form):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from marketplace.money import AmountField, NavField, RateField, UnitsField
@@ -237,6 +237,10 @@ class Order(models.Model):
     term_months = models.PositiveSmallIntegerField(null=True, blank=True)
     early_withdrawal_rate = RateField(null=True, blank=True)
     cancellation_fee = AmountField(null=True, blank=True)
+    # A fund buy with a coupon: the band's fee before it and the discount, fixed at placement
+    # (``fee`` is then set at placement too, and confirmation charges exactly it).
+    list_fee = AmountField(null=True, blank=True)
+    discount = AmountField(null=True, blank=True)
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -280,6 +284,10 @@ class Order(models.Model):
                 condition=Q(subscription_rate__isnull=True)
                 | Q(subscription_fixed_fee__isnull=True),
                 name="order_band_rate_or_fixed_fee",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__isnull=True) | Q(discount__gt=0, list_fee__gte=F("discount")),
+                name="order_discount_within_list_fee",
             ),
         ]
 
@@ -593,6 +601,7 @@ class Statement(models.Model):
     trail_commission = AmountField(default=0)
     corrections = AmountField(default=0)
     coupon_costs = AmountField(default=0)
+    platform_coupons = AmountField(default=0)
     payable_to_institution = AmountField(default=0)
     payable_to_platform = AmountField(default=0)
     closed_at = models.DateTimeField(default=timezone.now)
@@ -642,6 +651,7 @@ class StatementLine(models.Model):
     trail = AmountField(default=0)
     corrections = AmountField(default=0)
     coupon_costs = AmountField(default=0)
+    platform_coupons = AmountField(default=0)
 
     class Meta:
         ordering = ["product_name", "id"]
@@ -689,4 +699,16 @@ from .correction_models import (  # noqa: E402, F401
     CorrectionStatus,
     NavCorrection,
     NavCorrectionLine,
+)
+
+# --- discount cards and coupons (orders/coupons/) ----------------------------------------------
+from .coupons.models import (  # noqa: E402, F401
+    Coupon,
+    CouponEvent,
+    CouponGrant,
+    CouponKind,
+    CouponPayer,
+    CouponRedemption,
+    CouponStatus,
+    RedemptionStatus,
 )

@@ -2,8 +2,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.fields import DecimalStringField
@@ -43,9 +41,6 @@ class PaymentSerializer(serializers.ModelSerializer):
         ]
 
 
-COUPONS_UNAVAILABLE = _("Coupons are not available yet: place the order without one.")
-
-
 def _cash_amount() -> DecimalStringField:
     return DecimalStringField(
         places=2,
@@ -65,15 +60,21 @@ def _order_figure(messages, *, required: str) -> DecimalStringField:
     )
 
 
-@extend_schema_field(
-    {
-        "not": {},
-        "description": "Coupons are not available yet: any coupon is refused with a 400 "
-        "(code coupons_unavailable), never silently ignored. Leave it out.",
-    }
-)
-class CouponField(serializers.CharField):
-    """A coupon code; refused by :class:`BuyOrderInputSerializer` until coupons exist."""
+def _coupon_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="A coupon code (any case), or the id of a coupon in your wallet "
+        "(GET /api/v1/me/coupons/). It discounts a fund's subscription fee only; the order "
+        "then carries `list_fee`, `discount` and the discounted `fee`. One that cannot be used "
+        "is a 400 with the reason on `coupon` (the service's error codes: coupon_unknown, "
+        "coupon_expired, coupon_not_yet_valid, "
+        "coupon_paused, coupon_ended, coupon_exhausted, coupon_limit_reached, "
+        "coupon_wrong_product, coupon_wrong_institution, coupon_below_minimum, coupon_no_fee, "
+        "coupon_insurance, coupon_savings, coupon_not_for_sells).",
+        **kwargs,
+    )
 
 
 class DepositInputSerializer(serializers.Serializer):
@@ -138,6 +139,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "units",
             "fee",
             "fee_rate",
+            "list_fee",
+            "discount",
             "net_amount",
             "nav",
             "gross_amount",
@@ -177,11 +180,7 @@ class BuyOrderInputSerializer(serializers.Serializer):
         default=False,
         help_text="Needed when the product's risk is above the investor's level.",
     )
-    coupon = CouponField(max_length=64, required=False)
-
-    def validate_coupon(self, value):
-        # Until coupons exist a coupon is refused, never silently ignored.
-        raise serializers.ValidationError(COUPONS_UNAVAILABLE, code="coupons_unavailable")
+    coupon = _coupon_field()
 
 
 class SellOrderInputSerializer(serializers.Serializer):
@@ -190,6 +189,7 @@ class SellOrderInputSerializer(serializers.Serializer):
     product = serializers.SlugField(max_length=80, help_text="The product's slug.")
     side = serializers.ChoiceField(choices=["sell"])
     units = _order_figure(UNITS_MESSAGES, required=UNITS_REQUIRED)
+    coupon = _coupon_field()  # refused: coupons discount purchases only, never silently ignored
 
 
 class OrderInputSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ class StatementFigures(NamedTuple):
     trail: Decimal = ZERO
     corrections: Decimal = ZERO
     coupon_costs: Decimal = ZERO
+    platform_coupons: Decimal = ZERO
 
     @property
     def commission(self) -> Decimal:
@@ -39,13 +40,19 @@ class StatementFigures(NamedTuple):
 
     @property
     def net(self) -> Decimal:
-        """What the platform owes the institution (negative: what the institution owes)."""
+        """What the platform owes the institution (negative: what the institution owes).
+
+        Coupon discounts the institution pays are shown (``coupon_costs``) but, like fees, are
+        inside the subscriptions already: the investor paid the same amount and the fund kept
+        less fee, so subtracting them again would charge the institution twice. Discounts the
+        platform pays (``platform_coupons``) are owed by the platform: the institution kept
+        less fee on the platform's behalf."""
         return (
             self.subscriptions
             - self.redemptions
             - self.maturities
             - self.commission
-            - self.coupon_costs
+            + self.platform_coupons
         )
 
     @property
@@ -97,6 +104,7 @@ STATEMENT_FIELDS: dict[str, str] = {
     "trail": "trail_commission",
     "corrections": "corrections",
     "coupon_costs": "coupon_costs",
+    "platform_coupons": "platform_coupons",
 }
 PAYABLE_FIELDS = ("payable_to_institution", "payable_to_platform")
 
@@ -110,4 +118,6 @@ COLUMNS: list[tuple[str, str]] = [
     ("trail", _("Trail commission")),
     ("corrections", _("Corrections")),
     ("commission", _("Commission")),
+    ("coupon_costs", _("Coupon discounts you bear")),
+    ("platform_coupons", _("Coupon discounts the platform owes")),
 ]

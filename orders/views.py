@@ -17,10 +17,13 @@ from django.views.decorators.http import require_POST
 
 from marketplace.idempotency import ALREADY_USED, FIELD, MISSING, claim_form_token
 from marketplace.permissions import form_errors_from
+from products.models import ProductKind
 from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_fee_estimate
 from profiles.selectors import profile_of, suitability_for
 
 from . import selectors, services
+from .coupons import selectors as coupon_selectors
+from .coupons.selectors import NO_COUPON
 from .filters import InvestorOrderFilter
 from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
 from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
@@ -242,7 +245,10 @@ def checkout(request, slug):
         form,
         product=product,
         side=Side.BUY,
-        extra=lambda data: {"acknowledge_risk": data["acknowledge_risk"]},
+        extra=lambda data: {
+            "acknowledge_risk": data["acknowledge_risk"],
+            "coupon": "" if data["coupon"].lower() == NO_COUPON else data["coupon"],
+        },
         success=lambda order: (
             f"Order placed: CNY {order.amount:,.2f} of {product.name}, trading on "
             f"{order.trade_date:%Y-%m-%d}."
@@ -251,6 +257,16 @@ def checkout(request, slug):
     if done is not None:
         return done
     estimate = subscription_fee_estimate(product=product, amount=amount) if amount else None
+    chosen, options = None, []
+    if amount is not None and product.kind == ProductKind.FUND:
+        data = request.POST if request.method == "POST" else request.GET
+        chosen, options = coupon_selectors.coupon_for_checkout(
+            user=request.user,
+            product=product,
+            amount=amount,
+            band=services.kept_band(services.agreed_terms(product=product, amount=amount)),
+            reference=(data.get("coupon_code") or "").strip() or data.get("coupon"),
+        )
     return render(
         request,
         "orders/checkout.html",
@@ -261,6 +277,9 @@ def checkout(request, slug):
             "form": form,
             "reviewing": amount is not None and not form.errors,
             "estimate": estimate,
+            "coupon": chosen,
+            "coupon_options": options,
+            "discounted_net": amount - chosen.quote.fee if chosen and chosen.applies else None,
             "trade_date": schedule.trade_date,
             "expected_confirm_date": schedule.expected_confirm_date,
             "cutoff": schedule.cancel_by,

@@ -16,6 +16,8 @@ from institutions.models import Institution, Invitation, Membership, Role
 from orders.aftersales.models import RequestMessage, ServiceRequest
 from orders.campaigns.models import Campaign
 from orders.models import Statement
+from orders.coupons.services import coupon_create
+from orders.models import Coupon, CouponGrant, Statement
 from products.models import Article, NavPrice, Product, ProductEvent
 from tests.factories import (
     ArticleFactory,
@@ -95,6 +97,18 @@ def tenant_b_world():
     )
     message.attachment.save("upload", ContentFile(b"%PDF-"), save=False)
     message.save()
+    coupon_create(
+        institution=b,
+        actor=admin_b.user,
+        kind="fee_discount",
+        products=[product.slug],
+        code="ZEBRACODE",
+        name="Zebra Secret Coupon",
+        percent_off=50,
+        valid_until=dt.date(2099, 1, 1),
+        budget=1000,
+        max_count=10,
+    )
     return b
 
 
@@ -176,4 +190,6 @@ def snapshot():
             )
         ),
         RequestMessage.objects.count(),
+        sorted(Coupon.objects.values_list("pk", "status", "name", "percent_off", "spent")),
+        CouponGrant.objects.count(),
     )

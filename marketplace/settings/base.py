@@ -244,6 +244,9 @@ SPECTACULAR_SETTINGS = {
         "RequestKindEnum": "orders.aftersales.models.RequestKind",
         "RequestStatusEnum": "orders.aftersales.models.RequestStatus",
         "RequestSideEnum": "orders.aftersales.models.Side",
+        "CouponKindEnum": "orders.coupons.models.CouponKind",
+        "CouponStatusEnum": "orders.coupons.models.CouponStatus",
+        "CouponPayerEnum": "orders.coupons.models.CouponPayer",
     },
 }
 

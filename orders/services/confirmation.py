@@ -20,6 +20,7 @@ from products.fees import Tier
 from products.models import FeeSchedule, FundType, NavPrice, Product, ProductKind
 
 from .. import pricing
+from ..coupons import services as coupons
 from ..models import (
     EntryKind,
     Holding,
@@ -66,6 +67,9 @@ _ORDER_FIELDS = (
     "term_months",
     "early_withdrawal_rate",
     "cancellation_fee",
+    "fee",
+    "fee_rate",
+    "discount",
 )
 
 
@@ -89,6 +93,10 @@ class _Order:
     term_months: int | None = None
     early_withdrawal_rate: Decimal | None = None
     cancellation_fee: Decimal | None = None
+    # a coupon's discounted fee, fixed at placement (``discount`` None: no coupon)
+    fee: Decimal | None = None
+    fee_rate: Decimal | None = None
+    discount: Decimal | None = None
 
 
 @dataclass
@@ -114,6 +122,9 @@ class BatchWrites:
     lots: dict[int, LotRemainingRow] = field(default_factory=dict)
     movements: list[LotMovementRow] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
+    # orders whose coupon redemption is now used (confirmed) or released (rejected)
+    coupons_used: list[int] = field(default_factory=list)
+    coupons_released: list[int] = field(default_factory=list)
     holdings: dict[tuple[int, int], HoldingState] = field(default_factory=dict)
     new_holdings: dict[int, tuple[int, str]] = field(
         default_factory=dict
@@ -162,6 +173,9 @@ class BatchWrites:
         bulk_insert(Lot, self.new_lots)
         bulk_update(Lot, list(self.lots.values()))
         bulk_insert(LotMovement, self.movements)
+        # Coupons before cash: the order every placing and cancelling transaction locks in.
+        coupons.coupon_redemptions_use(order_ids=self.coupons_used, now=self.now)
+        coupons.coupon_redemptions_release(order_ids=self.coupons_released, now=self.now)
         post_credits(self.credits)
 
 
@@ -382,11 +396,19 @@ def _confirm_buy(
             if kept_band and not terms.money_market
             else None
         )
+        if order.discount is not None:  # a coupon's fee, fixed at placement, is the fee charged
+            band = pricing.agreed_band(rate=None, fixed_fee=order.fee)
         priced = pricing.fund_subscription(
             amount=order.amount, nav=nav, tiers=terms.subscription, band=band
         )
         fee, fee_rate, net, units = priced.fee, priced.fee_rate, priced.net, priced.units
+        if order.discount is not None:
+            fee_rate = order.fee_rate
+            writes.coupons_used.append(order.id)
         if units <= 0:
+            if order.discount is not None:
+                writes.coupons_used.remove(order.id)
+                writes.coupons_released.append(order.id)
             writes.order(order.id, OrderStatus.REJECTED)
             writes.event(order.id, OrderStatus.PENDING, OrderStatus.REJECTED, NO_UNITS)
             writes.credits.append(

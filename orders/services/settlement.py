@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from institutions.models import Institution
@@ -32,11 +32,15 @@ from ..models import (
     CashEntry,
     CommissionEntry,
     CommissionKind,
+    Coupon,
+    CouponPayer,
+    CouponRedemption,
     EntryKind,
     LotMovement,
     MovementKind,
     Order,
     OrderStatus,
+    RedemptionStatus,
     Side,
     Statement,
     StatementLine,
@@ -111,6 +115,20 @@ def statement_flows(*, statements: QuerySet[Statement]) -> dict[tuple[int, int],
     for row in entries:
         line = figures[row["statement"], row["product"]]
         line[index[_BY_COMMISSION_KIND[row["kind"]]]] += row["total"]
+    # Coupon discounts of the confirmed orders on the statements, by who pays them (a
+    # cancelled or rejected order is on no statement, and its redemption was released).
+    discounts = (
+        CouponRedemption.objects.filter(
+            order__statement__in=statements, status=RedemptionStatus.USED
+        )
+        .values("order__statement", "product", "payer")
+        .annotate(total=Sum("discount"))
+        .order_by()
+    )
+    for row in discounts:
+        line = figures[row["order__statement"], row["product"]]
+        name = "platform_coupons" if row["payer"] == CouponPayer.PLATFORM else "coupon_costs"
+        line[index[name]] += row["total"]
     return figures
 
 
@@ -245,6 +263,7 @@ def reconcile_statements(*, month: dt.date | None = None) -> list[str]:
 
     flows = statement_flows(statements=statements)
     cash = _cash_by_line(problems, month=month)
+    _check_coupons(problems)
     for statement_id, product_id in sorted(
         set(flows) | {(s, p) for s, by_product in lines.items() for p in by_product}
     ):
@@ -265,6 +284,66 @@ def reconcile_statements(*, month: dt.date | None = None) -> list[str]:
                     f"{getattr(ledger, name)}"
                 )
     return problems
+
+
+_REDEMPTION_FOR_ORDER: dict[str, str] = {
+    OrderStatus.PENDING: RedemptionStatus.HELD,
+    OrderStatus.CONFIRMED: RedemptionStatus.USED,
+    OrderStatus.SETTLED: RedemptionStatus.USED,
+    OrderStatus.CANCELLED: RedemptionStatus.RELEASED,
+    OrderStatus.REJECTED: RedemptionStatus.RELEASED,
+}
+
+
+def _check_coupons(problems: list[str]) -> None:
+    """Each redemption matches its order (status, list fee, discount, fee charged), and each
+    coupon's counters are the sums of its held and used redemptions."""
+    for (
+        pk,
+        order_id,
+        status,
+        list_fee,
+        discount,
+        fee,
+        o_status,
+        o_list,
+        o_discount,
+        o_fee,
+    ) in CouponRedemption.objects.values_list(
+        "pk",
+        "order_id",
+        "status",
+        "list_fee",
+        "discount",
+        "fee",
+        "order__status",
+        "order__list_fee",
+        "order__discount",
+        "order__fee",
+    ).iterator():
+        if _REDEMPTION_FOR_ORDER[o_status] != status:
+            problems.append(f"coupon redemption {pk} is {status} but order {order_id} {o_status}")
+        if (list_fee, discount, fee) != (o_list, o_discount, o_fee):
+            problems.append(
+                f"coupon redemption {pk}: list fee {list_fee}, discount {discount}, fee {fee} "
+                f"but order {order_id} says {o_list}, {o_discount}, {o_fee}"
+            )
+    counted = {
+        row["coupon"]: row
+        for row in CouponRedemption.objects.filter(
+            status__in=[RedemptionStatus.HELD, RedemptionStatus.USED]
+        )
+        .values("coupon")
+        .annotate(n=Count("pk"), total=Sum("discount"))
+        .order_by()
+    }
+    for pk, spent, redeemed in Coupon.objects.values_list("pk", "spent", "redeemed"):
+        row = counted.get(pk, {"n": 0, "total": ZERO})
+        if (spent, redeemed) != (row["total"], row["n"]):
+            problems.append(
+                f"coupon {pk}: spent {spent}, redeemed {redeemed} but its redemptions say "
+                f"{row['total']}, {row['n']}"
+            )
 
 
 def _closed_after(institution_id: int, day: dt.date, moment, closings: dict) -> Statement | None:

@@ -26,6 +26,7 @@ from profiles.suitability import Suitability
 
 from .. import pricing
 from ..calendar import confirmation_date, next_trading_day
+from ..coupons import services as coupons
 from ..models import (
     ORDER_TRANSITIONS,
     EntryKind,
@@ -324,6 +325,7 @@ def order_place(
     acknowledge_risk: bool = False,
     idempotency_key: str = "",
     request_hash: str = "",
+    coupon: str = "",
     now=None,
 ) -> tuple[Order, bool]:
     """Place an order; returns it and whether it was created (False: a replay of its key).
@@ -333,13 +335,17 @@ def order_place(
     explicit acknowledgement recorded with the warning's version) and available cash (debited
     now); for a sell, units held and not already in a pending sell (reserved now, under the
     holding's row lock). A money-market redemption within today's instant allowance is paid at
-    once (T+0).
+    once (T+0). ``coupon`` (a code, or the id of one in the investor's wallet) discounts a
+    fund buy's fee, fixed now (see ``orders.coupons``); an unusable one refuses the order.
     """
     if idempotency_key:
         existing = _existing_for_key(user=user, key=idempotency_key, request_hash=request_hash)
         if existing is not None:
             return existing, False
     now = now or timezone.now()
+    coupon_id = None
+    if coupon not in (None, ""):
+        coupon_id = coupons.coupon_reference_resolve(user=user, reference=str(coupon), side=side)
     quantity, suitability = order_check(
         user=user,
         product=product,
@@ -374,7 +380,9 @@ def order_place(
             else:
                 # order_check always judges suitability for a buy.
                 judged = cast(Suitability, suitability)
-                order = _place_buy(fields, amount=quantity, suitability=judged, now=now)
+                order = _place_buy(
+                    fields, amount=quantity, suitability=judged, now=now, coupon_id=coupon_id
+                )
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -409,12 +417,15 @@ def agreed_terms(*, product: Product, amount: Decimal) -> dict:
     }
 
 
-def _place_buy(fields: dict, *, amount: Decimal, suitability: Suitability, now) -> Order:
+def _place_buy(
+    fields: dict, *, amount: Decimal, suitability: Suitability, now, coupon_id: int | None = None
+) -> Order:
     product, user = fields["product"], fields["user"]
     schedule = order_schedule(side=Side.BUY, now=now)
+    terms = agreed_terms(product=product, amount=amount)
     order = Order.objects.create(
         **fields,
-        **agreed_terms(product=product, amount=amount),
+        **terms,
         amount=amount,
         trade_date=schedule.trade_date,
         expected_confirm_date=schedule.expected_confirm_date,
@@ -427,6 +438,8 @@ def _place_buy(fields: dict, *, amount: Decimal, suitability: Suitability, now) 
     OrderEvent.objects.create(
         order=order, actor=user, to_status=OrderStatus.PENDING, reason="Placed."
     )
+    if coupon_id is not None:  # locks the coupon before the cash account (one lock order)
+        coupons.coupon_redeem(order=order, coupon_id=coupon_id, band=kept_band(terms), now=now)
     try:
         post_entry(
             user=user,
@@ -438,6 +451,15 @@ def _place_buy(fields: dict, *, amount: Decimal, suitability: Suitability, now) 
     except InsufficientCashError as exc:
         raise ValidationError({"amount": exc.messages}) from exc
     return order
+
+
+def kept_band(terms: dict):
+    """The subscription band ``agreed_terms`` kept, as a tier (None: not a fund)."""
+    if "redemption_tiers" not in terms:
+        return None
+    return pricing.agreed_band(
+        rate=terms["subscription_rate"], fixed_fee=terms["subscription_fixed_fee"]
+    )
 
 
 def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
@@ -491,6 +513,7 @@ def order_cancel(*, order: Order, actor, now=None) -> Order:
     )
     order.cancelled_at = now
     order.save(update_fields=["status", "cancelled_at"])
+    coupons.coupon_redemptions_release(order_ids=[order.pk], now=now)
     if order.side == Side.SELL:
         Holding.objects.filter(user=order.user, product=order.product).update(
             reserved=F("reserved") - order.units, updated_at=now
@@ -533,6 +556,7 @@ def order_cancel_by_staff(*, order: Order, actor, reason: str, now=None) -> Orde
     )
     order.cancelled_at = now
     order.save(update_fields=["status", "cancelled_at"])
+    coupons.coupon_redemptions_release(order_ids=[order.pk], now=now)
     if order.side == Side.SELL:
         Holding.objects.filter(user=order.user, product=order.product).update(
             reserved=F("reserved") - order.units, updated_at=now

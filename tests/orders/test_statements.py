@@ -81,7 +81,7 @@ def test_closing_a_month_sums_lines_that_reconcile_to_the_entries(november):
         statement.gross_subscriptions
         - statement.gross_redemptions
         - statement.commission
-        - statement.coupon_costs
+        + statement.platform_coupons
     )
     assert statement.payable_to_institution - statement.payable_to_platform == net
 
