@@ -15,7 +15,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from institutions.models import Institution, Invitation, Membership, Role
 from orders.aftersales.models import RequestMessage, ServiceRequest
 from orders.campaigns.models import Campaign
-from orders.models import Statement
 from orders.coupons.services import coupon_create
 from orders.models import Coupon, CouponGrant, Statement
 from products.models import Article, NavPrice, Product, ProductEvent
