@@ -27,6 +27,7 @@ class _OwnProduct(serializers.SlugRelatedField):
         return Product.objects.filter(institution=institution)
 
 
+@extend_schema_field({"type": "integer", "nullable": True, "description": "A coupon's id."})
 class _OwnCoupon(serializers.PrimaryKeyRelatedField):
     """One of the member's institution's active coupons, by id."""
 
