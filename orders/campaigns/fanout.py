@@ -27,11 +27,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import InstitutionStatus
 from marketplace.tasks import enqueue
 from profiles.models import InvestorProfile, User
 
+from ..coupons.models import GrantSource
+from ..coupons.services import coupon_grant_many
 from ..models import Holding, Order, OrderStatus, Side
 from . import inbox
 from .lifecycle import campaign_transition
@@ -47,6 +50,10 @@ from .models import (
 )
 
 RANGE_IDS = 10_000
+COUPON_LINE = _(
+    "{name} is in your wallet (My account → Coupons): checkout offers it on your next "
+    "purchase of an eligible fund, until {until}."
+)
 RANGE_TASK = "orders.campaigns.tasks.campaign_range_send"
 QUEUE = "offers"
 # After-purchase campaigns look back this far (beyond the delay) for purchases to follow up.
@@ -190,7 +197,7 @@ def _insert_offers(campaign: Campaign, *, bucket: int, now: dt.datetime) -> list
         Topic.OFFER,
         campaign.subject_key,
         campaign.title,
-        campaign.body,
+        offer_body(campaign),
         offer_link(campaign),
         _ts(now),
         EmailState.PENDING,
@@ -211,8 +218,20 @@ def _insert_offers(campaign: Campaign, *, bucket: int, now: dt.datetime) -> list
 
 
 def offers_delivered(*, campaign: Campaign, user_ids: list[int]) -> None:
-    """What comes with the offers a range just delivered (in its transaction): the one place
-    per batch where the campaign's coupon is granted to ``user_ids``."""
+    """What comes with the offers a range just delivered (in its transaction): the campaign's
+    coupon goes into each recipient's wallet, set-based (one already there keeps its own)."""
+    if campaign.coupon_id and user_ids:
+        coupon_grant_many(coupon=campaign.coupon, user_ids=user_ids, source=GrantSource.OFFER)
+
+
+def offer_body(campaign: Campaign) -> str:
+    """The offer's text, with what the coupon is and until when it can be used."""
+    coupon = campaign.coupon
+    if coupon is None:
+        return campaign.body
+    return f"{campaign.body}\n\n" + str(COUPON_LINE).format(
+        name=coupon.name, until=f"{coupon.valid_until:%Y-%m-%d}"
+    )
 
 
 def _is_sending(campaign: Campaign) -> bool:

@@ -9,6 +9,7 @@ from marketplace.validators import plain_text
 from products.models import Product
 from profiles.models import AgeCohort, City, RiskCategory
 
+from ..coupons.models import Coupon
 from .models import Campaign, Trigger
 from .services import MAX_DELAY_HOURS, MAX_PURCHASE_DAYS
 
@@ -80,11 +81,21 @@ class CampaignForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, products=None, **kwargs):
+    coupon = forms.ModelChoiceField(
+        label=_("Coupon or card given with the offer"),
+        queryset=Coupon.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("One of your active coupons; every recipient finds it in their wallet."),
+    )
+
+    def __init__(self, *args, products=None, coupons=None, **kwargs):
         super().__init__(*args, **kwargs)
         if products is not None:
             self.fields["product"].queryset = products
             self.fields["holders_of"].queryset = products
+        if coupons is not None:
+            self.fields["coupon"].queryset = coupons
 
     @staticmethod
     def initial_for(campaign: Campaign) -> dict:
@@ -103,6 +114,7 @@ class CampaignForm(forms.Form):
             "holders_of": campaign.holders_of.slug if campaign.holders_of else None,
             "purchased_min_days": campaign.purchased_min_days,
             "purchased_max_days": campaign.purchased_max_days,
+            "coupon": campaign.coupon_id,
         }
 
     def service_fields(self) -> dict:

@@ -160,6 +160,10 @@ class Campaign(models.Model):
     )
     purchased_min_days = models.PositiveSmallIntegerField(null=True, blank=True)
     purchased_max_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A coupon or card of the institution that every recipient finds in their wallet.
+    coupon = models.ForeignKey(
+        "orders.Coupon", on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

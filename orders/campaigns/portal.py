@@ -18,6 +18,7 @@ from marketplace.permissions import form_errors_from
 from products.charts import line_chart
 from products.models import Product, ProductStatus
 
+from ..coupons.models import Coupon, CouponStatus
 from . import selectors, services
 from .forms import CampaignForm
 from .models import Campaign, CampaignStatus
@@ -47,6 +48,10 @@ class CampaignPortalMixin(PortalMixin):
 
 def institution_products(institution):
     return Product.objects.filter(institution=institution).exclude(status=ProductStatus.CLOSED)
+
+
+def institution_coupons(institution):
+    return Coupon.objects.filter(institution=institution, status=CouponStatus.ACTIVE)
 
 
 class CampaignListView(CampaignPortalMixin, TemplateView):
@@ -91,12 +96,20 @@ class CampaignEditView(PortalMixin, View):
     def get(self, request, pk=None):
         campaign = self.campaign(pk)
         initial = CampaignForm.initial_for(campaign) if campaign else {}
-        form = CampaignForm(initial=initial, products=institution_products(request.institution))
+        form = CampaignForm(
+            initial=initial,
+            products=institution_products(request.institution),
+            coupons=institution_coupons(request.institution),
+        )
         return self.render_form(request, form, campaign)
 
     def post(self, request, pk=None):
         campaign = self.campaign(pk)
-        form = CampaignForm(request.POST, products=institution_products(request.institution))
+        form = CampaignForm(
+            request.POST,
+            products=institution_products(request.institution),
+            coupons=institution_coupons(request.institution),
+        )
         if form.is_valid():
             try:
                 campaign = services.campaign_save(

@@ -9,6 +9,7 @@ from marketplace.validators import plain_text
 from products.models import Product
 from profiles.models import AgeCohort, City, RiskCategory
 
+from ..coupons.models import Coupon, CouponStatus
 from .models import Campaign, Trigger
 from .selectors import campaign_results
 from .services import MAX_DELAY_HOURS, MAX_PURCHASE_DAYS
@@ -24,6 +25,20 @@ class _OwnProduct(serializers.SlugRelatedField):
     def get_queryset(self):
         institution = getattr(self.context.get("request"), "institution", None)
         return Product.objects.filter(institution=institution)
+
+
+@extend_schema_field({"type": "integer", "nullable": True, "description": "A coupon's id."})
+class _OwnCoupon(serializers.PrimaryKeyRelatedField):
+    """One of the member's institution's active coupons, by id."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        institution = getattr(self.context.get("request"), "institution", None)
+        return Coupon.objects.filter(institution=institution, status=CouponStatus.ACTIVE)
 
 
 class CampaignInputSerializer(serializers.Serializer):
@@ -48,6 +63,7 @@ class CampaignInputSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=City.values), required=False, max_length=13
     )
     holders_of = _OwnProduct(help_text="Only investors holding units of this product.")
+    coupon = _OwnCoupon(help_text="An active coupon of the institution, given with the offer.")
     purchased_min_days = serializers.IntegerField(
         min_value=0, max_value=MAX_PURCHASE_DAYS, required=False, allow_null=True
     )
@@ -89,6 +105,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "holders_of",
             "purchased_min_days",
             "purchased_max_days",
+            "coupon",
             "created_at",
             "launched_at",
         ]

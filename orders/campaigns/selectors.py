@@ -24,6 +24,7 @@ from django.utils import timezone
 from institutions.models import Institution
 
 from ..audience import THRESHOLD, suppress
+from ..coupons.models import CouponRedemption, RedemptionStatus
 from ..models import Order, OrderStatus, Side
 from . import fanout
 from .models import Campaign, InboxMessage, MessageKind
@@ -119,6 +120,21 @@ def _by_day(queryset, field: str) -> dict[dt.date, int]:
     return {row["day"]: row["n"] for row in rows}
 
 
+def _coupon_redeemed(campaign: Campaign) -> int | None:
+    """Orders (pending or confirmed) that used the campaign's coupon, by its recipients."""
+    if campaign.coupon_id is None:
+        return None
+    recipient = InboxMessage.objects.filter(campaign=campaign, user_id=OuterRef("user_id"))
+    return (
+        CouponRedemption.objects.filter(
+            coupon_id=campaign.coupon_id,
+            status__in=[RedemptionStatus.HELD, RedemptionStatus.USED],
+        )
+        .filter(Exists(recipient))
+        .count()
+    )
+
+
 def campaign_results(*, campaign: Campaign) -> Results:
     """Aggregates only: offers sent and opened (first read), and the purchases attributed to
     the campaign: buys (not cancelled or rejected) of the institution's products by an
@@ -150,7 +166,7 @@ def campaign_results(*, campaign: Campaign) -> Results:
     return Results(
         sent=totals["sent"],
         opened=totals["opened"],
-        coupon_redeemed=None,  # the coupon's redemptions, once a campaign carries one
+        coupon_redeemed=_coupon_redeemed(campaign),
         orders=bought["n"],
         amount=bought["amount"] or Decimal("0.00"),
         attribution_days=ATTRIBUTION_DAYS,

@@ -17,6 +17,7 @@ from products.marketing import marketing_violations
 from products.models import Product, ProductStatus
 from profiles.models import AgeCohort, City, RiskCategory
 
+from ..coupons.models import Coupon, CouponStatus
 from . import fanout
 from .lifecycle import campaign_transition
 from .models import Campaign, CampaignStatus, Trigger
@@ -33,6 +34,8 @@ UNKNOWN_CHOICE = _("Unknown value: {value}.")
 DAYS_ORDER = _("'At least' cannot be more than 'at most'.")
 DAYS_TOO_MANY = _("At most {days} days.")
 NOT_APPROVED = _("Your institution must be approved to send campaigns.")
+NOT_YOUR_COUPON = _("Choose one of your institution's coupons.")
+COUPON_UNUSABLE = _("Coupon {name} is {state}: investors could not use it.")
 
 MAX_DELAY_HOURS = 90 * 24
 MAX_PURCHASE_DAYS = 3650
@@ -91,8 +94,10 @@ def campaign_save(
     holders_of: Product | None = None,
     purchased_min_days: int | None = None,
     purchased_max_days: int | None = None,
+    coupon: Coupon | None = None,
 ) -> Campaign:
-    """Create a draft, or change one (only a draft can change)."""
+    """Create a draft, or change one (only a draft can change). ``coupon``: one of the
+    institution's coupons, put in every recipient's wallet with the offer."""
     if campaign is not None:
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.institution_id != institution.pk:
@@ -107,6 +112,11 @@ def campaign_save(
     now = timezone.now()
     product = _own_product(product, institution, "product", errors)
     holders_of = _own_product(holders_of, institution, "holders_of", errors)
+    if coupon is not None:
+        if coupon.institution_id != institution.pk:
+            errors["coupon"] = [ValidationError(NOT_YOUR_COUPON, code="foreign_coupon")]
+        elif problem := _coupon_problem(coupon, today=timezone.localdate(now)):
+            errors["coupon"] = [problem]
     if trigger == Trigger.AFTER_PURCHASE:
         send_at = None
         if product is None and "product" not in errors:
@@ -145,6 +155,7 @@ def campaign_save(
     campaign.holders_of = holders_of
     campaign.purchased_min_days = low
     campaign.purchased_max_days = high
+    campaign.coupon = coupon
     campaign.updated_at = now
     try:
         campaign.full_clean(exclude=[f for f in errors if hasattr(campaign, f)])
@@ -155,6 +166,19 @@ def campaign_save(
         raise ValidationError(errors)
     campaign.save()
     return campaign
+
+
+def _coupon_problem(coupon: Coupon, *, today: dt.date) -> ValidationError | None:
+    """Why recipients could not use ``coupon`` (paused, ended, expired), or None."""
+    if coupon.status != CouponStatus.ACTIVE:
+        state = coupon.get_status_display().lower()
+    elif coupon.valid_until < today:
+        state = _("expired")
+    else:
+        return None
+    return ValidationError(
+        COUPON_UNUSABLE.format(name=coupon.name, state=state), code="coupon_unusable"
+    )
 
 
 def marketing_problems(campaign: Campaign) -> list[str]:
@@ -180,6 +204,10 @@ def campaign_launch(*, campaign: Campaign, actor) -> Campaign:
     problems = marketing_problems(campaign)
     if problems:
         raise ValidationError({"body": [ValidationError(p, code="marketing") for p in problems]})
+    if campaign.coupon and (
+        problem := _coupon_problem(campaign.coupon, today=timezone.localdate())
+    ):
+        raise ValidationError({"coupon": [problem]})
     campaign_transition(campaign=campaign, to=CampaignStatus.LAUNCHED, actor=actor)
     campaign.launched_at = timezone.now()
     campaign.save(update_fields=["launched_at"])

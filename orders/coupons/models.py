@@ -142,6 +142,7 @@ class GrantSource(models.TextChoices):
     CLAIMED = "claimed", "Claimed with its code"
     GRANTED = "granted", "Granted by the issuer"
     CHECKOUT = "checkout", "Code used at checkout"
+    OFFER = "offer", "Came with an offer"
 
 
 class CouponGrant(models.Model):
