@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -28,6 +29,9 @@ from products.demo import last_trading_day
 from products.models import Product, ProductKind
 
 from . import services
+from .campaigns.services import campaign_launch, campaign_save
+from .coupons.models import Coupon, CouponKind
+from .coupons.services import coupon_create, coupon_grant
 from .models import Holiday, Order, Payment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -165,3 +169,49 @@ def seed_portfolios(log) -> int:
             services.close_month(month=month)
         month = next_month_start(month)
     return placed
+
+
+DEMO_CARD = "Half-fee welcome card"
+
+
+def seed_after_sales(log) -> int:
+    """Once: a half-fee card of the first demo fund's institution in the demo investor's wallet,
+    and that institution's after-purchase campaign carrying it (offers follow later purchases)."""
+    fund = _product("202101")
+    investor = get_user_model().objects.filter(email="investor@fortune.example").first()
+    if fund is None or investor is None or Coupon.objects.filter(name=DEMO_CARD).exists():
+        return 0
+    institution = fund.institution
+    editor = institution.memberships.order_by("pk").first()
+    actor = editor.user if editor else None
+    today = timezone.localdate()
+    card = coupon_create(
+        institution=institution,
+        actor=actor,
+        kind=CouponKind.FEE_DISCOUNT,
+        products=[fund.slug],
+        name=DEMO_CARD,
+        code="",
+        percent_off=Decimal("50.00"),
+        valid_until=today + dt.timedelta(days=90),
+        budget=Decimal("20000.00"),
+        max_count=500,
+        per_user_limit=1,
+    )
+    coupon_grant(coupon=card, user=investor, actor=actor)
+    campaign = campaign_save(
+        institution=institution,
+        actor=actor,
+        title=f"Thank you for investing in {fund.name}",
+        body=(
+            f"Your next purchase of {fund.name} (R{fund.risk_level}) pays half the subscription "
+            "fee with the card in your wallet."
+        ),
+        trigger="after_purchase",
+        product=fund,
+        delay_hours=24,
+        coupon=card,
+    )
+    campaign_launch(campaign=campaign, actor=actor)
+    log(f"  after-sales: {DEMO_CARD} for {investor.email}, a campaign of {institution.name}")
+    return 1

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
-from orders.demo import seed_cash, seed_holidays, seed_portfolios
+from orders.demo import seed_after_sales, seed_cash, seed_holidays, seed_portfolios
 from products.demo import seed_products
 from profiles.demo import INVESTOR_PROFILES, seed_investors
 
@@ -47,6 +47,7 @@ class Command(BaseCommand):
         seed_investors(self.stdout.write)
         seed_cash(self.stdout.write)
         seed_portfolios(self.stdout.write)
+        seed_after_sales(self.stdout.write)
         logins.append(("investor@fortune.example", "investor (C3, consents on, holdings + cash)"))
         logins.append(("investor2@fortune.example", "investor (C4, holdings + cash)"))
         return logins, products
