@@ -64,8 +64,8 @@ _NOTICE_TASK = {
 @shared_task(**_NOTICE_TASK)
 def notices_for_day(run_date: str) -> dict:
     """Handed over by end of day at the end of its run: tell investors what it confirmed, paid
-    out and paid at maturity that day. A rerun sends nothing twice."""
-    return notices.notices_for_day(run_date=dt.date.fromisoformat(run_date))
+    out and paid at maturity that day, and what it rejected. A rerun sends nothing twice."""
+    return notices.end_of_day_notices(run_date=dt.date.fromisoformat(run_date))
 
 
 @shared_task(**_NOTICE_TASK)
@@ -75,7 +75,7 @@ def notices_daily(today: str | None = None) -> dict:
     safety net (a run that died before handing them over, an instant redemption that evening)."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     done = notices.notices_due(today=day)
-    yesterday = notices.notices_for_day(run_date=day - dt.timedelta(days=1))
+    yesterday = notices.end_of_day_notices(run_date=day - dt.timedelta(days=1))
     return {**done, **{f"yesterday_{key}": value for key, value in yesterday.items()}}
 
 

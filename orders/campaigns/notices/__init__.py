@@ -19,7 +19,12 @@ from .daily import (
     notices_for_day,
     orders_notify,
 )
-from .events import order_events_notify, risk_raised_notify
+from .events import (
+    end_of_day_notices,
+    order_events_notify,
+    rejected_orders_notify,
+    risk_raised_notify,
+)
 from .preferences import ALWAYS_EMAILED, OPTIONAL, WHY_ALWAYS, preferences_of, preferences_update
 
 __all__ = [
@@ -31,10 +36,12 @@ __all__ = [
     "OPTIONAL",
     "WHY_ALWAYS",
     "confirmed_orders_notify",
+    "end_of_day_notices",
     "notices_due",
     "notices_for_day",
     "order_events_notify",
     "orders_notify",
+    "rejected_orders_notify",
     "preferences_of",
     "preferences_update",
     "risk_raised_notify",

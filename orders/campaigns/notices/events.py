@@ -4,6 +4,8 @@ a held product whose risk level was raised above the investor's level."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,12 +14,40 @@ from marketplace.tasks import enqueue
 from products.models import Product
 from products.signals import product_risk_raised
 
-from ...models import Holding, OrderEvent
+from ...models import Holding, Order, OrderEvent, OrderStatus
 from ..models import Topic
 from . import texts
-from .daily import NOTICE_BATCH, Notice, post
+from .daily import NOTICE_BATCH, Notice, notices_for_day, post
 
 RISK_RAISED_TASK = "orders.campaigns.tasks.risk_raised_notify"
+# How far back a day's run looks for rejections not yet told (a run that died before telling).
+REJECTED_LOOKBACK = dt.timedelta(days=7)
+
+
+def rejected_orders_notify(*, run_date: dt.date) -> int:
+    """Orders end of day rejected (a buy whose amount bought no units, refunded; a sale whose
+    units were gone): the investor is told why, once per rejection, as an order change (always
+    e-mailed: their money or units came back). Returns how many were told now."""
+    recent = Order.objects.filter(
+        status=OrderStatus.REJECTED,
+        trade_date__lte=run_date,
+        trade_date__gte=run_date - REJECTED_LOOKBACK,
+    )
+    event_ids = list(
+        OrderEvent.objects.filter(
+            order__in=recent, to_status=OrderStatus.REJECTED, notified_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    return order_events_notify(event_ids=event_ids) if event_ids else 0
+
+
+def end_of_day_notices(*, run_date: dt.date) -> dict[str, int]:
+    """Everything end of day of ``run_date`` tells investors: what it confirmed, paid out and
+    paid at maturity (``notices_for_day``), and what it rejected."""
+    return {
+        **notices_for_day(run_date=run_date),
+        "rejected": rejected_orders_notify(run_date=run_date),
+    }
 
 
 @transaction.atomic

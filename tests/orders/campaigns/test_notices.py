@@ -326,3 +326,24 @@ def test_two_workers_telling_the_same_day_at_once_tell_each_investor_once():
     assert sorted(InboxMessage.objects.values_list("user_id", flat=True)) == sorted(
         u.pk for u in users
     )
+
+
+def test_a_buy_end_of_day_rejects_is_told_once_with_the_refund(
+    investor, clock, django_capture_on_commit_callbacks
+):
+    product = ProductFactory()
+    order, _ = services.order_place(user=investor, product=product, side="buy", amount="10000")
+    # A NAV so high that the amount buys no units: rejected and refunded.
+    NavPrice.objects.create(product=product, date=MONDAY, nav=Decimal("99999999.0000"))
+    with django_capture_on_commit_callbacks(execute=True):
+        end_of_day(clock, MONDAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.end_of_day_notices(run_date=MONDAY)  # beat's safety net sends nothing twice
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REJECTED
+    (notice,) = messages(investor, Topic.ORDER_CHANGED)
+    assert notice.subject_key.startswith(f"order:{order.pk}:event:")
+    assert "refunded" in notice.body
+    assert notice.email_state == EmailState.SENT
+    assert messages(investor, Topic.ORDER_CONFIRMED) == []
