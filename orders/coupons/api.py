@@ -16,6 +16,7 @@ from .serializers import (
     ClaimInputSerializer,
     CouponInputSerializer,
     CouponSerializer,
+    CouponStatusInputSerializer,
     GrantInputSerializer,
     GrantResultSerializer,
     WalletCouponSerializer,
@@ -60,6 +61,23 @@ class PortalCouponListAPI(PortalAPIMixin, generics.ListAPIView):
 class PortalCouponDetailAPI(PortalAPIMixin, generics.RetrieveAPIView):
     serializer_class = CouponSerializer
     queryset = Coupon.objects.prefetch_related("products").select_related("institution")
+
+
+class PortalCouponStatusAPI(PortalAPIMixin, generics.GenericAPIView):
+    """Pause, resume or end a coupon (orders already holding it keep their discount)."""
+
+    queryset = Coupon.objects.prefetch_related("products").select_related("institution")
+    serializer_class = CouponStatusInputSerializer
+
+    @extend_schema(request=CouponStatusInputSerializer, responses={200: CouponSerializer})
+    def post(self, request, pk):
+        coupon = self.get_object()
+        serializer = CouponStatusInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        coupon = services.coupon_set_status(
+            coupon=coupon, actor=request.user, status=serializer.validated_data["status"]
+        )
+        return Response(CouponSerializer(coupon).data)
 
 
 class PortalCouponGrantAPI(PortalAPIMixin, generics.GenericAPIView):

@@ -11,7 +11,7 @@ from marketplace.fields import DecimalStringField
 from marketplace.money import AMOUNT_MESSAGES
 from marketplace.validators import plain_text
 
-from .models import Coupon, CouponKind
+from .models import Coupon, CouponKind, CouponStatus
 
 PERCENT_MESSAGES = {
     "not_number": "Enter a percentage, e.g. 50 or 12.50.",
@@ -134,6 +134,13 @@ class WalletCouponSerializer(serializers.Serializer):
 
 class ClaimInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32)
+
+
+class CouponStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=CouponStatus.choices,
+        help_text="active ↔ paused, either → ended (an ended coupon stays ended).",
+    )
 
 
 class GrantInputSerializer(serializers.Serializer):

@@ -117,6 +117,8 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/me/coupons/",
     # The e-mails must be the institution's customers (data, not the schema's).
     "POST /api/v1/portal/coupons/{id}/grants/",
+    # Each status move is legal from some statuses only (an ended coupon stays ended): state.
+    "POST /api/v1/portal/coupons/{id}/status/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.

@@ -250,3 +250,40 @@ def test_another_institutions_coupon_is_a_404(editor, clock):
     assert editor.get("/portal/coupons/").content.count(theirs.name.encode()) == 0
     assert editor.get(f"/portal/coupons/{theirs.pk}/").status_code == 404
     assert D(0) == Coupon.objects.get(pk=theirs.pk).spent
+
+
+def test_an_editor_pauses_resumes_and_ends_a_coupon_over_the_api(editor, fund, clock):
+    coupon = make_coupon(product=fund)
+    url = f"{URL}{coupon.pk}/status/"
+    paused = editor.post(url, {"status": "paused"}, content_type="application/json")
+    assert paused.status_code == 200
+    assert paused.json()["status"] == "paused"
+    assert editor.post(url, {"status": "active"}, content_type="application/json").json()[
+        "status"
+    ] == ("active")
+    assert editor.post(url, {"status": "ended"}, content_type="application/json").status_code == 200
+    again = editor.post(url, {"status": "active"}, content_type="application/json")
+    assert again.status_code == 400
+    assert list(again.json()) == ["status"]
+    assert Coupon.objects.get(pk=coupon.pk).status == "ended"
+    bad = editor.post(url, {"status": "gone"}, content_type="application/json")
+    assert bad.status_code == 400
+    assert list(bad.json()) == ["status"]
+
+
+def test_only_the_issuers_editors_change_a_coupons_status(client, editor, fund, clock):
+    theirs = make_coupon(product=ProductFactory(institution=InstitutionFactory()))
+    url = f"{URL}{theirs.pk}/status/"
+    assert editor.post(url, {"status": "paused"}, content_type="application/json").status_code == (
+        404
+    )
+    mine = make_coupon(product=fund, code="MINE1")
+    analyst = UserFactory()
+    MembershipFactory(institution=fund.institution, user=analyst, role=Role.ANALYST)
+    client.force_login(analyst)
+    refused = client.post(
+        f"{URL}{mine.pk}/status/", {"status": "paused"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert Coupon.objects.get(pk=theirs.pk).status == "active"
+    assert Coupon.objects.get(pk=mine.pk).status == "active"
