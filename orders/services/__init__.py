@@ -64,7 +64,6 @@ from .maturity import PAID_AT_MATURITY, PARTLY_PAID_AT_MATURITY, savings_maturit
 from .notices import (
     BATCH,
     NOTIFY_TASK,
-    order_event_notice_enqueue,
     order_events_notice_enqueue,
 )
 from .settlement import (
@@ -203,7 +202,6 @@ __all__ = [
     "order_cancel",
     "order_cancel_by_staff",
     "order_check",
-    "order_event_notice_enqueue",
     "order_events_notice_enqueue",
     "order_place",
     "order_transition",

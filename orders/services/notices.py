@@ -9,15 +9,8 @@ from __future__ import annotations
 
 from marketplace.tasks import enqueue
 
-from ..models import OrderEvent
-
 NOTIFY_TASK = "orders.campaigns.tasks.order_events_notify"
 BATCH = 500
-
-
-def order_event_notice_enqueue(*, event: OrderEvent) -> None:
-    """Hand the notice about ``event`` to Celery once the caller's transaction commits."""
-    order_events_notice_enqueue(event_ids=[event.pk])
 
 
 def order_events_notice_enqueue(*, event_ids: list[int]) -> None:
