@@ -296,3 +296,7 @@ class RiskAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: C{self.risk_level} ({self.score}) on {self.taken_at:%Y-%m-%d}"
+
+
+# Sub-packages' models, imported so that Django finds them.
+from profiles.identity.models import DocumentType, Identity, IdentityStatus  # noqa: E402, F401

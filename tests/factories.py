@@ -33,7 +33,8 @@ from products.models import (
     ProductStatus,
     SavingsTerms,
 )
-from profiles.models import User
+from profiles.identity.documents import document_hash
+from profiles.models import DocumentType, Identity, IdentityStatus, User
 
 PASSWORD = "correct-horse-battery-9"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
@@ -225,6 +226,38 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
 
 
+class IdentityFactory(factory.django.DjangoModelFactory):
+    """A verified mainland resident identity card of someone born in 1990 (a real-format number
+    with a valid check character; the sequence keeps numbers unique)."""
+
+    class Meta:
+        model = Identity
+
+    user = factory.SubFactory(UserFactory)
+    legal_name = factory.Sequence(lambda n: f"Investor {n}")
+    document_type = DocumentType.RESIDENT_ID
+    document_number = factory.Sequence(lambda n: resident_id(dt.date(1990, 1, 1), n))
+    document_hash = factory.LazyAttribute(lambda o: document_hash(o.document_type, o.document_number))
+    document_last4 = factory.LazyAttribute(lambda o: o.document_number[-4:])
+    date_of_birth = dt.date(1990, 1, 1)
+    nationality = "CN"
+    status = IdentityStatus.VERIFIED
+    provider = "sandbox"
+    submitted_at = factory.LazyFunction(timezone.now)
+    verified_at = factory.LazyAttribute(
+        lambda o: o.submitted_at if o.status == IdentityStatus.VERIFIED else None
+    )
+
+
+def resident_id(birth: dt.date, sequence: int, region: str = "110101") -> str:
+    """An 18-character resident ID number for ``birth``: region, date, 3-digit sequence and the
+    ISO 7064 MOD 11-2 check character (computed by python-stdnum)."""
+    from stdnum.cn import ric
+
+    body = f"{region}{birth:%Y%m%d}{sequence % 1000:03d}"  # unique for 1,000 a test
+    return body + ric.calc_check_digit(body + "0")  # it expects (and ignores) a check slot
+
+
 def investor_with_cash(level: int = 3, cash: str = "10000", **user_fields) -> User:
     """A verified investor at risk level C``level`` with a valid assessment and ``cash`` topped
     up through the sandbox gateway."""
@@ -232,6 +265,7 @@ def investor_with_cash(level: int = 3, cash: str = "10000", **user_fields) -> Us
     from profiles.models import InvestorProfile
 
     user = UserFactory(**user_fields)
+    IdentityFactory(user=user)
     InvestorProfile.objects.create(
         user=user, risk_level=level, assessment_valid_until=dt.date(2030, 1, 1)
     )

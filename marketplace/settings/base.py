@@ -339,6 +339,12 @@ SERVICE_FIRST_RESPONSE_BUSINESS_DAYS = env.int("SERVICE_FIRST_RESPONSE_BUSINESS_
 # The payment gateway money goes through (orders.payments.GATEWAYS); empty = none, deposits
 # and withdrawals refused. Local and test runs use the built-in sandbox; production has none
 # until one is configured, and the sandbox there also needs PAYMENTS_SANDBOX_IN_PRODUCTION.
+# Identity documents: encrypted at rest with keys derived from SECRET_KEY (and its
+# SECRET_KEY_FALLBACKS) and these salts, newest first, so either can be rotated; the keyed hash
+# that keeps one person to one account uses its own key, which must never change.
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["local-development-salt-change-me"])
+IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="local-development-identity-hash-key")
+
 PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="sandbox")
 PAYMENTS_SANDBOX_IN_PRODUCTION = False
 # The sandbox payment gateway signs its callbacks with this key (HMAC-SHA256).
