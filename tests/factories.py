@@ -237,7 +237,9 @@ class IdentityFactory(factory.django.DjangoModelFactory):
     legal_name = factory.Sequence(lambda n: f"Investor {n}")
     document_type = DocumentType.RESIDENT_ID
     document_number = factory.Sequence(lambda n: resident_id(dt.date(1990, 1, 1), n))
-    document_hash = factory.LazyAttribute(lambda o: document_hash(o.document_type, o.document_number))
+    document_hash = factory.LazyAttribute(
+        lambda o: document_hash(o.document_type, o.document_number)
+    )
     document_last4 = factory.LazyAttribute(lambda o: o.document_number[-4:])
     date_of_birth = dt.date(1990, 1, 1)
     nationality = "CN"
