@@ -26,8 +26,20 @@ class BankCardSerializer(serializers.ModelSerializer):
         }
 
 
+NUMBER_AS_TEXT = "Send the card number as a string of digits."
+
+
+class CardNumberField(serializers.CharField):
+    """Text only: a JSON number would lose leading digits or precision."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(NUMBER_AS_TEXT, code="invalid")
+        return super().to_internal_value(data)
+
+
 class CardBindInputSerializer(serializers.Serializer):
-    card_number = serializers.CharField(
+    card_number = CardNumberField(
         write_only=True,
         max_length=40,
         help_text="The debit card's number: 16 to 19 digits (spaces or hyphens allowed), with "

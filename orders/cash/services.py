@@ -54,7 +54,10 @@ def card_number_clean(raw: str) -> str:
 
 
 def _lock_user(user) -> None:
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    """Serialise changes to one user's cards. ``FOR NO KEY UPDATE``: rows that only refer to
+    the user (a payment being written, holding a card lock) do not wait for it, so a payment
+    and an unbind never deadlock."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).first()
 
 
 def card_bind(*, user, card_number: str, gateway_name: str | None = None) -> BankCard:
