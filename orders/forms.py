@@ -10,7 +10,7 @@ class DepositForm(forms.Form):
     amount = MoneyField(label="Amount (CNY)", positive=True)
     card = CardChoiceField(label="Pay from")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         kwargs.setdefault("auto_id", "deposit-%s")
         super().__init__(*args, **kwargs)
         self.fields["card"].for_user(user)
@@ -20,7 +20,7 @@ class WithdrawalForm(forms.Form):
     amount = MoneyField(label="Amount (CNY)", positive=True)
     card = CardChoiceField(label="Pay out to")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         kwargs.setdefault("auto_id", "withdraw-%s")
         super().__init__(*args, **kwargs)
         self.fields["card"].for_user(user)

@@ -26,7 +26,7 @@ class CardChoiceField(forms.ModelChoiceField):
         self.initial = default.pk if default else None
 
     def label_from_instance(self, obj) -> str:
-        return f"{obj.bank_name} •••• {obj.last4}"
+        return f"{obj.bank_name} ••••\u00a0{obj.last4}"  # the last four never wrap apart
 
 
 class UnechoedTextInput(forms.TextInput):

@@ -102,6 +102,11 @@ class SandboxCard(NamedTuple):
     kind: str
     label: str
 
+    @property
+    def grouped(self) -> str:
+        """The number in groups of four, as printed on a card."""
+        return " ".join(self.number[i : i + 4] for i in range(0, len(self.number), 4))
+
 
 # The sandbox's test cards (Luhn-valid, China UnionPay style). Shown on the cards page when
 # the sandbox is in use.

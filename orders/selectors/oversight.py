@@ -107,6 +107,6 @@ def payouts_stuck(*, now: dt.datetime | None = None) -> QuerySet[Payment]:
             | Q(next_attempt_at__isnull=True)
             | Q(created_at__lt=now - PAYOUT_STUCK_AFTER)
         )
-        .select_related("user")
+        .select_related("user", "card")
         .order_by("created_at", "pk")
     )

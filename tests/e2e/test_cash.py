@@ -15,7 +15,7 @@ def top_up(page, amount: str, last4: str) -> None:
     page.goto("/me/cash/")
     form = page.locator("form[action='/me/cash/deposit/']")
     form.locator("input[name=amount]").fill(amount)
-    form.locator("label.pay-method", has_text=f"•••• {last4}").locator("input").check()
+    form.locator("label.pay-method", has_text=last4).locator("input").check()
     form.locator("[type=submit]").first.click()
     page.wait_for_load_state()
 
