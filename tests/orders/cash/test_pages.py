@@ -155,7 +155,7 @@ def test_the_cash_page_preselects_the_default_card_and_shows_it_on_payments(clie
         checked = [r for r in radios if "checked" in r]
         assert len(checked) == 1
         assert f'value="{default.pk}"' in checked[0]
-    assert "•••• 0034" in page
+    assert "••••\u00a00034" in page  # the late card, offered in both forms
     assert "•••• 0015" in page
     assert "From Sandbox Commercial Bank" in page  # the first top-up, in the payments table
     response = client.post(
