@@ -20,6 +20,8 @@ from products.selectors import tradable_product
 
 from . import selectors, services
 from .audience import THRESHOLD
+from .cash import errors as card_errors
+from .cash import selectors as card_selectors
 from .exports import statement_csv
 from .filters import InstitutionOrderFilter, InvestorOrderFilter
 from .models import NavCorrection, Order, Statement
@@ -97,9 +99,19 @@ class MyCashAPI(APIView):
         return Response(CashSerializer({"balance": account.balance, "entries": entries}).data)
 
 
+def _with_card(request, data: dict) -> dict:
+    """The validated body with ``card`` (an id) turned into the investor's own bound card; any
+    other id is a 400 on ``card`` (never a sign that another investor's card exists)."""
+    card = card_selectors.card_for(user=request.user, pk=data["card"])
+    if card is None:
+        raise serializers.ValidationError({"card": [str(card_errors.CARD_UNUSABLE[1])]})
+    return {**data, "card": card}
+
+
 class DepositAPI(APIView):
-    """Top up with a provider's payment-method token (sandbox: sandbox_ok, sandbox_declined,
-    sandbox_late). Never send a card number."""
+    """Top up from one of your bound cards (``card``: its id from GET /api/v1/me/cards/); the
+    gateway charges the card's token. 201 with the payment: ``succeeded`` (cash added),
+    ``pending`` (the bank confirms later) or ``declined``."""
 
     throttle_classes = [MoneyActionThrottle]
     throttle_scope = "deposits"
@@ -108,11 +120,14 @@ class DepositAPI(APIView):
     def post(self, request):
         serializer = DepositInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        payment = services.deposit_start(user=request.user, **serializer.validated_data)
+        data = _with_card(request, serializer.validated_data)
+        payment = services.deposit_start(user=request.user, **data)
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
 
 class WithdrawalAPI(APIView):
+    """Pay available cash out to one of your bound cards (``card``: its id)."""
+
     throttle_classes = [MoneyActionThrottle]
     throttle_scope = "withdrawals"
 
@@ -120,7 +135,8 @@ class WithdrawalAPI(APIView):
     def post(self, request):
         serializer = WithdrawalInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        payment = services.withdrawal_request(user=request.user, **serializer.validated_data)
+        data = _with_card(request, serializer.validated_data)
+        payment = services.withdrawal_request(user=request.user, **data)
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
 

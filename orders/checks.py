@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from .payments import GATEWAYS, sandbox_in_use
+from .cash.gateway import GATEWAYS, sandbox_in_use
 
 MIN_SANDBOX_SECRET = 32
 

@@ -5,7 +5,7 @@ whether money is in test mode (the sandbox in production)."""
 from django.conf import settings
 
 from .calendar import CUTOFF
-from .payments import sandbox_in_use
+from .cash.gateway import sandbox_in_use
 
 
 def trading(request) -> dict:

@@ -21,15 +21,23 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from stdnum.cn import ric
 
 from institutions.demo import STAFF_EMAIL
 from marketplace.dates import month_start, next_month_start
 from marketplace.holidays import COVERED_YEARS, MAINLAND_MARKET_HOLIDAYS
 from products.demo import last_trading_day
 from products.models import Product, ProductKind
+from profiles.identity.documents import document_hash
+from profiles.identity.models import DocumentType, Identity, IdentityStatus
+from profiles.identity.selectors import verified_identity
+from profiles.selectors import profile_of
 
 from . import services
 from .campaigns.services import campaign_launch, campaign_save
+from .cash import selectors as card_selectors
+from .cash.gateway import SANDBOX_CARDS
+from .cash.services import card_bind
 from .coupons.models import Coupon, CouponKind
 from .coupons.services import coupon_create, coupon_grant
 from .models import Holiday, Order, Payment
@@ -48,6 +56,10 @@ DEMO_BUYS = [
     ("investor2@fortune.example", "009001", "30000", 10),
 ]
 DEMO_CASH = {"investor@fortune.example": "100000.00", "investor2@fortune.example": "500000.00"}
+# Where the demo logins' resident IDs were issued (Hangzhou, Shanghai), and their bound card:
+# the sandbox's test card whose payments succeed.
+DEMO_REGIONS = {"investor@fortune.example": "330106", "investor2@fortune.example": "310101"}
+DEMO_CARD_NUMBER = SANDBOX_CARDS[0].number
 
 
 @contextmanager
@@ -113,8 +125,42 @@ def _buy_day(today: dt.date, days_ago: int) -> dt.date:
     return last_trading_day(today - dt.timedelta(days=days_ago))
 
 
+def _demo_identity(user, *, region: str) -> None:
+    """A verified resident identity for a demo login that has none yet (in its profile's name,
+    born on 4 May of its birth year): cards are bound in a verified name only."""
+    if verified_identity(user=user) is not None:
+        return
+    profile = profile_of(user=user)
+    birth = dt.date(getattr(profile, "birth_year", None) or 1990, 5, 4)
+    body = f"{region}{birth:%Y%m%d}{user.pk % 1000:03d}"
+    number = body + ric.calc_check_digit(body + "0")
+    now = timezone.now()
+    Identity.objects.create(
+        user=user,
+        legal_name=getattr(profile, "full_name", "") or user.email,
+        document_type=DocumentType.RESIDENT_ID,
+        document_number=number,
+        document_hash=document_hash(DocumentType.RESIDENT_ID, number),
+        document_last4=number[-4:],
+        date_of_birth=birth,
+        nationality="CN",
+        status=IdentityStatus.VERIFIED,
+        provider="sandbox",
+        submitted_at=now,
+        verified_at=now,
+    )
+
+
+def demo_card(user):
+    """The demo login's default bound sandbox card (charges succeed), bound once."""
+    return card_selectors.default_card(user=user) or card_bind(
+        user=user, card_number=DEMO_CARD_NUMBER
+    )
+
+
 def seed_cash(log, *, today: dt.date | None = None) -> int:
-    """Top up the demo investors' cash once, the morning before their first demo purchase."""
+    """Bind each demo investor a sandbox card and top up their cash from it once, the morning
+    before their first demo purchase."""
     today = today or timezone.localdate()
     users = get_user_model().objects.in_bulk(list(DEMO_CASH), field_name="email")
     first_buy = _buy_day(today, max(days_ago for *_, days_ago in DEMO_BUYS))
@@ -123,8 +169,11 @@ def seed_cash(log, *, today: dt.date | None = None) -> int:
         user = users.get(email)
         if user is None or Payment.objects.filter(user=user).exists():
             continue
+        with demo_clock(at(first_buy - dt.timedelta(days=2), 9)):
+            _demo_identity(user, region=DEMO_REGIONS.get(email, "110101"))
+            card = demo_card(user)
         with demo_clock(at(first_buy - dt.timedelta(days=1), 9)):
-            services.deposit_start(user=user, amount=amount, payment_method="sandbox_ok")
+            services.deposit_start(user=user, amount=amount, card=card)
         topped += 1
     return topped
 

@@ -3,27 +3,27 @@ from django import forms
 from marketplace.forms import MoneyField
 from marketplace.money import UNITS_MESSAGES
 
-from .payments import active_gateway
+from .cash.forms import CardChoiceField
 
 
 class DepositForm(forms.Form):
     amount = MoneyField(label="Amount (CNY)", positive=True)
-    payment_method = forms.ChoiceField(
-        label="Pay with", choices=[], widget=forms.RadioSelect, initial="sandbox_ok"
-    )
+    card = CardChoiceField(label="Pay from")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        kwargs.setdefault("auto_id", "deposit-%s")
         super().__init__(*args, **kwargs)
-        provider = active_gateway()
-        field = self.fields["payment_method"]
-        if provider is None:  # the service refuses with NO_GATEWAY
-            field.required = False
-        else:
-            field.choices = list(provider.test_methods.items())
+        self.fields["card"].for_user(user)
 
 
 class WithdrawalForm(forms.Form):
     amount = MoneyField(label="Amount (CNY)", positive=True)
+    card = CardChoiceField(label="Pay out to")
+
+    def __init__(self, *args, user=None, **kwargs):
+        kwargs.setdefault("auto_id", "withdraw-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["card"].for_user(user)
 
 
 class CheckoutForm(forms.Form):

@@ -103,6 +103,14 @@ class Payment(models.Model):
     )
     gateway = models.CharField(max_length=20, default="sandbox")
     payment_method = models.CharField(max_length=64, help_text="The provider's token.")
+    # The bound card the money came from or went to (payments before cards have none).
+    card = models.ForeignKey(
+        "orders.BankCard",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
     provider_reference = models.CharField(max_length=64, unique=True)
     failure_reason = models.CharField(max_length=200, blank=True, validators=[plain_text])
     created_at = models.DateTimeField(default=timezone.now)
@@ -693,6 +701,9 @@ from .campaigns.models import (  # noqa: E402, F401
     Topic,
     Trigger,
 )
+
+# --- bank cards (orders/cash/) ----------------------------------------------------------------
+from .cash.models import BankCard, CardKind, CardStatus  # noqa: E402, F401
 
 # NAV corrections.
 from .correction_models import (  # noqa: E402, F401

@@ -15,7 +15,6 @@ from .models import (
     Statement,
     StatementLine,
 )
-from .payments import SandboxGateway
 from .schedule import can_cancel, cancel_by
 from .services.trading import AMOUNT_REQUIRED, UNITS_REQUIRED
 from .statement_figures import PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
@@ -27,7 +26,19 @@ class CashEntrySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "amount", "balance_after", "reference", "description", "created_at"]
 
 
+class PaymentCardSerializer(serializers.Serializer):
+    """The card a payment came from or went to (its last four digits only)."""
+
+    id = serializers.IntegerField(read_only=True)
+    bank_name = serializers.CharField(read_only=True)
+    last4 = serializers.CharField(read_only=True)
+
+
 class PaymentSerializer(serializers.ModelSerializer):
+    card = PaymentCardSerializer(
+        read_only=True, allow_null=True, help_text="Null for payments made before cards."
+    )
+
     class Meta:
         model = Payment
         fields = [
@@ -35,7 +46,7 @@ class PaymentSerializer(serializers.ModelSerializer):
             "direction",
             "status",
             "amount",
-            "payment_method",
+            "card",
             "created_at",
             "settled_at",
         ]
@@ -77,19 +88,25 @@ def _coupon_field(**kwargs) -> serializers.CharField:
     )
 
 
+def _card_field(purpose: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=f"The id of one of your bound cards (GET /api/v1/me/cards/) {purpose}. Any "
+        "other id (another investor's card, an unbound one) is a 400 on `card`.",
+    )
+
+
 class DepositInputSerializer(serializers.Serializer):
-    """Shape only: the service judges the token against the gateway in use."""
+    """Shape only: the service judges the card."""
 
     amount = _cash_amount()
-    payment_method = serializers.ChoiceField(
-        choices=list(SandboxGateway.test_methods),
-        help_text="The payment provider's token for the card (sandbox: sandbox_ok succeeds, "
-        "sandbox_declined is declined, sandbox_late confirms later by callback).",
-    )
+    card = _card_field("to pay from")
 
 
 class WithdrawalInputSerializer(serializers.Serializer):
     amount = _cash_amount()
+    card = _card_field("to pay out to")
 
 
 class CashSerializer(serializers.Serializer):

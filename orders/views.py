@@ -22,12 +22,8 @@ from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_f
 from profiles.selectors import profile_of, suitability_for
 
 from . import selectors, services
-from .coupons import selectors as coupon_selectors
-from .coupons.selectors import NO_COUPON
-from .filters import InvestorOrderFilter
-from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
-from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
-from .payments import (
+from .cash import selectors as card_selectors
+from .cash.gateway import (
     NO_GATEWAY,
     SIGNATURE_HEADER,
     SandboxGateway,
@@ -35,6 +31,11 @@ from .payments import (
     sandbox_in_use,
     sign,
 )
+from .coupons import selectors as coupon_selectors
+from .coupons.selectors import NO_COUPON
+from .filters import InvestorOrderFilter
+from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
+from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
 from .schedule import can_cancel, cancel_by, order_schedule
 
 PAYOUT_REFUSED = _(
@@ -50,12 +51,16 @@ def _cash_page(request, *, deposit_form=None, withdrawal_form=None, status=200):
         {
             "account": account,
             "entries": account.entries.all()[:50],
-            "payments": Payment.objects.filter(user=request.user)[:20],
+            "payments": Payment.objects.filter(user=request.user).select_related("card")[:20],
+            "cards": card_selectors.cards_for(user=request.user),
             # The checkout's "top up" link names the amount that is short.
             "deposit_form": deposit_form
-            or DepositForm(initial={"amount": request.GET.get("amount", "")[:40]}),
-            "withdrawal_form": withdrawal_form or WithdrawalForm(),
+            or DepositForm(
+                initial={"amount": request.GET.get("amount", "")[:40]}, user=request.user
+            ),
+            "withdrawal_form": withdrawal_form or WithdrawalForm(user=request.user),
             "payments_unavailable": NO_GATEWAY if active_gateway() is None else "",
+            "sandbox_in_use": sandbox_in_use(),
         },
         status=status,
     )
@@ -81,7 +86,7 @@ def _once(request, form, *, form_name: str) -> HttpResponse | None:
 @login_required
 @require_POST
 def deposit(request):
-    form = DepositForm(request.POST)
+    form = DepositForm(request.POST, user=request.user)
     if form.is_valid() and (repeat := _once(request, form, form_name="deposit_form")):
         return repeat
     if form.is_valid():
@@ -108,7 +113,7 @@ def deposit(request):
 @login_required
 @require_POST
 def withdraw(request):
-    form = WithdrawalForm(request.POST)
+    form = WithdrawalForm(request.POST, user=request.user)
     if form.is_valid() and (repeat := _once(request, form, form_name="withdrawal_form")):
         return repeat
     if form.is_valid():
@@ -120,7 +125,9 @@ def withdraw(request):
             if payment.status in (PaymentStatus.DECLINED, PaymentStatus.FAILED):
                 messages.error(request, PAYOUT_REFUSED)
             else:
-                messages.success(request, f"CNY {payment.amount:,.2f} is on its way to your card.")
+                messages.success(
+                    request, f"CNY {payment.amount:,.2f} is on its way to {payment.card}."
+                )
             return redirect("orders:cash")
     return _cash_page(request, withdrawal_form=form, status=400)
 

@@ -260,9 +260,47 @@ def resident_id(birth: dt.date, sequence: int, region: str = "110101") -> str:
     return body + ric.calc_check_digit(body + "0")  # it expects (and ignores) a check slot
 
 
+def sandbox_card_number(behaviour: str = "ok") -> str:
+    """The sandbox's test card number whose payments do ``behaviour``: ok, declined or late."""
+    from orders.cash.gateway import SANDBOX_CARDS
+
+    return next(c.number for c in SANDBOX_CARDS if c.behaviour == f"sandbox_{behaviour}")
+
+
+def bound_card(user, behaviour: str = "ok"):
+    """A sandbox card bound to ``user`` through the real service (payments on it do
+    ``behaviour``: ok, declined or late), or the one already bound; gives the user a
+    verified identity first if they have none. The user's first card becomes their default."""
+    from orders.cash.selectors import cards_for
+    from orders.cash.services import card_bind
+    from profiles.identity.selectors import verified_identity
+
+    if verified_identity(user=user) is None:
+        IdentityFactory(user=user)
+    bound = cards_for(user=user).filter(token__startswith=f"sandbox_{behaviour}.").first()
+    return bound or card_bind(user=user, card_number=sandbox_card_number(behaviour))
+
+
+class BankCardFactory(factory.django.DjangoModelFactory):
+    """A bound card written directly (for gateways other than the sandbox); prefer
+    :func:`bound_card`, which binds through the service."""
+
+    class Meta:
+        model = "orders.BankCard"
+
+    user = factory.SubFactory(UserFactory)
+    gateway = "sandbox"
+    token = factory.Sequence(lambda n: f"sandbox_ok.factory{n:08d}")
+    fingerprint = factory.Sequence(lambda n: f"fp{n:062d}")
+    last4 = factory.Sequence(lambda n: f"{n % 10000:04d}")
+    bank_name = "Sandbox Commercial Bank"
+    holder_name = factory.Sequence(lambda n: f"Investor {n}")
+    is_default = True
+
+
 def investor_with_cash(level: int = 3, cash: str = "10000", **user_fields) -> User:
-    """A verified investor at risk level C``level`` with a valid assessment and ``cash`` topped
-    up through the sandbox gateway."""
+    """A verified investor at risk level C``level`` with a valid assessment, a bound sandbox
+    card (payments succeed; their default) and ``cash`` topped up from it."""
     from orders import services
     from profiles.models import InvestorProfile
 
@@ -271,7 +309,7 @@ def investor_with_cash(level: int = 3, cash: str = "10000", **user_fields) -> Us
     InvestorProfile.objects.create(
         user=user, risk_level=level, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    services.deposit_start(user=user, amount=cash, payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount=cash, card=bound_card(user))
     return user
 
 

@@ -64,8 +64,9 @@ def _post(client, url, data, **headers):
 @pytest.mark.parametrize(
     ("scope", "url", "data"),
     [
-        ("deposits", "/api/v1/me/cash/deposits/", {"amount": "1", "payment_method": "sandbox_ok"}),
-        ("withdrawals", "/api/v1/me/cash/withdrawals/", {"amount": "1"}),
+        ("deposits", "/api/v1/me/cash/deposits/", {"amount": "1", "card": 1}),
+        ("withdrawals", "/api/v1/me/cash/withdrawals/", {"amount": "1", "card": 1}),
+        ("card_binds", "/api/v1/me/cards/", {"card_number": "6222020000000015"}),
         ("orders", "/api/v1/orders/", {"product": "nope", "side": "buy", "amount": "10"}),
     ],
 )

@@ -221,6 +221,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "deposits": env("THROTTLE_DEPOSITS", default="30/minute"),
         "withdrawals": env("THROTTLE_WITHDRAWALS", default="30/minute"),
+        # Binding a card: few a person ever needs; many is someone trying card numbers.
+        "card_binds": env("THROTTLE_CARD_BINDS", default="10/hour"),
         "orders": env("THROTTLE_ORDERS", default="120/minute"),
     },
 }
@@ -336,7 +338,7 @@ INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 # Questions and complaints: the institution's first answer is due by the end of this many
 # trading days after the day the investor asked (orders.aftersales).
 SERVICE_FIRST_RESPONSE_BUSINESS_DAYS = env.int("SERVICE_FIRST_RESPONSE_BUSINESS_DAYS", default=2)
-# The payment gateway money goes through (orders.payments.GATEWAYS); empty = none, deposits
+# The payment gateway money goes through (orders.cash.gateway.GATEWAYS); empty = none, deposits
 # and withdrawals refused. Local and test runs use the built-in sandbox; production has none
 # until one is configured, and the sandbox there also needs PAYMENTS_SANDBOX_IN_PRODUCTION.
 # Identity documents: encrypted at rest with keys derived from SECRET_KEY (and its

@@ -15,6 +15,7 @@ from institutions.models import InstitutionStatus
 from products.models import FundType, NavPrice, ProductKind
 
 from ..calendar import previous_trading_day
+from ..cash.gateway import PAYOUT_MAX_ATTEMPTS
 from ..models import (
     CorrectionStatus,
     NavCorrection,
@@ -24,7 +25,6 @@ from ..models import (
     PaymentDirection,
     PaymentStatus,
 )
-from ..payments import PAYOUT_MAX_ATTEMPTS
 
 STUCK_AFTER_TRADING_DAYS = 2
 WAITING_SUSPENDED = _("Institution suspended: staff publish its NAV, or cancel and refund.")
@@ -107,6 +107,6 @@ def payouts_stuck(*, now: dt.datetime | None = None) -> QuerySet[Payment]:
             | Q(next_attempt_at__isnull=True)
             | Q(created_at__lt=now - PAYOUT_STUCK_AFTER)
         )
-        .select_related("user")
+        .select_related("user", "card")
         .order_by("created_at", "pk")
     )

@@ -18,7 +18,19 @@ from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.bulk import bulk_insert, bulk_update
 from marketplace.money import parse_amount
 
+from ..cash import errors as cash_errors
+from ..cash.gateway import (
+    PAYOUT_MAX_ATTEMPTS,
+    PAYOUT_RETRY_BASE,
+    GatewayError,
+    GatewayResult,
+    gateway,
+    new_reference,
+    signature_is_valid,
+)
 from ..models import (
+    BankCard,
+    CardStatus,
     CashAccount,
     CashEntry,
     EntryKind,
@@ -34,21 +46,11 @@ from ..models import (
     PaymentStatus,
     Side,
 )
-from ..payments import (
-    PAYOUT_MAX_ATTEMPTS,
-    PAYOUT_RETRY_BASE,
-    GatewayError,
-    GatewayResult,
-    gateway,
-    new_reference,
-    signature_is_valid,
-)
 from ..rows import CashBalanceRow, CashEntryRow
 
 INSUFFICIENT_CASH = (
     "Your available cash is {balance:,.2f}: top up {short:,.2f} more, or lower the amount."
 )
-UNKNOWN_METHOD = "Choose one of the payment methods offered."
 BAD_SIGNATURE = "The callback signature does not match."
 BAD_CALLBACK = "The callback body is not valid JSON with provider_reference and status."
 UNKNOWN_PAYMENT = "No payment has this provider reference."
@@ -149,8 +151,31 @@ def _movement_amount(*, user, amount) -> Decimal:
         raise ValidationError({"amount": str(exc)}) from exc
 
 
-def deposit_start(*, user, amount, payment_method: str, gateway_name: str | None = None) -> Payment:
-    """Charge the provider's token; credit cash when it succeeds (now, or on its callback).
+def _card_for_payment(*, user, card, provider) -> BankCard:
+    """The user's own bound card of the gateway in use, locked for the payment being written
+    (an unbind waits for it; ``card_unbind`` refuses a card with a pending payment)."""
+    if not isinstance(card, BankCard) or card.pk is None:
+        raise _card_error(cash_errors.CARD_UNUSABLE)
+    locked = (
+        BankCard.objects.select_for_update()
+        .filter(pk=card.pk, user=user, status=CardStatus.BOUND)
+        .first()
+    )
+    if locked is None:
+        raise _card_error(cash_errors.CARD_UNUSABLE)
+    if locked.gateway != provider.name:
+        raise _card_error(cash_errors.CARD_OTHER_GATEWAY)
+    return locked
+
+
+def _card_error(which: tuple) -> ValidationError:
+    code, message = which
+    return ValidationError({"card": ValidationError(message, code=code)})
+
+
+def deposit_start(*, user, amount, card: BankCard, gateway_name: str | None = None) -> Payment:
+    """Charge one of the user's bound cards (by the gateway's token); credit cash when it
+    succeeds (now, or on its callback).
 
     The payment is written (and committed, outside any caller's transaction) before the
     provider is called, under the reference the provider is given: a crash between the charge
@@ -159,21 +184,21 @@ def deposit_start(*, user, amount, payment_method: str, gateway_name: str | None
     """
     amount = _movement_amount(user=user, amount=amount)
     provider = gateway(gateway_name)
-    if payment_method not in provider.test_methods:
-        raise ValidationError({"payment_method": UNKNOWN_METHOD})
     with transaction.atomic():
+        card = _card_for_payment(user=user, card=card, provider=provider)
         payment = Payment.objects.create(
             user=user,
             direction=PaymentDirection.DEPOSIT,
             amount=amount,
             gateway=provider.name,
-            payment_method=payment_method,
+            card=card,
+            payment_method=card.token,
             provider_reference=new_reference("dep"),
             attempts=1,
         )
     try:
         result = provider.charge(
-            amount=amount, payment_method=payment_method, reference=payment.provider_reference
+            amount=amount, token=card.token, reference=payment.provider_reference
         )
     except GatewayError as exc:
         Payment.objects.filter(pk=payment.pk).update(last_error=str(exc)[:200])
@@ -210,7 +235,7 @@ def _settle(payment: Payment, *, status: str, reason: str = "") -> bool:
             kind=EntryKind.DEPOSIT,
             amount=locked.amount,
             reference=reference,
-            description="Top-up",
+            description=f"Top-up from {locked.card}" if locked.card_id else "Top-up",
         )
     if locked.direction == PaymentDirection.WITHDRAWAL and status != PaymentStatus.SUCCEEDED:
         post_entry(
@@ -244,8 +269,8 @@ def payment_callback(*, body: bytes, signature: str) -> tuple[Payment, bool]:
     return payment, changed
 
 
-def withdrawal_request(*, user, amount, gateway_name: str | None = None) -> Payment:
-    """Pay available cash out to the investor through the gateway; returned if it fails.
+def withdrawal_request(*, user, amount, card: BankCard, gateway_name: str | None = None) -> Payment:
+    """Pay available cash out to one of the user's bound cards; returned if it fails.
 
     The payment and the debit are committed before the provider is called. A payout the
     provider refuses puts the money back (a ``withdrawal_returned`` entry); one it cannot
@@ -254,12 +279,14 @@ def withdrawal_request(*, user, amount, gateway_name: str | None = None) -> Paym
     amount = _movement_amount(user=user, amount=amount)
     provider = gateway(gateway_name)
     with transaction.atomic():
+        card = _card_for_payment(user=user, card=card, provider=provider)
         payment = Payment.objects.create(
             user=user,
             direction=PaymentDirection.WITHDRAWAL,
             amount=amount,
             gateway=provider.name,
-            payment_method="payout",
+            card=card,
+            payment_method=card.token,
             provider_reference=new_reference("payout"),
         )
         try:
@@ -268,7 +295,7 @@ def withdrawal_request(*, user, amount, gateway_name: str | None = None) -> Paym
                 kind=EntryKind.WITHDRAWAL,
                 amount=-amount,
                 reference=f"payment:{payment.pk}",
-                description="Withdrawal to your card",
+                description=f"Withdrawal to {card.bank_name} •••• {card.last4}",
             )
         except InsufficientCashError as exc:
             raise ValidationError({"amount": exc.messages}) from exc
@@ -282,7 +309,11 @@ def _payout_attempt(payment: Payment, *, provider, now) -> None:
     attempts = payment.attempts + 1
     delay = PAYOUT_RETRY_BASE * 2 ** (attempts - 1)
     try:
-        result = provider.payout(amount=payment.amount, reference=payment.provider_reference)
+        # To the card it was asked for (a retry too); payouts before cards carry their token.
+        token = payment.card.token if payment.card_id else payment.payment_method
+        result = provider.payout(
+            amount=payment.amount, token=token, reference=payment.provider_reference
+        )
     except GatewayError as exc:
         result, error = None, str(exc)[:200]
     else:

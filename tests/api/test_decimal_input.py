@@ -141,8 +141,8 @@ def investor_client(client):
 @pytest.mark.parametrize(
     ("url", "body", "field"),
     [
-        ("/api/v1/me/cash/deposits/", {"payment_method": "sandbox_ok"}, "amount"),
-        ("/api/v1/me/cash/withdrawals/", {}, "amount"),
+        ("/api/v1/me/cash/deposits/", {"card": 1}, "amount"),
+        ("/api/v1/me/cash/withdrawals/", {"card": 1}, "amount"),
         ("/api/v1/orders/", {"side": "buy"}, "amount"),
         ("/api/v1/orders/", {"side": "sell"}, "units"),
     ],

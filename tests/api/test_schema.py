@@ -65,11 +65,12 @@ def test_money_is_a_decimal_string_with_its_exact_pattern(schema):
         assert not pattern.match(bad), bad
 
 
-def test_deposits_name_the_payment_methods_and_assessments_the_answers_shape(schema):
-    deposit = _body(schema, "/api/v1/me/cash/deposits/")
-    method = _resolve(schema, deposit["properties"]["payment_method"])
-    assert set(method["enum"]) == {"sandbox_ok", "sandbox_declined", "sandbox_late"}
-    assert set(deposit["required"]) == {"amount", "payment_method"}
+def test_deposits_name_the_card_and_assessments_the_answers_shape(schema):
+    for url in ("/api/v1/me/cash/deposits/", "/api/v1/me/cash/withdrawals/"):
+        body = _body(schema, url)
+        assert set(body["required"]) == {"amount", "card"}
+        assert body["properties"]["card"]["type"] == "integer"
+        assert "payment_method" not in body["properties"]
     answers = _body(schema, "/api/v1/me/assessments/")["properties"]["answers"]
     assert answers["type"] == "object"
     assert answers["additionalProperties"]["type"] == "integer"

@@ -52,6 +52,7 @@ from tests.factories import (
     NavPriceFactory,
     ProductFactory,
     UserFactory,
+    bound_card,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,6 +120,13 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/portal/coupons/{id}/grants/",
     # Each status move is legal from some statuses only (an ended coupon stays ended): state.
     "POST /api/v1/portal/coupons/{id}/status/",
+    # ``card`` must be the id of one of the investor's own bound cards: data, not shape.
+    # tests/orders/cash/test_cards_api.py covers the shape.
+    "POST /api/v1/me/cash/deposits/",
+    "POST /api/v1/me/cash/withdrawals/",
+    # A card number must be one the bank knows, in the investor's verified name and not bound
+    # already: the bank's data and state.
+    "POST /api/v1/me/cards/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.
@@ -196,6 +204,7 @@ def world():
     InvestorProfile.objects.create(
         user=investor, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
+    bound_card(investor)  # with a verified identity: GET /api/v1/me/cards/ lists a card
     for user in (investor, editor, admin):
         _fund_with_cash(user)
     return {"investor": investor, "editor": editor, "admin": admin, "funds": funds}

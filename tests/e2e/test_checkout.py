@@ -9,7 +9,7 @@ from orders import services
 from orders.models import Order
 from profiles.models import InvestorProfile
 from tests.e2e.test_catalogue import log_in
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, UserFactory, bound_card
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_c3_investor_buys_and_acknowledges_and_cancels(new_page, shot):
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    services.deposit_start(user=user, amount="50000", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="50000", card=bound_card(user))
     r2 = ProductFactory(risk_level=2, name="Harbour Steady Bond")
     r4 = ProductFactory(risk_level=4, fund_type="index", name="Harbour CSI 300 Index")
     page = new_page()
@@ -66,7 +66,7 @@ def test_short_cash_is_shown_before_confirming_with_a_top_up_for_the_difference(
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    services.deposit_start(user=user, amount="1000", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="1000", card=bound_card(user))
     fund = ProductFactory(risk_level=2, name="Harbour Steady Bond")
     page = new_page()
     log_in(page, "short@example.com")
@@ -83,7 +83,7 @@ def test_short_cash_is_shown_before_confirming_with_a_top_up_for_the_difference(
     page.wait_for_load_state()
     shot(page, "top-up-prefilled")
     assert page.locator("#deposit-amount").input_value() == "1500.00"
-    page.locator("input[name=payment_method][value=sandbox_ok]").check()
+    assert page.locator("#deposit-card input[type=radio]").first.is_checked()  # the default
     page.locator("form:has(#deposit-amount) [type=submit]").first.click()
     page.wait_for_load_state()
     buy(page, fund, "2,500")

@@ -15,7 +15,7 @@ from orders.coupons.models import CouponStatus
 from orders.models import Order
 from profiles.models import InvestorProfile
 from tests.e2e.test_catalogue import log_in
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, UserFactory, bound_card
 from tests.orders.coupons.factories import make_coupon
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_an_investor_buys_with_the_preselected_card(new_page, shot):
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    services.deposit_start(user=user, amount="50000", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="50000", card=bound_card(user))
     fund = ProductFactory(risk_level=2, name="Harbour Steady Bond")
     today = timezone.localdate()
     card = make_coupon(

@@ -19,7 +19,7 @@ from profiles.models import InvestorProfile
 from tests.e2e.test_cash import top_up
 from tests.e2e.test_catalogue import log_in
 from tests.e2e.test_checkout import buy
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, UserFactory, bound_card
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,8 @@ def test_c3_investor_tops_up_buys_sees_portfolio_and_redeems_part(new_page, shot
     page = new_page()
     log_in(page, "journey@example.com")
 
-    top_up(page, "20000", "sandbox_ok")
+    bound_card(user)
+    top_up(page, "20000", "0015")
     shot(page, "topped-up")
     assert services.cash_account_for(user=user).balance == Decimal("20000")
 

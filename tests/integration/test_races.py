@@ -19,6 +19,7 @@ from tests.factories import (
     MembershipFactory,
     ProductFactory,
     UserFactory,
+    bound_card,
     investor_with_cash,
 )
 
@@ -121,7 +122,7 @@ def test_twenty_concurrent_orders_with_one_idempotency_key_create_one():
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    orders_services.deposit_start(user=user, amount="100000", payment_method="sandbox_ok")
+    orders_services.deposit_start(user=user, amount="100000", card=bound_card(user))
     product = ProductFactory(risk_level=1)
 
     def place():

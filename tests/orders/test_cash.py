@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from orders import services
+from orders.cash.gateway import SIGNATURE_HEADER, sign
 from orders.models import CashAccount, CashEntry, Payment
-from orders.payments import SIGNATURE_HEADER, sign
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bound_card
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def balance(user) -> Decimal:
 
 def test_sandbox_ok_credits_cash_at_once():
     user = UserFactory()
-    payment = services.deposit_start(user=user, amount="1000.50", payment_method="sandbox_ok")
+    payment = services.deposit_start(user=user, amount="1000.50", card=bound_card(user))
     assert payment.status == "succeeded"
     assert balance(user) == Decimal("1000.50")
     entry = CashEntry.objects.get()
@@ -35,7 +35,7 @@ def test_sandbox_ok_credits_cash_at_once():
 
 def test_a_declined_card_moves_no_money():
     user = UserFactory()
-    payment = services.deposit_start(user=user, amount="10", payment_method="sandbox_declined")
+    payment = services.deposit_start(user=user, amount="10", card=bound_card(user, "declined"))
     assert payment.status == "declined"
     assert balance(user) == 0
     assert not CashEntry.objects.exists()
@@ -56,25 +56,27 @@ def test_a_declined_card_moves_no_money():
     ],
 )
 def test_bad_deposit_amounts_are_refused_and_save_nothing(amount, message):
+    user = UserFactory()
+    card = bound_card(user)
     with pytest.raises(ValidationError) as err:
-        services.deposit_start(user=UserFactory(), amount=amount, payment_method="sandbox_ok")
+        services.deposit_start(user=user, amount=amount, card=card)
     assert message in err.value.message_dict["amount"][0]
     assert not Payment.objects.exists()
     assert not CashEntry.objects.exists()
 
 
-def test_card_numbers_are_not_payment_methods():
+def test_card_numbers_are_not_cards():
     with pytest.raises(ValidationError) as err:
-        services.deposit_start(user=UserFactory(), amount="10", payment_method="4111111111111111")
-    assert "payment_method" in err.value.message_dict
+        services.deposit_start(user=UserFactory(), amount="10", card="6222020000000015")
+    assert err.value.error_dict["card"][0].code == "card_unavailable"
     assert not Payment.objects.exists()
 
 
 def test_an_unverified_user_cannot_deposit():
+    user = UserFactory(verified=False)
+    card = bound_card(user)
     with pytest.raises(PermissionDenied):
-        services.deposit_start(
-            user=UserFactory(verified=False), amount="10", payment_method="sandbox_ok"
-        )
+        services.deposit_start(user=user, amount="10", card=card)
 
 
 def callback(client, reference, status="succeeded", *, signature=None):
@@ -89,7 +91,7 @@ def callback(client, reference, status="succeeded", *, signature=None):
 
 def test_late_transfer_is_credited_once_by_its_signed_callback(client):
     user = UserFactory()
-    payment = services.deposit_start(user=user, amount="300", payment_method="sandbox_late")
+    payment = services.deposit_start(user=user, amount="300", card=bound_card(user, "late"))
     assert payment.status == "pending"
     assert balance(user) == 0
     response = callback(client, payment.provider_reference)
@@ -104,7 +106,7 @@ def test_late_transfer_is_credited_once_by_its_signed_callback(client):
 
 def test_a_forged_callback_changes_nothing(client):
     user = UserFactory()
-    payment = services.deposit_start(user=user, amount="300", payment_method="sandbox_late")
+    payment = services.deposit_start(user=user, amount="300", card=bound_card(user, "late"))
     response = callback(client, payment.provider_reference, signature="0" * 64)
     assert response.status_code == 403
     assert callback(client, payment.provider_reference, signature="").status_code == 403
@@ -128,21 +130,21 @@ def test_malformed_callbacks_are_400(client, body):
 
 def test_withdrawal_only_from_available_cash():
     user = UserFactory()
-    services.deposit_start(user=user, amount="100", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="100", card=bound_card(user))
     with pytest.raises(ValidationError) as err:
-        services.withdrawal_request(user=user, amount="150")
+        services.withdrawal_request(user=user, amount="150", card=bound_card(user))
     assert "top up 50.00" in err.value.message_dict["amount"][0]
     assert balance(user) == Decimal("100")
     assert not Payment.objects.filter(direction="withdrawal").exists()
-    payment = services.withdrawal_request(user=user, amount="40")
+    payment = services.withdrawal_request(user=user, amount="40", card=bound_card(user))
     assert payment.status == "succeeded"
     assert balance(user) == Decimal("60")
 
 
 def test_reconcile_cash_holds_and_catches_a_tampered_balance(capsys):
     user = UserFactory()
-    services.deposit_start(user=user, amount="500", payment_method="sandbox_ok")
-    services.withdrawal_request(user=user, amount="120.55")
+    services.deposit_start(user=user, amount="500", card=bound_card(user))
+    services.withdrawal_request(user=user, amount="120.55", card=bound_card(user))
     call_command("reconcile_cash")
     assert "reconciles" in capsys.readouterr().out
     CashAccount.objects.filter(user=user).update(balance=Decimal("1000"))
@@ -153,7 +155,7 @@ def test_reconcile_cash_holds_and_catches_a_tampered_balance(capsys):
 
 def test_entries_are_unique_per_cause():
     user = UserFactory()
-    services.deposit_start(user=user, amount="10", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="10", card=bound_card(user))
     entry = CashEntry.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         CashEntry.objects.create(
@@ -166,33 +168,40 @@ def test_entries_are_unique_per_cause():
 
 
 def test_cash_api(verified_client, user):
+    card = bound_card(user)
     response = verified_client.post(
         "/api/v1/me/cash/deposits/",
-        {"amount": "250.00", "payment_method": "sandbox_ok"},
+        {"amount": "250.00", "card": card.pk},
         content_type="application/json",
     )
     assert response.status_code == 201
     assert response.json()["status"] == "succeeded"
     assert response.json()["amount"] == "250.00"
+    assert response.json()["card"] == {"id": card.pk, "bank_name": card.bank_name, "last4": "0015"}
     cash = verified_client.get("/api/v1/me/cash/").json()
     assert cash["balance"] == "250.00"
     assert cash["entries"][0]["kind"] == "deposit"
     bad = verified_client.post(
-        "/api/v1/me/cash/withdrawals/", {"amount": "1000"}, content_type="application/json"
+        "/api/v1/me/cash/withdrawals/",
+        {"amount": "1000", "card": card.pk},
+        content_type="application/json",
     )
     assert bad.status_code == 400
     assert "amount" in bad.json()
     ok = verified_client.post(
-        "/api/v1/me/cash/withdrawals/", {"amount": "50"}, content_type="application/json"
+        "/api/v1/me/cash/withdrawals/",
+        {"amount": "50", "card": card.pk},
+        content_type="application/json",
     )
     assert ok.status_code == 201
     assert verified_client.get("/api/v1/me/cash/").json()["balance"] == "200.00"
 
 
 def test_web_top_up_double_submit_acts_once(verified_client, user):
+    card = bound_card(user)
     page = verified_client.get("/me/cash/").content.decode()
     token = page.split('name="form_token" value="')[1].split('"')[0]
-    data = {"amount": "100", "payment_method": "sandbox_ok", "form_token": token}
+    data = {"amount": "100", "card": card.pk, "form_token": token}
     first = verified_client.post("/me/cash/deposit/", data)
     second = verified_client.post("/me/cash/deposit/", data)
     assert first.status_code == second.status_code == 302
@@ -205,20 +214,21 @@ def test_web_top_up_double_submit_acts_once(verified_client, user):
 
 
 @pytest.mark.parametrize("amount", ["-1", "0", "1.001", "abc", "<b>5</b>", "9" * 30])
-def test_web_top_up_bad_amounts_show_an_error_and_save_nothing(verified_client, amount):
+def test_web_top_up_bad_amounts_show_an_error_and_save_nothing(verified_client, user, amount):
     response = verified_client.post(
         "/me/cash/deposit/",
-        {"amount": amount, "payment_method": "sandbox_ok", "form_token": f"t-{amount[:10]}"},
+        {"amount": amount, "card": bound_card(user).pk, "form_token": f"t-{amount[:10]}"},
     )
     assert response.status_code == 400
     assert not Payment.objects.exists()
 
 
 def test_late_transfer_completed_on_the_sandbox_bank_page(verified_client, user):
+    card = bound_card(user, "late")
     page = verified_client.get("/me/cash/").content.decode()
     token = page.split('name="form_token" value="')[1].split('"')[0]
     response = verified_client.post(
-        "/me/cash/deposit/", {"amount": "75", "payment_method": "sandbox_late", "form_token": token}
+        "/me/cash/deposit/", {"amount": "75", "card": card.pk, "form_token": token}
     )
     payment = Payment.objects.get()
     assert response["Location"] == f"/payments/sandbox/{payment.provider_reference}/"

@@ -9,7 +9,7 @@ import pytest
 from orders import services
 from orders.models import Order
 from profiles.models import InvestorProfile
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, bound_card
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def buyer(verified_client, user):
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    services.deposit_start(user=user, amount="20000", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="20000", card=bound_card(user))
     return verified_client
 
 

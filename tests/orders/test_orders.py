@@ -15,6 +15,7 @@ from tests.factories import (
     CommissionContractFactory,
     ProductFactory,
     UserFactory,
+    bound_card,
     investor_with_cash,
 )
 
@@ -93,7 +94,7 @@ def test_c1_is_refused_above_r1_even_with_an_acknowledgement():
 
 def test_without_a_valid_assessment_buying_is_refused():
     user = UserFactory()
-    services.deposit_start(user=user, amount="100", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="100", card=bound_card(user))
     with pytest.raises(ValidationError, match="risk assessment"):
         place(user, ProductFactory(risk_level=1), amount="50")
 
@@ -166,7 +167,7 @@ def test_orders_api_requires_a_key_and_replays(verified_client, user):
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    services.deposit_start(user=user, amount="5000", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="5000", card=bound_card(user))
     product = ProductFactory(risk_level=2)
     body = {"product": product.slug, "side": "buy", "amount": "1000.00"}
     url = "/api/v1/orders/"

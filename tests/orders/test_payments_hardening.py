@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from marketplace.idempotency import FIELD
 from orders import selectors, services
-from orders.models import CashEntry, EntryKind, Payment
-from orders.payments import (
+from orders.cash import services as card_services
+from orders.cash.gateway import (
     GATEWAYS,
     NO_GATEWAY,
     PAYOUT_MAX_ATTEMPTS,
@@ -22,17 +22,24 @@ from orders.payments import (
     GatewayResult,
     sign,
 )
+from orders.models import CashEntry, EntryKind, Payment
 from orders.views import PAYOUT_REFUSED
-from tests.factories import StaffFactory, UserFactory, investor_with_cash
+from tests.factories import (
+    BankCardFactory,
+    StaffFactory,
+    UserFactory,
+    bound_card,
+    investor_with_cash,
+    sandbox_card_number,
+)
 from tests.test_production_settings import production, run_manage, run_production
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_callback_with_a_non_ascii_signature_is_refused_with_403(client):
-    payment = services.deposit_start(
-        user=UserFactory(), amount="300", payment_method="sandbox_late"
-    )
+    user = UserFactory()
+    payment = services.deposit_start(user=user, amount="300", card=bound_card(user, "late"))
     body = json.dumps({"provider_reference": payment.provider_reference, "status": "succeeded"})
     response = client.post(
         "/payments/sandbox/callback/",
@@ -63,23 +70,27 @@ def test_the_sandbox_in_production_needs_its_explicit_variable():
 
 
 def test_deposits_and_withdrawals_without_a_gateway_are_refused_clearly(client, settings):
-    settings.PAYMENTS_GATEWAY = ""
     user = UserFactory()
+    card = bound_card(user)
+    settings.PAYMENTS_GATEWAY = ""
     with pytest.raises(ValidationError) as err:
-        services.deposit_start(user=user, amount="100", payment_method="sandbox_ok")
+        services.deposit_start(user=user, amount="100", card=card)
     assert err.value.code == "payments_unavailable"
     with pytest.raises(ValidationError) as err:
-        services.withdrawal_request(user=user, amount="100")
+        card_services.card_bind(user=user, card_number=sandbox_card_number("declined"))
+    assert err.value.code == "payments_unavailable"
+    with pytest.raises(ValidationError) as err:
+        services.withdrawal_request(user=user, amount="100", card=card)
     assert err.value.code == "payments_unavailable"
     client.force_login(user)
     api = client.post(
         "/api/v1/me/cash/deposits/",
-        {"amount": "100", "payment_method": "sandbox_ok"},
+        {"amount": "100", "card": card.pk},
         content_type="application/json",
     )
     assert api.status_code == 400
     assert api.json()["non_field_errors"] == [str(NO_GATEWAY)]
-    page = client.post("/me/cash/deposit/", {"amount": "100", FIELD: "t1"})
+    page = client.post("/me/cash/deposit/", {"amount": "100", "card": card.pk, FIELD: "t1"})
     assert page.status_code == 400
     assert str(NO_GATEWAY) in page.content.decode()
     assert b"data-payments-unavailable" in client.get("/me/cash/").content
@@ -129,7 +140,6 @@ class FakeGateway:
     """A provider whose answers the test scripts: an exception, or a status."""
 
     name = "fake"
-    test_methods = {"fake_card": "Fake card"}
 
     def __init__(self, *answers):
         self.answers = list(answers)
@@ -141,13 +151,13 @@ class FakeGateway:
             raise answer
         return GatewayResult(answer, reference, "" if answer == "succeeded" else "Refused.")
 
-    def charge(self, *, amount, payment_method, reference):
+    def charge(self, *, amount, token, reference):
         self.calls.append(("charge", reference, list(Payment.objects.values_list("status"))))
         assert not transaction.get_connection().in_atomic_block  # the row is committed
         return self._answer(reference)
 
-    def payout(self, *, amount, reference):
-        self.calls.append(("payout", reference, None))
+    def payout(self, *, amount, token, reference):
+        self.calls.append(("payout", reference, token))
         return self._answer(reference)
 
 
@@ -162,12 +172,17 @@ def fake(monkeypatch, settings):
     return install
 
 
+def fake_card(user):
+    """A card bound through the fake provider (beside any sandbox card the user has)."""
+    return BankCardFactory(user=user, gateway="fake", token="fake_card.1", is_default=False)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_deposit_is_recorded_and_committed_before_the_provider_is_called(fake):
     provider = fake(RuntimeError("the process died"))
     user = UserFactory()
     with pytest.raises(RuntimeError):
-        services.deposit_start(user=user, amount="250", payment_method="fake_card")
+        services.deposit_start(user=user, amount="250", card=fake_card(user))
     payment = Payment.objects.get()
     assert provider.calls == [("charge", payment.provider_reference, [("pending",)])]
     assert (payment.status, payment.amount, payment.gateway) == ("pending", Decimal(250), "fake")
@@ -180,14 +195,15 @@ def test_a_deposit_is_recorded_and_committed_before_the_provider_is_called(fake)
 @pytest.mark.django_db(transaction=True)
 def test_a_deposit_the_provider_cannot_answer_stays_pending_with_its_record(fake):
     fake(GatewayError("timeout"))
-    payment = services.deposit_start(user=UserFactory(), amount="250", payment_method="fake_card")
+    user = UserFactory()
+    payment = services.deposit_start(user=user, amount="250", card=fake_card(user))
     assert (payment.status, payment.last_error) == ("pending", "timeout")
 
 
 def test_a_payout_the_provider_refuses_returns_the_cash_with_an_entry(fake):
     user = investor_with_cash(cash="1000")
     fake("declined")
-    payment = services.withdrawal_request(user=user, amount="400")
+    payment = services.withdrawal_request(user=user, amount="400", card=fake_card(user))
     assert payment.status == "declined"
     assert services.cash_account_for(user=user).balance == Decimal("1000")
     kinds = list(
@@ -206,7 +222,8 @@ def test_a_pending_payout_is_retried_with_backoff_then_settles(fake):
     user = investor_with_cash(cash="1000")
     provider = fake(GatewayError("timeout"), "pending", "succeeded")
     start = timezone.now()
-    payment = services.withdrawal_request(user=user, amount="400")
+    card = fake_card(user)
+    payment = services.withdrawal_request(user=user, amount="400", card=card)
     assert (payment.status, payment.attempts, payment.last_error) == ("pending", 1, "timeout")
     assert services.payouts_retry(now=start + dt.timedelta(minutes=5)) == {"tried": 0, "settled": 0}
     later = start + dt.timedelta(minutes=11)
@@ -219,7 +236,10 @@ def test_a_pending_payout_is_retried_with_backoff_then_settles(fake):
     }
     payment.refresh_from_db()
     assert payment.status == "succeeded"
-    assert {reference for _, reference, _ in provider.calls} == {payment.provider_reference}
+    # Every attempt paid the same payout to the same card.
+    assert {(ref, token) for _, ref, token in provider.calls} == {
+        (payment.provider_reference, card.token)
+    }
     assert services.cash_account_for(user=user).balance == Decimal("600")
     assert services.reconcile_cash() == []
 
@@ -228,7 +248,7 @@ def test_a_payout_still_pending_after_every_retry_is_shown_to_staff(fake, client
     user = investor_with_cash(cash="1000")
     provider = fake(GatewayError("provider down"))
     now = timezone.now()
-    payment = services.withdrawal_request(user=user, amount="400")
+    payment = services.withdrawal_request(user=user, amount="400", card=fake_card(user))
     for _ in range(10):
         now += dt.timedelta(days=1)
         services.payouts_retry(now=now)
@@ -248,7 +268,10 @@ def test_a_payout_still_pending_after_every_retry_is_shown_to_staff(fake, client
 def test_a_refused_payout_on_the_cash_page_says_the_money_is_back(fake, client):
     user = investor_with_cash(cash="1000")
     fake("failed")
+    card = fake_card(user)
     client.force_login(user)
-    response = client.post("/me/cash/withdraw/", {"amount": "400", FIELD: "w1"}, follow=True)
+    response = client.post(
+        "/me/cash/withdraw/", {"amount": "400", "card": card.pk, FIELD: "w1"}, follow=True
+    )
     assert str(PAYOUT_REFUSED) in response.content.decode()
     assert services.cash_account_for(user=user).balance == Decimal("1000")

@@ -11,7 +11,13 @@ from institutions.models import Role
 from orders import services
 from orders.models import PurchaseRefusal
 from profiles.models import InvestorProfile
-from tests.factories import InstitutionFactory, MembershipFactory, ProductFactory, UserFactory
+from tests.factories import (
+    InstitutionFactory,
+    MembershipFactory,
+    ProductFactory,
+    UserFactory,
+    bound_card,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +31,7 @@ def buyer(*, consent=True, name="Li Hua"):
         assessment_valid_until=dt.date(2030, 1, 1),
         share_profile_with_institutions=consent,
     )
-    services.deposit_start(user=user, amount="10000", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="10000", card=bound_card(user))
     return user
 
 
@@ -77,7 +83,7 @@ def test_the_institution_sees_why_an_investor_could_not_buy_but_never_the_answer
     InvestorProfile.objects.create(
         user=careful, risk_level=1, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    services.deposit_start(user=careful, amount="1000", payment_method="sandbox_ok")
+    services.deposit_start(user=careful, amount="1000", card=bound_card(careful))
     for _ in range(2):
         with pytest.raises(ValidationError):
             services.order_place(user=careful, product=r2, side="buy", amount="100")

@@ -11,7 +11,7 @@ from orders.coupons import services as coupons
 from orders.coupons.models import Coupon, CouponGrant, CouponKind, CouponStatus
 from orders.models import Order
 from profiles.models import InvestorProfile
-from tests.factories import MembershipFactory, ProductFactory, StaffFactory, UserFactory
+from tests.factories import MembershipFactory, ProductFactory, StaffFactory, UserFactory, bound_card
 from tests.orders.test_checkout import token_from
 
 from .factories import make_coupon
@@ -26,7 +26,7 @@ def buyer(verified_client, user):
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
-    services.deposit_start(user=user, amount="20000", payment_method="sandbox_ok")
+    services.deposit_start(user=user, amount="20000", card=bound_card(user))
     return verified_client
 
 
