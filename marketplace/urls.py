@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("institutions.urls")),
     path("", include("products.urls")),
     path("", include("profiles.urls")),
+    path("", include("profiles.security.urls")),
     path("", include("orders.urls")),
     path("", include("orders.campaigns.urls")),
     path("", include("orders.aftersales.urls")),

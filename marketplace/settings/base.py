@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "profiles.security.middleware.DeviceCookieMiddleware",
     "institutions.middleware.RequireMFAMiddleware",
 ]
 
@@ -222,6 +223,7 @@ REST_FRAMEWORK = {
         "deposits": env("THROTTLE_DEPOSITS", default="30/minute"),
         "withdrawals": env("THROTTLE_WITHDRAWALS", default="30/minute"),
         "orders": env("THROTTLE_ORDERS", default="120/minute"),
+        "trade_pin": env("THROTTLE_TRADE_PIN", default="20/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -276,7 +278,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # autodiscover_tasks finds each app's ``tasks`` module; the sub-packages' own (``orders/<sub>/
 # tasks.py``) are listed here so that a worker knows them before anything enqueues them.
-CELERY_IMPORTS = ["orders.campaigns.tasks"]
+CELERY_IMPORTS = ["orders.campaigns.tasks", "profiles.security.tasks"]
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from orders import services
 from orders.models import CashAccount, CashEntry, Payment
 from orders.payments import SIGNATURE_HEADER, sign
-from tests.factories import UserFactory
+from tests.factories import PIN_HEADER, UserFactory, give_trade_pin
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,7 @@ def test_entries_are_unique_per_cause():
 
 
 def test_cash_api(verified_client, user):
+    give_trade_pin(user)
     response = verified_client.post(
         "/api/v1/me/cash/deposits/",
         {"amount": "250.00", "payment_method": "sandbox_ok"},
@@ -178,12 +179,18 @@ def test_cash_api(verified_client, user):
     assert cash["balance"] == "250.00"
     assert cash["entries"][0]["kind"] == "deposit"
     bad = verified_client.post(
-        "/api/v1/me/cash/withdrawals/", {"amount": "1000"}, content_type="application/json"
+        "/api/v1/me/cash/withdrawals/",
+        {"amount": "1000"},
+        content_type="application/json",
+        **PIN_HEADER,
     )
     assert bad.status_code == 400
     assert "amount" in bad.json()
     ok = verified_client.post(
-        "/api/v1/me/cash/withdrawals/", {"amount": "50"}, content_type="application/json"
+        "/api/v1/me/cash/withdrawals/",
+        {"amount": "50"},
+        content_type="application/json",
+        **PIN_HEADER,
     )
     assert ok.status_code == 201
     assert verified_client.get("/api/v1/me/cash/").json()["balance"] == "200.00"

@@ -23,7 +23,7 @@ from orders.payments import (
     sign,
 )
 from orders.views import PAYOUT_REFUSED
-from tests.factories import StaffFactory, UserFactory, investor_with_cash
+from tests.factories import TRADE_PIN, StaffFactory, UserFactory, investor_with_cash
 from tests.test_production_settings import production, run_manage, run_production
 
 pytestmark = pytest.mark.django_db
@@ -249,6 +249,8 @@ def test_a_refused_payout_on_the_cash_page_says_the_money_is_back(fake, client):
     user = investor_with_cash(cash="1000")
     fake("failed")
     client.force_login(user)
-    response = client.post("/me/cash/withdraw/", {"amount": "400", FIELD: "w1"}, follow=True)
+    response = client.post(
+        "/me/cash/withdraw/", {"amount": "400", FIELD: "w1", "trade_pin": TRADE_PIN}, follow=True
+    )
     assert str(PAYOUT_REFUSED) in response.content.decode()
     assert services.cash_account_for(user=user).balance == Decimal("1000")
