@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ProductKindEnum": "institutions.models.ProductKind",
+        "TradePinErrorCodeEnum": "profiles.security.api.ERROR_CODES",
+        "TradePinStateEnum": "profiles.security.api.PIN_STATES",
         "InstitutionTypeEnum": "institutions.models.InstitutionType",
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.PaymentStatus",

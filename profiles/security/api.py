@@ -48,9 +48,13 @@ STATUS_OF = {
 }
 
 
+ERROR_CODES = sorted(STATUS_OF)
+PIN_STATES = ["not_set", "set", "locked"]
+
+
 class TradePinErrorSerializer(serializers.Serializer):
     trade_pin = serializers.ListField(child=serializers.CharField())
-    code = serializers.ChoiceField(choices=sorted(STATUS_OF))
+    code = serializers.ChoiceField(choices=ERROR_CODES)
     attempts_left = serializers.IntegerField(required=False, min_value=0, max_value=4)
     locked_until = serializers.DateTimeField(required=False)
     set_url = serializers.CharField(required=False)
@@ -101,7 +105,7 @@ def trade_confirm_request(request) -> None:
 
 
 class PinStatusSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=["not_set", "set", "locked"])
+    state = serializers.ChoiceField(choices=PIN_STATES)
     locked_until = serializers.DateTimeField(allow_null=True)
     attempts_left = serializers.IntegerField(min_value=0)
     totp_alternative = serializers.BooleanField()

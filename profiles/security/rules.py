@@ -9,7 +9,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 PIN_LENGTH = 6
-PIN_SHAPE = re.compile(r"\d{6}")
+PIN_SHAPE = re.compile(r"[0-9]{6}")
 
 SHAPE = _("A trade PIN is exactly six digits (0–9).")
 SAME_DIGIT = _("Choose a PIN that is not one digit repeated (like 111111).")
