@@ -5,7 +5,7 @@ import pytest
 
 from orders.models import CashAccount, Payment
 from tests.e2e.test_catalogue import log_in
-from tests.factories import UserFactory
+from tests.factories import TRADE_PIN, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ def top_up(page, amount: str, method: str) -> None:
 
 
 def test_investor_tops_up_confirms_a_late_transfer_and_withdraws(new_page, shot):
-    user = UserFactory(email="saver@example.com")
+    user = UserFactory(email="saver@example.com", trade_pin=True)
     page = new_page()
     log_in(page, "saver@example.com")
 
@@ -37,6 +37,7 @@ def test_investor_tops_up_confirms_a_late_transfer_and_withdraws(new_page, shot)
 
     withdraw = page.locator("form[action='/me/cash/withdraw/']")
     withdraw.locator("input[name=amount]").fill("5000")
+    withdraw.locator("#id_trade_pin").fill(TRADE_PIN)
     withdraw.locator("[type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "withdrawal-refused")
@@ -44,6 +45,7 @@ def test_investor_tops_up_confirms_a_late_transfer_and_withdraws(new_page, shot)
 
     withdraw = page.locator("form[action='/me/cash/withdraw/']")
     withdraw.locator("input[name=amount]").fill("200")
+    withdraw.locator("#id_trade_pin").fill(TRADE_PIN)
     withdraw.locator("[type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "withdrawn")

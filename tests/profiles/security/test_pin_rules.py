@@ -133,7 +133,8 @@ def test_setting_the_pin_through_the_api(client, verified):
     assert trivial.json()["code"] == services.PIN_TRIVIAL
     assert trivial.json()["pin"]
     shape = client.post("/api/v1/me/pin/", {"pin": "12345x"}, content_type="application/json")
-    assert shape.status_code == 400 and "pin" in shape.json()
+    assert shape.status_code == 400
+    assert "pin" in shape.json()
     ok = client.post("/api/v1/me/pin/", {"pin": TRADE_PIN}, content_type="application/json")
     assert ok.status_code == 200, ok.content
     assert ok.json() == {
