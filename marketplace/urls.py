@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("institutions.urls")),
     path("", include("products.urls")),
     path("", include("profiles.urls")),
+    path("", include("profiles.security.urls")),
     path("", include("orders.urls")),
     path("", include("orders.cash.urls")),
     path("", include("orders.campaigns.urls")),

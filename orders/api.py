@@ -17,6 +17,11 @@ from institutions.tenancy import PortalAPIMixin
 from marketplace.throttling import MoneyActionThrottle
 from products.models import Product
 from products.selectors import tradable_product
+from profiles.security.api import (
+    TRADE_PIN_PARAMETER,
+    TRADE_PIN_RESPONSES,
+    trade_confirm_request,
+)
 
 from . import selectors, services
 from .audience import THRESHOLD
@@ -131,11 +136,16 @@ class WithdrawalAPI(APIView):
     throttle_classes = [MoneyActionThrottle]
     throttle_scope = "withdrawals"
 
-    @extend_schema(request=WithdrawalInputSerializer, responses={201: PaymentSerializer})
+    @extend_schema(
+        request=WithdrawalInputSerializer,
+        responses={201: PaymentSerializer, **TRADE_PIN_RESPONSES},
+        parameters=[TRADE_PIN_PARAMETER],
+    )
     def post(self, request):
         serializer = WithdrawalInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _with_card(request, serializer.validated_data)
+        trade_confirm_request(request)
         payment = services.withdrawal_request(user=request.user, **data)
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
@@ -152,7 +162,7 @@ def _request_hash(data) -> str:
 class OrderListCreateAPI(generics.ListAPIView):
     """The investor's orders; POST places one (``Idempotency-Key`` header required: the same
     key and body return the first order and create nothing; the same key with another body is
-    422)."""
+    422; ``X-Trade-PIN`` required, checked before anything is written)."""
 
     serializer_class = OrderSerializer
     filterset_class = InvestorOrderFilter  # a bad value is a 400, as on the orders page
@@ -176,6 +186,7 @@ class OrderListCreateAPI(generics.ListAPIView):
                 response=IdempotencyConflictSerializer,
                 description="This Idempotency-Key was used before with another body.",
             ),
+            **TRADE_PIN_RESPONSES,
         },
         parameters=[
             OpenApiParameter(
@@ -186,7 +197,8 @@ class OrderListCreateAPI(generics.ListAPIView):
                 description="A key unique to this order, up to 64 characters: the same key "
                 "and body return the first order and create nothing.",
                 pattern=r"^[!-~]{1,64}$",
-            )
+            ),
+            TRADE_PIN_PARAMETER,
         ],
     )
     def post(self, request):
@@ -199,6 +211,9 @@ class OrderListCreateAPI(generics.ListAPIView):
         product = tradable_product(slug=data["product"])
         if product is None:
             return Response({"product": [services.NOT_ON_SALE]}, status=status.HTTP_400_BAD_REQUEST)
+        # Before anything is written: a refused PIN leaves no order, so no Idempotency-Key
+        # record, and a retry with the same key and the right PIN places the order.
+        trade_confirm_request(request)
         try:
             order, _ = services.order_place(
                 user=request.user,

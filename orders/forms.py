@@ -2,6 +2,7 @@ from django import forms
 
 from marketplace.forms import MoneyField
 from marketplace.money import UNITS_MESSAGES
+from profiles.security.forms import TradePinFormMixin
 
 from .cash.forms import CardChoiceField
 
@@ -16,7 +17,7 @@ class DepositForm(forms.Form):
         self.fields["card"].for_user(user)
 
 
-class WithdrawalForm(forms.Form):
+class WithdrawalForm(TradePinFormMixin, forms.Form):
     amount = MoneyField(label="Amount (CNY)", positive=True)
     card = CardChoiceField(label="Pay out to")
 
@@ -26,7 +27,7 @@ class WithdrawalForm(forms.Form):
         self.fields["card"].for_user(user)
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(TradePinFormMixin, forms.Form):
     amount = MoneyField(label="Amount (CNY)", positive=True)
     acknowledge_risk = forms.BooleanField(
         required=False,
@@ -40,5 +41,5 @@ class CheckoutForm(forms.Form):
     )
 
 
-class SellForm(forms.Form):
+class SellForm(TradePinFormMixin, forms.Form):
     units = MoneyField(label="Units to sell", positive=True, messages=UNITS_MESSAGES)

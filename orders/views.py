@@ -114,11 +114,13 @@ def deposit(request):
 @require_POST
 def withdraw(request):
     form = WithdrawalForm(request.POST, user=request.user)
+    if form.is_valid() and not form.trade_confirmed(user=request.user):
+        return _cash_page(request, withdrawal_form=form, status=400)
     if form.is_valid() and (repeat := _once(request, form, form_name="withdrawal_form")):
         return repeat
     if form.is_valid():
         try:
-            payment = services.withdrawal_request(user=request.user, **form.cleaned_data)
+            payment = services.withdrawal_request(user=request.user, **form.without_pin())
         except (ValidationError, PermissionDenied) as exc:
             form_errors_from(form, exc)
         else:
@@ -189,8 +191,8 @@ def sandbox_bank(request, reference):
 
 def _review_or_place(request, form, *, product, side, success, extra=lambda data: {}):
     """The checkout's and the sell page's one flow: a GET with the amount (or units) runs the
-    order service's checks for the review; a POST claims the form's one-time token and places
-    the order through the same service as the API.
+    order service's checks for the review; a POST checks the trade PIN, claims the form's
+    one-time token and places the order through the same service as the API.
 
     Returns ``(amount or units once valid, a response to return at once or None, status)``.
     """
@@ -213,6 +215,8 @@ def _review_or_place(request, form, *, product, side, success, extra=lambda data
         return None, None, 400 if post else 200
     if not post:
         return quantity, None, 200
+    if not form.trade_confirmed(user=request.user):
+        return quantity, None, 400
     if not claim_form_token(user_id=request.user.pk, token=request.POST.get(FIELD)):
         messages.info(request, ALREADY_USED)
         return quantity, redirect("orders:list"), 302
@@ -229,6 +233,11 @@ def _review_or_place(request, form, *, product, side, success, extra=lambda data
         return quantity, None, 400
     messages.success(request, success(order))
     return quantity, redirect("orders:detail", pk=order.pk), 302
+
+
+def _reviewing(form, quantity) -> bool:
+    """The review (and its confirm form) stays up when only the trade PIN was refused."""
+    return quantity is not None and not set(form.errors) - {"trade_pin"}
 
 
 @login_required
@@ -282,7 +291,7 @@ def checkout(request, slug):
             "suitability": suitability,
             "profile": profile,
             "form": form,
-            "reviewing": amount is not None and not form.errors,
+            "reviewing": _reviewing(form, amount),
             "estimate": estimate,
             "coupon": chosen,
             "coupon_options": options,
@@ -387,7 +396,7 @@ def sell(request, slug):
             "position": position,
             "product": product,
             "form": form,
-            "reviewing": units is not None and not form.errors,
+            "reviewing": _reviewing(form, units),
             "estimate": estimate,
             "units": units,
             "instant": instant,

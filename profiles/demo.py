@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from . import services
@@ -17,9 +18,13 @@ from .models import (
     InvestorProfile,
     Questionnaire,
     RiskAssessment,
+    TradePin,
     User,
     age_cohort,
 )
+
+# The demo investors' trade PIN (README, demo logins); tests use the same (tests.factories).
+DEMO_TRADE_PIN = "246810"
 
 CROWD = 240
 CROWD_DOMAIN = "crowd.fortune.example"
@@ -68,6 +73,11 @@ def seed_investors(log) -> dict:
             services.assessment_submit(user=user, answers=_answers(position))
         for kind in ("share_profile_with_institutions", "marketing_offers"):
             services.consent_set(user=user, kind=kind, granted=True)
+        # Demo data: set directly (the service asks for a verified identity first), once.
+        TradePin.objects.get_or_create(
+            user=user,
+            defaults={"pin_hash": make_password(DEMO_TRADE_PIN), "set_at": timezone.now()},
+        )
     created = _seed_crowd()
     log(f"  investors: {len(INVESTOR_PROFILES)} demo logins, {created} consenting crowd created")
     return {"crowd_created": created}

@@ -300,3 +300,4 @@ class RiskAssessment(models.Model):
 
 # Sub-packages' models, imported so that Django finds them.
 from profiles.identity.models import DocumentType, Identity, IdentityStatus  # noqa: E402, F401
+from profiles.security.models import KnownDevice, TradePin  # noqa: E402, F401

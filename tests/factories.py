@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from institutions.models import (
@@ -34,10 +35,14 @@ from products.models import (
     SavingsTerms,
 )
 from profiles.identity.documents import document_hash
-from profiles.models import DocumentType, Identity, IdentityStatus, User
+from profiles.models import DocumentType, Identity, IdentityStatus, TradePin, User
 
 PASSWORD = "correct-horse-battery-9"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
+# The trade PIN of investor_with_cash() and UserFactory(trade_pin=True): money forms send it as
+# ``trade_pin``, API calls as the X-Trade-PIN header (PIN_HEADER).
+TRADE_PIN = "246810"
+PIN_HEADER = {"HTTP_X_TRADE_PIN": TRADE_PIN}
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -60,6 +65,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         """``mfa=True`` activates TOTP with :data:`TOTP_SECRET`."""
         if create and extracted:
             TOTP.activate(self, TOTP_SECRET)
+
+    @factory.post_generation
+    def trade_pin(self, create, extracted, **kwargs):
+        """``trade_pin=True`` sets :data:`TRADE_PIN` (a string sets that PIN instead)."""
+        if create and extracted:
+            give_trade_pin(self, TRADE_PIN if extracted is True else extracted)
+
+
+def give_trade_pin(user, pin: str = TRADE_PIN) -> TradePin:
+    """Set ``user``'s trade PIN directly (the service asks for a verified identity first)."""
+    return TradePin.objects.create(user=user, pin_hash=make_password(pin), set_at=timezone.now())
 
 
 class StaffFactory(UserFactory):
@@ -299,11 +315,13 @@ class BankCardFactory(factory.django.DjangoModelFactory):
 
 
 def investor_with_cash(level: int = 3, cash: str = "10000", **user_fields) -> User:
-    """A verified investor at risk level C``level`` with a valid assessment, a bound sandbox
-    card (payments succeed; their default) and ``cash`` topped up from it."""
+    """A verified investor at risk level C``level`` with a valid assessment, the trade PIN
+    :data:`TRADE_PIN`, a bound sandbox card (payments succeed; their default) and ``cash``
+    topped up from it."""
     from orders import services
     from profiles.models import InvestorProfile
 
+    user_fields.setdefault("trade_pin", True)
     user = UserFactory(**user_fields)
     IdentityFactory(user=user)
     InvestorProfile.objects.create(

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "profiles.security.middleware.DeviceCookieMiddleware",
     "institutions.middleware.RequireMFAMiddleware",
 ]
 
@@ -224,6 +225,7 @@ REST_FRAMEWORK = {
         # Binding a card: few a person ever needs; many is someone trying card numbers.
         "card_binds": env("THROTTLE_CARD_BINDS", default="10/hour"),
         "orders": env("THROTTLE_ORDERS", default="120/minute"),
+        "trade_pin": env("THROTTLE_TRADE_PIN", default="20/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -238,6 +240,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ProductKindEnum": "institutions.models.ProductKind",
+        "TradePinErrorCodeEnum": "profiles.security.api.ERROR_CODES",
+        "TradePinStateEnum": "profiles.security.api.PIN_STATES",
         "InstitutionTypeEnum": "institutions.models.InstitutionType",
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.PaymentStatus",
@@ -278,7 +282,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # autodiscover_tasks finds each app's ``tasks`` module; the sub-packages' own (``orders/<sub>/
 # tasks.py``) are listed here so that a worker knows them before anything enqueues them.
-CELERY_IMPORTS = ["orders.campaigns.tasks"]
+CELERY_IMPORTS = ["orders.campaigns.tasks", "profiles.security.tasks"]
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},

@@ -17,6 +17,7 @@ from orders.models import Order, Payment
 from products.models import Product
 from products.serializers import MONEY_MAX
 from tests.factories import (
+    PIN_HEADER,
     InstitutionFactory,
     MembershipFactory,
     ProductFactory,
@@ -157,7 +158,7 @@ def test_cash_and_order_amounts_that_are_not_decimal_strings_are_a_400(
         if url == "/api/v1/orders/":
             sent["product"] = product.slug
         response = investor_client.post(
-            url, sent, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"k-{n}"
+            url, sent, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"k-{n}", **PIN_HEADER
         )
         assert response.status_code == 400, (value, response.content)
         assert response.json()[field], value
@@ -172,6 +173,7 @@ def test_an_unknown_coupon_sent_to_the_orders_api_is_refused(investor_client):
         {"product": product.slug, "side": "buy", "amount": "1000", "coupon": "WELCOME10"},
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="k-coupon",
+        **PIN_HEADER,
     )
     assert response.status_code == 400, response.content
     assert response.json()["coupon"] == [str(coupon_errors.UNKNOWN[1])]

@@ -47,6 +47,7 @@ from profiles.models import InvestorProfile
 from tests.factories import (
     PASSWORD,
     TOTP_SECRET,
+    TRADE_PIN,
     InstitutionFactory,
     MembershipFactory,
     NavPriceFactory,
@@ -120,13 +121,19 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/portal/coupons/{id}/grants/",
     # Each status move is legal from some statuses only (an ended coupon stays ended): state.
     "POST /api/v1/portal/coupons/{id}/status/",
-    # ``card`` must be the id of one of the investor's own bound cards: data, not shape.
-    # tests/orders/cash/test_cards_api.py covers the shape.
+    # ``card`` must be the id of one of the investor's own bound cards (data, not shape), and a
+    # withdrawal also needs the PIN (below). tests/orders/cash/test_cards_api.py covers the shape.
     "POST /api/v1/me/cash/deposits/",
-    "POST /api/v1/me/cash/withdrawals/",
     # A card number must be one the bank knows, in the investor's verified name and not bound
     # already: the bank's data and state.
     "POST /api/v1/me/cards/",
+    # X-Trade-PIN must be the investor's own PIN (a secret, not a shape): a generated one is a
+    # 403 (wrong) or, after five, a 423 (locked), both described in the schema.
+    # test_a_client_generated_from_the_schema_places_an_order sends the right one.
+    "POST /api/v1/me/cash/withdrawals/",
+    # A PIN is set once, after identity verification, and must not be trivial: state and rules
+    # beyond a pattern. tests/profiles/security/test_pin_rules.py covers the shape.
+    "POST /api/v1/me/pin/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.
@@ -200,7 +207,7 @@ def world():
     for fund in funds:
         for day in range(5):
             NavPriceFactory(product=fund, date=dt.date(2026, 1, 5) + dt.timedelta(days=day))
-    investor = UserFactory()
+    investor = UserFactory(trade_pin=True)
     InvestorProfile.objects.create(
         user=investor, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
@@ -342,6 +349,8 @@ def test_a_client_generated_from_the_schema_places_an_order(live_server, world):
         # here; tests/orders/coupons/ place orders with each kind.
         case.body.pop("coupon", None)
         case.headers["Idempotency-Key"] = uuid.uuid4().hex
+        assert "X-Trade-PIN" in case.headers  # required by the schema too
+        case.headers["X-Trade-PIN"] = TRADE_PIN
         return True
 
     token = _headless_login(base, world["investor"].email)

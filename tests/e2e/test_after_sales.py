@@ -21,7 +21,13 @@ from profiles.services import consent_set
 from tests.e2e.test_catalogue import log_in
 from tests.e2e.test_checkout import buy
 from tests.e2e.test_portfolio import close_day
-from tests.factories import MembershipFactory, ProductFactory, UserFactory, investor_with_cash
+from tests.factories import (
+    TRADE_PIN,
+    MembershipFactory,
+    ProductFactory,
+    UserFactory,
+    investor_with_cash,
+)
 from tests.integration.conftest import real_worker  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -146,6 +152,7 @@ def test_a_card_and_an_after_sales_offer_reach_only_the_consenting_buyer(
     shot(keen_page, "checkout-with-card")
     assert keen_page.locator("[data-discounted-fee]").inner_text() == "CNY 75.56"
     assert keen_page.locator("[data-list-fee]").inner_text() == "CNY 150.00"
+    keen_page.locator("#id_trade_pin").fill(TRADE_PIN)
     keen_page.locator("form[method=post]:has(input[name=form_token]) [type=submit]").first.click()
     keen_page.wait_for_load_state()
     second = Order.objects.filter(user=keen).latest("pk")

@@ -5,7 +5,7 @@ import pytest
 
 from orders.models import CashAccount, Payment
 from tests.e2e.test_catalogue import log_in
-from tests.factories import IdentityFactory, UserFactory, bound_card, sandbox_card_number
+from tests.factories import TRADE_PIN, IdentityFactory, UserFactory, bound_card, sandbox_card_number
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def top_up(page, amount: str, last4: str) -> None:
 
 
 def test_investor_binds_a_card_tops_up_confirms_a_late_transfer_and_withdraws(new_page, shot):
-    user = UserFactory(email="saver@example.com")
+    user = UserFactory(email="saver@example.com", trade_pin=True)
     IdentityFactory(user=user)
     bound_card(user, "late")
     page = new_page()
@@ -47,6 +47,7 @@ def test_investor_binds_a_card_tops_up_confirms_a_late_transfer_and_withdraws(ne
 
     withdraw = page.locator("form[action='/me/cash/withdraw/']")
     withdraw.locator("input[name=amount]").fill("5000")
+    withdraw.locator("#id_trade_pin").fill(TRADE_PIN)
     withdraw.locator("[type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "withdrawal-refused")
@@ -54,6 +55,7 @@ def test_investor_binds_a_card_tops_up_confirms_a_late_transfer_and_withdraws(ne
 
     withdraw = page.locator("form[action='/me/cash/withdraw/']")
     withdraw.locator("input[name=amount]").fill("200")
+    withdraw.locator("#id_trade_pin").fill(TRADE_PIN)
     withdraw.locator("[type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "withdrawn")

@@ -9,7 +9,7 @@ from orders import services
 from orders.models import Order
 from profiles.models import InvestorProfile
 from tests.e2e.test_catalogue import log_in
-from tests.factories import ProductFactory, UserFactory, bound_card
+from tests.factories import TRADE_PIN, ProductFactory, UserFactory, bound_card
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,12 +25,13 @@ def buy(page, product, amount, *, acknowledge=False):
     page.wait_for_load_state()
     if acknowledge:
         page.check("input[name=acknowledge_risk]")
+    page.locator("#id_trade_pin").fill(TRADE_PIN)
     page.locator("form[method=post]:has(input[name=form_token]) [type=submit]").first.click()
     page.wait_for_load_state()
 
 
 def test_c3_investor_buys_and_acknowledges_and_cancels(new_page, shot):
-    user = UserFactory(email="buyer@example.com")
+    user = UserFactory(email="buyer@example.com", trade_pin=True)
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
@@ -62,7 +63,7 @@ def test_c3_investor_buys_and_acknowledges_and_cancels(new_page, shot):
 
 
 def test_short_cash_is_shown_before_confirming_with_a_top_up_for_the_difference(new_page, shot):
-    user = UserFactory(email="short@example.com")
+    user = UserFactory(email="short@example.com", trade_pin=True)
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )

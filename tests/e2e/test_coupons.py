@@ -15,14 +15,14 @@ from orders.coupons.models import CouponStatus
 from orders.models import Order
 from profiles.models import InvestorProfile
 from tests.e2e.test_catalogue import log_in
-from tests.factories import ProductFactory, UserFactory, bound_card
+from tests.factories import TRADE_PIN, ProductFactory, UserFactory, bound_card
 from tests.orders.coupons.factories import make_coupon
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_investor_buys_with_the_preselected_card(new_page, shot):
-    user = UserFactory(email="couponed@example.com")
+    user = UserFactory(email="couponed@example.com", trade_pin=True)
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
@@ -55,6 +55,7 @@ def test_an_investor_buys_with_the_preselected_card(new_page, shot):
     page.goto(f"/products/{fund.slug}/buy/?amount=10000")
     shot(page, "review-with-coupon")
     assert page.locator("[data-discounted-fee]").inner_text().strip() == "CNY 74.44"
+    page.locator("#id_trade_pin").fill(TRADE_PIN)
     page.locator("form[method=post]:has(input[name=form_token]) [type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "order-placed")

@@ -19,7 +19,7 @@ from profiles.models import InvestorProfile
 from tests.e2e.test_cash import top_up
 from tests.e2e.test_catalogue import log_in
 from tests.e2e.test_checkout import buy
-from tests.factories import ProductFactory, UserFactory, bound_card
+from tests.factories import TRADE_PIN, ProductFactory, UserFactory, bound_card
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ def close_day(product, day, nav):
 
 
 def test_c3_investor_tops_up_buys_sees_portfolio_and_redeems_part(new_page, shot):
-    user = UserFactory(email="journey@example.com")
+    user = UserFactory(email="journey@example.com", trade_pin=True)
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
@@ -93,6 +93,7 @@ def test_c3_investor_tops_up_buys_sees_portfolio_and_redeems_part(new_page, shot
     page.locator("form:has(input[name=units]) [type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "redeem-review")
+    page.locator("#id_trade_pin").fill(TRADE_PIN)
     page.locator("form[method=post]:has(input[name=form_token]) [type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "redeem-placed")
@@ -115,6 +116,7 @@ def test_c3_investor_tops_up_buys_sees_portfolio_and_redeems_part(new_page, shot
     assert "6,000.00" in page.content()
 
     page.goto(f"/products/{r4.slug}/buy/?amount=1000")
+    page.locator("#id_trade_pin").fill(TRADE_PIN)
     page.locator("form[method=post]:has(input[name=form_token]) [type=submit]").first.click()
     page.wait_for_load_state()
     shot(page, "r4-needs-acknowledgement")

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from orders import services
 from orders.cash.gateway import SIGNATURE_HEADER, sign
 from orders.models import CashAccount, CashEntry, Payment
-from tests.factories import UserFactory, bound_card
+from tests.factories import PIN_HEADER, UserFactory, bound_card, give_trade_pin
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +169,7 @@ def test_entries_are_unique_per_cause():
 
 def test_cash_api(verified_client, user):
     card = bound_card(user)
+    give_trade_pin(user)
     response = verified_client.post(
         "/api/v1/me/cash/deposits/",
         {"amount": "250.00", "card": card.pk},
@@ -185,6 +186,7 @@ def test_cash_api(verified_client, user):
         "/api/v1/me/cash/withdrawals/",
         {"amount": "1000", "card": card.pk},
         content_type="application/json",
+        **PIN_HEADER,
     )
     assert bad.status_code == 400
     assert "amount" in bad.json()
@@ -192,6 +194,7 @@ def test_cash_api(verified_client, user):
         "/api/v1/me/cash/withdrawals/",
         {"amount": "50", "card": card.pk},
         content_type="application/json",
+        **PIN_HEADER,
     )
     assert ok.status_code == 201
     assert verified_client.get("/api/v1/me/cash/").json()["balance"] == "200.00"

@@ -9,13 +9,14 @@ import pytest
 from orders import services
 from orders.models import Order
 from profiles.models import InvestorProfile
-from tests.factories import ProductFactory, bound_card
+from tests.factories import TRADE_PIN, ProductFactory, bound_card, give_trade_pin
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def buyer(verified_client, user):
+    give_trade_pin(user)
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
@@ -36,7 +37,7 @@ def test_review_shows_fee_and_dates_then_confirm_places_one_order(buyer, user):
     assert str(review.context["trade_date"]) in html
     assert str(review.context["expected_confirm_date"]) in html
     token = token_from(review)
-    data = {"amount": "10000", "form_token": token}
+    data = {"amount": "10000", "form_token": token, "trade_pin": TRADE_PIN}
     first = buyer.post(f"/products/{product.slug}/buy/", data)
     second = buyer.post(f"/products/{product.slug}/buy/", data)
     order = Order.objects.get()
@@ -51,12 +52,17 @@ def test_review_shows_fee_and_dates_then_confirm_places_one_order(buyer, user):
 def test_above_level_needs_the_checkbox(buyer):
     product = ProductFactory(risk_level=4)
     review = buyer.get(f"/products/{product.slug}/buy/?amount=1000")
-    data = {"amount": "1000", "form_token": token_from(review)}
+    data = {"amount": "1000", "form_token": token_from(review), "trade_pin": TRADE_PIN}
     refused = buyer.post(f"/products/{product.slug}/buy/", data)
     assert refused.status_code == 400
     assert not Order.objects.exists()
     review = buyer.get(f"/products/{product.slug}/buy/?amount=1000")
-    data = {"amount": "1000", "form_token": token_from(review), "acknowledge_risk": "on"}
+    data = {
+        "amount": "1000",
+        "form_token": token_from(review),
+        "acknowledge_risk": "on",
+        "trade_pin": TRADE_PIN,
+    }
     assert buyer.post(f"/products/{product.slug}/buy/", data).status_code == 302
     assert Order.objects.get().risk_acknowledged_version
 
@@ -110,7 +116,7 @@ def test_checkout_accepts_amounts_with_thousands_separators(buyer, typed, amount
     product = ProductFactory(risk_level=1)
     review = buyer.get(f"/products/{product.slug}/buy/", {"amount": typed})
     assert review.context["reviewing"]
-    data = {"amount": typed, "form_token": token_from(review)}
+    data = {"amount": typed, "form_token": token_from(review), "trade_pin": TRADE_PIN}
     assert buyer.post(f"/products/{product.slug}/buy/", data).status_code == 302
     assert Order.objects.get().amount == Decimal(amount)
 

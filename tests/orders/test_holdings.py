@@ -13,7 +13,7 @@ from marketplace.idempotency import FIELD
 from orders import services
 from orders.models import Order
 from products.models import FundType, NavPrice, ProductKind
-from tests.factories import ProductFactory, investor_with_cash
+from tests.factories import PIN_HEADER, TRADE_PIN, ProductFactory, investor_with_cash
 from tests.orders.test_end_of_day import MONDAY, TUESDAY, at, buy
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +74,14 @@ def test_holdings_api_costs_a_constant_number_of_queries(client):
 def test_selling_through_the_api_reserves_units_and_replays_by_key(client):
     user, fund, *_ = holder(client)
     body = {"product": fund.slug, "side": "sell", "units": "2500.50"}
-    first = client.post(API, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s1")
+    first = client.post(
+        API, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s1", **PIN_HEADER
+    )
     assert first.status_code == 201, first.content
     assert (first.json()["status"], first.json()["units"]) == ("pending", "2500.50")
-    again = client.post(API, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s1")
+    again = client.post(
+        API, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s1", **PIN_HEADER
+    )
     assert again.json()["id"] == first.json()["id"]
     assert Order.objects.filter(side="sell").count() == 1
 
@@ -103,6 +107,7 @@ def test_bad_units_through_the_api_are_a_400_with_the_field_and_save_nothing(
         {"product": fund.slug, "side": "sell", "units": units},
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY=f"bad-{units[:20]}",
+        **PIN_HEADER,
     )
     assert response.status_code == 400
     assert message in response.json()["units"][0]
@@ -116,6 +121,7 @@ def test_a_sell_without_units_or_of_a_product_not_held_is_refused(client):
         {"product": fund.slug, "side": "sell"},
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="m1",
+        **PIN_HEADER,
     )
     assert missing.json() == {"units": [services.UNITS_REQUIRED]}
     other = ProductFactory()
@@ -124,6 +130,7 @@ def test_a_sell_without_units_or_of_a_product_not_held_is_refused(client):
         {"product": other.slug, "side": "sell", "units": "1"},
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="m2",
+        **PIN_HEADER,
     )
     assert not_held.json() == {"product": [services.NOT_HELD]}
 
@@ -181,9 +188,9 @@ def test_sell_page_reviews_then_places_one_order_per_token(client):
     html = review.content.decode()
     marker = f'name="{FIELD}" value="'
     token = html[html.index(marker) + len(marker) :].split('"', 1)[0]
-    first = client.post(url, {"units": "400", FIELD: token})
+    first = client.post(url, {"units": "400", FIELD: token, "trade_pin": TRADE_PIN})
     assert first.status_code == 302
-    second = client.post(url, {"units": "400", FIELD: token})
+    second = client.post(url, {"units": "400", FIELD: token, "trade_pin": TRADE_PIN})
     assert second.status_code == 302
     assert Order.objects.filter(side="sell").count() == 1
     too_many = client.get(url, {"units": "99999"})

@@ -12,10 +12,12 @@ from orders import services
 from orders.models import CashEntry, Order, OrderEvent
 from profiles.models import InvestorProfile
 from tests.factories import (
+    PIN_HEADER,
     CommissionContractFactory,
     ProductFactory,
     UserFactory,
     bound_card,
+    give_trade_pin,
     investor_with_cash,
 )
 
@@ -164,6 +166,7 @@ def test_cancel_before_cut_off_refunds_and_after_is_refused(placed_order, clock)
 
 
 def test_orders_api_requires_a_key_and_replays(verified_client, user):
+    give_trade_pin(user)
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
@@ -173,12 +176,12 @@ def test_orders_api_requires_a_key_and_replays(verified_client, user):
     url = "/api/v1/orders/"
     assert verified_client.post(url, body, content_type="application/json").status_code == 400
     first = verified_client.post(
-        url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc"
+        url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc", **PIN_HEADER
     )
     assert first.status_code == 201, first.content
     assert set(first.json()) >= {"id", "status", "trade_date", "amount", "fee", "units", "nav"}
     replay = verified_client.post(
-        url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc"
+        url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc", **PIN_HEADER
     )
     assert (replay.status_code, replay.json()["id"]) == (201, first.json()["id"])
     other = verified_client.post(
@@ -186,13 +189,18 @@ def test_orders_api_requires_a_key_and_replays(verified_client, user):
         {**body, "amount": "2000.00"},
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="abc",
+        **PIN_HEADER,
     )
     assert other.status_code == 422
     assert Order.objects.count() == 1
     listed = verified_client.get(url).json()["results"]
     assert [o["id"] for o in listed] == [first.json()["id"]]
     bad = verified_client.post(
-        url, {**body, "amount": "1.001"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="x2"
+        url,
+        {**body, "amount": "1.001"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="x2",
+        **PIN_HEADER,
     )
     assert bad.status_code == 400
     assert "amount" in bad.json()

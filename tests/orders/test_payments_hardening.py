@@ -25,6 +25,7 @@ from orders.cash.gateway import (
 from orders.models import CashEntry, EntryKind, Payment
 from orders.views import PAYOUT_REFUSED
 from tests.factories import (
+    TRADE_PIN,
     BankCardFactory,
     StaffFactory,
     UserFactory,
@@ -271,7 +272,9 @@ def test_a_refused_payout_on_the_cash_page_says_the_money_is_back(fake, client):
     card = fake_card(user)
     client.force_login(user)
     response = client.post(
-        "/me/cash/withdraw/", {"amount": "400", "card": card.pk, FIELD: "w1"}, follow=True
+        "/me/cash/withdraw/",
+        {"amount": "400", "card": card.pk, FIELD: "w1", "trade_pin": TRADE_PIN},
+        follow=True,
     )
     assert str(PAYOUT_REFUSED) in response.content.decode()
     assert services.cash_account_for(user=user).balance == Decimal("1000")

@@ -10,6 +10,7 @@ from institutions.models import Role
 from orders.coupons.models import Coupon, CouponGrant
 from orders.services import order_place
 from tests.factories import (
+    PIN_HEADER,
     InstitutionFactory,
     MembershipFactory,
     ProductFactory,
@@ -222,6 +223,7 @@ def test_an_api_order_with_a_coupon_carries_the_discount(client, fund, clock):
         {"product": fund.slug, "side": "buy", "amount": "10000", "coupon": "half"},
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="k-1",
+        **PIN_HEADER,
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -231,6 +233,7 @@ def test_an_api_order_with_a_coupon_carries_the_discount(client, fund, clock):
         {"product": fund.slug, "side": "sell", "units": "1", "coupon": "half"},
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="k-2",
+        **PIN_HEADER,
     )
     assert sell.status_code == 400
     assert "coupon" in sell.json()

@@ -11,7 +11,15 @@ from orders.coupons import services as coupons
 from orders.coupons.models import Coupon, CouponGrant, CouponKind, CouponStatus
 from orders.models import Order
 from profiles.models import InvestorProfile
-from tests.factories import MembershipFactory, ProductFactory, StaffFactory, UserFactory, bound_card
+from tests.factories import (
+    TRADE_PIN,
+    MembershipFactory,
+    ProductFactory,
+    StaffFactory,
+    UserFactory,
+    bound_card,
+    give_trade_pin,
+)
 from tests.orders.test_checkout import token_from
 
 from .factories import make_coupon
@@ -23,6 +31,7 @@ pytestmark = pytest.mark.django_db
 def buyer(verified_client, user):
     from orders import services
 
+    give_trade_pin(user)
     InvestorProfile.objects.create(
         user=user, risk_level=3, assessment_valid_until=dt.date(2030, 1, 1)
     )
@@ -50,6 +59,7 @@ def test_the_review_preselects_the_best_coupon_and_the_fee_shown_is_charged(buye
             "amount": "10000",
             "form_token": token_from(review),
             "coupon": review.context["coupon"].reference,
+            "trade_pin": TRADE_PIN,
         },
     )
 
@@ -73,7 +83,12 @@ def test_the_investor_can_choose_no_coupon_or_type_a_code(buyer, user, clock):
     assert b"data-coupon-error" in wrong.content
     buyer.post(
         f"/products/{product.slug}/buy/",
-        {"amount": "10000", "form_token": token_from(none), "coupon": "none"},
+        {
+            "amount": "10000",
+            "form_token": token_from(none),
+            "coupon": "none",
+            "trade_pin": TRADE_PIN,
+        },
     )
     assert Order.objects.get().discount is None
 
@@ -83,7 +98,12 @@ def test_a_refused_coupon_on_confirm_places_nothing(buyer, user, clock):
     review = buyer.get(f"/products/{product.slug}/buy/?amount=10000")
     response = buyer.post(
         f"/products/{product.slug}/buy/",
-        {"amount": "10000", "form_token": token_from(review), "coupon": "NOSUCH"},
+        {
+            "amount": "10000",
+            "form_token": token_from(review),
+            "coupon": "NOSUCH",
+            "trade_pin": TRADE_PIN,
+        },
     )
     assert response.status_code == 400
     assert not Order.objects.exists()
