@@ -276,7 +276,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # autodiscover_tasks finds each app's ``tasks`` module; the sub-packages' own (``orders/<sub>/
 # tasks.py``) are listed here so that a worker knows them before anything enqueues them.
-CELERY_IMPORTS = ["orders.campaigns.tasks"]
+CELERY_IMPORTS = ["orders.campaigns.tasks", "orders.plans.tasks"]
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},
@@ -322,6 +322,19 @@ CELERY_BEAT_SCHEDULE = {
     "after-sales-notices": {
         "task": "orders.campaigns.tasks.notices_daily",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Automatic investment plans (orders/plans/run.py): each trading morning, well before the
+    # 15:00 cut-off, the day's purchases are claimed by id range and placed as orders; the
+    # 13:30 run is a sweep (a rerun places nothing twice; it finishes what a dead worker left).
+    "plans-run": {
+        "task": "orders.plans.tasks.plans_dispatch",
+        "schedule": crontab(hour=9, minute=30),
+        "options": {"queue": "end_of_day"},
+    },
+    "plans-sweep": {
+        "task": "orders.plans.tasks.plans_dispatch",
+        "schedule": crontab(hour=13, minute=30),
+        "options": {"queue": "end_of_day"},
     },
     # A safety net behind the outbox: upfront commission for anything confirmed and missed.
     "commission-sweep": {
