@@ -247,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "CouponKindEnum": "orders.coupons.models.CouponKind",
         "CouponStatusEnum": "orders.coupons.models.CouponStatus",
         "CouponPayerEnum": "orders.coupons.models.CouponPayer",
+        "PlanFrequencyEnum": "orders.plans.models.Frequency",
+        "PlanStatusEnum": "orders.plans.models.PlanStatus",
+        "PlanPurchaseStatusEnum": "orders.plans.models.PurchaseStatus",
     },
 }
 

@@ -73,6 +73,25 @@ def next_purchase_date(
     return schedule.next_due(rule_of(plan), after=after, is_trading=is_trading)
 
 
+def next_purchase_dates(*, plans: list[InvestmentPlan]) -> dict[int, dt.date | None]:
+    """:func:`next_purchase_date` of each plan, in two queries whatever their number."""
+    today = timezone.localdate()
+    is_trading = trading_checker(today)
+    done_today = set(
+        PlanPurchase.objects.filter(plan__in=plans, due_date=today).values_list("plan_id", flat=True)
+    )
+    dates = {}
+    for plan in plans:
+        if plan.status != PlanStatus.ACTIVE or (
+            plan.max_purchases is not None and plan.purchases_made >= plan.max_purchases
+        ):
+            dates[plan.pk] = None
+            continue
+        after = today + dt.timedelta(days=1) if plan.pk in done_today else today
+        dates[plan.pk] = schedule.next_due(rule_of(plan), after=after, is_trading=is_trading)
+    return dates
+
+
 @dataclass(frozen=True)
 class PlanFigures:
     invested: Decimal  # placed and not cancelled or rejected (pending ones included)
