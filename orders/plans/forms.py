@@ -13,7 +13,13 @@ from marketplace.forms import MoneyField
 
 from .models import Frequency
 
-WEEKDAYS = [(1, _("Monday")), (2, _("Tuesday")), (3, _("Wednesday")), (4, _("Thursday")), (5, _("Friday"))]
+WEEKDAYS = [
+    (1, _("Monday")),
+    (2, _("Tuesday")),
+    (3, _("Wednesday")),
+    (4, _("Thursday")),
+    (5, _("Friday")),
+]
 MONTH_DAYS = [(d, str(d)) for d in range(1, 29)]
 END_NONE, END_DATE, END_COUNT = "none", "date", "count"
 END_CHOICES = [

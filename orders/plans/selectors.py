@@ -78,7 +78,9 @@ def next_purchase_dates(*, plans: list[InvestmentPlan]) -> dict[int, dt.date | N
     today = timezone.localdate()
     is_trading = trading_checker(today)
     done_today = set(
-        PlanPurchase.objects.filter(plan__in=plans, due_date=today).values_list("plan_id", flat=True)
+        PlanPurchase.objects.filter(plan__in=plans, due_date=today).values_list(
+            "plan_id", flat=True
+        )
     )
     dates = {}
     for plan in plans:

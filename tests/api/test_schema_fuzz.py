@@ -119,6 +119,15 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/portal/coupons/{id}/grants/",
     # Each status move is legal from some statuses only (an ended coupon stays ended): state.
     "POST /api/v1/portal/coupons/{id}/status/",
+    # A plan names a fund on sale that suits the investor, an amount above its minimum, a
+    # start from tomorrow and a day valid for its frequency (1–5 weekly, 1–28 monthly): the
+    # catalogue, the clock and a relation between fields. tests/orders/plans/test_api.py
+    # covers the shape. Pausing, resuming and stopping are legal from some statuses only.
+    "POST /api/v1/me/plans/",
+    "PATCH /api/v1/me/plans/{id}/",
+    "POST /api/v1/me/plans/{id}/pause/",
+    "POST /api/v1/me/plans/{id}/resume/",
+    "POST /api/v1/me/plans/{id}/stop/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.

@@ -100,7 +100,9 @@ def test_a_fund_above_the_investors_level_cannot_get_a_plan(client, clock, inves
     assert not InvestmentPlan.objects.exists()
 
 
-def test_the_plan_page_shows_next_date_figures_history_and_chart(client, clock, make_plan, investor):
+def test_the_plan_page_shows_next_date_figures_history_and_chart(
+    client, clock, make_plan, investor
+):
     plan = make_plan(day=1)
     for offset in range(-40, 3):
         NavPrice.objects.create(
