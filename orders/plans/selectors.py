@@ -128,8 +128,13 @@ def plan_figures(*, plan: InvestmentPlan) -> PlanFigures:
             units += order.units
         else:
             pending += order.amount
-    product = plan.product
-    nav = product.latest_nav
+    latest = (
+        NavPrice.objects.filter(product=plan.product)
+        .order_by("-date")
+        .values("date", "nav")
+        .first()
+    )
+    nav = latest["nav"] if latest else None
     value = gain = rate = None
     if nav is not None and units:
         value = round_amount(units * nav)
@@ -141,7 +146,7 @@ def plan_figures(*, plan: InvestmentPlan) -> PlanFigures:
         cost=cost,
         units=units,
         nav=nav,
-        nav_date=product.latest_nav_date,
+        nav_date=latest["date"] if latest else None,
         value=value,
         gain=gain,
         gain_rate=rate,
