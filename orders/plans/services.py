@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -270,7 +269,3 @@ def plan_change(
     )
     _event(plan, actor=actor, from_status=plan.status, reason="Changed: " + ", ".join(changes))
     return plan
-
-
-def max_amount() -> Decimal:
-    return settings.MAX_ORDER_AMOUNT

@@ -34,6 +34,15 @@ def plan_list(request):
     return render(request, "orders/plans/list.html", {"rows": rows})
 
 
+def _on_day_field(exc, frequency: str):
+    """The service's ``day`` error on the form's field for that frequency."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") and "day" in exc.error_dict:
+        errors = dict(exc.error_dict)
+        errors["month_day" if frequency == "monthly" else "weekday"] = errors.pop("day")
+        return ValidationError(errors)
+    return exc
+
+
 @login_required
 def plan_new(request, slug: str | None = None):
     """Set up a plan for a fund (``/products/<slug>/plan/`` or ``/me/plans/new/?product=``)."""
@@ -61,7 +70,7 @@ def plan_new(request, slug: str | None = None):
                     max_purchases=data["max_purchases"],
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form_errors_from(form, exc)
+                form_errors_from(form, _on_day_field(exc, data["frequency"]))
             else:
                 messages.success(request, f"Your plan for {product.name} is set up.")
                 return redirect("plans:detail", pk=plan.pk)
@@ -111,7 +120,7 @@ def plan_change(request, pk: int):
                 day=form.day_for(plan.frequency),
             )
         except ValidationError as exc:
-            form_errors_from(form, exc)
+            form_errors_from(form, _on_day_field(exc, plan.frequency))
         else:
             messages.success(request, "Plan changed: the change applies from its next purchase.")
             return redirect("plans:detail", pk=plan.pk)

@@ -55,6 +55,7 @@ def test_a_due_day_on_a_holiday_buys_on_the_next_trading_day(clock, make_plan, s
     orders_services.holiday_add(actor=staff, date=D(2026, 12, 1), name="Test holiday")
 
     assert run_on(clock, D(2026, 11, 30))["claimed"] == 0
+    clock.set(D(2026, 12, 1), 9, 30)
     with pytest.raises(ValidationError) as refused:  # not a trading day
         run.plans_run(day=D(2026, 12, 1))
     assert refused.value.code == "not_trading_day"
