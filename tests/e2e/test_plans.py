@@ -42,6 +42,7 @@ def test_a_monthly_plan_rolls_over_a_holiday_and_skips_a_month_short_of_cash(new
     page = new_page()
     log_in(page, "planner@example.com")
     page.goto(f"/products/{fund.slug}/")
+    shot(page, "fund-page")
     page.locator("a:has-text('Invest regularly')").click()
     page.wait_for_load_state()
     page.fill("input[name=amount]", "1,000")
