@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("orders.campaigns.api_urls")),
     path("", include("orders.campaigns.portal_api_urls")),
     path("", include("orders.aftersales.api_urls")),
+    path("", include("orders.plans.api_urls")),
 ]
 
 urlpatterns = [
@@ -47,4 +48,5 @@ urlpatterns = [
     path("", include("orders.campaigns.urls")),
     path("", include("orders.aftersales.urls")),
     path("", include("orders.coupons.urls")),
+    path("", include("orders.plans.urls")),
 ]

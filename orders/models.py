@@ -723,3 +723,13 @@ from .coupons.models import (  # noqa: E402, F401
     CouponStatus,
     RedemptionStatus,
 )
+
+# --- automatic investment plans (orders/plans/) -------------------------------------------------
+from .plans.models import (  # noqa: E402, F401
+    Frequency,
+    InvestmentPlan,
+    PlanEvent,
+    PlanPurchase,
+    PlanStatus,
+    PurchaseStatus,
+)

@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         "CouponKindEnum": "orders.coupons.models.CouponKind",
         "CouponStatusEnum": "orders.coupons.models.CouponStatus",
         "CouponPayerEnum": "orders.coupons.models.CouponPayer",
+        "PlanFrequencyEnum": "orders.plans.models.Frequency",
+        "PlanStatusEnum": "orders.plans.models.PlanStatus",
+        "PlanPurchaseStatusEnum": "orders.plans.models.PurchaseStatus",
     },
 }
 
@@ -282,7 +285,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # autodiscover_tasks finds each app's ``tasks`` module; the sub-packages' own (``orders/<sub>/
 # tasks.py``) are listed here so that a worker knows them before anything enqueues them.
-CELERY_IMPORTS = ["orders.campaigns.tasks", "profiles.security.tasks"]
+CELERY_IMPORTS = ["orders.campaigns.tasks", "orders.plans.tasks", "profiles.security.tasks"]
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},
@@ -328,6 +331,19 @@ CELERY_BEAT_SCHEDULE = {
     "after-sales-notices": {
         "task": "orders.campaigns.tasks.notices_daily",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Automatic investment plans (orders/plans/run.py): each trading morning, well before the
+    # 15:00 cut-off, the day's purchases are claimed by id range and placed as orders; the
+    # 13:30 run is a sweep (a rerun places nothing twice; it finishes what a dead worker left).
+    "plans-run": {
+        "task": "orders.plans.tasks.plans_dispatch",
+        "schedule": crontab(hour=9, minute=30),
+        "options": {"queue": "end_of_day"},
+    },
+    "plans-sweep": {
+        "task": "orders.plans.tasks.plans_dispatch",
+        "schedule": crontab(hour=13, minute=30),
+        "options": {"queue": "end_of_day"},
     },
     # A safety net behind the outbox: upfront commission for anything confirmed and missed.
     "commission-sweep": {

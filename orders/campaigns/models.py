@@ -25,6 +25,9 @@ class Topic(models.TextChoices):
     RISK_RAISED = "risk_raised", "Product risk level raised"
     ORDER_CHANGED = "order_changed", "Order changed"
     REQUEST_ANSWERED = "request_answered", "Your question was answered"
+    PLAN_SKIPPED = "plan_skipped", "Plan purchase skipped"
+    PLAN_PAUSED = "plan_paused", "Plan paused"
+    PLAN_FINISHED = "plan_finished", "Plan finished"
     OFFER = "offer", "Offer"
 
 

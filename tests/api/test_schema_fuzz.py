@@ -134,6 +134,15 @@ NOT_ACCEPTANCE_CHECKED = {
     # A PIN is set once, after identity verification, and must not be trivial: state and rules
     # beyond a pattern. tests/profiles/security/test_pin_rules.py covers the shape.
     "POST /api/v1/me/pin/",
+    # A plan names a fund on sale that suits the investor, an amount above its minimum, a
+    # start from tomorrow and a day valid for its frequency (1–5 weekly, 1–28 monthly): the
+    # catalogue, the clock and a relation between fields. tests/orders/plans/test_api.py
+    # covers the shape. Pausing, resuming and stopping are legal from some statuses only.
+    "POST /api/v1/me/plans/",
+    "PATCH /api/v1/me/plans/{id}/",
+    "POST /api/v1/me/plans/{id}/pause/",
+    "POST /api/v1/me/plans/{id}/resume/",
+    "POST /api/v1/me/plans/{id}/stop/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.

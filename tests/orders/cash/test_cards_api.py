@@ -10,6 +10,7 @@ from orders.cash.services import card_unbind
 from orders.models import BankCard, Payment
 from tests.api.test_schema import _body, _resolve
 from tests.factories import (
+    PIN_HEADER,
     IdentityFactory,
     UserFactory,
     bound_card,
@@ -42,7 +43,8 @@ def investor(client):
 
 
 def post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
+    """POST JSON with the investor's trade PIN (withdrawals ask it; the rest ignore it)."""
+    return client.post(url, data or {}, content_type="application/json", **PIN_HEADER)
 
 
 def test_bind_list_default_and_unbind_through_the_api(client, investor):

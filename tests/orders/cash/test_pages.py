@@ -9,6 +9,7 @@ from orders.cash import errors, selectors
 from orders.cash.gateway import SANDBOX_CARDS
 from orders.models import BankCard, Payment
 from tests.factories import (
+    TRADE_PIN,
     IdentityFactory,
     UserFactory,
     bound_card,
@@ -159,7 +160,8 @@ def test_the_cash_page_preselects_the_default_card_and_shows_it_on_payments(clie
     assert "•••• 0015" in page
     assert "From Sandbox Commercial Bank" in page  # the first top-up, in the payments table
     response = client.post(
-        "/me/cash/withdraw/", {"amount": "30", "card": late.pk, FIELD: _token(client)}
+        "/me/cash/withdraw/",
+        {"amount": "30", "card": late.pk, FIELD: _token(client), "trade_pin": TRADE_PIN},
     )
     assert response.status_code == 302
     assert Payment.objects.filter(direction="withdrawal").get().card == late

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from marketplace.idempotency import FIELD
 from orders import services as orders
+from orders.cash.selectors import default_card
 from orders.models import Order, Payment
+from orders.plans.models import InvestmentPlan
 from products.models import NavPrice
 from profiles.security import services
 from profiles.security.models import TradePin
@@ -22,16 +24,40 @@ pytestmark = pytest.mark.django_db
 MONEY_PAGES = [
     ("/products/{buy}/buy/", {"amount": "1000"}),
     ("/me/portfolio/{held}/sell/", {"units": "10"}),
-    ("/me/cash/withdraw/", {"amount": "100"}),
+    ("/me/cash/withdraw/", {"amount": "100", "card": "{card}"}),
+    (
+        "/products/{buy}/plan/",
+        {
+            "amount": "1000",
+            "frequency": "monthly",
+            "month_day": "1",
+            "start_date": "{start}",
+            "end": "none",
+        },
+    ),
 ]
 # (url, JSON body) for each money API operation (POST).
 MONEY_API = [
     ("/api/v1/orders/", {"product": "{buy}", "side": "buy", "amount": "1000"}),
     ("/api/v1/orders/", {"product": "{held}", "side": "sell", "units": "10"}),
-    ("/api/v1/me/cash/withdrawals/", {"amount": "100"}),
+    ("/api/v1/me/cash/withdrawals/", {"amount": "100", "card": "{card}"}),
+    (
+        "/api/v1/me/plans/",
+        {
+            "product": "{buy}",
+            "amount": "1000",
+            "frequency": "monthly",
+            "day": 1,
+            "start_date": "{start}",
+        },
+    ),
 ]
 # The operations whose schema requires X-Trade-PIN: exactly these.
-PIN_OPERATIONS = {("/api/v1/orders/", "post"), ("/api/v1/me/cash/withdrawals/", "post")}
+PIN_OPERATIONS = {
+    ("/api/v1/orders/", "post"),
+    ("/api/v1/me/cash/withdrawals/", "post"),
+    ("/api/v1/me/plans/", "post"),
+}
 
 
 @pytest.fixture
@@ -45,7 +71,13 @@ def world(client, clock):
     orders.end_of_day(run_date=order.trade_date)
     clock.advance(days=3)
     client.force_login(user)
-    return {"user": user, "buy": ProductFactory(risk_level=1).slug, "held": held.slug}
+    return {
+        "user": user,
+        "buy": ProductFactory(risk_level=1).slug,
+        "held": held.slug,
+        "card": str(default_card(user=user).pk),
+        "start": (clock.today + dt.timedelta(days=1)).isoformat(),
+    }
 
 
 def _fill(value, world):
@@ -53,7 +85,7 @@ def _fill(value, world):
 
 
 def _written():
-    return Order.objects.count(), Payment.objects.count()
+    return Order.objects.count(), Payment.objects.count(), InvestmentPlan.objects.count()
 
 
 @pytest.mark.parametrize(("url", "form"), MONEY_PAGES)
@@ -61,12 +93,13 @@ def _written():
 def test_every_money_page_refuses_without_the_right_pin(client, world, url, form, pin):
     url = _fill(url, world)
     before = _written()
-    data = {**form, FIELD: f"tok-{pin}"}
+    data = {**{k: _fill(v, world) for k, v in form.items()}, FIELD: f"tok-{pin}"}
     if pin is not None:
         data["trade_pin"] = pin
     response = client.post(url, data)
     assert response.status_code == 400
-    assert response.context["form" if "cash" not in url else "withdrawal_form"].errors["trade_pin"]
+    form_name = "withdrawal_form" if "cash" in url else "form"
+    assert response.context[form_name].errors["trade_pin"]
     assert _written() == before
     assert 'id="id_trade_pin"' in response.content.decode()
     # The same form token still works with the right PIN: the refusal claimed nothing.
@@ -100,14 +133,14 @@ def test_a_locked_pin_is_a_423_with_the_time_and_nothing_is_written(client, worl
     for _ in range(4):
         client.post(
             "/api/v1/me/cash/withdrawals/",
-            {"amount": "100"},
+            {"amount": "100", "card": world["card"]},
             content_type="application/json",
             HTTP_X_TRADE_PIN="975318",
         )
     before = _written()
     locked = client.post(
         "/api/v1/me/cash/withdrawals/",
-        {"amount": "100"},
+        {"amount": "100", "card": world["card"]},
         content_type="application/json",
         HTTP_X_TRADE_PIN="975318",
     )
@@ -129,7 +162,7 @@ def test_no_pin_set_is_a_403_with_where_to_set_it(client, world):
     TradePin.objects.filter(user=world["user"]).delete()
     response = client.post(
         "/api/v1/me/cash/withdrawals/",
-        {"amount": "100"},
+        {"amount": "100", "card": world["card"]},
         content_type="application/json",
         **PIN_HEADER,
     )
@@ -164,7 +197,7 @@ def test_the_review_of_a_purchase_does_not_ask_for_the_pin(client, world):
 def test_deposits_need_no_pin(client, world):
     response = client.post(
         "/api/v1/me/cash/deposits/",
-        {"amount": "100", "payment_method": "sandbox_ok"},
+        {"amount": "100", "card": world["card"]},
         content_type="application/json",
     )
     assert response.status_code == 201
