@@ -222,6 +222,8 @@ REST_FRAMEWORK = {
         "deposits": env("THROTTLE_DEPOSITS", default="30/minute"),
         "withdrawals": env("THROTTLE_WITHDRAWALS", default="30/minute"),
         "orders": env("THROTTLE_ORDERS", default="120/minute"),
+        # Identity submissions: a few a day are plenty, and a limit stops probing for numbers.
+        "identity": env("THROTTLE_IDENTITY", default="20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -247,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "CouponKindEnum": "orders.coupons.models.CouponKind",
         "CouponStatusEnum": "orders.coupons.models.CouponStatus",
         "CouponPayerEnum": "orders.coupons.models.CouponPayer",
+        "IdentityStatusEnum": "profiles.identity.models.IdentityStatus",
+        "DocumentTypeEnum": "profiles.identity.models.DocumentType",
     },
 }
 
@@ -344,6 +348,12 @@ SERVICE_FIRST_RESPONSE_BUSINESS_DAYS = env.int("SERVICE_FIRST_RESPONSE_BUSINESS_
 # that keeps one person to one account uses its own key, which must never change.
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["local-development-salt-change-me"])
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="local-development-identity-hash-key")
+# The identity provider that checks a legal name against its document
+# (profiles.identity.providers.PROVIDERS); empty = none, verification refused. Local and test
+# runs use the built-in sandbox; production has none unless configured, and the sandbox there
+# also needs IDENTITY_SANDBOX_IN_PRODUCTION.
+IDENTITY_PROVIDER = env("IDENTITY_PROVIDER", default="sandbox")
+IDENTITY_SANDBOX_IN_PRODUCTION = False
 
 PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="sandbox")
 PAYMENTS_SANDBOX_IN_PRODUCTION = False

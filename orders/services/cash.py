@@ -17,6 +17,7 @@ from django.utils import timezone
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.bulk import bulk_insert, bulk_update
 from marketplace.money import parse_amount
+from profiles.identity.selectors import identity_required
 
 from ..models import (
     CashAccount,
@@ -158,6 +159,7 @@ def deposit_start(*, user, amount, payment_method: str, gateway_name: str | None
     real charge with no record. A provider that cannot be reached leaves it pending too.
     """
     amount = _movement_amount(user=user, amount=amount)
+    identity_required(user=user)
     provider = gateway(gateway_name)
     if payment_method not in provider.test_methods:
         raise ValidationError({"payment_method": UNKNOWN_METHOD})
