@@ -48,7 +48,8 @@ class Identity(models.Model):
     )
     legal_name = models.CharField(max_length=100)
     document_type = models.CharField(max_length=20, choices=DocumentType.choices)
-    document_number = EncryptedCharField(max_length=40)
+    # Erased (NULL) once an identity is rejected: a refused record keeps only the last four.
+    document_number = EncryptedCharField(max_length=40, null=True, blank=True)
     # HMAC-SHA256 of the normalised number under IDENTITY_HASH_KEY (hex): the uniqueness key.
     document_hash = models.CharField(max_length=64)
     document_last4 = models.CharField(max_length=4)

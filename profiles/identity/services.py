@@ -120,7 +120,7 @@ def _move(
         fields += ["verified_at", "failure_reason"]
     elif to == IdentityStatus.REJECTED:
         # The number goes back: nothing of it but the last four stays on a refused record.
-        identity.document_number = ""
+        identity.document_number = None
         identity.document_hash = ""
         identity.failure_reason = reason[:REASON_MAX]
         fields += ["document_number", "document_hash", "failure_reason"]
