@@ -50,6 +50,7 @@ check-deploy: $(VENV)/.runtime
 	DJANGO_SETTINGS_MODULE=marketplace.settings.production SECRET_KEY=$$(openssl rand -hex 40) \
 	ALLOWED_HOSTS=fortune.example DATABASE_URL=postgres://check@127.0.0.1:5432/check \
 	REDIS_URL=redis://127.0.0.1:6379/0 PAYMENTS_SANDBOX_SECRET=$$(openssl rand -hex 32) \
+	FIELD_ENCRYPTION_SALTS=$$(openssl rand -hex 16) IDENTITY_HASH_KEY=$$(openssl rand -hex 32) \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 worker: $(VENV)/.runtime

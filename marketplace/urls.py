@@ -37,6 +37,7 @@ urlpatterns = [
     path("staff/", include("institutions.staff_urls")),
     path("staff/", include("products.staff_urls")),
     path("staff/", include("orders.staff_urls")),
+    path("staff/", include("profiles.staff_urls")),
     path("staff/", include("orders.aftersales.staff_urls")),
     path("staff/", include("orders.coupons.staff_urls")),
     path("", include("institutions.urls")),

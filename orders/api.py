@@ -36,6 +36,7 @@ from .serializers import (
     DepositInputSerializer,
     IdempotencyConflictSerializer,
     OrderInputSerializer,
+    OrderPlacedSerializer,
     OrderSerializer,
     PaymentSerializer,
     PortfolioSerializer,
@@ -181,7 +182,7 @@ class OrderListCreateAPI(generics.ListAPIView):
             resource_type_field_name="side",
         ),
         responses={
-            201: OrderSerializer,
+            201: OrderPlacedSerializer,
             422: OpenApiResponse(
                 response=IdempotencyConflictSerializer,
                 description="This Idempotency-Key was used before with another body.",
@@ -230,7 +231,7 @@ class OrderListCreateAPI(generics.ListAPIView):
             return Response(
                 {"idempotency_key": exc.messages}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
             )
-        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        return Response(OrderPlacedSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
 class HoldingsAPI(APIView):

@@ -6,12 +6,15 @@ from rest_framework import serializers
 
 from marketplace.fields import DecimalStringField
 from marketplace.money import AMOUNT_MESSAGES, UNITS_MESSAGES
+from profiles.identity.ages import ELDERLY_WARNING
+from profiles.identity.selectors import is_elderly
 
 from .models import (
     CashEntry,
     LotMovement,
     Order,
     Payment,
+    Side,
     Statement,
     StatementLine,
 )
@@ -184,6 +187,24 @@ class OrderSerializer(serializers.ModelSerializer):
 
     def get_cancellable(self, order: Order) -> bool:
         return can_cancel(order=order, now=timezone.now())
+
+
+class OrderPlacedSerializer(OrderSerializer):
+    """The answer to placing an order: the order and the warnings its checkout shows."""
+
+    warnings = serializers.SerializerMethodField(
+        help_text="Warnings the investor must see with this order, e.g. the elderly-investor "
+        "warning on every purchase by an investor aged 65 or over; empty when none."
+    )
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+    def get_warnings(self, order: Order) -> list[str]:
+        if order.side == Side.BUY and is_elderly(user=order.user):
+            return [str(ELDERLY_WARNING)]
+        return []
 
 
 class BuyOrderInputSerializer(serializers.Serializer):

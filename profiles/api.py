@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
+from .identity.selectors import is_elderly
 from .serializers import (
     AssessmentInputSerializer,
     AssessmentSerializer,
@@ -49,11 +50,15 @@ class AssessmentsAPI(APIView):
     @extend_schema(responses=AssessmentSerializer(many=True))
     def get(self, request):
         history = selectors.assessment_history(user=request.user)
-        return Response(AssessmentSerializer(history, many=True).data)
+        context = {"elderly": is_elderly(user=request.user)}
+        return Response(AssessmentSerializer(history, many=True, context=context).data)
 
     @extend_schema(request=AssessmentInputSerializer, responses={201: AssessmentSerializer})
     def post(self, request):
         serializer = AssessmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.assessment_submit(user=request.user, **serializer.validated_data)
-        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+        context = {"elderly": is_elderly(user=request.user)}
+        return Response(
+            AssessmentSerializer(assessment, context=context).data, status=status.HTTP_201_CREATED
+        )

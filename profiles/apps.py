@@ -7,3 +7,5 @@ class ProfilesConfig(AppConfig):
 
     def ready(self):
         from profiles.security import signals  # noqa: F401  (connects the sign-in receiver)
+
+        from .identity import checks  # noqa: F401  (registers the identity provider's checks)

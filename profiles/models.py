@@ -284,6 +284,12 @@ class RiskAssessment(models.Model):
     knocked_out = models.BooleanField(default=False)
     taken_at = models.DateTimeField(default=timezone.now)
     valid_until = models.DateField()
+    # 65 and over (DESIGN §4): the level the answers scored when it was capped at C3 (empty when
+    # it was not), and when the investor confirmed they want their level as scored instead.
+    scored_level = models.PositiveSmallIntegerField(
+        choices=RiskCategory.choices, null=True, blank=True
+    )
+    elderly_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-taken_at", "-id"]
@@ -299,5 +305,11 @@ class RiskAssessment(models.Model):
 
 
 # Sub-packages' models, imported so that Django finds them.
-from profiles.identity.models import DocumentType, Identity, IdentityStatus  # noqa: E402, F401
+from profiles.identity.models import (  # noqa: E402, F401
+    DocumentType,
+    Identity,
+    IdentityEvent,
+    IdentityEventKind,
+    IdentityStatus,
+)
 from profiles.security.models import KnownDevice, TradePin  # noqa: E402, F401

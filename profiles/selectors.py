@@ -7,6 +7,7 @@ import datetime as dt
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from .identity.selectors import identity_of
 from .models import ConsentEvent, InvestorProfile, Questionnaire, RiskAssessment, User
 from .scoring import REMINDER_DAYS
 from .suitability import Suitability, suitability_check
@@ -94,6 +95,7 @@ def personal_data_export(*, user: User) -> dict:
             {"kind": e.kind, "granted": e.granted, "at": e.created_at.isoformat()}
             for e in consent_history(user=user)
         ],
+        "identity": _identity_export(user=user),
         "risk_assessments": [
             {
                 "questionnaire": a.questionnaire.version,
@@ -104,6 +106,27 @@ def personal_data_export(*, user: User) -> dict:
                 "valid_until": str(a.valid_until),
             }
             for a in assessment_history(user=user)
+        ],
+    }
+
+
+def _identity_export(*, user: User) -> dict | None:
+    """The identity as the investor may take it away: never the number, its last four only."""
+    identity = identity_of(user=user)
+    if identity is None:
+        return None
+    return {
+        "legal_name": identity.legal_name,
+        "document_type": identity.document_type,
+        "document_last4": identity.document_last4,
+        "date_of_birth": str(identity.date_of_birth),
+        "nationality": identity.nationality,
+        "status": identity.status,
+        "submitted_at": identity.submitted_at.isoformat(),
+        "verified_at": identity.verified_at.isoformat() if identity.verified_at else None,
+        "events": [
+            {"kind": e.kind, "at": e.created_at.isoformat(), "reason": e.reason}
+            for e in identity.events.all()
         ],
     }
 

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from marketplace.validators import plain_text
 
+from .identity.ages import ELDERLY_WARNING
 from .models import City, Experience, IncomeBand, InvestmentGoal, InvestorProfile
 from .services import birth_year_range
 
@@ -87,6 +88,13 @@ class AssessmentInputSerializer(serializers.Serializer):
     version = serializers.CharField(
         required=False, help_text="The questionnaire version answered (the current one)."
     )
+    elderly_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Investors aged 65 or over are capped at C3 unless this is true: "
+        '"I am 65 or over and want my level as scored" (recorded with its time). Ignored '
+        "for younger investors.",
+    )
 
 
 class AssessmentSerializer(serializers.Serializer):
@@ -96,6 +104,23 @@ class AssessmentSerializer(serializers.Serializer):
     valid_until = serializers.DateField()
     taken_at = serializers.DateTimeField()
     questionnaire = serializers.CharField(source="questionnaire.version")
+    scored_level = serializers.SerializerMethodField(
+        help_text="The level the answers scored when it was capped at C3 (65 and over); "
+        "null when not capped."
+    )
+    elderly_confirmed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the investor (65 or over) confirmed they want their level as scored.",
+    )
+    elderly_warning = serializers.SerializerMethodField(
+        help_text="The elderly-investor warning for investors aged 65 or over; null otherwise."
+    )
 
     def get_risk_level(self, assessment) -> str:
         return f"C{assessment.risk_level}"
+
+    def get_scored_level(self, assessment) -> str | None:
+        return f"C{assessment.scored_level}" if assessment.scored_level else None
+
+    def get_elderly_warning(self, assessment) -> str | None:
+        return str(ELDERLY_WARNING) if self.context.get("elderly") else None

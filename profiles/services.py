@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from marketplace.dates import add_months
 
+from .identity.ages import ELDERLY_LEVEL_CAP
+from .identity.selectors import is_elderly
 from .models import (
     City,
     ConsentEvent,
@@ -148,9 +150,15 @@ def _parse_answers(questionnaire: Questionnaire, answers) -> tuple[dict[int, Opt
 
 
 @transaction.atomic
-def assessment_submit(*, user: User, answers, version: str | None = None) -> RiskAssessment:
+def assessment_submit(
+    *, user: User, answers, version: str | None = None, elderly_confirmed: bool = False
+) -> RiskAssessment:
     """Score a completed questionnaire, keep it, and make it the investor's risk level for 24
-    months. Incomplete answers, unknown ids or another version's answers save nothing."""
+    months. Incomplete answers, unknown ids or another version's answers save nothing.
+
+    An investor aged 65 or over (DESIGN §4) is capped at C3 unless ``elderly_confirmed`` (they
+    want their level as scored): the assessment keeps the level it scored and the time of the
+    confirmation."""
     questionnaire = Questionnaire.objects.filter(is_active=True).first()
     if questionnaire is None:
         raise ValidationError(NO_QUESTIONNAIRE)
@@ -165,6 +173,10 @@ def assessment_submit(*, user: User, answers, version: str | None = None) -> Ris
     knocked_out = any(option.knockout for option in chosen.values())
     level = level_for(score=score, knocked_out=knocked_out)
     taken = timezone.now()
+    elderly = is_elderly(user=user)
+    scored_level = None
+    if elderly and level > ELDERLY_LEVEL_CAP and not elderly_confirmed:
+        scored_level, level = level, ELDERLY_LEVEL_CAP
     assessment = RiskAssessment.objects.create(
         user=user,
         questionnaire=questionnaire,
@@ -174,6 +186,8 @@ def assessment_submit(*, user: User, answers, version: str | None = None) -> Ris
         knocked_out=knocked_out,
         taken_at=taken,
         valid_until=assessment_valid_until(timezone.localdate(taken)),
+        scored_level=scored_level,
+        elderly_confirmed_at=taken if elderly and elderly_confirmed else None,
     )
     profile = InvestorProfile.objects.select_for_update().get(pk=profile_for(user=user).pk)
     profile.risk_level = level

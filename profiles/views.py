@@ -19,6 +19,8 @@ from marketplace.permissions import form_errors_from
 
 from . import selectors, services
 from .forms import ConsentForm, DeleteAccountForm, ProfileForm, QuestionnaireForm
+from .identity.ages import ELDERLY_CAPPED, ELDERLY_CONFIRMATION
+from .identity.selectors import is_elderly
 from .models import ConsentKind, RiskAssessment
 from .scoring import LEVEL_MEANING, SUITS
 
@@ -91,6 +93,9 @@ class RiskQuestionnaireView(LoginRequiredMixin, View):
             "valid": selectors.assessment_is_valid(profile),
             "expires_soon": selectors.assessment_expires_soon(profile),
             "history": selectors.assessment_history(user=request.user)[:10],
+            "elderly": is_elderly(user=request.user),
+            "elderly_confirmation": ELDERLY_CONFIRMATION,
+            "elderly_confirmed": request.POST.get("elderly_confirmed") == "on",
         }
 
     def get(self, request):
@@ -106,7 +111,10 @@ class RiskQuestionnaireView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 assessment = services.assessment_submit(
-                    user=request.user, answers=form.answers(), version=questionnaire.version
+                    user=request.user,
+                    answers=form.answers(),
+                    version=questionnaire.version,
+                    elderly_confirmed=request.POST.get("elderly_confirmed") == "on",
                 )
             except ValidationError as exc:
                 form_errors_from(form, exc)
@@ -128,6 +136,9 @@ class RiskResultView(LoginRequiredMixin, View):
                 "meaning": LEVEL_MEANING[assessment.risk_level],
                 "suits": SUITS[assessment.risk_level],
                 "is_current": assessment == selectors.assessment_history(user=request.user).first(),
+                "capped_note": ELDERLY_CAPPED.format(scored=assessment.scored_level)
+                if assessment.scored_level
+                else "",
             },
         )
 

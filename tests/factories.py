@@ -67,6 +67,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             TOTP.activate(self, TOTP_SECRET)
 
     @factory.post_generation
+    def identity(self, create, extracted, **kwargs):
+        """A verified identity (born 1990) by default, as buying and depositing need one;
+        ``identity=False`` for an account that has not verified it. ``IdentityFactory(user=…)``
+        later replaces this one."""
+        if create and extracted is not False:
+            IdentityFactory(user=self, provider_reference=AUTOMATIC_IDENTITY)
+
+    @factory.post_generation
     def trade_pin(self, create, extracted, **kwargs):
         """``trade_pin=True`` sets :data:`TRADE_PIN` (a string sets that PIN instead)."""
         if create and extracted:
@@ -80,6 +88,12 @@ def give_trade_pin(user, pin: str = TRADE_PIN) -> TradePin:
 
 class StaffFactory(UserFactory):
     is_staff = True
+
+    @factory.post_generation
+    def identity(self, create, extracted, **kwargs):
+        """Staff invest through no account of theirs: no identity unless ``identity=True``."""
+        if create and extracted:
+            IdentityFactory(user=self, provider_reference=AUTOMATIC_IDENTITY)
 
     @factory.post_generation
     def mfa(self, create, extracted, **kwargs):
@@ -242,22 +256,38 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
 
 
+AUTOMATIC_IDENTITY = "factory-automatic"
+
+
+def _factory_birth(n: int) -> dt.date:
+    return dt.date(1990, 1, 1) + dt.timedelta(days=n // 1000)
+
+
 class IdentityFactory(factory.django.DjangoModelFactory):
     """A verified mainland resident identity card of someone born in 1990 (a real-format number
-    with a valid check character; the sequence keeps numbers unique)."""
+    with a valid check character; the sequence keeps numbers unique). It replaces the identity
+    ``UserFactory`` gave the user by default."""
 
     class Meta:
         model = Identity
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        user = kwargs.get("user")
+        if user is not None and kwargs.get("provider_reference") != AUTOMATIC_IDENTITY:
+            model_class.objects.filter(user=user, provider_reference=AUTOMATIC_IDENTITY).delete()
+        return super()._create(model_class, *args, **kwargs)
+
     user = factory.SubFactory(UserFactory)
     legal_name = factory.Sequence(lambda n: f"Investor {n}")
     document_type = DocumentType.RESIDENT_ID
-    document_number = factory.Sequence(lambda n: resident_id(dt.date(1990, 1, 1), n))
+    # Born 1990-01-01 (a day later for every thousand identities, so numbers stay unique).
+    document_number = factory.Sequence(lambda n: resident_id(_factory_birth(n), n))
     document_hash = factory.LazyAttribute(
         lambda o: document_hash(o.document_type, o.document_number)
     )
     document_last4 = factory.LazyAttribute(lambda o: o.document_number[-4:])
-    date_of_birth = dt.date(1990, 1, 1)
+    date_of_birth = factory.Sequence(lambda n: _factory_birth(n))
     nationality = "CN"
     status = IdentityStatus.VERIFIED
     provider = "sandbox"
@@ -322,8 +352,7 @@ def investor_with_cash(level: int = 3, cash: str = "10000", **user_fields) -> Us
     from profiles.models import InvestorProfile
 
     user_fields.setdefault("trade_pin", True)
-    user = UserFactory(**user_fields)
-    IdentityFactory(user=user)
+    user = UserFactory(**user_fields)  # with a verified identity unless identity=False
     InvestorProfile.objects.create(
         user=user, risk_level=level, assessment_valid_until=dt.date(2030, 1, 1)
     )

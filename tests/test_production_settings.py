@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://check@127.0.0.1:5432/check",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "PAYMENTS_SANDBOX_SECRET": "0123456789abcdef" * 4,
+    "FIELD_ENCRYPTION_SALTS": "salt-" + "0123456789abcdef" * 2,
+    "IDENTITY_HASH_KEY": "hash-" + "0123456789abcdef" * 4,
 }
 
 

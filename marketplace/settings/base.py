@@ -226,6 +226,8 @@ REST_FRAMEWORK = {
         "card_binds": env("THROTTLE_CARD_BINDS", default="10/hour"),
         "orders": env("THROTTLE_ORDERS", default="120/minute"),
         "trade_pin": env("THROTTLE_TRADE_PIN", default="20/minute"),
+        # Identity submissions: a few a day are plenty, and a limit stops probing for numbers.
+        "identity": env("THROTTLE_IDENTITY", default="20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -256,6 +258,8 @@ SPECTACULAR_SETTINGS = {
         "PlanFrequencyEnum": "orders.plans.models.Frequency",
         "PlanStatusEnum": "orders.plans.models.PlanStatus",
         "PlanPurchaseStatusEnum": "orders.plans.models.PurchaseStatus",
+        "IdentityStatusEnum": "profiles.identity.models.IdentityStatus",
+        "DocumentTypeEnum": "profiles.identity.models.DocumentType",
     },
 }
 
@@ -366,6 +370,12 @@ SERVICE_FIRST_RESPONSE_BUSINESS_DAYS = env.int("SERVICE_FIRST_RESPONSE_BUSINESS_
 # that keeps one person to one account uses its own key, which must never change.
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["local-development-salt-change-me"])
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="local-development-identity-hash-key")
+# The identity provider that checks a legal name against its document
+# (profiles.identity.providers.PROVIDERS); empty = none, verification refused. Local and test
+# runs use the built-in sandbox; production has none unless configured, and the sandbox there
+# also needs IDENTITY_SANDBOX_IN_PRODUCTION.
+IDENTITY_PROVIDER = env("IDENTITY_PROVIDER", default="sandbox")
+IDENTITY_SANDBOX_IN_PRODUCTION = False
 
 PAYMENTS_GATEWAY = env("PAYMENTS_GATEWAY", default="sandbox")
 PAYMENTS_SANDBOX_IN_PRODUCTION = False

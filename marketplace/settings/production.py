@@ -24,6 +24,17 @@ if PAYMENTS_GATEWAY == "sandbox" and not PAYMENTS_SANDBOX_IN_PRODUCTION:
     raise ImproperlyConfigured(
         "PAYMENTS_GATEWAY=sandbox in production needs PAYMENTS_SANDBOX_IN_PRODUCTION=true."
     )
+# Identity documents: no default keys in production (see base.py for what each one does).
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS")
+IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY")
+# No identity provider until one is configured; the sandbox verifies people nobody checked, so
+# it runs here only when IDENTITY_SANDBOX_IN_PRODUCTION says so (and check --deploy warns).
+IDENTITY_PROVIDER = env("IDENTITY_PROVIDER", default="")
+IDENTITY_SANDBOX_IN_PRODUCTION = env.bool("IDENTITY_SANDBOX_IN_PRODUCTION", default=False)
+if IDENTITY_PROVIDER == "sandbox" and not IDENTITY_SANDBOX_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "IDENTITY_PROVIDER=sandbox in production needs IDENTITY_SANDBOX_IN_PRODUCTION=true."
+    )
 CACHES = redis_cache(REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False

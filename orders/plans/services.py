@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Product, ProductKind
+from profiles.identity.selectors import identity_required
 
 from ..services import trading
 from . import schedule
@@ -139,6 +140,7 @@ def plan_create(
         existing = InvestmentPlan.objects.filter(user=user, creation_key=creation_key).first()
         if existing is not None:
             return existing, False
+    identity_required(user=user)  # a plan commits money every period: only a verified person
     day = _check_day(frequency, day)
     earliest = tomorrow(now)
     if start_date < earliest:

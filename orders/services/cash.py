@@ -17,6 +17,7 @@ from django.utils import timezone
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.bulk import bulk_insert, bulk_update
 from marketplace.money import parse_amount
+from profiles.identity.selectors import identity_required
 
 from ..cash import errors as cash_errors
 from ..cash.gateway import (
@@ -183,6 +184,7 @@ def deposit_start(*, user, amount, card: BankCard, gateway_name: str | None = No
     real charge with no record. A provider that cannot be reached leaves it pending too.
     """
     amount = _movement_amount(user=user, amount=amount)
+    identity_required(user=user)
     provider = gateway(gateway_name)
     with transaction.atomic():
         card = _card_for_payment(user=user, card=card, provider=provider)

@@ -21,6 +21,7 @@ from marketplace.money import UNITS_MESSAGES, parse_amount
 from marketplace.tasks import enqueue
 from products.models import FeeSchedule, Product, ProductKind
 from products.selectors import catalogue_queryset, fee_tiers_of, subscription_band_for
+from profiles.identity.selectors import identity_required
 from profiles.selectors import profile_of, suitability_for
 from profiles.suitability import Suitability
 
@@ -267,6 +268,7 @@ def order_check(
             product=product, units=units, holding=holding, on_date=timezone.localdate()
         )
         return units, None
+    identity_required(user=user)  # buying needs a verified identity; selling never does
     if product.institution.status == InstitutionStatus.SUSPENDED:
         raise ValidationError(
             {

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from encrypted_fields.fields import EncryptedCharField
 
 
 class DocumentType(models.TextChoices):
-    RESIDENT_ID = "cn_resident_id", "Mainland resident identity card"
+    RESIDENT_ID = "resident_id", "Mainland resident identity card"
     PASSPORT = "passport", "Passport"
     HK_MACAU_PERMIT = "hk_macau_permit", "Hong Kong / Macau residents' permit"
     TAIWAN_PERMIT = "taiwan_permit", "Taiwan residents' permit"
@@ -21,8 +22,21 @@ class IdentityStatus(models.TextChoices):
     PENDING = "pending", "Being checked"
     REVIEW = "review", "Waiting for a manual review"
     VERIFIED = "verified", "Verified"
-    REJECTED = "rejected", "Not verified"
+    # "failed" is the API's name (DESIGN §7): the provider said no, or staff rejected it.
+    REJECTED = "failed", "Not verified"
 
+
+# The moves an identity's status may make (one function makes them: services._move).
+TRANSITIONS = {
+    IdentityStatus.PENDING: {
+        IdentityStatus.VERIFIED,
+        IdentityStatus.REVIEW,
+        IdentityStatus.REJECTED,
+    },
+    IdentityStatus.REVIEW: {IdentityStatus.VERIFIED, IdentityStatus.REJECTED},
+    IdentityStatus.REJECTED: {IdentityStatus.PENDING},
+    IdentityStatus.VERIFIED: set(),
+}
 
 # An identity in one of these states holds its document: nobody else may submit the same one.
 HOLDS_DOCUMENT = (IdentityStatus.PENDING, IdentityStatus.REVIEW, IdentityStatus.VERIFIED)
@@ -34,7 +48,8 @@ class Identity(models.Model):
     )
     legal_name = models.CharField(max_length=100)
     document_type = models.CharField(max_length=20, choices=DocumentType.choices)
-    document_number = EncryptedCharField(max_length=40)
+    # Erased (NULL) once an identity is rejected: a refused record keeps only the last four.
+    document_number = EncryptedCharField(max_length=40, null=True, blank=True)
     # HMAC-SHA256 of the normalised number under IDENTITY_HASH_KEY (hex): the uniqueness key.
     document_hash = models.CharField(max_length=64)
     document_last4 = models.CharField(max_length=4)
@@ -79,3 +94,41 @@ class Identity(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == IdentityStatus.VERIFIED
+
+
+class IdentityEventKind(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    VERIFIED = "verified", "Verified by the provider"
+    SENT_TO_REVIEW = "sent_to_review", "Sent to a manual review"
+    FAILED = "failed", "Not verified by the provider"
+    APPROVED = "approved", "Approved by staff"
+    REJECTED = "rejected", "Rejected by staff"
+    LEVEL_CAPPED = "level_capped", "Risk level capped at C3 (65 or over)"
+
+
+class IdentityEvent(models.Model):
+    """The audit trail of an identity: every submission, outcome and review, with who and when
+    (``actor`` empty: the provider or the platform). Never the document number."""
+
+    identity = models.ForeignKey(Identity, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=IdentityEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identity_events",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=IdentityEventKind.values), name="identity_event_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity_id}: {self.kind} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,61 @@
+"""The identity API's shapes: the number goes in, only its last four characters come out."""
+
+from rest_framework import serializers
+
+from marketplace.validators import plain_text
+
+from .countries import COUNTRIES
+from .models import DocumentType, Identity, IdentityStatus
+
+
+class IdentityInputSerializer(serializers.Serializer):
+    legal_name = serializers.CharField(
+        max_length=200, validators=[plain_text], help_text="Exactly as printed on the document."
+    )
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    document_number = serializers.CharField(
+        max_length=60,
+        validators=[plain_text],
+        help_text="As printed; spaces and dashes are ignored, a lower-case x is read as X. "
+        "Never returned: responses carry its last four characters only.",
+    )
+    date_of_birth = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Required for a passport and an 8/9/11-character permit; a resident ID (or "
+        "18-character residence permit) holds it, and one given must match it.",
+    )
+    nationality = serializers.ChoiceField(
+        choices=sorted(COUNTRIES),
+        required=False,
+        allow_blank=True,
+        help_text="ISO 3166-1 alpha-2; required for a passport. Resident IDs are CN, permits "
+        "HK, MO or TW (set from the document; one given must match).",
+    )
+
+
+class IdentitySerializer(serializers.ModelSerializer):
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, read_only=True)
+    status = serializers.ChoiceField(
+        choices=IdentityStatus.choices,
+        read_only=True,
+        help_text="verified: you may top up and invest; review: a person at Fortune Market "
+        "checks it; failed: not verified (see failure_reason), submit again; pending: being "
+        "checked.",
+    )
+    document_last4 = serializers.CharField(read_only=True, help_text="The number's last four.")
+
+    class Meta:
+        model = Identity
+        fields = [
+            "legal_name",
+            "document_type",
+            "document_last4",
+            "date_of_birth",
+            "nationality",
+            "status",
+            "failure_reason",
+            "submitted_at",
+            "verified_at",
+        ]
+        read_only_fields = fields

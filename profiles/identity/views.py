@@ -1,0 +1,57 @@
+"""The investor's identity page (/me/identity/): the form until it is verified, the status
+and the last four characters of the number after; the sandbox's test numbers in test mode."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views import View
+
+from marketplace.permissions import form_errors_from
+
+from . import providers, selectors, services
+from .ages import ELDERLY_WARNING
+from .forms import IdentityForm
+from .models import IdentityStatus
+
+OUTCOME_MESSAGES = {
+    IdentityStatus.VERIFIED: "Your identity is verified: you can top up and invest.",
+    IdentityStatus.REVIEW: "Thank you: a person at Fortune Market checks your document, usually "
+    "within one working day. We tell you the outcome here.",
+    IdentityStatus.REJECTED: "Your identity could not be verified. See why below and try again.",
+}
+
+
+class IdentityView(LoginRequiredMixin, View):
+    template = "profiles/identity/identity.html"
+
+    def context(self, request, form):
+        identity = selectors.identity_of(user=request.user)
+        can_submit = identity is None or identity.status == IdentityStatus.REJECTED
+        return {
+            "identity": identity,
+            "form": form if can_submit else None,
+            "provider_missing": providers.active_provider() is None,
+            "no_provider": providers.NO_PROVIDER,
+            "test_numbers": providers.sandbox_test_numbers() if providers.sandbox_in_use() else [],
+            "elderly": selectors.is_elderly(user=request.user),
+            "elderly_warning": ELDERLY_WARNING,
+        }
+
+    def get(self, request):
+        return render(request, self.template, self.context(request, IdentityForm()))
+
+    def post(self, request):
+        form = IdentityForm(request.POST)
+        if form.is_valid():
+            try:
+                identity = services.identity_submit(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                level = messages.SUCCESS if identity.is_verified else messages.INFO
+                messages.add_message(request, level, OUTCOME_MESSAGES[identity.status])
+                return redirect("profiles:identity")
+        return render(request, self.template, self.context(request, form), status=400)
