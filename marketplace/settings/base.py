@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
         "TradePinStateEnum": "profiles.security.api.PIN_STATES",
         "InstitutionTypeEnum": "institutions.models.InstitutionType",
         "OrderStatusEnum": "orders.models.OrderStatus",
+        "OrderSideEnum": "orders.models.Side",
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "StatementStatusEnum": "orders.models.StatementStatus",
         "CampaignStatusEnum": "orders.campaigns.models.CampaignStatus",

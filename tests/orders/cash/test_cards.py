@@ -94,7 +94,7 @@ def test_a_refused_card_is_a_field_error_and_saves_nothing(investor, number, cod
 
 def test_binding_needs_a_verified_identity():
     for status in (None, IdentityStatus.PENDING, IdentityStatus.REVIEW, IdentityStatus.REJECTED):
-        user = UserFactory()
+        user = UserFactory(identity=False)
         if status:
             IdentityFactory(user=user, status=status)
         with pytest.raises(ValidationError) as err:

@@ -98,7 +98,7 @@ def test_a_refused_bind_is_a_400_on_card_number_and_never_echoes_it(client, inve
 
 
 def test_a_bind_without_a_verified_identity_is_a_400_for_the_request(client):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(identity=False))
     response = post(client, URL, {"card_number": OK})
     assert response.status_code == 400
     assert list(response.json()) == ["non_field_errors"]

@@ -73,7 +73,7 @@ def test_a_failed_bind_shows_the_error_and_never_echoes_the_number(client, inves
 
 
 def test_without_a_verified_identity_the_page_says_so_and_binds_nothing(client):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(identity=False))
     page = client.get("/me/cards/").content.decode()
     assert 'id="cards-identity-required"' in page
     assert re.search(r'id="card-bind-submit"[^>]*disabled', page)

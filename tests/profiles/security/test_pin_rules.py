@@ -11,7 +11,14 @@ from django.db import connection
 
 from profiles.security import rules, services
 from profiles.security.models import TradePin
-from tests.factories import PASSWORD, TRADE_PIN, IdentityFactory, UserFactory, give_trade_pin
+from tests.factories import (
+    PASSWORD,
+    TRADE_PIN,
+    IdentityFactory,
+    UserFactory,
+    give_trade_pin,
+    resident_id,
+)
 
 from .helpers import code_of
 
@@ -20,8 +27,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def verified(db):
+    born = dt.date(1990, 1, 1)
     user = UserFactory()
-    IdentityFactory(user=user)  # born 1990-01-01
+    IdentityFactory(user=user, document_number=resident_id(born, 7), date_of_birth=born)
     return user
 
 
@@ -58,7 +66,8 @@ def test_trivial_pins_are_refused_with_the_reason(verified, pin, reason):
     assert not TradePin.objects.filter(user=verified, pin_hash__gt="").exists()
 
 
-def test_the_pin_is_set_only_after_identity_verification(user):
+def test_the_pin_is_set_only_after_identity_verification():
+    user = UserFactory(identity=False)
     with pytest.raises(ValidationError) as err:
         services.trade_pin_set(user=user, pin=TRADE_PIN)
     assert code_of(err.value, "pin") == services.IDENTITY_REQUIRED
@@ -175,7 +184,8 @@ def test_setting_the_pin_on_the_security_page(client, verified):
     assert b'data-pin-state="set"' in client.get("/me/security/").content
 
 
-def test_the_security_page_asks_for_verification_before_the_pin(client, user):
+def test_the_security_page_asks_for_verification_before_the_pin(client):
+    user = UserFactory(identity=False)
     client.force_login(user)
     page = client.get("/me/security/").content.decode()
     assert 'id="pin-needs-identity"' in page
