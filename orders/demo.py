@@ -55,7 +55,11 @@ DEMO_BUYS = [
     ("investor2@fortune.example", "519300", "50000", 200),
     ("investor2@fortune.example", "009001", "30000", 10),
 ]
-DEMO_CASH = {"investor@fortune.example": "100000.00", "investor2@fortune.example": "500000.00"}
+DEMO_CASH = {
+    "investor@fortune.example": "100000.00",
+    "investor2@fortune.example": "500000.00",
+    "senior@fortune.example": "50000.00",
+}
 # Where the demo logins' resident IDs were issued (Hangzhou, Shanghai), and their bound card:
 # the sandbox's test card whose payments succeed.
 DEMO_REGIONS = {"investor@fortune.example": "330106", "investor2@fortune.example": "310101"}
@@ -168,6 +172,11 @@ def seed_cash(log, *, today: dt.date | None = None) -> int:
     for email, amount in DEMO_CASH.items():
         user = users.get(email)
         if user is None or Payment.objects.filter(user=user).exists():
+            continue
+        if not any(buyer == email for buyer, *_ in DEMO_BUYS):
+            # No demo history (the senior login, verified today): bind and top up now.
+            services.deposit_start(user=user, amount=amount, card=demo_card(user))
+            topped += 1
             continue
         with demo_clock(at(first_buy - dt.timedelta(days=2), 9)):
             _demo_identity(user, region=DEMO_REGIONS.get(email, "110101"))

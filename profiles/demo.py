@@ -1,14 +1,20 @@
-"""Demo investors for ``seed_demo``: two who log in, and a crowd who consented to share their
-profile so the institutions' audience insight has figures. Idempotent."""
+"""Demo investors for ``seed_demo``: the logins (two with portfolios, a 70-year-old whose level
+the elderly-investor rule capped, one who has not verified an identity yet and one whose
+verification waits for staff review), and a crowd who consented to share their profile so the
+institutions' audience insight has figures. Idempotent."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from . import services
+from .identity import services as identity_services
+from .identity.models import DocumentType, Identity
+from .identity.providers import SANDBOX_REVIEW
 from .models import (
     City,
     ConsentEvent,
@@ -42,6 +48,19 @@ INVESTOR_PROFILES = {
         },
         2,
     ),
+    # 70 years old: her answers score C4, and the elderly-investor rule (DESIGN §4) caps her at
+    # C3 because she did not confirm otherwise; checkout warns her every time.
+    "senior@fortune.example": (
+        {
+            "full_name": "Zhao Min",
+            "birth_year": 1956,
+            "city": City.BEIJING,
+            "income_band": IncomeBand.FROM_150K,
+            "investment_goal": InvestmentGoal.INCOME,
+            "experience": Experience.EXTENSIVE,
+        },
+        3,
+    ),
     "investor2@fortune.example": (
         {
             "full_name": "Wang Fang",
@@ -54,6 +73,36 @@ INVESTOR_PROFILES = {
         3,
     ),
 }
+
+
+# Logins with no profile yet: one to try real-name verification from scratch (the sandbox's test
+# numbers are on /me/identity/), one whose document the sandbox sent to staff review
+# (/staff/identity/).
+NEWCOMER = "newcomer@fortune.example"
+IN_REVIEW = "review@fortune.example"
+# email → (legal name, date of birth, the resident ID's 3-digit sequence; 998 = review).
+DEMO_IDENTITIES = {
+    "senior@fortune.example": ("Zhao Min", dt.date(1956, 8, 18), "021"),
+    IN_REVIEW: ("Chen Jie", dt.date(1991, 2, 14), SANDBOX_REVIEW),
+}
+LOGINS = [*INVESTOR_PROFILES, NEWCOMER, IN_REVIEW]
+
+
+def _demo_identity(user: User, *, name: str, born: dt.date, sequence: str) -> None:
+    """Submit a (Beijing) resident ID through the identity service and the sandbox provider,
+    once."""
+    from stdnum.cn import ric
+
+    if Identity.objects.filter(user=user).exists():
+        return
+    body = f"110101{born:%Y%m%d}{sequence}"
+    identity_services.identity_submit(
+        user=user,
+        legal_name=name,
+        document_type=DocumentType.RESIDENT_ID,
+        document_number=body + ric.calc_check_digit(body + "0"),
+        nationality="CN",
+    )
 
 
 def _answers(position: int) -> dict[str, int]:
@@ -69,6 +118,9 @@ def seed_investors(log) -> dict:
     for email, (profile, position) in INVESTOR_PROFILES.items():
         user = User.objects.get(email=email)
         services.profile_update(user=user, **profile)
+        if email in DEMO_IDENTITIES:  # verified before the questionnaire, which reads the age
+            name, born, sequence = DEMO_IDENTITIES[email]
+            _demo_identity(user, name=name, born=born, sequence=sequence)
         if not RiskAssessment.objects.filter(user=user).exists():
             services.assessment_submit(user=user, answers=_answers(position))
         for kind in ("share_profile_with_institutions", "marketing_offers"):
@@ -78,8 +130,10 @@ def seed_investors(log) -> dict:
             user=user,
             defaults={"pin_hash": make_password(DEMO_TRADE_PIN), "set_at": timezone.now()},
         )
+    name, born, sequence = DEMO_IDENTITIES[IN_REVIEW]
+    _demo_identity(User.objects.get(email=IN_REVIEW), name=name, born=born, sequence=sequence)
     created = _seed_crowd()
-    log(f"  investors: {len(INVESTOR_PROFILES)} demo logins, {created} consenting crowd created")
+    log(f"  investors: {len(LOGINS)} demo logins, {created} consenting crowd created")
     return {"crowd_created": created}
 
 

@@ -48,3 +48,25 @@ def test_seed_demo_twice_creates_everything_once(capsys):
         >= 25
     )  # about a month of daily income on the demo money-market fund
     assert User.objects.get(email="staff@fortune.example").is_staff
+
+
+def test_the_demo_has_an_elderly_investor_a_newcomer_and_an_identity_in_review(client):
+    from orders.models import CashAccount
+    from products.selectors import catalogue_queryset
+    from profiles.identity.models import Identity, IdentityStatus
+
+    call_command("seed_demo")
+    senior = User.objects.get(email="senior@fortune.example")
+    assert senior.identity.status == IdentityStatus.VERIFIED
+    assessment = senior.risk_assessments.latest("taken_at")
+    assert assessment.score >= 54  # her answers score C4 ...
+    assert senior.profile.risk_level == 3  # ... and the 65+ rule capped her at C3
+    assert CashAccount.objects.get(user=senior).balance > 0
+    client.force_login(senior)
+    fund = catalogue_queryset().filter(kind="fund", risk_level__lte=3).first()
+    assert "data-elderly-warning" in client.get(f"/products/{fund.slug}/buy/").content.decode()
+
+    newcomer = User.objects.get(email="newcomer@fortune.example")
+    assert not Identity.objects.filter(user=newcomer).exists()
+    in_review = Identity.objects.get(user__email="review@fortune.example")
+    assert in_review.status == IdentityStatus.REVIEW

@@ -12,9 +12,9 @@ from django.test.utils import override_settings
 from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
 from orders.demo import seed_after_sales, seed_cash, seed_holidays, seed_portfolios
 from products.demo import seed_products
-from profiles.demo import INVESTOR_PROFILES, seed_investors
+from profiles.demo import IN_REVIEW, LOGINS, NEWCOMER, seed_investors
 
-INVESTORS = list(INVESTOR_PROFILES)
+INVESTORS = LOGINS
 REFUSED_IN_PRODUCTION = (
     "seed_demo does not run under production settings: it creates a staff account whose "
     "password is published in the README."
@@ -50,6 +50,9 @@ class Command(BaseCommand):
         seed_after_sales(self.stdout.write)
         logins.append(("investor@fortune.example", "investor (C3, consents on, holdings + cash)"))
         logins.append(("investor2@fortune.example", "investor (C4, holdings + cash)"))
+        logins.append(("senior@fortune.example", "investor aged 70 (capped at C3, cash)"))
+        logins.append((NEWCOMER, "new investor: identity not verified yet"))
+        logins.append((IN_REVIEW, "investor whose identity waits for staff review"))
         return logins, products
 
     def report(self, logins, products):
