@@ -19,6 +19,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
+# Old secret keys still accepted (sessions, signed links, identity numbers) while rotating.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -368,7 +370,8 @@ SERVICE_FIRST_RESPONSE_BUSINESS_DAYS = env.int("SERVICE_FIRST_RESPONSE_BUSINESS_
 # until one is configured, and the sandbox there also needs PAYMENTS_SANDBOX_IN_PRODUCTION.
 # Identity documents: encrypted at rest with keys derived from SECRET_KEY (and its
 # SECRET_KEY_FALLBACKS) and these salts, newest first, so either can be rotated; the keyed hash
-# that keeps one person to one account uses its own key, which must never change.
+# that keeps one person to one account uses its own key, which must never change. After a
+# rotation, ``manage.py reencrypt_identities`` rewrites every number under the newest key.
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["local-development-salt-change-me"])
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="local-development-identity-hash-key")
 # The identity provider that checks a legal name against its document

@@ -304,3 +304,26 @@ def _cap_elderly_level(*, identity: Identity) -> None:
         kind=IdentityEventKind.LEVEL_CAPPED,
         reason=f"C{scored} → C{ELDERLY_LEVEL_CAP}",
     )
+
+
+FERNET_TOKEN_PREFIX = "gAAAAA"  # noqa: S105 (every Fernet token starts so; no document number)
+
+
+def identity_numbers_reencrypt(*, chunk_size: int = 500) -> tuple[int, list[int]]:
+    """Rewrite every stored document number under the newest key (SECRET_KEY with the first of
+    FIELD_ENCRYPTION_SALTS), after a rotation put a new secret or salt first; the old one can
+    then be dropped. Each row is read (any known key decrypts it) and written back in one
+    UPDATE; the keyed hash does not change.
+
+    The field library hands back the ciphertext itself when no configured key opens it (an old
+    key dropped too soon): such rows are left untouched, never encrypted a second time, and
+    their ids returned. Returns (how many were rewritten, ids that no key opens)."""
+    rewritten, unreadable = 0, []
+    stored = Identity.objects.filter(document_number__isnull=False).only("pk", "document_number")
+    for identity in stored.iterator(chunk_size=chunk_size):
+        if identity.document_number.startswith(FERNET_TOKEN_PREFIX):
+            unreadable.append(identity.pk)
+            continue
+        Identity.objects.filter(pk=identity.pk).update(document_number=identity.document_number)
+        rewritten += 1
+    return rewritten, unreadable
