@@ -13,6 +13,7 @@ from marketplace.permissions import form_errors_from
 
 from . import providers, selectors, services
 from .ages import ELDERLY_WARNING
+from .countries import COUNTRIES
 from .forms import IdentityForm
 from .models import IdentityStatus
 
@@ -32,6 +33,7 @@ class IdentityView(LoginRequiredMixin, View):
         can_submit = identity is None or identity.status == IdentityStatus.REJECTED
         return {
             "identity": identity,
+            "nationality_name": COUNTRIES.get(identity.nationality, "") if identity else "",
             "form": form if can_submit else None,
             "provider_missing": providers.active_provider() is None,
             "no_provider": providers.NO_PROVIDER,
