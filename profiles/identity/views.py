@@ -43,7 +43,12 @@ class IdentityView(LoginRequiredMixin, View):
         }
 
     def get(self, request):
-        return render(request, self.template, self.context(request, IdentityForm()))
+        identity = selectors.identity_of(user=request.user)
+        initial = {}
+        if identity is not None and identity.status == IdentityStatus.REJECTED:
+            # Resubmitting: the name and type as sent (the number was erased on refusal).
+            initial = {"legal_name": identity.legal_name, "document_type": identity.document_type}
+        return render(request, self.template, self.context(request, IdentityForm(initial=initial)))
 
     def post(self, request):
         form = IdentityForm(request.POST)
