@@ -218,6 +218,8 @@ def test_a_minors_resident_id_is_refused_and_failed_and_review_states_show(new_p
     )
     assert Identity.objects.get(user=user).status == "failed"
     assert page.locator("[data-identity-status=failed]").is_visible()
+    assert page.locator("input[name=legal_name]").input_value() == "李明"  # kept to correct
+    assert page.locator("input[name=document_number]").input_value() == ""
 
     # ... and sends one whose sequence is 998 to a manual review.
     verify_identity(
@@ -232,6 +234,8 @@ def test_a_minors_resident_id_is_refused_and_failed_and_review_states_show(new_p
     assert page.locator("#identity-form").count() == 0
     page.goto("/me/cards/")
     shot(page, "cards-identity-in-review")
+    assert "being reviewed" in page.locator("#cards-identity-required").inner_text()
+    assert page.locator("#card-bind-submit").is_disabled()
     assert page.csp_errors == []
 
 
