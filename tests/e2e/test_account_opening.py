@@ -238,6 +238,9 @@ def test_a_minors_resident_id_is_refused_and_failed_and_review_states_show(new_p
     shot(page, "cards-identity-in-review")
     assert "being reviewed" in page.locator("#cards-identity-required").inner_text()
     assert page.locator("#card-bind-submit").is_disabled()
+    page.goto("/me/security/")
+    shot(page, "security-identity-in-review")
+    assert "being reviewed" in page.locator("#pin-needs-identity").inner_text()
     assert page.csp_errors == []
 
 
