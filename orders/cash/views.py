@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from marketplace.permissions import form_errors_from
-from profiles.identity.selectors import verified_identity
+from profiles.identity.selectors import identity_of, verified_identity
 
 from . import selectors, services
 from .forms import CardBindForm
@@ -51,6 +51,7 @@ def cards(request):
             "cards": selectors.cards_for(user=request.user),
             "form": form,
             "identity": verified_identity(user=request.user),
+            "submitted_identity": identity_of(user=request.user),
             "test_cards": SANDBOX_CARDS if sandbox_in_use() else (),
         },
         status=status,

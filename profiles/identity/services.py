@@ -211,7 +211,9 @@ def identity_submit(
     now = timezone.now()
     if age_on(document.date_of_birth, timezone.localdate(now)) < ADULT_AGE:
         message = MINOR.format(age=ADULT_AGE, birth=document.date_of_birth.isoformat())
-        raise ValidationError({"date_of_birth": ValidationError(message, code="identity_minor")})
+        # On the field the date came from: the number (a resident ID holds it) unless typed in.
+        field = "date_of_birth" if date_of_birth is not None else "document_number"
+        raise ValidationError({field: ValidationError(message, code="identity_minor")})
     provider = providers.provider()
     identity = _claim(user=user, name=name, document=document, provider_name=provider.name, now=now)
     try:

@@ -13,6 +13,7 @@ from marketplace.permissions import form_errors_from
 
 from . import providers, selectors, services
 from .ages import ELDERLY_WARNING
+from .countries import COUNTRIES
 from .forms import IdentityForm
 from .models import IdentityStatus
 
@@ -32,6 +33,7 @@ class IdentityView(LoginRequiredMixin, View):
         can_submit = identity is None or identity.status == IdentityStatus.REJECTED
         return {
             "identity": identity,
+            "nationality_name": COUNTRIES.get(identity.nationality, "") if identity else "",
             "form": form if can_submit else None,
             "provider_missing": providers.active_provider() is None,
             "no_provider": providers.NO_PROVIDER,
@@ -41,7 +43,12 @@ class IdentityView(LoginRequiredMixin, View):
         }
 
     def get(self, request):
-        return render(request, self.template, self.context(request, IdentityForm()))
+        identity = selectors.identity_of(user=request.user)
+        initial = {}
+        if identity is not None and identity.status == IdentityStatus.REJECTED:
+            # Resubmitting: the name and type as sent (the number was erased on refusal).
+            initial = {"legal_name": identity.legal_name, "document_type": identity.document_type}
+        return render(request, self.template, self.context(request, IdentityForm(initial=initial)))
 
     def post(self, request):
         form = IdentityForm(request.POST)

@@ -80,12 +80,16 @@ def totp_of(user) -> TOTP | None:
     return TOTP(authenticator) if authenticator else None
 
 
+# How the investor reads the business time zone (not its tz database name).
+TIME_ZONE_NAMES = {"Asia/Shanghai": _("Beijing time")}
+
+
 def _locked_message(until: dt.datetime) -> str:
     when = date_format(timezone.localtime(until), "Y-m-d H:i")
     return _(
         "Too many wrong trade PINs: confirmation is locked until %(until)s (%(tz)s). Reset the "
         "PIN from your security page to unlock it sooner."
-    ) % {"until": when, "tz": settings.TIME_ZONE}
+    ) % {"until": when, "tz": TIME_ZONE_NAMES.get(settings.TIME_ZONE, settings.TIME_ZONE)}
 
 
 def _wrong_message(left: int) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.permissions import form_errors_from
-from profiles.identity.selectors import verified_identity
+from profiles.identity.selectors import identity_of, verified_identity
 
 from . import selectors, services
 from .forms import PinChangeForm, PinResetRequestForm, PinSetForm, SessionEndForm
@@ -26,6 +26,7 @@ def _page(request, *, status=200, **forms):
     context = {
         "pin": selectors.trade_pin_status(user=user),
         "identity_verified": verified_identity(user=user) is not None,
+        "submitted_identity": identity_of(user=user),
         "totp": totp,
         "sessions": selectors.sessions_for(user=user, current_key=request.session.session_key),
         "set_form": forms.get("set_form") or PinSetForm(),

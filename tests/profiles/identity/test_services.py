@@ -105,11 +105,27 @@ def test_a_minor_is_refused_and_nothing_is_saved(newcomer):
     minor = rid(birth=today.replace(year=today.year - 17), sequence=123)
     with pytest.raises(ValidationError) as caught:
         submit(newcomer, minor)
-    assert error_codes(caught) == {"date_of_birth": ["identity_minor"]}
+    # on the number, which holds the date (the date-of-birth field was left empty)
+    assert error_codes(caught) == {"document_number": ["identity_minor"]}
     assert not Identity.objects.exists() or not Identity.objects.filter(user=newcomer).exists()
     assert not IdentityEvent.objects.filter(identity__user=newcomer).exists()
     # and the number is not blocked: the same person may come back once 18
     assert not Identity.objects.filter(document_hash=document_hash(RID, minor)).exists()
+
+
+def test_a_minors_typed_in_date_of_birth_is_refused_on_that_field(newcomer):
+    """A passport holds no date: the refusal goes next to the date the minor typed in."""
+    today = dt.date.today()  # noqa: DTZ011
+    with pytest.raises(ValidationError) as caught:
+        submit(
+            newcomer,
+            "E12345678",
+            document_type=DocumentType.PASSPORT,
+            nationality="GB",
+            date_of_birth=today.replace(year=today.year - 15),
+        )
+    assert error_codes(caught) == {"date_of_birth": ["identity_minor"]}
+    assert not Identity.objects.filter(user=newcomer).exists()
 
 
 def test_an_eighteenth_birthday_today_is_old_enough(newcomer):
