@@ -17,6 +17,12 @@ def identity_verified(context) -> bool:
     return selectors.verified_identity(user=context["request"].user) is not None
 
 
+@register.simple_tag(takes_context=True)
+def my_identity(context):
+    """``{% my_identity as identity %}``: the signed-in user's identity (any status) or None."""
+    return selectors.identity_of(user=context["request"].user)
+
+
 @register.inclusion_tag("profiles/identity/_verify_cta.html", takes_context=True)
 def identity_gate(context, action: str = "invest"):
     """ "Verify your identity to invest" with a link, for a user without a verified identity
