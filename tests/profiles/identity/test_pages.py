@@ -73,6 +73,10 @@ def test_a_valid_resident_id_is_verified_and_only_its_last_four_are_shown(signed
     assert NUMBER[:14] not in html  # not even the number without its last four
     assert 'id="identity-form"' not in html  # a verified identity is final
     assert "Your identity is verified" in html
+    export = signed_in.get("/me/profile/export/").content.decode()
+    assert NUMBER[-4:] in export
+    assert NUMBER not in export
+    assert NUMBER[:14] not in export
 
 
 @pytest.mark.parametrize(

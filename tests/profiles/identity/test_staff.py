@@ -112,9 +112,20 @@ def test_a_rejection_with_markup_in_the_reason_is_refused(staff_client, in_revie
     assert in_review.status == IdentityStatus.REVIEW
 
 
+def test_a_reason_over_300_characters_is_refused_with_that_reason(staff_client, in_review):
+    response = staff_client.post(review_url(in_review), {"action": "reject", "reason": "x" * 301})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "at most 300 characters" in html
+    assert "Choose approve or reject." not in html
+    in_review.refresh_from_db()
+    assert in_review.status == IdentityStatus.REVIEW
+
+
 def test_a_bad_action_is_a_400(staff_client, in_review):
     response = staff_client.post(review_url(in_review), {"action": "delete"})
     assert response.status_code == 400
+    assert "Choose approve or reject." in response.content.decode()
     in_review.refresh_from_db()
     assert in_review.status == IdentityStatus.REVIEW
 
