@@ -99,6 +99,7 @@ def test_the_checkout_says_verify_first_and_a_purchase_is_refused(client, invest
     data = {"amount": "1000", FIELD: "a-token", "trade_pin": TRADE_PIN}
     response = client.post(url, data)
     assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [str(IDENTITY_REQUIRED)]
     html = response.content.decode()
     assert "data-identity-required" in html
     assert LINK in html
@@ -112,6 +113,7 @@ def test_the_checkout_of_an_identity_in_review_is_refused_too(client, investor, 
     assert "being reviewed" in html
     response = client.post(url, {"amount": "1000", FIELD: "a-token", "trade_pin": TRADE_PIN})
     assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [str(IDENTITY_REQUIRED)]
     nothing_written()
 
 
@@ -243,6 +245,7 @@ def test_a_newcomer_without_a_pin_is_told_to_verify_first_not_only_to_set_a_pin(
     url = f"/products/{fund.slug}/buy/"
     response = client.post(url, {"amount": "1000", FIELD: "a-token", "trade_pin": "135792"})
     assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [str(IDENTITY_REQUIRED)]
     assert LINK in response.content.decode()
     api = APIClient()
     api.force_authenticate(user)
