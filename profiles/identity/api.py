@@ -1,5 +1,7 @@
 """The investor's identity API: GET the current state, POST a document for verification."""
 
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -13,6 +15,7 @@ from .serializers import IdentityInputSerializer, IdentitySerializer
 NOT_SUBMITTED = "No identity has been submitted yet: POST one."
 
 
+@method_decorator(sensitive_post_parameters("document_number"), name="dispatch")
 class MyIdentityAPI(APIView):
     """Real-name verification. Topping up and buying need a ``verified`` identity (they
     answer 400 ``{"identity": ["…"]}``, code identity_required, without one)."""

@@ -7,6 +7,14 @@ from .countries import COUNTRIES
 from .models import DocumentType
 
 
+class UnechoedTextInput(forms.TextInput):
+    """A text input that never writes back what was typed: a refused form does not put the
+    document number in the page (pages show its last four characters only)."""
+
+    def format_value(self, value):
+        return None
+
+
 class IdentityForm(forms.Form):
     legal_name = forms.CharField(
         label=_("Legal name"),
@@ -27,7 +35,7 @@ class IdentityForm(forms.Form):
             "Resident identity card: the 18 characters (the last may be X). Permits: as printed, "
             "e.g. H12345678. Spaces are ignored."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=UnechoedTextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     date_of_birth = forms.DateField(
         label=_("Date of birth"),

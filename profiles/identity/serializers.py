@@ -1,16 +1,35 @@
 """The identity API's shapes: the number goes in, only its last four characters come out."""
 
+import re
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.validators import plain_text
 
 from .countries import COUNTRIES
 from .models import DocumentType, Identity, IdentityStatus
+from .services import NAME_MAX
+
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+@extend_schema_field({"type": "string", "format": "date", "pattern": DATE_PATTERN})
+class CalendarDateField(serializers.DateField):
+    """A date written YYYY-MM-DD only (as the schema says): Python's ISO parser also takes
+    19900307 or 1990-W10-3, which the schema does not allow."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not re.fullmatch(DATE_PATTERN, value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
 
 
 class IdentityInputSerializer(serializers.Serializer):
     legal_name = serializers.CharField(
-        max_length=200, validators=[plain_text], help_text="Exactly as printed on the document."
+        max_length=NAME_MAX,
+        validators=[plain_text],
+        help_text="Exactly as printed on the document.",
     )
     document_type = serializers.ChoiceField(choices=DocumentType.choices)
     document_number = serializers.CharField(
@@ -19,7 +38,7 @@ class IdentityInputSerializer(serializers.Serializer):
         help_text="As printed; spaces and dashes are ignored, a lower-case x is read as X. "
         "Never returned: responses carry its last four characters only.",
     )
-    date_of_birth = serializers.DateField(
+    date_of_birth = CalendarDateField(
         required=False,
         allow_null=True,
         help_text="Required for a passport and an 8/9/11-character permit; a resident ID (or "

@@ -41,9 +41,12 @@ class IdentityReviewView(IdentityQueueView):
         identity = get_object_or_404(Identity.objects.select_related("user"), pk=pk)
         form = IdentityReviewForm(request.POST)
         if not form.is_valid():
-            return self.render_queue(
-                request, errors=["Choose approve or reject."], failed_pk=pk, status=400
-            )
+            errors = [
+                "Choose approve or reject." if field == "action" else message
+                for field, messages_ in form.errors.items()
+                for message in messages_
+            ]
+            return self.render_queue(request, errors=errors, failed_pk=pk, status=400)
         approve = form.cleaned_data["action"] == "approve"
         try:
             services.identity_review(

@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 
 from marketplace.permissions import form_errors_from
 
@@ -25,6 +27,8 @@ OUTCOME_MESSAGES = {
 }
 
 
+# An error report (a 500's e-mail, the debug page) never shows the number.
+@method_decorator(sensitive_post_parameters("document_number"), name="dispatch")
 class IdentityView(LoginRequiredMixin, View):
     template = "profiles/identity/identity.html"
 
@@ -35,6 +39,11 @@ class IdentityView(LoginRequiredMixin, View):
             "identity": identity,
             "nationality_name": COUNTRIES.get(identity.nationality, "") if identity else "",
             "form": form if can_submit else None,
+            # A refusal of an identity that takes no submission (being checked, or verified):
+            # the form is not shown, so its errors are, on their own.
+            "refusal": []
+            if can_submit or not form.is_bound
+            else [error for errors in form.errors.values() for error in errors],
             "provider_missing": providers.active_provider() is None,
             "no_provider": providers.NO_PROVIDER,
             "test_numbers": providers.sandbox_test_numbers() if providers.sandbox_in_use() else [],

@@ -68,6 +68,13 @@ MESSAGES = {
 }
 
 
+# PIN_NOT_SET for an investor who cannot set one yet: the first step is the identity.
+PIN_NOT_SET_UNVERIFIED = _(
+    "Verify your identity first, at /me/identity/: the trade PIN that confirms every purchase, "
+    "sell and withdrawal is set after verification, on your security page (/me/security/)."
+)
+
+
 def _error(code: str, field: str = FIELD, message=None, **params) -> ValidationError:
     return ValidationError(
         {field: ValidationError(message or MESSAGES[code], code=code, params=params or None)}
@@ -131,6 +138,8 @@ def trade_confirm(*, user, pin: str | None = None) -> None:
         raise _error(PIN_WRONG, message=_wrong_message(value), attempts_left=value)
     if outcome == PIN_LOCKED:
         raise _error(PIN_LOCKED, message=_locked_message(value), locked_until=value.isoformat())
+    if outcome == PIN_NOT_SET and verified_identity(user=user) is None:
+        raise _error(PIN_NOT_SET, message=PIN_NOT_SET_UNVERIFIED)
     raise _error(outcome)
 
 

@@ -127,6 +127,11 @@ NOT_ACCEPTANCE_CHECKED = {
     # A card number must be one the bank knows, in the investor's verified name and not bound
     # already: the bank's data and state.
     "POST /api/v1/me/cards/",
+    # A document number must pass its type's own rules (the resident ID's region, date of birth
+    # and check character), match the date of birth given, belong to no other account, and the
+    # name must be letters only: a document's data, not a shape. Submitted once per account.
+    # tests/profiles/identity/test_api.py covers the shape and each field's 400.
+    "POST /api/v1/me/identity/",
     # X-Trade-PIN must be the investor's own PIN (a secret, not a shape): a generated one is a
     # 403 (wrong) or, after five, a 423 (locked), both described in the schema.
     # test_a_client_generated_from_the_schema_places_an_order sends the right one.
