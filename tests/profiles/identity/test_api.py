@@ -155,13 +155,13 @@ def test_a_number_is_never_echoed_nor_logged_and_is_marked_sensitive(api, caplog
     assert NUMBER not in caplog.text
 
 
-def test_a_minor_is_a_400_on_the_date_of_birth(api, newcomer):
+def test_a_minor_is_a_400_on_the_number_the_date_came_from(api, newcomer):
     today = dt.date.today()  # noqa: DTZ011
     response = api.post(
         URL, body(document_number=rid(dt.date(today.year - 17, 1, 1), 321)), format="json"
     )
     assert response.status_code == 400
-    assert codes(response) == {"date_of_birth": ["identity_minor"]}
+    assert codes(response) == {"document_number": ["identity_minor"]}
     assert not Identity.objects.filter(user=newcomer).exists()
 
 

@@ -156,12 +156,12 @@ def test_a_wrong_check_character_says_so(signed_in, newcomer):
     assert not Identity.objects.exists()
 
 
-def test_a_minor_is_refused_on_the_date_of_birth(signed_in, newcomer):
+def test_a_minor_is_refused_on_the_number_the_date_came_from(signed_in, newcomer):
     today = dt.date.today()  # noqa: DTZ011
     born = dt.date(today.year - 17, 1, 1)
     response = signed_in.post(URL, form(document_number=rid(born, 321)))
     assert response.status_code == 400
-    [message] = errors_of(response, "date_of_birth")
+    [message] = errors_of(response, "document_number")
     assert "18 or over" in message
     assert not Identity.objects.filter(user=newcomer).exists()
     assert not IdentityEvent.objects.exists()
