@@ -1,5 +1,6 @@
 """Placing, cancelling and confirming switches through the services."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -300,3 +301,44 @@ def test_the_buy_snapshots_b_commission_contract_and_gets_its_upfront_entry(
     with django_capture_on_commit_callbacks(execute=True):
         _eod(clock)
     assert buy.commission_entries.count() == 1
+
+
+def test_without_a_nav_neither_order_is_confirmed_either_way(place, holder, fund_b, clock):
+    switch = place()
+    nav(fund_b, TUESDAY, "2.0000")  # B priced, A not
+    _eod(clock)
+    assert set(Order.objects.filter(switch=switch).values_list("status", flat=True)) == {"pending"}
+    assert not Holding.objects.filter(user=holder, product=fund_b).exists()
+
+
+def test_b_closed_after_placement_still_confirms_like_any_buy_placed(
+    place, holder, fund_a, fund_b, clock
+):
+    switch = place()
+    fund_b.status = ProductStatus.CLOSED
+    fund_b.save()
+    nav(fund_a, TUESDAY, "1.0000")
+    nav(fund_b, TUESDAY, "2.0000")
+    _eod(clock)
+    assert sorted(Order.objects.filter(switch=switch).values_list("status", flat=True)) == [
+        "confirmed",
+        "settled",
+    ]
+
+
+def test_a_money_market_sale_in_a_switch_is_never_instant(clock, holder, fund_a, fund_b):
+    from products.models import FundType
+
+    money = factories.ProductFactory(
+        fund_type=FundType.MONEY_MARKET, institution=fund_a.institution, risk_level=1
+    )
+    order, _ = services.order_place(user=holder, product=money, side="buy", amount="5000")
+    clock.set(TUESDAY, 20)
+    services.end_of_day(run_date=TUESDAY)
+    clock.set(TUESDAY + dt.timedelta(days=1), 10)
+    switch, _ = switching.switch_place(
+        user=holder, from_product=money, to_product=fund_b, units="1000"
+    )
+    sell = Order.objects.get(switch=switch, side="sell")
+    assert (sell.instant, sell.status) == (False, "pending")
+    assert Holding.objects.get(user=holder, product=money).reserved == D("1000.00")
