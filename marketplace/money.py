@@ -56,6 +56,11 @@ def round_nav(value: Decimal) -> Decimal:
     return Decimal(value).quantize(NAV_STEP, rounding=ROUND_HALF_UP)
 
 
+def round_rate(value: Decimal) -> Decimal:
+    """A rate worked out from amounts (a fixed fee as a share of an amount), half-up to 6 dp."""
+    return Decimal(value).quantize(RATE_STEP, rounding=ROUND_HALF_UP)
+
+
 def decimal_places(value: Decimal) -> int:
     """How many decimal places ``value`` is written with (``Decimal('1.50')`` → 2)."""
     exponent = Decimal(value).as_tuple().exponent

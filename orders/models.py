@@ -249,6 +249,11 @@ class Order(models.Model):
     # (``fee`` is then set at placement too, and confirmation charges exactly it).
     list_fee = AmountField(null=True, blank=True)
     discount = AmountField(null=True, blank=True)
+    # One leg of a switch (``orders.switching``): its sell or its buy, confirmed and cancelled
+    # with the other. A switch's buy has no amount until its sell is priced.
+    switch = models.ForeignKey(
+        "orders.Switch", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -296,6 +301,11 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(discount__isnull=True) | Q(discount__gt=0, list_fee__gte=F("discount")),
                 name="order_discount_within_list_fee",
+            ),
+            models.UniqueConstraint(
+                fields=["switch", "side"],
+                condition=Q(switch__isnull=False),
+                name="order_one_sell_one_buy_per_switch",
             ),
         ]
 
@@ -733,3 +743,6 @@ from .plans.models import (  # noqa: E402, F401
     PlanStatus,
     PurchaseStatus,
 )
+
+# --- switching between funds of one institution (orders/switching/) ---------------------------
+from .switching.models import Switch, SwitchStatus  # noqa: E402, F401

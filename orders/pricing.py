@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from marketplace.dates import add_months as add_months  # re-exported: pricing.add_months
-from marketplace.money import round_amount, round_units
+from marketplace.money import round_amount, round_rate, round_units
 from products.fees import Tier, band_fee, redemption_rate, subscription_band
 from products.models import ProductKind
 
@@ -356,3 +356,64 @@ def fifo(lots: Sequence[OpenLot]) -> list[OpenLot]:
 def money_market_income(*, units: Decimal, yield_per_10k: Decimal) -> Decimal:
     """A day's money-market income in units (NAV 1.0000), rounded down like any units."""
     return round_units(units * yield_per_10k / 10000)
+
+
+# --- switching (DESIGN §4 "Switching") ---------------------------------------------------------
+
+
+def subscription_rate_for(*, band: Tier | None, amount: Decimal) -> Decimal:
+    """A fund's subscription fee rate for a purchase of ``amount``, by the products fee
+    calculator: its band's rate; a fixed-fee band as the share of the amount it takes (6 dp);
+    no schedule (a money-market fund): 0."""
+    if band is None or amount <= 0:
+        return ZERO
+    fee = band_fee(tier=band, amount=amount)
+    return fee.rate if fee.rate is not None else round_rate(fee.fee / amount)
+
+
+@dataclass(frozen=True)
+class SwitchFee:
+    """What a switch from fund A to fund B costs: A's redemption fee (lot by lot, as any sale)
+    plus ``difference_rate × amount``. ``amount`` is what moves into B (A's proceeds after its
+    redemption fee); ``net`` is what buys B's units."""
+
+    redemption_fee: Decimal
+    difference_rate: Decimal
+    difference_fee: Decimal
+    amount: Decimal
+    net: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.redemption_fee + self.difference_fee
+
+
+def switch_difference_rate(*, from_rate: Decimal, to_rate: Decimal) -> Decimal:
+    """The positive difference of B's and A's subscription rates (0 when B is cheaper)."""
+    return max(ZERO, to_rate - from_rate)
+
+
+def switch_fee(
+    *, redemption_fee: Decimal, proceeds: Decimal, from_rate: Decimal, to_rate: Decimal
+) -> SwitchFee:
+    """The one switch fee rule (DESIGN §4): A's redemption fee (already in ``proceeds``, A's
+    sale paid after it) plus ``max(0, to_rate − from_rate) × proceeds``, half-up to the cent
+    and never more than the proceeds."""
+    rate = switch_difference_rate(from_rate=from_rate, to_rate=to_rate)
+    proceeds = max(proceeds, ZERO)
+    difference = min(round_amount(proceeds * rate), proceeds)
+    return SwitchFee(
+        redemption_fee=redemption_fee,
+        difference_rate=rate,
+        difference_fee=difference,
+        amount=proceeds,
+        net=proceeds - difference,
+    )
+
+
+def switch_units(*, fee: SwitchFee, nav: Decimal) -> Subscription:
+    """B's units for a switch: the difference fee taken as the buy's fixed fee, the rest at
+    ``nav``, rounded down like any subscription."""
+    return fund_subscription(
+        amount=fee.amount, nav=nav, band=agreed_band(rate=None, fixed_fee=fee.difference_fee)
+    )

@@ -26,6 +26,10 @@ CANCEL_TOO_LATE = _(
 )
 NOT_CANCELLABLE = _("A {status} order cannot be cancelled.")
 INSTANT_NOT_CANCELLABLE = _("An instant redemption is paid at once and cannot be cancelled.")
+SWITCH_LEG_ALONE = _(
+    "This order is one half of a switch: cancel the switch, and both of its orders are "
+    "cancelled together."
+)
 
 
 @dataclass(frozen=True)
@@ -66,11 +70,16 @@ def cancel_by(order: Order) -> dt.datetime | None:
     return None if order.instant else cutoff_of(order.trade_date)
 
 
-def cancel_refusal(*, order: Order, now: dt.datetime) -> CancelRefusal | None:
-    """Why ``order`` cannot be cancelled at ``now``, or ``None`` when it can."""
+def cancel_refusal(
+    *, order: Order, now: dt.datetime, with_switch: bool = False
+) -> CancelRefusal | None:
+    """Why ``order`` cannot be cancelled at ``now``, or ``None`` when it can. A leg of a
+    switch is cancelled only with the switch (``with_switch``: ``orders.switching`` does)."""
     if order.status != OrderStatus.PENDING:
         status = order.get_status_display().lower()
         return CancelRefusal(str(NOT_CANCELLABLE).format(status=status), "order_not_cancellable")
+    if order.switch_id and not with_switch:
+        return CancelRefusal(str(SWITCH_LEG_ALONE), "switch_leg_alone")
     deadline = cancel_by(order)
     if deadline is None:
         return CancelRefusal(str(INSTANT_NOT_CANCELLABLE), "order_not_cancellable")
@@ -80,5 +89,5 @@ def cancel_refusal(*, order: Order, now: dt.datetime) -> CancelRefusal | None:
     return None
 
 
-def can_cancel(*, order: Order, now: dt.datetime) -> bool:
-    return cancel_refusal(order=order, now=now) is None
+def can_cancel(*, order: Order, now: dt.datetime, with_switch: bool = False) -> bool:
+    return cancel_refusal(order=order, now=now, with_switch=with_switch) is None

@@ -178,8 +178,12 @@ class OrderSerializer(serializers.ModelSerializer):
             "suitability",
             "risk_acknowledged_version",
             "risk_acknowledged_at",
+            "switch",
         ]
         read_only_fields = fields
+        extra_kwargs = {  # noqa: RUF012 - DRF reads it as a class attribute
+            "switch": {"help_text": "The switch this order is one half of (null: none)."}
+        }
 
     def get_cancel_by(self, order: Order) -> dt.datetime | None:
         deadline = cancel_by(order)

@@ -337,7 +337,9 @@ def order_list(request):
 @login_required
 def order_detail(request, pk):
     order = get_object_or_404(
-        Order.objects.filter(user=request.user).select_related("product", "product__institution"),
+        Order.objects.filter(user=request.user).select_related(
+            "product", "product__institution", "switch__from_product", "switch__to_product"
+        ),
         pk=pk,
     )
     return render(

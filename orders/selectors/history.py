@@ -43,7 +43,9 @@ def order_history(*, user, params: Mapping[str, Any] | None = None) -> QuerySet[
     ``kind``). A bad filter value raises ``ValidationError`` (field → messages)."""
     qs = (
         Order.objects.filter(user=user)
-        .select_related("product", "product__institution")
+        .select_related(
+            "product", "product__institution", "switch__from_product", "switch__to_product"
+        )
         .prefetch_related("lot_movements__lot")
         .order_by("-placed_at", "-id")
     )

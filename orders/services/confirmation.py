@@ -47,6 +47,11 @@ from .cash import Credit, post_credits
 
 NO_UNITS = "The amount buys no units after fees at this NAV; the money is refunded."
 HOLDING_SHORT = "The holding no longer has these units; nothing was sold."
+SWITCH_NO_UNITS = (
+    "The switch's proceeds buy no units of the fund switched to at this NAV: both orders are "
+    "rejected and the units are available again."
+)
+SWITCH_SHORT = "The holding no longer has these units: both orders of the switch are rejected."
 
 
 _ORDER_FIELDS = (
@@ -70,6 +75,7 @@ _ORDER_FIELDS = (
     "fee",
     "fee_rate",
     "discount",
+    "switch_id",
 )
 
 
@@ -97,6 +103,7 @@ class _Order:
     fee: Decimal | None = None
     fee_rate: Decimal | None = None
     discount: Decimal | None = None
+    switch_id: int | None = None  # one leg of a switch: confirmed with the other, or not at all
 
 
 @dataclass
@@ -315,6 +322,8 @@ def confirm_orders(
     orders = [_Order(*row) for row in (pending[:limit] if limit else pending)]
     if not orders:
         return None
+    last_id = orders[-1].id
+    orders += _switch_partners(orders)
     terms = _terms_for(o.product_id for o in orders)
     navs = {
         (product_id, day): nav
@@ -331,17 +340,44 @@ def confirm_orders(
             return pricing.MONEY_MARKET_NAV
         return navs.get((order.product_id, order.trade_date))
 
-    ready = [o for o in orders if o.kind != ProductKind.FUND or nav_of(o) is not None]
+    legs: dict[int, dict[str, _Order]] = defaultdict(dict)
+    for o in orders:
+        if o.switch_id is not None:
+            legs[o.switch_id][o.side] = o
+
+    def priceable(order: _Order) -> bool:
+        if order.switch_id is None:
+            return order.kind != ProductKind.FUND or nav_of(order) is not None
+        # A switch waits until both funds have NAV(T): its legs confirm together or not at all.
+        pair = legs[order.switch_id]
+        return len(pair) == 2 and all(nav_of(leg) is not None for leg in pair.values())
+
+    ready = sorted((o for o in orders if priceable(o)), key=lambda o: o.id)
     stats["waiting_for_nav"] += len(orders) - len(ready)
     if not ready:
-        return orders[-1].id
+        return last_id
     writes = BatchWrites(now=now, day=business_date)
     _lock_holdings(ready, writes)
     lots = open_lots_of(
         writes.holdings[o.user_id, o.product_id].pk for o in ready if o.side == Side.SELL
     )
+    rates = _switch_rates({o.switch_id for o in ready if o.switch_id is not None})
     for order in ready:
         holding = writes.holdings[order.user_id, order.product_id]
+        if order.switch_id is not None:
+            if order.side == Side.SELL:  # the pair, once (its buy is skipped below)
+                buy = legs[order.switch_id][Side.BUY]
+                _confirm_switch(
+                    order,
+                    buy,
+                    terms,
+                    (nav_of(order), nav_of(buy)),
+                    writes,
+                    lots[holding.pk],
+                    rates[order.switch_id],
+                    stats,
+                )
+            continue
         if order.side == Side.BUY:
             _confirm_buy(order, terms[order.product_id], nav_of(order), holding, writes, stats)
         else:
@@ -366,8 +402,145 @@ def confirm_orders(
     if any(o.side == Side.BUY or o.kind == ProductKind.INSURANCE for o in ready):
         # Upfront commission (and corrections) for what this batch confirmed; the outbox row
         # commits with the batch, so the work cannot be lost.
-        enqueue("orders.tasks.commission_entries_write", orders[0].id, orders[-1].id)
-    return orders[-1].id
+        enqueue("orders.tasks.commission_entries_write", ready[0].id, ready[-1].id)
+    return last_id
+
+
+def _switch_partners(orders: list[_Order]) -> list[_Order]:
+    """The pending other legs of the switches among ``orders`` that are not in them (a batch
+    boundary, or a caller's filter, may fall between a switch's sell and its buy)."""
+    switch_ids = {o.switch_id for o in orders if o.switch_id is not None}
+    if not switch_ids:
+        return []
+    rows = (
+        Order.objects.select_for_update()
+        .filter(switch_id__in=switch_ids, status=OrderStatus.PENDING)
+        .exclude(pk__in=[o.id for o in orders])
+        .order_by("pk")
+        .values_list(*_ORDER_FIELDS)
+    )
+    return [_Order(*row) for row in rows]
+
+
+def _switch_rates(switch_ids: set[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each switch's subscription rates of its two funds, as kept when it was placed."""
+    if not switch_ids:
+        return {}
+    rows = Order.objects.filter(switch_id__in=switch_ids, side=Side.BUY).values_list(
+        "switch_id", "switch__from_subscription_rate", "switch__to_subscription_rate"
+    )
+    return {switch_id: (from_rate, to_rate) for switch_id, from_rate, to_rate in rows}
+
+
+def _current_lots(open_lots, writes: BatchWrites) -> list[pricing.OpenLot]:
+    return [
+        replace(lot, units=units, cost=cost)
+        for lot in open_lots
+        for units, cost in [_remaining(writes.lots.get(lot.id), lot)]
+    ]
+
+
+def _confirm_switch(
+    sell: _Order,
+    buy: _Order,
+    terms: dict[int, _Terms],
+    navs: tuple[Decimal, Decimal],
+    writes: BatchWrites,
+    open_lots,
+    rates: tuple[Decimal, Decimal],
+    stats,
+) -> None:
+    """Confirm a switch's two legs together: A's sale at NAV_A(T) as any sell, its proceeds
+    then buy B at NAV_B(T) less the switch's difference fee (``pricing.switch_fee``). Priced
+    first, written only when both can be: otherwise both are rejected and the units released."""
+    nav_a, nav_b = navs
+    sell_terms, buy_terms = terms[sell.product_id], terms[buy.product_id]
+    holding_a = writes.holdings[sell.user_id, sell.product_id]
+    holding_b = writes.holdings[buy.user_id, buy.product_id]
+    try:
+        sale = pricing.sale(
+            product=sell_terms.product,
+            lots=_current_lots(open_lots, writes),
+            units=sell.units,
+            nav=nav_a,
+            tiers=sell_terms.redemption,
+            trade_date=sell.trade_date,
+            asked_on=timezone.localdate(sell.placed_at),
+        )
+    except pricing.NotEnoughUnitsError:
+        _reject_switch(sell, buy, holding_a, writes, stats, SWITCH_SHORT)
+        return
+    from_rate, to_rate = rates
+    fee = pricing.switch_fee(
+        redemption_fee=sale.fee, proceeds=sale.paid, from_rate=from_rate, to_rate=to_rate
+    )
+    bought = pricing.switch_units(fee=fee, nav=nav_b)
+    if bought.units <= 0:
+        _reject_switch(sell, buy, holding_a, writes, stats, SWITCH_NO_UNITS)
+        return
+    _confirm_sell(sell, sell_terms, nav_a, holding_a, open_lots, writes, stats)
+    writes.order(
+        buy.id,
+        OrderStatus.CONFIRMED,
+        amount=fee.amount,
+        units=bought.units,
+        fee=fee.difference_fee,
+        fee_rate=fee.difference_rate,
+        net_amount=bought.net,
+        nav=nav_b,
+        confirmed_at=writes.now,
+        confirmed_on=writes.day,
+    )
+    writes.event(
+        buy.id,
+        OrderStatus.PENDING,
+        OrderStatus.CONFIRMED,
+        f"Switch confirmed at NAV {nav_b} of {buy.trade_date}: {bought.units} units for "
+        f"{fee.amount} from the sale of {sell_terms.product.name}.",
+    )
+    agreed = _agreed_lot_terms(buy, buy_terms)
+    writes.new_lots.append(
+        LotRow(
+            holding_id=holding_b.pk,
+            order_id=buy.id,
+            source=LotSource.PURCHASE,
+            acquired_on=buy.trade_date,
+            units=bought.units,
+            units_remaining=bought.units,
+            cost_remaining=fee.amount,
+            matures_on=None,
+            cooling_off_until=None,
+            redemption_tiers=agreed.get("redemption_tiers"),
+            annual_rate=None,
+            term_months=None,
+            early_withdrawal_rate=None,
+            cancellation_fee=None,
+        )
+    )
+    holding_b.units += bought.units
+    holding_b.cost += fee.amount
+    # The sale's proceeds (credited by _confirm_sell, just before) pay for the buy.
+    writes.credits.append(
+        Credit(
+            buy.user_id,
+            EntryKind.PURCHASE,
+            -fee.amount,
+            f"order:{buy.id}",
+            f"Switch into {buy_terms.product.name}",
+        )
+    )
+    stats["confirmed"] += 1
+    stats["switches_confirmed"] += 1
+
+
+def _reject_switch(sell: _Order, buy: _Order, holding_a, writes: BatchWrites, stats, reason):
+    """Neither leg confirms: both rejected, the sale's units available again (no cash moved)."""
+    for leg in (sell, buy):
+        writes.order(leg.id, OrderStatus.REJECTED)
+        writes.event(leg.id, OrderStatus.PENDING, OrderStatus.REJECTED, reason)
+    holding_a.reserved = max(holding_a.reserved - sell.units, Decimal(0))
+    stats["rejected"] += 2
+    stats["switches_rejected"] += 1
 
 
 def _mark_navs_priced(pairs: set[tuple[int, dt.date]], now: dt.datetime) -> None:
@@ -506,11 +679,7 @@ def _remaining(written: LotRemainingRow | None, lot: pricing.OpenLot) -> tuple[D
 def _confirm_sell(
     order, terms: _Terms, nav, holding: HoldingState, open_lots, writes: BatchWrites, stats
 ):
-    current = [
-        replace(lot, units=units, cost=cost)
-        for lot in open_lots
-        for units, cost in [_remaining(writes.lots.get(lot.id), lot)]
-    ]
+    current = _current_lots(open_lots, writes)
     try:
         sale = pricing.sale(
             product=terms.product,

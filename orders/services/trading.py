@@ -329,6 +329,7 @@ def order_place(
     request_hash: str = "",
     coupon: str = "",
     now=None,
+    switch=None,
 ) -> tuple[Order, bool]:
     """Place an order; returns it and whether it was created (False: a replay of its key).
 
@@ -339,6 +340,11 @@ def order_place(
     holding's row lock). A money-market redemption within today's instant allowance is paid at
     once (T+0). ``coupon`` (a code, or the id of one in the investor's wallet) discounts a
     fund buy's fee, fixed now (see ``orders.coupons``); an unusable one refuses the order.
+
+    ``switch`` (only ``orders.switching`` passes it) makes the order one leg of that switch: a
+    sell is never instant; a buy is checked for ``amount`` (the switch's estimate) but debits
+    no cash and keeps no amount: its sell's proceeds pay for it when the pair is confirmed, at
+    the switch's difference rate (``orders.pricing.switch_fee``).
     """
     if idempotency_key:
         existing = _existing_for_key(user=user, key=idempotency_key, request_hash=request_hash)
@@ -374,6 +380,7 @@ def order_place(
         "contract_trail_rate": contract.trail_rate if contract else None,
         "idempotency_key": idempotency_key,
         "request_hash": request_hash,
+        "switch": switch,
     }
     try:
         with transaction.atomic():
@@ -419,16 +426,28 @@ def agreed_terms(*, product: Product, amount: Decimal) -> dict:
     }
 
 
+def _switch_terms(*, switch, terms: dict) -> dict:
+    """A switch's buy keeps the switch's difference rate as its subscription rate (what it
+    pays on top of A's redemption fee) and B's redemption schedule for its units."""
+    rate = pricing.switch_difference_rate(
+        from_rate=switch.from_subscription_rate, to_rate=switch.to_subscription_rate
+    )
+    return {**terms, "subscription_rate": rate, "subscription_fixed_fee": None}
+
+
 def _place_buy(
     fields: dict, *, amount: Decimal, suitability: Suitability, now, coupon_id: int | None = None
 ) -> Order:
     product, user = fields["product"], fields["user"]
     schedule = order_schedule(side=Side.BUY, now=now)
     terms = agreed_terms(product=product, amount=amount)
+    switch = fields["switch"]
+    if switch is not None:
+        terms = _switch_terms(switch=switch, terms=terms)
     order = Order.objects.create(
         **fields,
         **terms,
-        amount=amount,
+        amount=None if switch is not None else amount,
         trade_date=schedule.trade_date,
         expected_confirm_date=schedule.expected_confirm_date,
         suitability=suitability.outcome,
@@ -438,8 +457,13 @@ def _place_buy(
         risk_acknowledged_at=now if suitability.needs_acknowledgement else None,
     )
     OrderEvent.objects.create(
-        order=order, actor=user, to_status=OrderStatus.PENDING, reason="Placed."
+        order=order,
+        actor=user,
+        to_status=OrderStatus.PENDING,
+        reason="Placed: paid for by its switch's sale." if switch is not None else "Placed.",
     )
+    if switch is not None:  # no cash moves now: the sale's proceeds pay for it
+        return order
     if coupon_id is not None:  # locks the coupon before the cash account (one lock order)
         coupons.coupon_redeem(order=order, coupon_id=coupon_id, band=kept_band(terms), now=now)
     try:
@@ -471,7 +495,9 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
     if holding is None:
         raise ValidationError({"product": NOT_HELD})
     units = _check_sell(product=product, units=units, holding=holding, on_date=today)
-    instant = units <= instant_allowance(user=user, product=product, on_date=today)
+    instant = fields["switch"] is None and units <= instant_allowance(
+        user=user, product=product, on_date=today
+    )
     schedule = order_schedule(side=Side.SELL, now=now, instant=instant)
     order = Order.objects.create(
         **fields,
@@ -501,18 +527,19 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, actor, now=None) -> Order:
-    """The investor cancels a pending order before its cut-off; the money comes back."""
+def order_cancel(*, order: Order, actor, now=None, with_switch: bool = False) -> Order:
+    """The investor cancels a pending order before its cut-off; the money comes back. One leg
+    of a switch is refused alone: ``orders.switching`` cancels both (``with_switch``)."""
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if refusal := cancel_refusal(order=order, now=now):
+    if refusal := cancel_refusal(order=order, now=now, with_switch=with_switch):
         raise ValidationError(refusal.message, code=refusal.code)
-    order_transition(
-        order=order,
-        to_status=OrderStatus.CANCELLED,
-        actor=actor,
-        reason="Cancelled by the investor.",
-    )
+    return _cancelled(order=order, actor=actor, reason="Cancelled by the investor.", now=now)
+
+
+def _cancelled(*, order: Order, actor, reason: str, now, refund: str = "Order cancelled") -> Order:
+    """Cancel a pending ``order`` (its row locked): the units back, the money refunded."""
+    order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, reason=reason)
     order.cancelled_at = now
     order.save(update_fields=["status", "cancelled_at"])
     coupons.coupon_redemptions_release(order_ids=[order.pk], now=now)
@@ -520,13 +547,13 @@ def order_cancel(*, order: Order, actor, now=None) -> Order:
         Holding.objects.filter(user=order.user, product=order.product).update(
             reserved=F("reserved") - order.units, updated_at=now
         )
-    if order.side == Side.BUY and order.amount:
+    elif order.amount:
         post_entry(
             user=order.user,
             kind=EntryKind.REFUND,
             amount=order.amount,
             reference=f"order:{order.pk}",
-            description="Order cancelled",
+            description=refund,
         )
     return order
 
@@ -550,27 +577,20 @@ def order_cancel_by_staff(*, order: Order, actor, reason: str, now=None) -> Orde
             NOT_CANCELLABLE.format(status=order.get_status_display().lower()),
             code="not_cancellable",
         )
-    order_transition(
-        order=order,
-        to_status=OrderStatus.CANCELLED,
-        actor=actor,
-        reason=str(STAFF_CANCELLED.format(reason=reason))[:300],
+    # A switch is cancelled whole: both legs, locked in id order.
+    legs = (
+        list(
+            Order.objects.select_for_update()
+            .filter(switch_id=order.switch_id, status=OrderStatus.PENDING)
+            .order_by("pk")
+        )
+        if order.switch_id
+        else [order]
     )
-    order.cancelled_at = now
-    order.save(update_fields=["status", "cancelled_at"])
-    coupons.coupon_redemptions_release(order_ids=[order.pk], now=now)
-    if order.side == Side.SELL:
-        Holding.objects.filter(user=order.user, product=order.product).update(
-            reserved=F("reserved") - order.units, updated_at=now
-        )
-    elif order.amount:
-        post_entry(
-            user=order.user,
-            kind=EntryKind.REFUND,
-            amount=order.amount,
-            reference=f"order:{order.pk}",
-            description="Order cancelled by staff",
-        )
-    event = order.events.latest("pk")  # the cancellation's, written by order_transition
-    order_events_notice_enqueue(event_ids=[event.pk])
-    return order
+    text = str(STAFF_CANCELLED.format(reason=reason))[:300]
+    event_ids = []
+    for leg in legs:
+        _cancelled(order=leg, actor=actor, reason=text, now=now, refund="Order cancelled by staff")
+        event_ids.append(leg.events.latest("pk").pk)  # the cancellation's (order_transition)
+    order_events_notice_enqueue(event_ids=event_ids)
+    return next(leg for leg in legs if leg.pk == order.pk)

@@ -148,6 +148,12 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/me/plans/{id}/pause/",
     "POST /api/v1/me/plans/{id}/resume/",
     "POST /api/v1/me/plans/{id}/stop/",
+    # A switch names a fund the investor holds and another fund of the same institution on
+    # sale, with units within the holding, and needs the investor's own PIN: the investor's
+    # data and a secret. tests/orders/switching/test_api.py covers the shape. A switch is
+    # cancellable only while both its orders are pending, before the cut-off: state.
+    "POST /api/v1/me/switches/",
+    "POST /api/v1/me/switches/{id}/cancel/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.

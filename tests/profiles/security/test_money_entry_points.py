@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 MONEY_PAGES = [
     ("/products/{buy}/buy/", {"amount": "1000"}),
     ("/me/portfolio/{held}/sell/", {"units": "10"}),
+    ("/me/portfolio/{held}/switch/", {"to_product": "{switch_to}", "units": "100"}),
     ("/me/cash/withdraw/", {"amount": "100", "card": "{card}"}),
     (
         "/products/{buy}/plan/",
@@ -40,6 +41,10 @@ MONEY_PAGES = [
 MONEY_API = [
     ("/api/v1/orders/", {"product": "{buy}", "side": "buy", "amount": "1000"}),
     ("/api/v1/orders/", {"product": "{held}", "side": "sell", "units": "10"}),
+    (
+        "/api/v1/me/switches/",
+        {"from_product": "{held}", "to_product": "{switch_to}", "units": "100"},
+    ),
     ("/api/v1/me/cash/withdrawals/", {"amount": "100", "card": "{card}"}),
     (
         "/api/v1/me/plans/",
@@ -57,6 +62,7 @@ PIN_OPERATIONS = {
     ("/api/v1/orders/", "post"),
     ("/api/v1/me/cash/withdrawals/", "post"),
     ("/api/v1/me/plans/", "post"),
+    ("/api/v1/me/switches/", "post"),
 }
 
 
@@ -75,6 +81,7 @@ def world(client, clock):
         "user": user,
         "buy": ProductFactory(risk_level=1).slug,
         "held": held.slug,
+        "switch_to": ProductFactory(risk_level=1, institution=held.institution).slug,
         "card": str(default_card(user=user).pk),
         "start": (clock.today + dt.timedelta(days=1)).isoformat(),
     }
