@@ -17,7 +17,7 @@ api_v1 = [
     path("", include("orders.campaigns.portal_api_urls")),
     path("", include("orders.aftersales.api_urls")),
     path("", include("orders.plans.api_urls")),
-    path("", include("orders.switching.api_urls")),
+    path("", include("orders.plans.switching.api_urls")),
 ]
 
 urlpatterns = [
@@ -51,5 +51,5 @@ urlpatterns = [
     path("", include("orders.aftersales.urls")),
     path("", include("orders.coupons.urls")),
     path("", include("orders.plans.urls")),
-    path("", include("orders.switching.urls")),
+    path("", include("orders.plans.switching.urls")),
 ]

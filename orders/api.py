@@ -155,7 +155,9 @@ IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 KEY_REQUIRED = "Send an Idempotency-Key header (up to 64 characters) with every new order."
 
 
-def _request_hash(data) -> str:
+def body_hash(data) -> str:
+    """The SHA-256 of a request body in canonical JSON: an Idempotency-Key replayed with a
+    different body is a 422 (orders and switches)."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -225,7 +227,7 @@ class OrderListCreateAPI(generics.ListAPIView):
                 acknowledge_risk=data.get("acknowledge_risk", False),
                 coupon=data.get("coupon", ""),
                 idempotency_key=key,
-                request_hash=_request_hash(request.data),
+                request_hash=body_hash(request.data),
             )
         except services.IdempotencyConflictError as exc:
             return Response(

@@ -249,7 +249,7 @@ class Order(models.Model):
     # (``fee`` is then set at placement too, and confirmation charges exactly it).
     list_fee = AmountField(null=True, blank=True)
     discount = AmountField(null=True, blank=True)
-    # One leg of a switch (``orders.switching``): its sell or its buy, confirmed and cancelled
+    # One leg of a switch (``orders.plans.switching``): its sell or its buy, confirmed and cancelled
     # with the other. A switch's buy has no amount until its sell is priced.
     switch = models.ForeignKey(
         "orders.Switch", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
@@ -744,5 +744,5 @@ from .plans.models import (  # noqa: E402, F401
     PurchaseStatus,
 )
 
-# --- switching between funds of one institution (orders/switching/) ---------------------------
-from .switching.models import Switch, SwitchStatus  # noqa: E402, F401
+# --- switching between funds of one institution (orders/plans/switching/) -------------------------
+from .plans.switching.models import Switch, SwitchStatus  # noqa: E402, F401

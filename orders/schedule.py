@@ -74,7 +74,7 @@ def cancel_refusal(
     *, order: Order, now: dt.datetime, with_switch: bool = False
 ) -> CancelRefusal | None:
     """Why ``order`` cannot be cancelled at ``now``, or ``None`` when it can. A leg of a
-    switch is cancelled only with the switch (``with_switch``: ``orders.switching`` does)."""
+    switch is cancelled only with the switch (``with_switch``: ``orders.plans.switching`` does)."""
     if order.status != OrderStatus.PENDING:
         status = order.get_status_display().lower()
         return CancelRefusal(str(NOT_CANCELLABLE).format(status=status), "order_not_cancellable")

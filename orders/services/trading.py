@@ -341,7 +341,7 @@ def order_place(
     once (T+0). ``coupon`` (a code, or the id of one in the investor's wallet) discounts a
     fund buy's fee, fixed now (see ``orders.coupons``); an unusable one refuses the order.
 
-    ``switch`` (only ``orders.switching`` passes it) makes the order one leg of that switch: a
+    ``switch`` (only ``orders.plans.switching`` passes it) makes the order one leg of that switch: a
     sell is never instant; a buy is checked for ``amount`` (the switch's estimate) but debits
     no cash and keeps no amount: its sell's proceeds pay for it when the pair is confirmed, at
     the switch's difference rate (``orders.pricing.switch_fee``).
@@ -529,7 +529,7 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
 @transaction.atomic
 def order_cancel(*, order: Order, actor, now=None, with_switch: bool = False) -> Order:
     """The investor cancels a pending order before its cut-off; the money comes back. One leg
-    of a switch is refused alone: ``orders.switching`` cancels both (``with_switch``)."""
+    of a switch is refused alone: ``orders.plans.switching`` cancels both (``with_switch``)."""
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
     if refusal := cancel_refusal(order=order, now=now, with_switch=with_switch):

@@ -150,7 +150,7 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/me/plans/{id}/stop/",
     # A switch names a fund the investor holds and another fund of the same institution on
     # sale, with units within the holding, and needs the investor's own PIN: the investor's
-    # data and a secret. tests/orders/switching/test_api.py covers the shape. A switch is
+    # data and a secret. tests/orders/plans/switching/test_api.py covers the shape. A switch is
     # cancellable only while both its orders are pending, before the cut-off: state.
     "POST /api/v1/me/switches/",
     "POST /api/v1/me/switches/{id}/cancel/",

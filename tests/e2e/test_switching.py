@@ -8,7 +8,7 @@ import pytest
 
 from orders import services
 from orders.models import Order
-from orders.switching.models import Switch
+from orders.plans.switching.models import Switch
 from products.models import NavPrice
 from tests.e2e.test_catalogue import log_in
 from tests.factories import TRADE_PIN, ProductFactory, investor_with_cash

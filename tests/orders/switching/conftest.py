@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from orders import services
-from orders.switching import services as switching
+from orders.plans.switching import services as switching
 from products.fees import parse_tiers
 from products.models import FeeSchedule, FeeTier, NavPrice
 from tests import factories

@@ -3,7 +3,7 @@
 import pytest
 
 from orders.models import Order
-from orders.switching.models import Switch
+from orders.plans.switching.models import Switch
 from tests.factories import PIN_HEADER, ProductFactory, investor_with_cash
 
 from .conftest import TUESDAY

@@ -5,7 +5,7 @@ import pytest
 
 from marketplace.idempotency import FIELD
 from orders.models import Order
-from orders.switching.models import Switch
+from orders.plans.switching.models import Switch
 from tests.factories import TRADE_PIN, investor_with_cash
 
 from .conftest import set_subscription

@@ -7,8 +7,8 @@ import pytest
 
 from orders import services
 from orders.models import Holding, Order
-from orders.switching import services as switching
-from orders.switching.models import Switch
+from orders.plans.switching import services as switching
+from orders.plans.switching.models import Switch
 from products.models import NavPrice
 from tests.factories import ProductFactory, investor_with_cash
 from tests.integration.test_races import race

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 
 from orders import services
 from orders.models import CashEntry, EntryKind, Holding, Order, OrderStatus
+from orders.plans.switching import selectors
+from orders.plans.switching import services as switching
+from orders.plans.switching.models import Switch, SwitchStatus
 from orders.schedule import SWITCH_LEG_ALONE
-from orders.switching import selectors
-from orders.switching import services as switching
-from orders.switching.models import Switch, SwitchStatus
 from products.models import ProductKind, ProductStatus
 from profiles.models import InvestorProfile
 from tests import factories

@@ -13,8 +13,8 @@ from rest_framework import serializers
 from marketplace.fields import DecimalStringField
 from marketplace.money import UNITS_MESSAGES
 
-from ..serializers import OrderSerializer
-from ..services.trading import UNITS_REQUIRED
+from ...serializers import OrderSerializer
+from ...services.trading import UNITS_REQUIRED
 from . import selectors
 from .models import Switch, SwitchStatus
 

@@ -15,7 +15,7 @@ from marketplace.idempotency import ALREADY_USED, FIELD, claim_form_token
 from marketplace.permissions import form_errors_from
 from products.models import ProductKind
 
-from ..selectors.portfolio import position_of
+from ...selectors.portfolio import position_of
 from . import selectors, services
 from .forms import SwitchForm
 from .models import Switch
@@ -82,7 +82,7 @@ def switch_new(request, slug: str):
     reviewing = check is not None and not set(form.errors) - {"trade_pin", "acknowledge_risk"}
     return render(
         request,
-        "orders/switching/new.html",
+        "orders/plans/switching/new.html",
         {
             "position": position,
             "product": from_product,
@@ -100,7 +100,7 @@ def switch_new(request, slug: str):
 def switch_list(request):
     switches = list(selectors.switches_of(user=request.user)[:200])
     rows = [(s, selectors.switch_status(s)) for s in switches]
-    return render(request, "orders/switching/list.html", {"rows": rows})
+    return render(request, "orders/plans/switching/list.html", {"rows": rows})
 
 
 @login_required
@@ -109,7 +109,7 @@ def switch_detail(request, pk: int):
     sell, buy = selectors.switch_legs(switch)
     return render(
         request,
-        "orders/switching/detail.html",
+        "orders/plans/switching/detail.html",
         {
             "switch": switch,
             "sell": sell,

@@ -13,10 +13,10 @@ from django.utils import timezone
 from products.models import NavPrice, Product, ProductKind
 from products.selectors import catalogue_queryset, subscription_band_for
 
-from .. import pricing
-from ..models import Order, OrderStatus, Side
-from ..schedule import can_cancel, order_schedule
-from ..selectors.portfolio import Position, sale_estimate
+from ... import pricing
+from ...models import Order, OrderStatus, Side
+from ...schedule import can_cancel, order_schedule
+from ...selectors.portfolio import Position, sale_estimate
 from .models import Switch, SwitchStatus
 
 

@@ -23,10 +23,10 @@ from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from products.models import Product, ProductKind
 from profiles.suitability import Suitability
 
-from ..models import Order, Side
-from ..schedule import cancel_refusal
-from ..selectors.portfolio import position_of
-from ..services import trading
+from ...models import Order, Side
+from ...schedule import cancel_refusal
+from ...selectors.portfolio import position_of
+from ...services import trading
 from . import selectors
 from .models import Switch
 

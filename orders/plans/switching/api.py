@@ -15,8 +15,8 @@ from marketplace.throttling import MoneyActionThrottle
 from products.selectors import tradable_product
 from profiles.security.api import TRADE_PIN_PARAMETER, TRADE_PIN_RESPONSES, trade_confirm_request
 
-from ..api import IDEMPOTENCY_HEADER, _request_hash
-from ..serializers import IdempotencyConflictSerializer
+from ...api import IDEMPOTENCY_HEADER, body_hash
+from ...serializers import IdempotencyConflictSerializer
 from . import selectors, services
 from .models import Switch
 from .serializers import SwitchInputSerializer, SwitchSerializer
@@ -92,7 +92,7 @@ class MySwitchesAPI(generics.ListAPIView):
                 units=data["units"],
                 acknowledge_risk=data["acknowledge_risk"],
                 idempotency_key=key,
-                request_hash=_request_hash(request.data),
+                request_hash=body_hash(request.data),
             )
         except services.SwitchIdempotencyConflictError as exc:
             return Response(
