@@ -312,7 +312,7 @@ def _payout_attempt(payment: Payment, *, provider, now) -> None:
     delay = PAYOUT_RETRY_BASE * 2 ** (attempts - 1)
     try:
         # To the card it was asked for (a retry too); payouts before cards carry their token.
-        token = payment.card.token if payment.card_id else payment.payment_method
+        token = payment.card.token if payment.card is not None else payment.payment_method
         result = provider.payout(
             amount=payment.amount, token=token, reference=payment.provider_reference
         )

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -367,11 +368,13 @@ def confirm_orders(
         if order.switch_id is not None:
             if order.side == Side.SELL:  # the pair, once (its buy is skipped below)
                 buy = legs[order.switch_id][Side.BUY]
+                # A ready pair has both NAVs of its trade date.
+                nav_a, nav_b = cast(Decimal, nav_of(order)), cast(Decimal, nav_of(buy))
                 _confirm_switch(
                     order,
                     buy,
                     terms,
-                    (nav_of(order), nav_of(buy)),
+                    (nav_a, nav_b),
                     writes,
                     lots[holding.pk],
                     rates[order.switch_id],
@@ -461,7 +464,7 @@ def _confirm_switch(
         sale = pricing.sale(
             product=sell_terms.product,
             lots=_current_lots(open_lots, writes),
-            units=sell.units,
+            units=cast(Decimal, sell.units),  # a sell always names its units
             nav=nav_a,
             tiers=sell_terms.redemption,
             trade_date=sell.trade_date,
