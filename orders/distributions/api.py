@@ -18,10 +18,10 @@ from products.models import Product
 from ..models import Holding
 from . import selectors, services
 from .serializers import (
-    DeclareSerializer,
+    DistributionDeclareSerializer,
     DistributionSerializer,
     ElectionInputSerializer,
-    ElectionSerializer,
+    HoldingElectionSerializer,
 )
 
 
@@ -42,10 +42,10 @@ class PortalDistributionsAPI(PortalAPIMixin, APIView):
         )
         return Response(DistributionSerializer(rows, many=True).data)
 
-    @extend_schema(request=DeclareSerializer, responses={201: DistributionSerializer})
+    @extend_schema(request=DistributionDeclareSerializer, responses={201: DistributionSerializer})
     def post(self, request, slug: str):
         product = self.get_product(slug)
-        serializer = DeclareSerializer(data=request.data)
+        serializer = DistributionDeclareSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         distribution = services.distribution_declare(
             institution=request.institution,
@@ -57,7 +57,7 @@ class PortalDistributionsAPI(PortalAPIMixin, APIView):
 
 
 def _election(holding: Holding) -> dict:
-    return ElectionSerializer(
+    return HoldingElectionSerializer(
         {
             "product": holding.product.slug,
             "election": selectors.current_election(holding=holding),
@@ -78,11 +78,11 @@ class HoldingElectionAPI(APIView):
         except Holding.DoesNotExist as exc:
             raise NotFound from exc
 
-    @extend_schema(responses=ElectionSerializer)
+    @extend_schema(responses=HoldingElectionSerializer)
     def get(self, request, slug: str):
         return Response(_election(self.get_holding(request, slug)))
 
-    @extend_schema(request=ElectionInputSerializer, responses=ElectionSerializer)
+    @extend_schema(request=ElectionInputSerializer, responses=HoldingElectionSerializer)
     def post(self, request, slug: str):
         holding = self.get_holding(request, slug)
         serializer = ElectionInputSerializer(data=request.data)

@@ -17,6 +17,8 @@ from .forms import DeclareForm
 
 
 class _FundMixin(PortalMixin):
+    tenant_model = Product
+
     def get_product(self) -> Product:
         return get_object_or_404(
             self.scope(Product.objects.select_related("institution")), slug=self.kwargs["slug"]

@@ -29,7 +29,7 @@ class DistributionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeclareSerializer(serializers.Serializer):
+class DistributionDeclareSerializer(serializers.Serializer):
     amount_per_unit = serializers.DecimalField(max_digits=12, decimal_places=4)
     record_date = serializers.DateField()
     ex_date = serializers.DateField()
@@ -40,7 +40,7 @@ class ElectionInputSerializer(serializers.Serializer):
     election = serializers.ChoiceField(choices=Election.choices)
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class DistributionPaymentSerializer(serializers.ModelSerializer):
     distribution = serializers.IntegerField(source="distribution_id")
     amount_per_unit = serializers.DecimalField(
         max_digits=12, decimal_places=4, source="distribution.amount_per_unit"
@@ -65,7 +65,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UpcomingSerializer(serializers.Serializer):
+class UpcomingDistributionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     amount_per_unit = serializers.DecimalField(max_digits=12, decimal_places=4)
     record_date = serializers.DateField()
@@ -73,8 +73,8 @@ class UpcomingSerializer(serializers.Serializer):
     pay_date = serializers.DateField()
 
 
-class ElectionSerializer(serializers.Serializer):
+class HoldingElectionSerializer(serializers.Serializer):
     product = serializers.SlugField()
     election = serializers.ChoiceField(choices=Election.choices)
-    upcoming = UpcomingSerializer(many=True)
-    payments = PaymentSerializer(many=True)
+    upcoming = UpcomingDistributionSerializer(many=True)
+    payments = DistributionPaymentSerializer(many=True)
