@@ -31,6 +31,8 @@ from marketplace.bulk import bulk_insert, bulk_update, next_ids
 from marketplace.money import decimal_places, round_amount, round_amount_down, round_units
 from products.models import NavPrice, Product, ProductKind
 
+from ..campaigns.inbox import message_row, messages_post
+from ..campaigns.models import Topic
 from ..models import (
     EntryKind,
     Holding,
@@ -78,6 +80,16 @@ REASON_REQUIRED = _("Give a reason; the institution will read it.")
 ILLEGAL_MOVE = _("A distribution that is {from_status} cannot become {to_status}.")
 RECORD_DATE_PASSED = _(
     "Its record date ({record_date}) has passed: the institution must declare it again."
+)
+PAID_TITLE = _("{product}: distribution paid")
+PAID_CASH_BODY = _(
+    "The distribution of CNY {per_unit} per unit on your {units} units of record "
+    "({record_date}) paid CNY {gross} into your cash."
+)
+PAID_REINVEST_BODY = _(
+    "The distribution of CNY {per_unit} per unit on your {units} units of record "
+    "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
+    "{nav}, and CNY {cash} paid into your cash."
 )
 BAD_ELECTION = _("Choose cash or reinvest.")
 NO_ELECTION_HERE = _("Only fund holdings (other than money-market funds) have an election.")
@@ -424,6 +436,7 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
     lots: list[ReinvestLotRow] = []
     figures: list[HoldingFiguresRow] = []
     credits: list[Credit] = []
+    notices = []
     waiting = False
     reference = f"distribution:{distribution.pk}"
     description = f"{distribution.product.name} distribution"
@@ -474,6 +487,7 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
         )
         if cash > 0:
             credits.append(Credit(user_id, EntryKind.DISTRIBUTION, cash, reference, description))
+        notices.append(_paid_notice(distribution, payments[-1], user_id=user_id, now=now))
         stats["distribution_payments"] += 1
         stats["distribution_cash"] += cash
         stats["distribution_reinvested"] += reinvested
@@ -482,7 +496,38 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
     bulk_insert(DistributionPayment, payments)
     bulk_update(Holding, figures)
     post_credits(credits)
+    messages_post(rows=notices)  # unique per investor and distribution: a rerun adds none
     if lots and nav_row is not None and nav_row.priced_at is None:
         # The NAV has priced units now: from here on only a staff correction may change it.
         NavPrice.objects.filter(pk=nav_row.pk, priced_at__isnull=True).update(priced_at=now)
     return waiting
+
+
+def _paid_notice(distribution: Distribution, payment: PaymentRow, *, user_id: int, now):
+    """The investor's inbox notice of one payment (inbox only, no e-mail)."""
+    values = {
+        "per_unit": distribution.amount_per_unit,
+        "units": f"{payment.units_of_record:,.2f}",
+        "record_date": distribution.record_date,
+        "gross": f"{payment.gross:,.2f}",
+    }
+    if payment.election == Election.REINVEST:
+        body = PAID_REINVEST_BODY.format(
+            **values,
+            new_units=f"{payment.units:,.2f}",
+            ex_date=distribution.ex_date,
+            nav=payment.nav,
+            cash=f"{payment.cash:,.2f}",
+        )
+    else:
+        body = PAID_CASH_BODY.format(**values)
+    return message_row(
+        user_id=user_id,
+        topic=Topic.DISTRIBUTION_PAID,
+        subject_key=f"distribution:{distribution.pk}",
+        title=str(PAID_TITLE.format(product=distribution.product.name)),
+        body=str(body),
+        link=f"/me/portfolio/{distribution.product.slug}/distributions/",
+        email=False,
+        now=now,
+    )

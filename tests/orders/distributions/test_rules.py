@@ -395,3 +395,15 @@ def test_a_reinvested_distribution_never_shows_as_a_loss(holder, fund, approved,
     # The holder is exactly as well off as before the distribution (plus the 0.01 of cash).
     assert position.pnl == before
     assert position.distributions == Decimal("500.00")
+
+
+def test_each_holder_gets_one_inbox_notice_of_the_payment(holder, fund, approved, pay_day):
+    from orders.campaigns.models import InboxMessage, Topic
+
+    approved()
+    pay_day()
+    pay_day()  # a rerun posts nothing again
+    notice = InboxMessage.objects.get(topic=Topic.DISTRIBUTION_PAID)
+    assert notice.user == holder
+    assert "123.00" in notice.body
+    assert notice.link == f"/me/portfolio/{fund.slug}/distributions/"
