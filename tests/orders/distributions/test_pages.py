@@ -224,3 +224,17 @@ def test_the_schema_describes_the_new_operations(client):
     body = portal["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     fields = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]["properties"]
     assert set(fields) == {"amount_per_unit", "record_date", "ex_date", "pay_date"}
+
+
+def test_markup_in_a_rejection_reason_is_a_400_and_changes_nothing(client, declare, staff):
+    distribution = declare()
+    client.force_login(staff)
+    response = client.post(
+        f"/staff/distributions/{distribution.pk}/",
+        {"action": "reject", "reason": "<script>alert(1)</script>"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"]
+    distribution.refresh_from_db()
+    assert distribution.status == DistributionStatus.PENDING_REVIEW
+    assert distribution.events.count() == 1  # the declaration only
