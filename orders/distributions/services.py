@@ -437,6 +437,12 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
     figures: list[HoldingFiguresRow] = []
     credits: list[Credit] = []
     notices = []
+    # The notice texts, translated once per batch (not once per holder).
+    texts = {
+        "title": str(PAID_TITLE).format(product=distribution.product.name),
+        Election.CASH: str(PAID_CASH_BODY),
+        Election.REINVEST: str(PAID_REINVEST_BODY),
+    }
     waiting = False
     reference = f"distribution:{distribution.pk}"
     description = f"{distribution.product.name} distribution"
@@ -487,7 +493,7 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
         )
         if cash > 0:
             credits.append(Credit(user_id, EntryKind.DISTRIBUTION, cash, reference, description))
-        notices.append(_paid_notice(distribution, payments[-1], user_id=user_id, now=now))
+        notices.append(_paid_notice(distribution, payments[-1], user_id, now, texts))
         stats["distribution_payments"] += 1
         stats["distribution_cash"] += cash
         stats["distribution_reinvested"] += reinvested
@@ -503,7 +509,7 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
     return waiting
 
 
-def _paid_notice(distribution: Distribution, payment: PaymentRow, *, user_id: int, now):
+def _paid_notice(distribution: Distribution, payment: PaymentRow, user_id: int, now, texts: dict):
     """The investor's inbox notice of one payment (inbox only, no e-mail)."""
     values = {
         "per_unit": distribution.amount_per_unit,
@@ -512,7 +518,7 @@ def _paid_notice(distribution: Distribution, payment: PaymentRow, *, user_id: in
         "gross": f"{payment.gross:,.2f}",
     }
     if payment.election == Election.REINVEST:
-        body = PAID_REINVEST_BODY.format(
+        body = texts[Election.REINVEST].format(
             **values,
             new_units=f"{payment.units:,.2f}",
             ex_date=distribution.ex_date,
@@ -520,13 +526,13 @@ def _paid_notice(distribution: Distribution, payment: PaymentRow, *, user_id: in
             cash=f"{payment.cash:,.2f}",
         )
     else:
-        body = PAID_CASH_BODY.format(**values)
+        body = texts[Election.CASH].format(**values)
     return message_row(
         user_id=user_id,
         topic=Topic.DISTRIBUTION_PAID,
         subject_key=f"distribution:{distribution.pk}",
-        title=str(PAID_TITLE.format(product=distribution.product.name)),
-        body=str(body),
+        title=texts["title"],
+        body=body,
         link=f"/me/portfolio/{distribution.product.slug}/distributions/",
         email=False,
         now=now,
