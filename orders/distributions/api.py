@@ -1,7 +1,7 @@
 """Distribution API: ``/api/v1/portal/products/{slug}/distributions/`` (an institution's fund:
 GET its distributions, POST a declaration) and ``/api/v1/me/holdings/{slug}/election/`` (the
-investor's holding of a fund: GET the election, what is coming and what was paid; POST
-``{"election": "cash"|"reinvest"}``). Another institution's fund, or a fund the investor does
+investor's holding of a fund: GET the election, what is coming and what was paid; POST or
+PATCH ``{"election": "cash"|"reinvest"}``). Another institution's fund, or a fund the investor does
 not hold, is a 404."""
 
 from __future__ import annotations
@@ -91,3 +91,8 @@ class HoldingElectionAPI(APIView):
             holding=holding, actor=request.user, election=serializer.validated_data["election"]
         )
         return Response(_election(holding))
+
+    @extend_schema(request=ElectionInputSerializer, responses=HoldingElectionSerializer)
+    def patch(self, request, slug: str):
+        """The same change as POST."""
+        return self.post(request, slug)

@@ -192,10 +192,12 @@ def test_the_election_api(client, holder, fund, approved):
     changed = client.post(url, {"election": "reinvest"}, content_type="application/json")
     assert changed.status_code == 200
     assert changed.json()["election"] == "reinvest"
+    back = client.patch(url, {"election": "cash"}, content_type="application/json")
+    assert back.json()["election"] == "cash"
     bad = client.post(url, {"election": "units"}, content_type="application/json")
     assert bad.status_code == 400
     assert "election" in bad.json()
-    assert HoldingElection.objects.count() == 1
+    assert HoldingElection.objects.count() == 2
 
 
 def test_another_investors_holding_is_a_404(client, holder, fund):
@@ -220,7 +222,7 @@ def test_the_schema_describes_the_new_operations(client):
     portal = paths["/api/v1/portal/products/{slug}/distributions/"]
     assert set(portal) >= {"get", "post"}
     election = paths["/api/v1/me/holdings/{slug}/election/"]
-    assert set(election) >= {"get", "post"}
+    assert set(election) >= {"get", "post", "patch"}
     body = portal["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     fields = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]["properties"]
     assert set(fields) == {"amount_per_unit", "record_date", "ex_date", "pay_date"}
