@@ -47,6 +47,12 @@ def round_amount(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def round_amount_down(value: Decimal) -> Decimal:
+    """An amount paid out per holder (a distribution) to the fen, always down: the payout never
+    exceeds what was declared."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_DOWN)
+
+
 def round_units(value: Decimal) -> Decimal:
     """Fund units to 2 dp, always down: nobody receives units they did not pay for."""
     return Decimal(value).quantize(UNIT, rounding=ROUND_DOWN)

@@ -44,6 +44,7 @@ class EntryKind(models.TextChoices):
     INCOME = "income", "Income"
     MATURITY = "maturity", "Maturity"
     CORRECTION = "correction", "NAV correction"
+    DISTRIBUTION = "distribution", "Distribution"
 
 
 class CashEntry(models.Model):
@@ -410,6 +411,7 @@ class Holding(models.Model):
 class LotSource(models.TextChoices):
     PURCHASE = "purchase", "Purchase"
     INCOME = "income", "Money-market income"
+    REINVEST = "reinvest", "Reinvested distribution"
 
 
 class Lot(models.Model):
@@ -620,6 +622,10 @@ class Statement(models.Model):
     corrections = AmountField(default=0)
     coupon_costs = AmountField(default=0)
     platform_coupons = AmountField(default=0)
+    # Fund distributions of the month: paid in cash by the platform for the institution, and
+    # reinvested in new units (no cash moved; shown for reference).
+    distributions_paid = AmountField(default=0)
+    distributions_reinvested = AmountField(default=0)
     payable_to_institution = AmountField(default=0)
     payable_to_platform = AmountField(default=0)
     closed_at = models.DateTimeField(default=timezone.now)
@@ -670,6 +676,8 @@ class StatementLine(models.Model):
     corrections = AmountField(default=0)
     coupon_costs = AmountField(default=0)
     platform_coupons = AmountField(default=0)
+    distributions = AmountField(default=0)
+    reinvested = AmountField(default=0)
 
     class Meta:
         ordering = ["product_name", "id"]
@@ -732,6 +740,16 @@ from .coupons.models import (  # noqa: E402, F401
     CouponRedemption,
     CouponStatus,
     RedemptionStatus,
+)
+
+# --- distributions of funds (orders/distributions/) ----------------------------------------------
+from .distributions.models import (  # noqa: E402, F401
+    Distribution,
+    DistributionEvent,
+    DistributionPayment,
+    DistributionStatus,
+    Election,
+    HoldingElection,
 )
 
 # --- automatic investment plans (orders/plans/) -------------------------------------------------

@@ -283,6 +283,7 @@ class PositionSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
     price_date = serializers.DateField(allow_null=True)
     market_value = serializers.DecimalField(max_digits=18, decimal_places=2)
+    distributions = serializers.DecimalField(max_digits=18, decimal_places=2)
     pnl = serializers.DecimalField(max_digits=18, decimal_places=2)
     return_rate = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
     lots = HoldingLotSerializer(many=True)
@@ -293,6 +294,7 @@ class PortfolioSerializer(serializers.Serializer):
     cash = serializers.DecimalField(max_digits=18, decimal_places=2)
     market_value = serializers.DecimalField(max_digits=18, decimal_places=2)
     cost = serializers.DecimalField(max_digits=18, decimal_places=2)
+    distributions = serializers.DecimalField(max_digits=18, decimal_places=2)
     pnl = serializers.DecimalField(max_digits=18, decimal_places=2)
     return_rate = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
     holdings_value = serializers.DecimalField(

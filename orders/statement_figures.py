@@ -6,7 +6,8 @@ the same tuple, so the columns, their order and the net payable are written down
 
 The platform collects the subscriptions for the institution; it pays redemption proceeds (and
 insurance refunds, early withdrawals) and savings maturities (principal and interest) to the
-investors for it; the institution owes the commission and the coupon costs it bears. Fees are
+investors for it, and its funds' distributions paid in cash; the institution owes the
+commission and the coupon costs it bears. Fees (and distributions reinvested in new units) are
 shown for reference: they are inside the subscription amounts and the proceeds already.
 """
 
@@ -33,6 +34,11 @@ class StatementFigures(NamedTuple):
     corrections: Decimal = ZERO
     coupon_costs: Decimal = ZERO
     platform_coupons: Decimal = ZERO
+    # Fund distributions paid to the investors: in cash (the platform paid it for the
+    # institution, as it pays maturities) and reinvested in new units of the fund (no cash
+    # moved through the platform; for reference).
+    distributions: Decimal = ZERO
+    reinvested: Decimal = ZERO
 
     @property
     def commission(self) -> Decimal:
@@ -46,11 +52,13 @@ class StatementFigures(NamedTuple):
         inside the subscriptions already: the investor paid the same amount and the fund kept
         less fee, so subtracting them again would charge the institution twice. Discounts the
         platform pays (``platform_coupons``) are owed by the platform: the institution kept
-        less fee on the platform's behalf."""
+        less fee on the platform's behalf. Distributions paid in cash were paid by the platform
+        for the institution, as maturities are; reinvested ones moved no cash."""
         return (
             self.subscriptions
             - self.redemptions
             - self.maturities
+            - self.distributions
             - self.commission
             + self.platform_coupons
         )
@@ -105,6 +113,8 @@ STATEMENT_FIELDS: dict[str, str] = {
     "corrections": "corrections",
     "coupon_costs": "coupon_costs",
     "platform_coupons": "platform_coupons",
+    "distributions": "distributions_paid",
+    "reinvested": "distributions_reinvested",
 }
 PAYABLE_FIELDS = ("payable_to_institution", "payable_to_platform")
 
@@ -120,4 +130,6 @@ COLUMNS: list[tuple[str, str]] = [
     ("commission", _("Commission")),
     ("coupon_costs", _("Coupon discounts you bear")),
     ("platform_coupons", _("Coupon discounts the platform owes")),
+    ("distributions", _("Distributions paid in cash")),
+    ("reinvested", _("Distributions reinvested")),
 ]

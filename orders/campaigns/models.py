@@ -28,6 +28,7 @@ class Topic(models.TextChoices):
     PLAN_SKIPPED = "plan_skipped", "Plan purchase skipped"
     PLAN_PAUSED = "plan_paused", "Plan paused"
     PLAN_FINISHED = "plan_finished", "Plan finished"
+    DISTRIBUTION_PAID = "distribution_paid", "Distribution paid"
     OFFER = "offer", "Offer"
 
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('institutions', '0003_platform_institution'),
-        ('orders', '0022_investment_plans'),
+        ('orders', '0023_distributions'),
         ('products', '0005_security_document_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.money import round_amount, round_nav
@@ -14,7 +15,7 @@ from products.fees import Tier, redemption_rate
 from products.models import FeeSchedule, FeeTier, ProductKind
 
 from .. import pricing
-from ..models import CashAccount, Holding, Lot, Order, OrderStatus, Side
+from ..models import CashAccount, DistributionPayment, Holding, Lot, Order, OrderStatus, Side
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Position:
     market_value: Decimal
     lots: list[LotView]
     latest_income: Lot | None = None  # money-market funds: the newest day's income lot
+    # Distributions received on the holding, in cash and reinvested: part of its return.
+    distributions: Decimal = Decimal(0)
 
     @property
     def product(self):
@@ -46,7 +49,10 @@ class Position:
 
     @property
     def pnl(self) -> Decimal:
-        return self.market_value - self.holding.cost
+        """Market value less cost, plus the distributions received: a cash distribution is
+        return received, and a reinvested one's units carry their cost, so neither ever shows
+        as a loss (the NAV falls by the distribution on the ex-date)."""
+        return self.market_value - self.holding.cost + self.distributions
 
     @property
     def return_rate(self) -> Decimal | None:
@@ -134,8 +140,12 @@ class Portfolio:
         return sum((p.cost for p in self.positions), Decimal(0))
 
     @property
+    def distributions(self) -> Decimal:
+        return sum((p.distributions for p in self.positions), Decimal(0))
+
+    @property
     def pnl(self) -> Decimal:
-        return self.market_value - self.cost
+        return self.market_value - self.cost + self.distributions
 
     @property
     def return_rate(self) -> Decimal | None:
@@ -148,8 +158,21 @@ class Portfolio:
 
 def holdings_of(*, user) -> QuerySet[Holding]:
     """The investor's open holdings with everything valuation needs, in three queries."""
+    received = (
+        DistributionPayment.objects.filter(holding=OuterRef("pk"))
+        .values("holding")
+        .annotate(total=Sum("gross"))
+        .values("total")
+    )
     return (
         Holding.objects.filter(user=user, units__gt=0)
+        .annotate(
+            distributions_received=Coalesce(
+                Subquery(received, output_field=DecimalField(max_digits=18, decimal_places=2)),
+                Decimal(0),
+                output_field=DecimalField(max_digits=18, decimal_places=2),
+            )
+        )
         .select_related(
             "product__institution",
             "product__fund_terms",
@@ -213,7 +236,8 @@ def _position(holding: Holding, today: dt.date) -> Position:
         )
     else:
         value = holding.cost
-    return Position(holding, price, price_date, value, lots, income)
+    received = getattr(holding, "distributions_received", None) or Decimal(0)
+    return Position(holding, price, price_date, value, lots, income, received)
 
 
 def in_transit_for(*, user) -> InTransit:

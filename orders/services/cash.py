@@ -34,6 +34,7 @@ from ..models import (
     CardStatus,
     CashAccount,
     CashEntry,
+    DistributionPayment,
     EntryKind,
     Holding,
     Lot,
@@ -446,12 +447,21 @@ def _reconcile_orders_and_holdings(by_kind: dict) -> list[str]:
         problems.append(
             f"maturity payments {kind(EntryKind.MATURITY)} != matured deposits {matured}"
         )
+    distributed = _total(DistributionPayment.objects.all(), "cash")
+    if kind(EntryKind.DISTRIBUTION) != distributed:
+        problems.append(
+            f"distribution entries {kind(EntryKind.DISTRIBUTION)} != distributions paid in cash "
+            f"{distributed}"
+        )
     bought = _total(buys.filter(status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED]), "amount")
+    # A reinvested distribution bought units that cost what was reinvested.
+    reinvested = _total(DistributionPayment.objects.all(), "reinvested")
     released = _total(LotMovement.objects.all(), "cost")
     held_cost = _total(Holding.objects.all(), "cost")
-    if held_cost != bought - released:
+    if held_cost != bought + reinvested - released:
         problems.append(
-            f"holdings' cost {held_cost} != confirmed buys {bought} less cost sold {released}"
+            f"holdings' cost {held_cost} != confirmed buys {bought} and reinvested distributions "
+            f"{reinvested} less cost sold {released}"
         )
     lots = Lot.objects.filter(holding=OuterRef("pk")).values("holding")
     mismatched = Holding.objects.annotate(

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from marketplace.tasks import enqueue
 
+from ..distributions import services as distributions
 from ..models import (
     EndOfDayRun,
     Order,
@@ -36,8 +37,10 @@ FUTURE_DATE = "End of day cannot run for {date}: it is in the future (today is {
 def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """Everything that happens after trading day ``run_date``: confirmation of pending orders
     with trade date ≤ ``run_date`` (funds once NAV(T) exists), money-market income for every day
-    through it, then savings maturing on or before it. Returns what it did. A date in the future
-    is refused (it would pay deposits early and mark days credited that have not happened)."""
+    through it, then savings maturing on or before it; distributions whose pay date has come are
+    paid to their holders of record right after the confirmations. Returns what it did. A date
+    in the future is refused (it would pay deposits early and mark days credited that have not
+    happened)."""
     today = timezone.localdate()
     if run_date > today:
         raise ValidationError(
@@ -56,6 +59,9 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
                 limit=batch_size,
                 stats=stats,
             )
+    # After confirming (a purchase traded on a record date is a holder of record once its
+    # units are confirmed): distributions whose pay date has come, cash or reinvested.
+    distributions.distributions_pay(run_date=run_date, batch_size=batch_size, stats=stats)
     # After confirming: the day's sells have left the holdings and a lot confirmed late (a
     # missed run) is already there for the days it earns.
     money_market_income(run_date=run_date, batch_size=batch_size, stats=stats)

@@ -4,7 +4,8 @@ changed afterwards except to be marked paid.
 Every flow between the platform and an institution is attached to exactly one statement when a
 month is closed, as commission entries are: confirmed subscriptions and settled sells (fund
 redemptions, early withdrawals, insurance refunds) through ``Order.statement``, savings maturity
-payouts through their ``LotMovement.statement``, commission through ``CommissionEntry.statement``.
+payouts through their ``LotMovement.statement``, fund distributions through their
+``DistributionPayment.statement``, commission through ``CommissionEntry.statement``.
 Closing a month takes every flow of the month *or earlier* not yet on a statement, so what is
 confirmed after its month closed lands on the next one. ``reconcile_statements`` proves it.
 
@@ -35,6 +36,7 @@ from ..models import (
     Coupon,
     CouponPayer,
     CouponRedemption,
+    DistributionPayment,
     EntryKind,
     LotMovement,
     MovementKind,
@@ -76,6 +78,11 @@ def _unsettled_maturities(before: dt.date) -> QuerySet[LotMovement]:
     )
 
 
+def _unsettled_distributions(before: dt.date) -> QuerySet[DistributionPayment]:
+    """Fund distributions paid to holders before ``before``, on no statement."""
+    return DistributionPayment.objects.filter(statement__isnull=True, paid_on__lt=before)
+
+
 def _unsettled_commission(before: dt.date) -> QuerySet[CommissionEntry]:
     return CommissionEntry.objects.filter(statement__isnull=True, accrual_date__lt=before)
 
@@ -106,6 +113,16 @@ def statement_flows(*, statements: QuerySet[Statement]) -> dict[tuple[int, int],
     )
     for row in maturities:
         figures[row["statement"], row["lot__holding__product"]][index["maturities"]] += row["paid"]
+    distributions = (
+        DistributionPayment.objects.filter(statement__in=statements)
+        .values("statement", "distribution__product")
+        .annotate(cash=Sum("cash"), reinvested=Sum("reinvested"))
+        .order_by()
+    )
+    for row in distributions:
+        line = figures[row["statement"], row["distribution__product"]]
+        line[index["distributions"]] += row["cash"]
+        line[index["reinvested"]] += row["reinvested"]
     entries = (
         CommissionEntry.objects.filter(statement__in=statements)
         .values("statement", "product", "kind")
@@ -164,6 +181,9 @@ def statement_close(*, institution: Institution, month: dt.date, today=None) -> 
             _unsettled_maturities(next_month).filter(lot__holding__institution=institution).update(
                 statement=statement
             )
+            _unsettled_distributions(next_month).filter(
+                distribution__institution=institution
+            ).update(statement=statement)
             flows = statement_flows(statements=Statement.objects.filter(pk=statement.pk))
             products = Product.objects.in_bulk([product_id for _, product_id in flows])
             lines = []
@@ -197,13 +217,18 @@ def close_month(*, month: dt.date, today=None) -> list[Statement]:
     next_month = next_month_start(month)
     if (today or timezone.localdate()) < next_month:
         raise ValidationError({"month": MONTH_NOT_OVER.format(month=month)})
-    # Three small DISTINCT queries rather than one join across entries, orders and movements.
+    # Small DISTINCT queries rather than one join across entries, orders and movements.
     active = (
         set(_unsettled_commission(next_month).values_list("institution_id", flat=True).distinct())
         | set(_unsettled_orders(next_month).values_list("institution_id", flat=True).distinct())
         | set(
             _unsettled_maturities(next_month)
             .values_list("lot__holding__institution_id", flat=True)
+            .distinct()
+        )
+        | set(
+            _unsettled_distributions(next_month)
+            .values_list("distribution__institution_id", flat=True)
             .distinct()
         )
     )
@@ -216,6 +241,7 @@ def close_month(*, month: dt.date, today=None) -> list[Statement]:
 _ORDER_REFERENCE = re.compile(r"order:(\d+)")
 _LOT_REFERENCE = re.compile(r"lot:(\d+)")
 _ORDER_ENTRY_KINDS = (EntryKind.PURCHASE, EntryKind.REFUND, EntryKind.REDEMPTION)
+_DISTRIBUTION_REFERENCE = re.compile(r"distribution:(\d+)")
 
 
 def _label(statement: Statement) -> str:
@@ -277,7 +303,7 @@ def reconcile_statements(*, month: dt.date | None = None) -> list[str]:
         expected = StatementFigures(*flows.get((statement_id, product_id), StatementFigures()))
         _compare(problems, where, "its flows' sum", stored, expected)
         ledger = cash.get((statement_id, product_id), StatementFigures())
-        for name in ("subscriptions", "redemptions", "maturities"):
+        for name in ("subscriptions", "redemptions", "maturities", "distributions"):
             if getattr(stored, name) != getattr(ledger, name):
                 problems.append(
                     f"{where}: {name} {getattr(stored, name)} != cash entries "
@@ -455,6 +481,8 @@ def _cash_by_line(problems: list[str], *, month: dt.date | None) -> dict:
             f"maturity cash entries of lot:{lot_id} ({by_lot[lot_id]}) match no maturity"
         )
 
+    _distributions_by_line(problems, cash, in_month, closings)
+
     for pk, institution_id, day, created_at in (
         CommissionEntry.objects.filter(statement__isnull=True)
         .values_list("pk", "institution_id", "accrual_date", "created_at")
@@ -468,6 +496,52 @@ def _cash_by_line(problems: list[str], *, month: dt.date | None) -> dict:
                     "closed after it"
                 )
     return cash
+
+
+def _distributions_by_line(problems: list[str], cash: dict, in_month, closings: dict) -> None:
+    """Each distribution payment's cash part is what its cash entry says (one entry per
+    distribution and investor: one holding per fund), and it is on a statement once one
+    covering its pay date closed after it."""
+    by_payment: dict[tuple[int, int], Decimal] = {}
+    for pk, amount, reference, user_id in CashEntry.objects.filter(
+        kind=EntryKind.DISTRIBUTION
+    ).values_list("pk", "amount", "reference", "account__user_id"):
+        match = _DISTRIBUTION_REFERENCE.fullmatch(reference)
+        if match is None:
+            problems.append(f"cash entry {pk} (distribution {amount}): {reference!r} names none")
+            continue
+        by_payment[int(match.group(1)), user_id] = amount
+    seen = set()
+    for row in DistributionPayment.objects.values_list(
+        "pk",
+        "distribution_id",
+        "holding__user_id",
+        "distribution__institution_id",
+        "distribution__product_id",
+        "cash",
+        "paid_on",
+        "created_at",
+        "statement_id",
+    ).iterator():
+        pk, distribution_id, user_id, institution_id, product_id, paid, day, at, statement = row
+        seen.add((distribution_id, user_id))
+        money = by_payment.get((distribution_id, user_id), ZERO)
+        if money != paid:
+            problems.append(
+                f"distribution payment {pk}: cash {paid} but its cash entry says {money}"
+            )
+        if statement is not None:
+            key = (statement, product_id)
+            cash[key] = cash[key]._replace(distributions=cash[key].distributions + money)
+        elif in_month(day):
+            missed = _closed_after(institution_id, day, at, closings)
+            if missed is not None:
+                problems.append(
+                    f"distribution payment {pk} ({day}) is on no statement, but "
+                    f"{_label(missed)} closed after it"
+                )
+    for key in sorted(set(by_payment) - seen):
+        problems.append(f"distribution cash entry {key} ({by_payment[key]}) matches no payment")
 
 
 @transaction.atomic

@@ -110,6 +110,10 @@ NOT_ACCEPTANCE_CHECKED = {
     # product on sale (at least one, all of the same product): the investor's data, not the
     # schema's. test_a_client_generated_from_the_schema_asks_a_question covers the shape.
     "POST /api/v1/me/requests/",
+    # A distribution names one of the institution's own funds (not a money-market one), a
+    # record date after today and record ≤ ex ≤ pay dates: the institution's data, the clock
+    # and relations between fields. tests/orders/distributions/test_pages.py covers the shape.
+    "POST /api/v1/portal/products/{slug}/distributions/",
     # A coupon names the institution's own funds by slug, ends on or after it starts and not
     # in the past, its code is unique whatever the case, and the kind decides which of
     # percent_off / amount_off / rate_share is needed: data, state and relations between fields.

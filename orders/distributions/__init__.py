@@ -1,0 +1,1 @@
+"""Distributions (dividends) of funds."""

@@ -1,0 +1,18 @@
+"""Mounted under /api/v1/."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path(
+        "portal/products/<slug:slug>/distributions/",
+        api.PortalDistributionsAPI.as_view(),
+        name="api-portal-product-distributions",
+    ),
+    path(
+        "me/holdings/<slug:slug>/election/",
+        api.HoldingElectionAPI.as_view(),
+        name="api-me-holding-election",
+    ),
+]

@@ -1,0 +1,65 @@
+"""Portal pages of distributions (``/portal/products/<slug>/distributions/``): the fund's
+distributions and the declaration form. Tenant-scoped: another institution's fund is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from institutions.tenancy import PortalMixin
+from marketplace.permissions import form_errors_from
+from products.models import Product
+
+from . import selectors, services
+from .forms import DeclareForm
+
+
+class _FundMixin(PortalMixin):
+    tenant_model = Product
+
+    def get_product(self) -> Product:
+        return get_object_or_404(
+            self.scope(Product.objects.select_related("institution")), slug=self.kwargs["slug"]
+        )
+
+    def page(self, request, product, form, status=200):
+        context = {
+            "product": product,
+            "form": form,
+            "distributions": selectors.distributions_for_institution(
+                institution=request.institution, product=product
+            ),
+            "institution": request.institution,
+            "membership": request.membership,
+        }
+        return render(request, "orders/distributions/portal_list.html", context, status=status)
+
+
+class DistributionListView(_FundMixin, View):
+    def get(self, request, slug):
+        return self.page(request, self.get_product(), DeclareForm())
+
+
+class DistributionDeclareView(_FundMixin, View):
+    def get(self, request, slug):
+        return self.page(request, self.get_product(), DeclareForm())
+
+    def post(self, request, slug):
+        product = self.get_product()
+        form = DeclareForm(request.POST)
+        if form.is_valid():
+            try:
+                services.distribution_declare(
+                    institution=request.institution,
+                    product=product,
+                    actor=request.user,
+                    **form.cleaned_data,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "The distribution is declared; staff review it next.")
+                return redirect("portal_distributions:list", slug=product.slug)
+        return self.page(request, product, form, status=400)

@@ -1,0 +1,92 @@
+"""Reads of distributions: an institution's own (another's does not exist for it), the staff
+review queue, a holding's election and the distributions it was paid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from institutions.models import Institution
+
+from ..models import Holding
+from .models import (
+    Distribution,
+    DistributionPayment,
+    DistributionStatus,
+    Election,
+    HoldingElection,
+)
+
+
+def distributions_for_institution(
+    *, institution: Institution, product=None
+) -> QuerySet[Distribution]:
+    rows = Distribution.objects.filter(institution=institution).select_related(
+        "product", "declared_by", "reviewed_by"
+    )
+    return rows.filter(product=product) if product is not None else rows
+
+
+def distribution_for_institution(*, institution: Institution, pk: int) -> Distribution:
+    """One of ``institution``'s distributions (``Distribution.DoesNotExist`` for another's)."""
+    return distributions_for_institution(institution=institution).get(pk=pk)
+
+
+def review_queue() -> QuerySet[Distribution]:
+    return Distribution.objects.filter(status=DistributionStatus.PENDING_REVIEW).select_related(
+        "product", "institution", "declared_by"
+    )
+
+
+def recently_reviewed(*, limit: int = 20) -> QuerySet[Distribution]:
+    return (
+        Distribution.objects.exclude(status=DistributionStatus.PENDING_REVIEW)
+        .select_related("product", "institution", "reviewed_by")
+        .order_by("-reviewed_at", "-id")[:limit]
+    )
+
+
+def distribution_for_review(*, pk: int) -> Distribution:
+    return Distribution.objects.select_related(
+        "product", "institution", "declared_by", "reviewed_by"
+    ).get(pk=pk)
+
+
+def current_election(*, holding: Holding) -> str:
+    """The holding's election now (cash when it never chose)."""
+    row = HoldingElection.objects.filter(holding=holding).order_by("-effective_on", "-id").first()
+    return row.election if row else Election.CASH
+
+
+def upcoming_for_holding(*, holding: Holding, today: dt.date | None = None):
+    """The approved distributions of the holding's fund not paid yet, each with whether its
+    record date has passed (the election then is fixed for it)."""
+    today = today or timezone.localdate()
+    rows = Distribution.objects.filter(
+        product_id=holding.product_id, status=DistributionStatus.APPROVED
+    ).order_by("record_date", "pk")
+    return [(d, d.record_date < today) for d in rows]
+
+
+def payments_of_holding(*, holding: Holding) -> QuerySet[DistributionPayment]:
+    return DistributionPayment.objects.filter(holding=holding).select_related("distribution")
+
+
+def received_by_holding(*, holding_ids) -> dict[int, Decimal]:
+    """What each holding has received in distributions, cash and reinvested alike."""
+    return dict(
+        DistributionPayment.objects.filter(holding_id__in=list(holding_ids))
+        .values("holding_id")
+        .annotate(total=Sum("gross"))
+        .values_list("holding_id", "total")
+    )
+
+
+def holding_of(*, user, product_slug: str) -> Holding:
+    """The investor's holding of a fund (``Holding.DoesNotExist`` for anyone else's)."""
+    return Holding.objects.select_related("product", "product__institution").get(
+        user=user, product__slug=product_slug
+    )

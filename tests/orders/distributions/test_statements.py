@@ -1,0 +1,63 @@
+"""Statements carry the distributions the institution's funds paid in the month: cash (in the
+net, as maturities are) and reinvested (for reference), and they reconcile to the ledger."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from orders import services as orders
+from orders.distributions import services
+from orders.distributions.models import DistributionPayment, Election
+from orders.models import Holding, StatementLine
+from orders.statement_figures import StatementFigures
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_months_statement_carries_the_distributions_paid_and_reconciles(
+    fund, buy, approved, pay_day, clock, client, editor
+):
+    cash_holder, reinvester = (factories.investor_with_cash(cash="20000") for _ in range(2))
+    buy(cash_holder)
+    buy(reinvester)
+    services.election_set(
+        holding=Holding.objects.get(user=reinvester, product=fund),
+        actor=reinvester,
+        election=Election.REINVEST,
+    )
+    approved()
+    pay_day(nav="1.0300")
+    without = StatementFigures(subscriptions=Decimal("20300.00"))  # what the net would be
+    clock.set(dt.date(2026, 12, 1), 9)
+    statement = orders.statement_close(institution=fund.institution, month=dt.date(2026, 11, 1))
+
+    # 123.00 in cash to one, 122.99 reinvested and 0.01 in cash to the other.
+    assert statement.distributions_paid == Decimal("123.01")
+    assert statement.distributions_reinvested == Decimal("122.99")
+    line = StatementLine.objects.get(statement=statement, product=fund)
+    assert (line.distributions, line.reinvested) == (Decimal("123.01"), Decimal("122.99"))
+    assert statement.figures.net == without.net - Decimal("123.01") - statement.commission
+    assert set(DistributionPayment.objects.values_list("statement", flat=True)) == {statement.pk}
+    assert orders.reconcile_statements() == []
+    call_command("reconcile_statements", "2026-11")  # exits non-zero on a difference
+
+    client.force_login(editor)
+    page = client.get(f"/portal/statements/{statement.pk}/").content.decode()
+    assert "Distributions paid" in page
+    csv = client.get(f"/portal/statements/{statement.pk}/csv/").content.decode()
+    assert "distributions" in csv.splitlines()[0]
+
+
+def test_a_distribution_cash_entry_that_disagrees_is_a_reconciliation_difference(
+    holder, approved, pay_day, clock, fund
+):
+    approved()
+    pay_day()
+    clock.set(dt.date(2026, 12, 1), 9)
+    orders.statement_close(institution=fund.institution, month=dt.date(2026, 11, 1))
+    DistributionPayment.objects.update(cash=Decimal("122.00"), gross=Decimal("122.00"))
+    problems = orders.reconcile_statements()
+    assert any("distribution payment" in p for p in problems)
