@@ -18,7 +18,7 @@ api_v1 = [
     path("", include("orders.aftersales.api_urls")),
     path("", include("orders.plans.api_urls")),
     path("", include("orders.plans.switching.api_urls")),
-    path("", include("orders.distributions.api_urls")),
+    path("", include("orders.plans.distributions.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,7 +32,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("portal/", include("institutions.portal_urls")),
     # Before the products' own: their ``products/<slug>/<action>/`` would take it.
-    path("portal/", include("orders.distributions.portal_urls")),
+    path("portal/", include("orders.plans.distributions.portal_urls")),
     path("portal/", include("products.portal_urls")),
     path("portal/", include("orders.portal_urls")),
     path("portal/", include("orders.campaigns.portal_urls")),
@@ -44,7 +44,7 @@ urlpatterns = [
     path("staff/", include("profiles.staff_urls")),
     path("staff/", include("orders.aftersales.staff_urls")),
     path("staff/", include("orders.coupons.staff_urls")),
-    path("staff/", include("orders.distributions.staff_urls")),
+    path("staff/", include("orders.plans.distributions.staff_urls")),
     path("", include("institutions.urls")),
     path("", include("products.urls")),
     path("", include("profiles.urls")),
@@ -56,5 +56,5 @@ urlpatterns = [
     path("", include("orders.coupons.urls")),
     path("", include("orders.plans.urls")),
     path("", include("orders.plans.switching.urls")),
-    path("", include("orders.distributions.urls")),
+    path("", include("orders.plans.distributions.urls")),
 ]

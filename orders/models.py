@@ -742,8 +742,8 @@ from .coupons.models import (  # noqa: E402, F401
     RedemptionStatus,
 )
 
-# --- distributions of funds (orders/distributions/) ----------------------------------------------
-from .distributions.models import (  # noqa: E402, F401
+# --- distributions of funds (orders/plans/distributions/) ----------------------------------------
+from .plans.distributions.models import (  # noqa: E402, F401
     Distribution,
     DistributionEvent,
     DistributionPayment,

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from marketplace.tasks import enqueue
 
-from ..distributions import services as distributions
 from ..models import (
     EndOfDayRun,
     Order,
 )
+from ..plans.distributions import services as distributions
 from .batches import BATCH_SIZE, exclusive
 from .commission import trail_accrue
 from .confirmation import confirm_orders

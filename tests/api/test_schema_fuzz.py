@@ -112,7 +112,7 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/me/requests/",
     # A distribution names one of the institution's own funds (not a money-market one), a
     # record date after today and record ≤ ex ≤ pay dates: the institution's data, the clock
-    # and relations between fields. tests/orders/distributions/test_pages.py covers the shape.
+    # and relations between fields. tests/orders/plans/distributions/test_pages.py covers the shape.
     "POST /api/v1/portal/products/{slug}/distributions/",
     # A coupon names the institution's own funds by slug, ends on or after it starts and not
     # in the past, its code is unique whatever the case, and the kind decides which of

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from orders import services as orders
-from orders.distributions import services
+from orders.plans.distributions import services
 from products.models import NavPrice
 from tests import factories
 

@@ -4,13 +4,13 @@ schema."""
 
 import pytest
 
-from orders.distributions.models import (
+from orders.models import Holding
+from orders.plans.distributions.models import (
     Distribution,
     DistributionStatus,
     Election,
     HoldingElection,
 )
-from orders.models import Holding
 from tests import factories
 
 from .conftest import EX, PAY, RECORD

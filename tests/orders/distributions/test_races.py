@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from orders import services as orders
-from orders.distributions import services
-from orders.distributions.models import DistributionPayment, DistributionStatus, Election
 from orders.models import CashEntry, EntryKind, Holding, Lot, LotSource
+from orders.plans.distributions import services
+from orders.plans.distributions.models import DistributionPayment, DistributionStatus, Election
 from orders.services.cash import reconcile_cash
 from products.models import NavPrice
 from tests import factories

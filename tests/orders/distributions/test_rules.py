@@ -8,15 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from institutions.models import Role
 from orders import services as orders
-from orders.distributions import selectors, services
-from orders.distributions.models import (
+from orders.models import CashEntry, EntryKind, Holding, Lot, LotSource
+from orders.plans.distributions import selectors, services
+from orders.plans.distributions.models import (
     Distribution,
     DistributionEvent,
     DistributionPayment,
     DistributionStatus,
     Election,
 )
-from orders.models import CashEntry, EntryKind, Holding, Lot, LotSource
 from orders.selectors import portfolio_for
 from orders.services.cash import reconcile_cash
 from products.models import FundType, NavPrice

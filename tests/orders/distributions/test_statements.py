@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from orders import services as orders
-from orders.distributions import services
-from orders.distributions.models import DistributionPayment, Election
 from orders.models import Holding, StatementLine
+from orders.plans.distributions import services
+from orders.plans.distributions.models import DistributionPayment, Election
 from orders.statement_figures import StatementFigures
 from tests import factories
 

@@ -19,7 +19,7 @@ class DistributionStatus(models.TextChoices):
     PAID = "paid", "Paid"
 
 
-# The one table of allowed moves (orders.distributions.services._move enforces it).
+# The one table of allowed moves (orders.plans.distributions.services._move enforces it).
 DISTRIBUTION_TRANSITIONS = {
     DistributionStatus.PENDING_REVIEW: {DistributionStatus.APPROVED, DistributionStatus.REJECTED},
     DistributionStatus.APPROVED: {DistributionStatus.PAID},

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from institutions.tenancy import PortalAPIMixin
 from products.models import Product
 
-from ..models import Holding
+from ...models import Holding
 from . import selectors, services
 from .serializers import (
     DistributionDeclareSerializer,

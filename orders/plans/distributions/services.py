@@ -31,9 +31,9 @@ from marketplace.bulk import bulk_insert, bulk_update, next_ids
 from marketplace.money import decimal_places, round_amount, round_amount_down, round_units
 from products.models import NavPrice, Product, ProductKind
 
-from ..campaigns.inbox import message_row, messages_post
-from ..campaigns.models import Topic
-from ..models import (
+from ...campaigns.inbox import message_row, messages_post
+from ...campaigns.models import Topic
+from ...models import (
     EntryKind,
     Holding,
     Lot,
@@ -44,9 +44,9 @@ from ..models import (
     OrderStatus,
     Side,
 )
-from ..rows import HoldingFiguresRow
-from ..services.batches import BATCH_SIZE, exclusive
-from ..services.cash import Credit, post_credits
+from ...rows import HoldingFiguresRow
+from ...services.batches import BATCH_SIZE, exclusive
+from ...services.cash import Credit, post_credits
 from .models import (
     DISTRIBUTION_TRANSITIONS,
     Distribution,

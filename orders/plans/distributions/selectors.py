@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from institutions.models import Institution
 
-from ..models import Holding
+from ...models import Holding
 from .models import (
     Distribution,
     DistributionPayment,

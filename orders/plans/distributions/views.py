@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from marketplace.permissions import form_errors_from
 
-from ..models import Holding
+from ...models import Holding
 from . import selectors, services
 from .forms import ElectionForm
 
@@ -45,4 +45,4 @@ def holding_distributions(request, slug: str):
         "upcoming": selectors.upcoming_for_holding(holding=holding),
         "payments": selectors.payments_of_holding(holding=holding),
     }
-    return render(request, "orders/distributions/holding.html", context, status=status)
+    return render(request, "orders/plans/distributions/holding.html", context, status=status)

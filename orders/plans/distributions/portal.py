@@ -34,7 +34,9 @@ class _FundMixin(PortalMixin):
             "institution": request.institution,
             "membership": request.membership,
         }
-        return render(request, "orders/distributions/portal_list.html", context, status=status)
+        return render(
+            request, "orders/plans/distributions/portal_list.html", context, status=status
+        )
 
 
 class DistributionListView(_FundMixin, View):

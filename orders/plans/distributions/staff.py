@@ -19,7 +19,7 @@ class QueueView(StaffRequiredMixin, View):
     def get(self, request):
         return render(
             request,
-            "orders/distributions/staff_queue.html",
+            "orders/plans/distributions/staff_queue.html",
             {"pending": selectors.review_queue(), "recent": selectors.recently_reviewed()},
         )
 
@@ -38,7 +38,9 @@ class ReviewView(StaffRequiredMixin, View):
             "events": distribution.events.select_related("actor"),
             "can_decide": distribution.status == DistributionStatus.PENDING_REVIEW,
         }
-        return render(request, "orders/distributions/staff_review.html", context, status=status)
+        return render(
+            request, "orders/plans/distributions/staff_review.html", context, status=status
+        )
 
     def get(self, request, pk):
         return self.page(request, self.get_distribution(pk), ReviewForm())
