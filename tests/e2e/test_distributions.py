@@ -1,6 +1,7 @@
 """A fund distribution in a real browser: the institution's editor declares it on the portal,
 staff approve it, one holder keeps the default election (cash) and the other switches to
-reinvest; end of day on the pay date pays both, and each sees it on their pages and inbox.
+reinvest; end of day on the pay date pays both, each sees it on their pages and inbox, and the
+month's statement of the institution carries both.
 
 Monday 2026-11-23 both buy 10,150 (10,000.00 units at NAV 1.0000, 1.5% fee). The distribution:
 CNY 0.0500 a unit, record date Wednesday 11-25 (NAV 1.0480), ex-date Thursday 11-26 (NAV
@@ -15,7 +16,7 @@ import pytest
 from institutions.models import Role
 from orders import services
 from orders.campaigns.models import InboxMessage, Topic
-from orders.models import CashEntry, EntryKind, Lot, LotSource
+from orders.models import CashEntry, EntryKind, Lot, LotSource, Statement
 from orders.plans.distributions.models import Distribution, DistributionStatus, Election
 from products.models import NavPrice
 from tests.e2e.test_catalogue import log_in
@@ -194,6 +195,24 @@ def test_a_distribution_is_declared_approved_and_paid_in_cash_and_reinvested(new
     assert "was reinvested: 500.00 units at the 2026-11-26 NAV of 1.0000." in investor.content()
     assert "CNY 0.00 paid" not in investor.content()  # nothing left over: no cash clause
     assert InboxMessage.objects.filter(topic=Topic.DISTRIBUTION_PAID).count() == 2
+
+    # 6. November closed on 1 December: the institution's statement carries both payments.
+    clock.set(D(2026, 12, 1), 2)
+    services.close_month(month=D(2026, 11, 1))
+    statement = Statement.objects.get(institution=fund.institution, month=D(2026, 11, 1))
+    assert (statement.distributions_paid, statement.distributions_reinvested) == (
+        Decimal("500.00"),
+        Decimal("500.00"),
+    )
+    clock.set(D(2026, 12, 1), 10)
+    editor.goto(f"/portal/statements/{statement.pk}/")
+    if "/accounts/login/" in editor.url:  # a week on, the session may have expired
+        log_in(editor, "ed@harbour.example")
+        editor.goto(f"/portal/statements/{statement.pk}/")
+    shot(editor, "portal-statement")
+    row = editor.locator(".stmt-calc__row:has-text('Distributions paid')").inner_text()
+    assert "CNY 500.00" in row
+    assert "CNY 500.00 more was reinvested" in row
 
     phone = new_page(width=390, height=844)
     log_in(phone, "reinvestor@example.com")
