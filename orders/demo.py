@@ -34,6 +34,7 @@ from profiles.identity.selectors import verified_identity
 from profiles.selectors import profile_of
 
 from . import services
+from .calendar import next_trading_day
 from .campaigns.services import campaign_launch, campaign_save
 from .cash import selectors as card_selectors
 from .cash.gateway import SANDBOX_CARDS
@@ -41,6 +42,12 @@ from .cash.services import card_bind
 from .coupons.models import Coupon, CouponKind
 from .coupons.services import coupon_create, coupon_grant
 from .models import Holiday, Order, Payment
+from .plans.distributions.models import Distribution
+from .plans.distributions.services import (
+    distribution_approve,
+    distribution_declare,
+    distributions_pay,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -55,6 +62,11 @@ DEMO_BUYS = [
     ("investor2@fortune.example", "519300", "50000", 200),
     ("investor2@fortune.example", "009001", "30000", 10),
 ]
+# (fund code, amount per unit, days ago it was declared): investor@ holds the bond fund and was
+# paid this one in cash; investor2@ holds the index fund, whose next one (declared today) has its
+# record date about two weeks ahead.
+PAID_DISTRIBUTION = ("202101", "0.0120", 50)
+UPCOMING_DISTRIBUTION = ("519300", "0.0300", 14)
 DEMO_CASH = {
     "investor@fortune.example": "100000.00",
     "investor2@fortune.example": "500000.00",
@@ -193,12 +205,16 @@ def seed_portfolios(log) -> int:
     users = get_user_model().objects.in_bulk({email for email, *_ in DEMO_BUYS}, field_name="email")
     fresh = {email for email, user in users.items() if not Order.objects.filter(user=user).exists()}
     today = timezone.localdate()
+    # Only with the holder's purchases of this run: added to an older demo its cash entry would
+    # come after later ones in the ledger.
+    paid = _PaidDistribution(today, enabled="investor@fortune.example" in fresh)
     placed = 0
     for email, code, amount, days_ago in sorted(DEMO_BUYS, key=lambda buy: -buy[3]):
         product = _product(code)
         if email not in fresh or product is None:
             continue
         moment = at(_buy_day(today, days_ago), 10)
+        paid.run_until(moment.date())  # in date order among the purchases: the ledger stays true
         try:
             with demo_clock(moment):
                 order, _ = services.order_place(
@@ -210,6 +226,7 @@ def seed_portfolios(log) -> int:
         with demo_clock(at(order.trade_date, 22, 30)):
             services.end_of_day(run_date=order.trade_date)
         placed += 1
+    paid.run_until(today)
     if placed:
         # Daily runs over the last few days: money-market income and trail commission.
         start = last_trading_day(today)
@@ -226,7 +243,95 @@ def seed_portfolios(log) -> int:
         with demo_clock(at(next_month_start(month), 2)):
             services.close_month(month=month)
         month = next_month_start(month)
+    _declare_upcoming_distribution(today)
     return placed
+
+
+def _fund_editor(product: Product):
+    for membership in product.institution.memberships.select_related("user").order_by("pk"):
+        if membership.has_role("editor"):
+            return membership.user
+    return None
+
+
+class _PaidDistribution:
+    """The demo's paid distribution (once): declared by the fund's editor, approved by staff the
+    next trading day, paid in cash by its pay date's run, each step at the moment it stands for
+    and in date order among the demo purchases."""
+
+    def __init__(self, today: dt.date, *, enabled: bool):
+        code, self.amount, days_ago = PAID_DISTRIBUTION
+        self.fund = _product(code)
+        self.editor = _fund_editor(self.fund) if self.fund else None
+        declared = last_trading_day(today - dt.timedelta(days=days_ago))
+        self.record = next_trading_day(next_trading_day(declared))
+        self.ex = next_trading_day(self.record)
+        self.pay = next_trading_day(self.ex)
+        self.steps = [
+            (declared, self._declare),
+            (next_trading_day(declared), self._approve),
+            (self.pay, self._pay),
+        ]
+        if (
+            not enabled
+            or self.editor is None
+            or self.pay >= today
+            or Distribution.objects.filter(product=self.fund).exists()
+        ):
+            self.steps = []
+        self.distribution: Distribution | None = None
+
+    def run_until(self, day: dt.date) -> None:
+        """Run the steps dated before ``day``."""
+        while self.steps and self.steps[0][0] < day:
+            when, step = self.steps.pop(0)
+            step(when)
+
+    def _declare(self, day: dt.date) -> None:
+        with demo_clock(at(day, 11)):
+            self.distribution = distribution_declare(
+                institution=self.fund.institution,
+                product=self.fund,
+                actor=self.editor,
+                amount_per_unit=self.amount,
+                record_date=self.record,
+                ex_date=self.ex,
+                pay_date=self.pay,
+            )
+
+    def _approve(self, day: dt.date) -> None:
+        staff = get_user_model().objects.get(email=STAFF_EMAIL)
+        with demo_clock(at(day, 9, 30)):
+            distribution_approve(
+                distribution=self.distribution, actor=staff, reason="Board resolution checked."
+            )
+
+    def _pay(self, day: dt.date) -> None:
+        with demo_clock(at(day, 22, 30)):
+            distributions_pay(run_date=day)
+
+
+def _declare_upcoming_distribution(today: dt.date) -> None:
+    """Once: the next distribution of investor2@'s index fund, declared and approved today, its
+    record date about two weeks ahead (investor2@ can still change the election for it)."""
+    code, amount, days_ahead = UPCOMING_DISTRIBUTION
+    fund = _product(code)
+    editor = _fund_editor(fund) if fund else None
+    if editor is None or Distribution.objects.filter(product=fund).exists():
+        return
+    record = next_trading_day(today + dt.timedelta(days=days_ahead - 1))
+    ex = next_trading_day(record)
+    distribution = distribution_declare(
+        institution=fund.institution,
+        product=fund,
+        actor=editor,
+        amount_per_unit=amount,
+        record_date=record,
+        ex_date=ex,
+        pay_date=next_trading_day(ex),
+    )
+    staff = get_user_model().objects.get(email=STAFF_EMAIL)
+    distribution_approve(distribution=distribution, actor=staff, reason="Board resolution checked.")
 
 
 DEMO_CARD = "Half-fee welcome card"

@@ -89,3 +89,30 @@ def test_every_demo_product_carries_the_documents_its_kind_requires(db):
     published = Product.objects.filter(status=ProductStatus.PUBLISHED).first()
     document = published.documents.first()
     assert document.file.open("rb").read(5) == b"%PDF-"
+
+
+def test_demo_distributions_one_paid_in_cash_on_its_pay_date_one_still_to_come(db):
+    from orders.models import EntryKind
+    from orders.plans.distributions.models import Distribution, DistributionStatus
+
+    paid = Distribution.objects.get(product__code="202101")
+    assert paid.status == DistributionStatus.PAID
+    assert paid.declared_at.date() < paid.record_date <= paid.ex_date <= paid.pay_date
+    assert paid.paid_on == paid.pay_date < timezone.localdate()
+    payment = paid.payments.get(holding__user__email="investor@fortune.example")
+    assert (payment.election, payment.gross) == ("cash", payment.cash)
+    entry = CashEntry.objects.get(reference=f"distribution:{paid.pk}", kind=EntryKind.DISTRIBUTION)
+    assert entry.amount == payment.gross > 0
+    assert timezone.localdate(entry.created_at) == paid.pay_date
+    # In date order in the ledger: the balance after it is the one before plus the payment.
+    before = (
+        CashEntry.objects.filter(account=entry.account, created_at__lt=entry.created_at)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    assert entry.balance_after == before.balance_after + entry.amount
+
+    upcoming = Distribution.objects.get(product__code="519300")
+    assert upcoming.status == DistributionStatus.APPROVED
+    assert upcoming.record_date > timezone.localdate()
+    assert upcoming.product.holdings.filter(user__email="investor2@fortune.example").exists()

@@ -55,7 +55,14 @@ class ReviewForm(forms.Form):
 
 class ElectionForm(forms.Form):
     election = forms.ChoiceField(
-        label=_("Distributions of this fund"),
-        choices=Election.choices,
+        label=_("Receive this fund's distributions as"),
+        choices=[
+            (Election.CASH, _("Cash, paid into my balance")),
+            (Election.REINVEST, _("New units of the fund (reinvested)")),
+        ],
         widget=forms.RadioSelect,
+        help_text=_(
+            "Reinvested units are bought at the ex-date NAV with no subscription fee, rounded "
+            "down to 0.01 of a unit; the few fen left over are paid in cash."
+        ),
     )

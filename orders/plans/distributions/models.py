@@ -103,6 +103,15 @@ class DistributionEvent(models.Model):
     def __str__(self) -> str:
         return f"Distribution {self.distribution_id}: {self.from_status or '—'} → {self.to_status}"
 
+    @property
+    def from_label(self) -> str:
+        """The status it left, as people read it ("" for the declaration)."""
+        return str(DistributionStatus(self.from_status).label) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(DistributionStatus(self.to_status).label)
+
 
 class Election(models.TextChoices):
     CASH = "cash", "Cash"

@@ -91,6 +91,11 @@ PAID_REINVEST_BODY = _(
     "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
     "{nav}, and CNY {cash} paid into your cash."
 )
+PAID_REINVEST_ALL_BODY = _(
+    "The distribution of CNY {per_unit} per unit on your {units} units of record "
+    "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
+    "{nav}."
+)
 BAD_ELECTION = _("Choose cash or reinvest.")
 NO_ELECTION_HERE = _("Only fund holdings (other than money-market funds) have an election.")
 
@@ -442,6 +447,7 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
         "title": str(PAID_TITLE).format(product=distribution.product.name),
         Election.CASH: str(PAID_CASH_BODY),
         Election.REINVEST: str(PAID_REINVEST_BODY),
+        "reinvest_all": str(PAID_REINVEST_ALL_BODY),  # nothing left over for cash
     }
     waiting = False
     reference = f"distribution:{distribution.pk}"
@@ -518,7 +524,7 @@ def _paid_notice(distribution: Distribution, payment: PaymentRow, user_id: int, 
         "gross": f"{payment.gross:,.2f}",
     }
     if payment.election == Election.REINVEST:
-        body = texts[Election.REINVEST].format(
+        body = texts[Election.REINVEST if payment.cash else "reinvest_all"].format(
             **values,
             new_units=f"{payment.units:,.2f}",
             ex_date=distribution.ex_date,
