@@ -15,7 +15,16 @@ from products.fees import Tier, redemption_rate
 from products.models import FeeSchedule, FeeTier, ProductKind
 
 from .. import pricing
-from ..models import CashAccount, DistributionPayment, Holding, Lot, Order, OrderStatus, Side
+from ..models import (
+    CashAccount,
+    DistributionPayment,
+    Holding,
+    Lot,
+    LotSource,
+    Order,
+    OrderStatus,
+    Side,
+)
 
 
 @dataclass
@@ -55,8 +64,19 @@ class Position:
         return self.market_value - self.holding.cost + self.distributions
 
     @property
+    def invested(self) -> Decimal:
+        """The cost of what is held less the part reinvested distributions paid for (no money
+        the investor put in): the base of the return, so that reinvesting a distribution and
+        taking it in cash show the same return."""
+        reinvested = sum(
+            (v.lot.cost_remaining for v in self.lots if v.lot.source == LotSource.REINVEST),
+            Decimal(0),
+        )
+        return self.holding.cost - reinvested
+
+    @property
     def return_rate(self) -> Decimal | None:
-        return self.pnl / self.holding.cost if self.holding.cost else None
+        return self.pnl / self.invested if self.invested > 0 else None
 
     @property
     def sellable(self) -> Decimal:
@@ -148,8 +168,12 @@ class Portfolio:
         return self.market_value - self.cost + self.distributions
 
     @property
+    def invested(self) -> Decimal:
+        return sum((p.invested for p in self.positions), Decimal(0))
+
+    @property
     def return_rate(self) -> Decimal | None:
-        return self.pnl / self.cost if self.cost else None
+        return self.pnl / self.invested if self.invested > 0 else None
 
     @property
     def total_assets(self) -> Decimal:
