@@ -155,6 +155,25 @@ IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 KEY_REQUIRED = "Send an Idempotency-Key header (up to 64 characters) with every new order."
 
 
+def idempotency_key_parameter(thing: str) -> OpenApiParameter:
+    """The required ``Idempotency-Key`` header of an operation that places ``thing``."""
+    return OpenApiParameter(
+        "Idempotency-Key",
+        str,
+        OpenApiParameter.HEADER,
+        required=True,
+        description=f"A key unique to this {thing}, up to 64 characters: the same key "
+        f"and body return the first {thing} and create nothing.",
+        pattern=r"^[!-~]{1,64}$",
+    )
+
+
+IDEMPOTENCY_CONFLICT = OpenApiResponse(
+    response=IdempotencyConflictSerializer,
+    description="This Idempotency-Key was used before with another body.",
+)
+
+
 def body_hash(data) -> str:
     """The SHA-256 of a request body in canonical JSON: an Idempotency-Key replayed with a
     different body is a 422 (orders and switches)."""
@@ -183,26 +202,8 @@ class OrderListCreateAPI(generics.ListAPIView):
             serializers={"buy": BuyOrderInputSerializer, "sell": SellOrderInputSerializer},
             resource_type_field_name="side",
         ),
-        responses={
-            201: OrderPlacedSerializer,
-            422: OpenApiResponse(
-                response=IdempotencyConflictSerializer,
-                description="This Idempotency-Key was used before with another body.",
-            ),
-            **TRADE_PIN_RESPONSES,
-        },
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description="A key unique to this order, up to 64 characters: the same key "
-                "and body return the first order and create nothing.",
-                pattern=r"^[!-~]{1,64}$",
-            ),
-            TRADE_PIN_PARAMETER,
-        ],
+        responses={201: OrderPlacedSerializer, 422: IDEMPOTENCY_CONFLICT, **TRADE_PIN_RESPONSES},
+        parameters=[idempotency_key_parameter("order"), TRADE_PIN_PARAMETER],
     )
     def post(self, request):
         key = request.META.get(IDEMPOTENCY_HEADER, "").strip()

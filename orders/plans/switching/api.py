@@ -5,7 +5,7 @@ switches only: another's is a 404."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -15,8 +15,7 @@ from marketplace.throttling import MoneyActionThrottle
 from products.selectors import tradable_product
 from profiles.security.api import TRADE_PIN_PARAMETER, TRADE_PIN_RESPONSES, trade_confirm_request
 
-from ...api import IDEMPOTENCY_HEADER, body_hash
-from ...serializers import IdempotencyConflictSerializer
+from ...api import IDEMPOTENCY_CONFLICT, IDEMPOTENCY_HEADER, body_hash, idempotency_key_parameter
 from . import selectors, services
 from .models import Switch
 from .serializers import SwitchInputSerializer, SwitchSerializer
@@ -49,26 +48,8 @@ class MySwitchesAPI(generics.ListAPIView):
 
     @extend_schema(
         request=SwitchInputSerializer,
-        responses={
-            201: SwitchSerializer,
-            422: OpenApiResponse(
-                response=IdempotencyConflictSerializer,
-                description="This Idempotency-Key was used before with another body.",
-            ),
-            **TRADE_PIN_RESPONSES,
-        },
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description="A key unique to this switch, up to 64 characters: the same key "
-                "and body return the first switch and create nothing.",
-                pattern=r"^[!-~]{1,64}$",
-            ),
-            TRADE_PIN_PARAMETER,
-        ],
+        responses={201: SwitchSerializer, 422: IDEMPOTENCY_CONFLICT, **TRADE_PIN_RESPONSES},
+        parameters=[idempotency_key_parameter("switch"), TRADE_PIN_PARAMETER],
     )
     def post(self, request):
         key = request.META.get(IDEMPOTENCY_HEADER, "").strip()
