@@ -112,3 +112,27 @@ def parse_amount(value, *, maximum: Decimal, messages: dict[str, str] = AMOUNT_M
     if amount > maximum:
         raise ValueError(messages["too_large"].format(maximum=maximum))
     return amount.quantize(CENT)
+
+
+def format_amount(value: Decimal | int | str, places: int = 2) -> str:
+    """A number grouped for the active language, ``places`` decimals half-up: ``1,234.56``.
+    A negative ``places`` drops the decimals of a whole number, as ``floatformat`` does
+    (``-2``: ``1,000`` but ``1,000.50``)."""
+    from django.utils import formats
+
+    step = Decimal(1).scaleb(-abs(places))
+    number = Decimal(value).quantize(step, rounding=ROUND_HALF_UP)
+    shown = 0 if places < 0 and number == number.to_integral_value() else abs(places)
+    return formats.number_format(number, shown, use_l10n=True, force_grouping=True)
+
+
+def format_cny(value: Decimal | int | str, places: int = 2) -> str:
+    """An amount of money for people to read in the active language: ``CNY 1,234.56`` in
+    English, ``¥1,234.56`` in Chinese. Messages, e-mails and pages all go through it (the
+    template filter ``cny``), so no string hard-codes the currency or the separators."""
+    from django.utils import translation
+
+    text = format_amount(value, places)
+    if (translation.get_language() or "").startswith("zh"):
+        return f"¥{text}"
+    return f"CNY {text}"

@@ -3,6 +3,7 @@ assessments and consents."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -41,6 +42,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The language the user chose ("" until they choose: the browser's Accept-Language decides).
+    # E-mails and inbox notices sent by workers are written in it.
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
 
     objects = UserManager()
 

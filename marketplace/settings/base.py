@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Prefix-free URLs: the language comes from the cookie, else Accept-Language (issue 14).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +85,8 @@ TEMPLATES = [
                 "orders.context_processors.trading",
                 "orders.context_processors.payments",
             ],
+            # ``{{ amount|cny }}``, ``|percent`` and ``|signed_percent`` in every template.
+            "builtins": ["marketplace.templatetags.money"],
         },
     },
 ]
@@ -163,6 +167,11 @@ HEADLESS_FRONTEND_URLS = {}
 
 # --- I18N / time --------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats per language (marketplace/formats/<lang>/formats.py): DATE_FORMAT is
+# "2 December 2026" in English and "2026年12月2日" in Chinese; tables keep ISO "Y-m-d".
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 TIME_ZONE = "Asia/Shanghai"  # business time zone; the database stores UTC
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 
+from marketplace.money import format_cny
+
 register = template.Library()
 
 DASH = "—"
@@ -39,3 +41,28 @@ def signed_percent(value) -> str:
         return DASH
     pct = (number * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return "0.00%" if pct == 0 else f"{pct:+f}%"
+
+
+@register.filter
+def cny(value, places=2) -> str:
+    """An amount in the active language's money format: ``CNY 1,234.56`` / ``¥1,234.56``.
+    ``|cny:4`` for income per 10,000 units; ``|cny:"-2"`` drops the decimals of whole amounts."""
+    number = to_decimal(value)
+    if number is None:
+        return DASH
+    return format_cny(number, int(places))
+
+
+@register.filter
+def signed_cny(value, places=2) -> str:
+    """A gain or loss with its sign always shown, so colour is never the only signal:
+    ``+CNY 12.00`` / ``−CNY 12.00`` (a true minus sign), ``CNY 0.00`` for nothing."""
+    number = to_decimal(value)
+    if number is None:
+        return DASH
+    text = format_cny(abs(number), int(places))
+    if number > 0:
+        return f"+{text}"
+    if number < 0:
+        return f"\u2212{text}"
+    return text
