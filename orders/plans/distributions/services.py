@@ -9,8 +9,10 @@ date) on or before R, plus the units sold out of those lots by sells whose trade
 R (they were still held at the end of R), less the units of sells still pending with a trade
 date on or before R (they leave the holding at R's NAV). A purchase traded on R counts (its
 units are confirmed at NAV(R)); a sale traded on R does not (that day's redemptions give up
-the distribution), as fund registrars do. A purchase with trade date ≤ R still unconfirmed at
-the pay date (its NAV missing) is not a holder of record.
+the distribution), as fund registrars do. A purchase with trade date ≤ R still unconfirmed on
+the pay date (its NAV late) makes its buyer a holder of record all the same: the buyer's holding
+is left out of the run until the purchase is confirmed, and the distribution stays approved
+(not paid) meanwhile, so a later end of day pays the buyer on all their units of record, once.
 """
 
 from __future__ import annotations
@@ -387,8 +389,21 @@ def distributions_pay(
     return stats
 
 
+def unconfirmed_buyers(distribution: Distribution) -> set[int]:
+    """Investors with a purchase of the fund traded on or before the record date and not yet
+    confirmed: holders of record whose units are not known yet."""
+    return set(
+        Order.objects.filter(
+            product_id=distribution.product_id,
+            side=Side.BUY,
+            status=OrderStatus.PENDING,
+            trade_date__lte=distribution.record_date,
+        ).values_list("user_id", flat=True)
+    )
+
+
 def _pay_one(distribution_id: int, *, run_date: dt.date, batch_size: int, stats: Counter):
-    last_id, waiting = 0, False
+    last_id, waiting, unconfirmed = 0, False, False
     while True:
         with transaction.atomic():
             exclusive()
@@ -399,6 +414,8 @@ def _pay_one(distribution_id: int, *, run_date: dt.date, batch_size: int, stats:
             )
             if distribution.status != DistributionStatus.APPROVED:
                 return
+            buyers = unconfirmed_buyers(distribution)
+            unconfirmed |= bool(buyers)
             holdings = list(
                 Holding.objects.select_for_update()
                 .filter(product_id=distribution.product_id, pk__gt=last_id)
@@ -409,9 +426,14 @@ def _pay_one(distribution_id: int, *, run_date: dt.date, batch_size: int, stats:
             if not holdings:
                 break
             last_id = holdings[-1][0]
-            waiting |= _pay_batch(distribution, holdings, run_date=run_date, stats=stats)
+            holdings = [row for row in holdings if row[1] not in buyers]
+            if holdings:
+                waiting |= _pay_batch(distribution, holdings, run_date=run_date, stats=stats)
+    if unconfirmed:
+        stats["distribution_waiting_for_confirmation"] += 1
     if waiting:
         stats["distribution_waiting_for_nav"] += 1
+    if waiting or unconfirmed:
         return
     with transaction.atomic():
         distribution = Distribution.objects.select_for_update().get(pk=distribution_id)

@@ -293,6 +293,33 @@ def test_holders_of_record_are_those_at_the_end_of_the_record_date(fund, buy, ap
     assert distribution.payments.count() == 2
 
 
+def test_a_purchase_of_record_unconfirmed_on_the_pay_date_is_paid_once_confirmed(
+    fund, holder, buy, approved, pay_day, clock
+):
+    """Traded on the record date, its NAV late: the buyers are holders of record all the same.
+    They wait, every unit of record included, and the distribution stays approved until then."""
+    newcomer = factories.investor_with_cash(cash="20000")
+    distribution = approved()
+    for user in (holder, newcomer):  # the holder's second purchase, the newcomer's first
+        clock.set(RECORD, 10)
+        orders.order_place(user=user, product=fund, side="buy", amount="5075")
+    clock.set(RECORD, 20)
+    orders.end_of_day(run_date=RECORD)  # no NAV for the record date yet: both stay pending
+    stats = pay_day()
+    assert stats["distribution_waiting_for_confirmation"] == 1
+    assert not DistributionPayment.objects.exists()
+    distribution.refresh_from_db()
+    assert distribution.status == DistributionStatus.APPROVED
+    # The record date's NAV arrives; the next end of day confirms both purchases and pays.
+    NavPrice.objects.create(product=fund, date=RECORD, nav=Decimal(1))
+    pay_day(day=PAY + dt.timedelta(days=3))
+    paid = dict(DistributionPayment.objects.values_list("holding__user", "units_of_record"))
+    assert paid == {holder.pk: Decimal("15000.00"), newcomer.pk: Decimal("5000.00")}
+    distribution.refresh_from_db()
+    assert distribution.status == DistributionStatus.PAID
+    assert reconcile_cash() == []
+
+
 def _sell(user, fund, units, clock, day):
     clock.set(day, 10)
     order, _ = orders.order_place(user=user, product=fund, side="sell", units=units)
