@@ -2,6 +2,7 @@
 net, as maturities are) and reinvested (for reference), and they reconcile to the ledger."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -47,6 +48,13 @@ def test_the_months_statement_carries_the_distributions_paid_and_reconciles(
     client.force_login(editor)
     page = client.get(f"/portal/statements/{statement.pk}/").content.decode()
     assert "Distributions paid" in page
+    # The fund's own line in the "By product" table carries them too, as does the total row.
+    lines = page[page.index('id="stmt-lines-title"') :]
+    product_row = lines[lines.index("<tbody>") : lines.index("</tbody>")]
+    for row in (product_row, lines[lines.index("<tfoot>") :]):
+        cell = re.search(r'data-label="Distributions"[^>]*>(.*?)</td>', row, re.S).group(1)
+        assert "123.01" in cell
+        assert "122.99" in cell
     csv = client.get(f"/portal/statements/{statement.pk}/csv/").content.decode()
     assert "distributions" in csv.splitlines()[0]
 
