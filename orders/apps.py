@@ -8,5 +8,9 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401  (registers the payment checks)
         from .campaigns.notices import events
+        from .plans.distributions import services as distributions
+        from .services.end_of_day import after_confirmation
 
         events.connect()  # a product's risk raised (products' signal) → holders' notices
+        # End of day pays the distributions due, right after the confirmations.
+        after_confirmation(distributions.distributions_pay)

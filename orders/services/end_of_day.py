@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -23,7 +24,6 @@ from ..models import (
     EndOfDayRun,
     Order,
 )
-from ..plans.distributions import services as distributions
 from .batches import BATCH_SIZE, exclusive
 from .commission import trail_accrue
 from .confirmation import confirm_orders
@@ -31,6 +31,19 @@ from .income import money_market_income
 from .maturity import savings_maturity
 
 NOTICES_TASK = "orders.campaigns.tasks.notices_for_day"
+
+# Steps of later sub-packages that run right after the day's confirmations, each called as
+# ``step(run_date=…, batch_size=…, stats=…)``. They register themselves (OrdersConfig.ready):
+# end of day belongs to trading, which must not import the sub-packages built on it (DESIGN §2).
+AFTER_CONFIRMATION: list[Callable[..., None]] = []
+
+
+def after_confirmation(step: Callable[..., None]) -> None:
+    """Run ``step`` in every end of day, after the confirmations (registered once)."""
+    if step not in AFTER_CONFIRMATION:
+        AFTER_CONFIRMATION.append(step)
+
+
 FUTURE_DATE = "End of day cannot run for {date}: it is in the future (today is {today})."
 
 
@@ -61,7 +74,8 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
             )
     # After confirming (a purchase traded on a record date is a holder of record once its
     # units are confirmed): distributions whose pay date has come, cash or reinvested.
-    distributions.distributions_pay(run_date=run_date, batch_size=batch_size, stats=stats)
+    for step in AFTER_CONFIRMATION:
+        step(run_date=run_date, batch_size=batch_size, stats=stats)
     # After confirming: the day's sells have left the holdings and a lot confirmed late (a
     # missed run) is already there for the days it earns.
     money_market_income(run_date=run_date, batch_size=batch_size, stats=stats)
