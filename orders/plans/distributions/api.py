@@ -1,5 +1,6 @@
 """Distribution API: ``/api/v1/portal/products/{slug}/distributions/`` (an institution's fund:
-GET its distributions, POST a declaration) and ``/api/v1/me/holdings/{slug}/election/`` (the
+GET its distributions, POST a declaration; ``…/distributions/{id}/withdraw/`` takes back one still
+waiting for review) and ``/api/v1/me/holdings/{slug}/election/`` (the
 investor's holding of a fund: GET the election, what is coming and what was paid; POST or
 PATCH ``{"election": "cash"|"reinvest"}``). Another institution's fund, or a fund the investor does
 not hold, is a 404."""
@@ -17,6 +18,7 @@ from products.models import Product
 
 from ...models import Holding
 from . import selectors, services
+from .models import Distribution
 from .serializers import (
     DistributionDeclareSerializer,
     DistributionSerializer,
@@ -54,6 +56,25 @@ class PortalDistributionsAPI(PortalAPIMixin, APIView):
             **serializer.validated_data,
         )
         return Response(DistributionSerializer(distribution).data, status=status.HTTP_201_CREATED)
+
+
+class PortalDistributionWithdrawAPI(PortalAPIMixin, APIView):
+    """POST: withdraw a declaration still waiting for review (an editor or admin of the fund's
+    institution). 200 with the withdrawn distribution; 400 ``distribution_not_pending`` once
+    staff have decided it; another institution's distribution is a 404."""
+
+    queryset = Product.objects.all()
+
+    @extend_schema(request=None, responses={200: DistributionSerializer})
+    def post(self, request, slug: str, pk: int):
+        product = generics.get_object_or_404(self.get_queryset(), slug=slug)
+        distribution = generics.get_object_or_404(
+            Distribution.objects.filter(product=product, institution=request.institution), pk=pk
+        )
+        distribution = services.distribution_withdraw(
+            distribution=distribution, institution=request.institution, actor=request.user
+        )
+        return Response(DistributionSerializer(distribution).data)
 
 
 def _election(holding: Holding) -> dict:

@@ -11,6 +11,11 @@ urlpatterns = [
         name="api-portal-product-distributions",
     ),
     path(
+        "portal/products/<slug:slug>/distributions/<int:pk>/withdraw/",
+        api.PortalDistributionWithdrawAPI.as_view(),
+        name="api-portal-product-distribution-withdraw",
+    ),
+    path(
         "me/holdings/<slug:slug>/election/",
         api.HoldingElectionAPI.as_view(),
         name="api-me-holding-election",

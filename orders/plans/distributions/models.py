@@ -17,14 +17,20 @@ class DistributionStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     PAID = "paid", "Paid"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 # The one table of allowed moves (orders.plans.distributions.services._move enforces it).
 DISTRIBUTION_TRANSITIONS = {
-    DistributionStatus.PENDING_REVIEW: {DistributionStatus.APPROVED, DistributionStatus.REJECTED},
+    DistributionStatus.PENDING_REVIEW: {
+        DistributionStatus.APPROVED,
+        DistributionStatus.REJECTED,
+        DistributionStatus.WITHDRAWN,  # by the institution, before staff decide
+    },
     DistributionStatus.APPROVED: {DistributionStatus.PAID},
     DistributionStatus.REJECTED: set(),
     DistributionStatus.PAID: set(),
+    DistributionStatus.WITHDRAWN: set(),
 }
 
 
@@ -73,10 +79,11 @@ class Distribution(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=DistributionStatus.values), name="dist_status_valid"
             ),
-            # One distribution per fund and record date (a repeated declaration is refused).
+            # One distribution per fund and record date (a repeated declaration is refused; a
+            # rejected or withdrawn one may be declared again, corrected).
             models.UniqueConstraint(
                 fields=["product", "record_date"],
-                condition=~Q(status="rejected"),
+                condition=~Q(status__in=["rejected", "withdrawn"]),
                 name="dist_once_per_record_date",
             ),
         ]

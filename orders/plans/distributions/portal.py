@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from institutions.tenancy import PortalMixin
@@ -14,6 +15,7 @@ from products.models import Product
 
 from . import selectors, services
 from .forms import DeclareForm
+from .models import Distribution
 
 
 class _FundMixin(PortalMixin):
@@ -65,3 +67,26 @@ class DistributionDeclareView(_FundMixin, View):
                 messages.success(request, "The distribution is declared; staff review it next.")
                 return redirect("portal_distributions:list", slug=product.slug)
         return self.page(request, product, form, status=400)
+
+
+class DistributionWithdrawView(_FundMixin, View):
+    """POST: withdraw a declaration still waiting for review (the fund's own institution)."""
+
+    def post(self, request, slug, pk):
+        product = self.get_product()
+        distribution = get_object_or_404(
+            Distribution.objects.filter(product=product, institution=request.institution), pk=pk
+        )
+        try:
+            services.distribution_withdraw(
+                distribution=distribution, institution=request.institution, actor=request.user
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The declaration is withdrawn; its record date may be declared again.")
+            )
+        return redirect("portal_distributions:list", slug=product.slug)

@@ -17,4 +17,9 @@ urlpatterns = [
         portal.DistributionDeclareView.as_view(),
         name="new",
     ),
+    path(
+        "products/<slug:slug>/distributions/<int:pk>/withdraw/",
+        portal.DistributionWithdrawView.as_view(),
+        name="withdraw",
+    ),
 ]

@@ -65,7 +65,7 @@ AMOUNT_PLACES = 4
 # Error messages (tests import the codes; the messages are translatable).
 NOT_A_FUND = _("Distributions are declared for funds (money-market funds pay daily income).")
 NOT_YOURS = _("This fund is not one of your institution's.")
-NOT_EDITOR = _("Only an editor or admin of the institution declares distributions.")
+NOT_EDITOR = _("Only an editor or admin of the institution declares or withdraws distributions.")
 AMOUNT_NOT_NUMBER = _("Enter the amount per unit in CNY, e.g. 0.0500.")
 AMOUNT_NOT_POSITIVE = _("The amount per unit must be more than zero.")
 AMOUNT_TOO_PRECISE = _("The amount per unit has at most 4 decimal places.")
@@ -97,6 +97,9 @@ PAID_REINVEST_ALL_BODY = _(
     "The distribution of CNY {per_unit} per unit on your {units} units of record "
     "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
     "{nav}."
+)
+NOT_PENDING = _(
+    "Only a declaration still waiting for review can be withdrawn; this one is {status}."
 )
 BAD_ELECTION = _("Choose cash or reinvest.")
 NO_ELECTION_HERE = _("Only fund holdings (other than money-market funds) have an election.")
@@ -252,6 +255,33 @@ def distribution_reject(
         to_status=DistributionStatus.REJECTED,
         reason=reason,
         today=today or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def distribution_withdraw(
+    *, distribution: Distribution, institution: Institution, actor, reason: str = ""
+) -> Distribution:
+    """Pending review → withdrawn: the institution takes back a declaration staff have not
+    decided yet (an editor or admin of the fund's institution; with an event row). The record
+    date is then free to be declared again."""
+    locked = Distribution.objects.select_for_update().get(pk=distribution.pk)
+    if locked.institution_id != institution.pk:
+        raise PermissionDenied(NOT_YOURS)
+    membership = Membership.objects.filter(institution=institution, user=actor).first()
+    if membership is None or not membership.has_role(Role.EDITOR):
+        raise PermissionDenied(NOT_EDITOR)
+    if locked.status != DistributionStatus.PENDING_REVIEW:
+        raise ValidationError(
+            NOT_PENDING.format(status=locked.get_status_display().lower()),
+            code="distribution_not_pending",
+        )
+    locked.reason = (reason or "").strip()[:500]
+    return _move(
+        locked,
+        to_status=DistributionStatus.WITHDRAWN,
+        actor=actor,
+        reason=locked.reason or "Withdrawn.",
     )
 
 

@@ -3,8 +3,10 @@ on its field, nothing saved), tenant isolation (another institution's fund is a 
 schema."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from orders.models import Holding
+from orders.plans.distributions import services
 from orders.plans.distributions.models import (
     Distribution,
     DistributionStatus,
@@ -119,6 +121,65 @@ def test_an_analyst_sees_but_cannot_declare(client, fund, member_of, clock):
     assert not Distribution.objects.exists()
 
 
+def test_the_institution_withdraws_a_pending_declaration_on_the_page_and_declares_again(
+    client, fund, editor, declare, staff, clock
+):
+    distribution = declare()
+    client.force_login(editor)
+    page = client.get(f"/portal/products/{fund.slug}/distributions/").content.decode()
+    withdraw = f"/portal/products/{fund.slug}/distributions/{distribution.pk}/withdraw/"
+    assert withdraw in page
+    assert client.post(withdraw).status_code == 302
+    distribution.refresh_from_db()
+    assert distribution.status == DistributionStatus.WITHDRAWN
+    assert list(distribution.events.values_list("to_status", flat=True)) == [
+        "pending_review",
+        "withdrawn",
+    ]
+    # Staff can no longer approve it; the record date is free to be declared again, corrected.
+    client.force_login(staff)
+    client.post(f"/staff/distributions/{distribution.pk}/", {"action": "approve"})
+    distribution.refresh_from_db()
+    assert distribution.status == DistributionStatus.WITHDRAWN
+    client.force_login(editor)
+    again = client.post(
+        f"/portal/products/{fund.slug}/distributions/new/", {**GOOD, "amount_per_unit": "0.02"}
+    )
+    assert again.status_code == 302
+    assert Distribution.objects.filter(status=DistributionStatus.PENDING_REVIEW).count() == 1
+
+
+def test_the_withdraw_api_and_its_refusals(client, fund, editor, declare, staff, member_of):
+    distribution = declare()
+    url = f"/api/v1/portal/products/{fund.slug}/distributions/{distribution.pk}/withdraw/"
+    client.force_login(member_of(fund.institution, "analyst"))
+    assert client.post(url).status_code == 403
+    client.force_login(factories.MembershipFactory().user)  # another institution
+    assert client.post(url).status_code == 404
+    client.force_login(editor)
+    response = client.post(url)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "withdrawn"
+    again = client.post(url)  # already withdrawn: nothing left to take back
+    assert again.status_code == 400
+    with pytest.raises(ValidationError) as refused:
+        services.distribution_withdraw(
+            distribution=distribution, institution=fund.institution, actor=editor
+        )
+    assert refused.value.code == "distribution_not_pending"
+
+
+def test_an_approved_distribution_cannot_be_withdrawn(client, fund, editor, approved):
+    distribution = approved()
+    client.force_login(editor)
+    url = f"/api/v1/portal/products/{fund.slug}/distributions/{distribution.pk}/withdraw/"
+    assert client.post(url).status_code == 400
+    page = client.get(f"/portal/products/{fund.slug}/distributions/").content.decode()
+    assert f"/distributions/{distribution.pk}/withdraw/" not in page
+    distribution.refresh_from_db()
+    assert distribution.status == DistributionStatus.APPROVED
+
+
 # --- staff ------------------------------------------------------------------------------------
 
 
@@ -223,6 +284,7 @@ def test_the_schema_describes_the_new_operations(client):
     assert set(portal) >= {"get", "post"}
     election = paths["/api/v1/me/holdings/{slug}/election/"]
     assert set(election) >= {"get", "post", "patch"}
+    assert "post" in paths["/api/v1/portal/products/{slug}/distributions/{id}/withdraw/"]
     body = portal["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     fields = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]["properties"]
     assert set(fields) == {"amount_per_unit", "record_date", "ex_date", "pay_date"}
