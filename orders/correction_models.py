@@ -1,6 +1,7 @@
 """NAV corrections: a NAV that already priced orders changes only through one of these,
 requested by the institution or staff and approved by (other) staff. The old value is kept
-here; each re-priced order gets a line saying what changed, in units and in cash."""
+here; each re-priced order (or lot bought without one) gets a line saying what changed, in
+units and in cash."""
 
 from __future__ import annotations
 
@@ -68,7 +69,14 @@ class NavCorrectionLine(models.Model):
     zero; the difference is shown to staff)."""
 
     correction = models.ForeignKey(NavCorrection, on_delete=models.PROTECT, related_name="lines")
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A lot the NAV priced without an order (units of a reinvested distribution): re-priced
+    # like a buy, the money that bought it kept and its units changed.
+    lot = models.ForeignKey(
+        "orders.Lot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     old_units = UnitsField(null=True, blank=True)
     new_units = UnitsField(null=True, blank=True)
     units_moved = UnitsField(default=0, help_text="Signed: units added to (−: taken from) lots.")
@@ -86,9 +94,20 @@ class NavCorrectionLine(models.Model):
             models.UniqueConstraint(
                 fields=["correction", "order"], name="nav_correction_line_once"
             ),
+            models.UniqueConstraint(
+                fields=["correction", "lot"],
+                condition=Q(lot__isnull=False),
+                name="nav_correction_lot_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=False) | Q(lot__isnull=False),
+                name="nav_correction_line_of_order_or_lot",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.order_id is None:
+            return f"Correction {self.correction_id} of lot {self.lot_id}"
         return f"Correction {self.correction_id} of order {self.order_id}"
 
     @property

@@ -11,6 +11,9 @@ Decisions where the rules are silent:
   settled in cash instead, at the corrected NAV of the trade date; a debit never takes the
   balance below zero, and what it could not recover is kept on the line (``cash_owed`` vs
   ``cash_posted``) for staff.
+* Units a distribution reinvested at the corrected NAV (a lot with no order) are re-priced as a
+  buy is: the money reinvested stays, the lot's units change (same rules for units already
+  sold); the distribution's payment and its investor follow through a registered step.
 * A sell is re-priced lot by lot with the fee rates it paid; the difference in proceeds is
   credited or debited in cash (same rule for debits).
 * Commission: upfront commission is a rate of the amount paid or of the front-end fee, and
@@ -21,10 +24,13 @@ Decisions where the rules are silent:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +46,7 @@ from ..models import (
     Holding,
     Lot,
     LotMovement,
+    LotSource,
     MovementKind,
     NavCorrection,
     NavCorrectionLine,
@@ -72,6 +79,18 @@ CORRECTION_STALE = _(
     "reject it and ask again."
 )
 CORRECTION_NO_UNITS = _("At {nav} order {order} would buy no units; check the NAV.")
+
+# Steps of later sub-packages run after a correction re-priced lots bought without an order,
+# each called as ``step(correction=…, lines=[NavCorrectionLine with a lot], now=…)``: the
+# distributions' payments follow their reinvested lots and the investors are told. They
+# register from OrdersConfig.ready (trading never imports what is built on it, DESIGN §2).
+AFTER_LOTS_REPRICED: list[Callable[..., None]] = []
+
+
+def after_lots_repriced(step: Callable[..., None]) -> None:
+    if step not in AFTER_LOTS_REPRICED:
+        AFTER_LOTS_REPRICED.append(step)
+
 
 # An internal invariant, not shown to users: a confirmed buy's units live in a holding.
 BUY_WITHOUT_HOLDING = "Confirmed buy {order} has no holding to correct."
@@ -217,6 +236,7 @@ def nav_correction_approve(*, correction: NavCorrection, actor, reason: str = ""
         .order_by("pk")
     }
     events = []
+    lines = []
     for order in orders:
         if order.side == Side.BUY:
             holding = holdings.get(order.user_id)
@@ -235,45 +255,130 @@ def nav_correction_approve(*, correction: NavCorrection, actor, reason: str = ""
         )
         line.save()
         events.append(line.event.pk)
+    lines += _reprice_orderless_lots(correction, now)
     correction.status = CorrectionStatus.APPROVED
     correction.decided_by, correction.decided_at = actor, now
     correction.decision_reason = (reason or "").strip()
     correction.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     product_stats_refresh(product=Product.objects.get(pk=correction.product_id))
     order_events_notice_enqueue(event_ids=events)
+    for step in AFTER_LOTS_REPRICED:
+        step(correction=correction, lines=lines, now=now)
     return correction
 
 
-def _post_correction(order: Order, correction: NavCorrection, owed: Decimal) -> Decimal:
+def _reprice_orderless_lots(correction: NavCorrection, now) -> list[NavCorrectionLine]:
+    """Lots the NAV priced without an order: the units a distribution reinvested at its ex-date
+    NAV. Each is re-priced as a buy is: the money that bought it stays, its units change."""
+    lots = list(
+        Lot.objects.select_for_update()
+        .filter(
+            holding__product_id=correction.product_id,
+            source=LotSource.REINVEST,
+            acquired_on=correction.date,
+            order__isnull=True,
+        )
+        .select_related("holding__user", "holding__product")
+        .order_by("pk")
+    )
+    holdings = {
+        h.pk: h
+        for h in Holding.objects.select_for_update()
+        .filter(pk__in={lot.holding_id for lot in lots})
+        .order_by("pk")
+    }
+    lines = []
+    for lot in lots:
+        holding = holdings[lot.holding_id]
+        paid_for = lot.cost_remaining + (
+            lot.movements.aggregate(total=Sum("cost"))["total"] or Decimal(0)
+        )
+        old_units = lot.units
+        change = _reprice_lot(
+            correction,
+            lot=lot,
+            holding=holding,
+            amount=paid_for,
+            posting=_Posting(
+                user=holding.user,
+                reference=f"navcorrection:{correction.pk}:lot:{lot.pk}",
+                description=f"NAV correction {holding.product.name} {correction.date}",
+            ),
+            now=now,
+        )
+        line = NavCorrectionLine(
+            correction=correction,
+            lot=lot,
+            old_units=old_units,
+            new_units=change.units,
+            units_moved=change.moved,
+            old_amount=paid_for,
+            new_amount=paid_for,
+            cash_owed=change.owed,
+            cash_posted=change.posted,
+        )
+        line.save()
+        lines.append(line)
+    return lines
+
+
+class _Posting(NamedTuple):
+    """Where a correction's cash goes: whose account, and the entry's reference and text."""
+
+    user: object
+    reference: str
+    description: str
+
+
+def _order_posting(order: Order, correction: NavCorrection) -> _Posting:
+    return _Posting(
+        user=order.user,
+        reference=f"navcorrection:{correction.pk}:order:{order.pk}",
+        description=f"NAV correction {order.product.name} {correction.date}",
+    )
+
+
+def _post_correction(posting: _Posting, owed: Decimal) -> Decimal:
     """Credit ``owed`` (or debit it, as far as the balance allows); returns what was posted."""
     if owed < 0:
         account = CashAccount.objects.select_for_update().get(
-            pk=cash_account_for(user=order.user).pk
+            pk=cash_account_for(user=posting.user).pk
         )
         posted = -min(-owed, account.balance)
     else:
         posted = owed
     if posted:
         post_entry(
-            user=order.user,
+            user=posting.user,
             kind=EntryKind.CORRECTION,
             amount=posted,
-            reference=f"navcorrection:{correction.pk}:order:{order.pk}",
-            description=f"NAV correction {order.product.name} {correction.date}",
+            reference=posting.reference,
+            description=posting.description,
         )
     return posted
 
 
-def _reprice_buy(correction, order: Order, holding: Holding, now) -> tuple[NavCorrectionLine, str]:
-    """The buy's line (unsaved) at the new NAV, and the reason its order event gives."""
-    new_units = round_units(order.net_amount / correction.new_nav)
+class _LotChange(NamedTuple):
+    units: Decimal  # the lot's units at the corrected NAV
+    moved: Decimal  # signed: added to (−: taken from) the lot
+    shortfall: Decimal  # units already sold or promised, settled in cash instead
+    owed: Decimal
+    posted: Decimal
+
+
+def _reprice_lot(
+    correction, *, lot: Lot, holding: Holding, amount: Decimal, posting: _Posting, now
+) -> _LotChange:
+    """A lot bought with ``amount`` at the old NAV, bought again at the new one: units added
+    to it, or taken back from it as far as it still has units not promised to a pending sell;
+    units already gone are settled in cash at the corrected NAV (see the module's docstring)."""
+    new_units = round_units(amount / correction.new_nav)
     if new_units <= 0:
         raise ValidationError(
-            CORRECTION_NO_UNITS.format(nav=correction.new_nav, order=order.pk), code="no_units"
+            CORRECTION_NO_UNITS.format(nav=correction.new_nav, order=lot.order_id or lot.pk),
+            code="no_units",
         )
-    old_units = order.units
-    delta = new_units - old_units
-    lot = Lot.objects.select_for_update().get(order=order)
+    delta = new_units - lot.units
     moved, shortfall, released = Decimal(0), Decimal(0), Decimal(0)
     if delta > 0:
         moved = delta
@@ -301,25 +406,40 @@ def _reprice_buy(correction, order: Order, holding: Holding, now) -> tuple[NavCo
         holding.updated_at = now
         holding.save(update_fields=["units", "cost", "updated_at"])
     owed = -round_amount(shortfall * correction.new_nav)
-    posted = _post_correction(order, correction, owed) if owed else Decimal(0)
-    order.units, order.nav = new_units, correction.new_nav
+    posted = _post_correction(posting, owed) if owed else Decimal(0)
+    return _LotChange(new_units, moved, shortfall, owed, posted)
+
+
+def _reprice_buy(correction, order: Order, holding: Holding, now) -> tuple[NavCorrectionLine, str]:
+    """The buy's line (unsaved) at the new NAV, and the reason its order event gives."""
+    old_units = order.units
+    lot = Lot.objects.select_for_update().get(order=order)
+    change = _reprice_lot(
+        correction,
+        lot=lot,
+        holding=holding,
+        amount=order.net_amount,
+        posting=_order_posting(order, correction),
+        now=now,
+    )
+    order.units, order.nav = change.units, correction.new_nav
     order.save(update_fields=["units", "nav"])
     text = REPRICED_BUY.format(
-        date=correction.date, old=correction.old_nav, new=correction.new_nav, units=new_units
+        date=correction.date, old=correction.old_nav, new=correction.new_nav, units=change.units
     ) + REPRICED_BUY_UNITS.format(old_units=old_units)
-    if shortfall:
-        text += REPRICED_SHORTFALL.format(short=shortfall, amount=f"{-owed:,.2f}")
+    if change.shortfall:
+        text += REPRICED_SHORTFALL.format(short=change.shortfall, amount=f"{-change.owed:,.2f}")
     text += REPRICED_REASON.format(reason=correction.reason)
     line = NavCorrectionLine(
         correction=correction,
         order=order,
         old_units=old_units,
-        new_units=new_units,
-        units_moved=moved,
+        new_units=change.units,
+        units_moved=change.moved,
         old_amount=order.amount,
         new_amount=order.amount,
-        cash_owed=owed,
-        cash_posted=posted,
+        cash_owed=change.owed,
+        cash_posted=change.posted,
     )
     return line, str(text)
 
@@ -347,7 +467,7 @@ def _reprice_sell(correction, order: Order, now) -> tuple[NavCorrectionLine, str
     paid = gross - fee
     old_paid = order.amount or Decimal(0)
     owed = max(paid, Decimal(0)) - old_paid
-    posted = _post_correction(order, correction, owed) if owed else Decimal(0)
+    posted = _post_correction(_order_posting(order, correction), owed) if owed else Decimal(0)
     order.amount = paid if paid > 0 else None
     order.gross_amount, order.fee, order.nav = gross, fee, correction.new_nav
     order.save(update_fields=["amount", "gross_amount", "fee", "nav"])

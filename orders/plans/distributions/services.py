@@ -98,6 +98,14 @@ PAID_REINVEST_ALL_BODY = _(
     "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
     "{nav}."
 )
+REPRICED_TITLE = _("{product}: reinvested distribution re-priced")
+REPRICED_BODY = _(
+    "The NAV of {date} was corrected from {old} to {new}: the CNY {amount} of your distribution "
+    "reinvested at it bought {units} units instead of {old_units}."
+)
+REPRICED_SHORT = _(
+    " {short} of those units were already sold, so CNY {owed} is taken from your cash instead."
+)
 NOT_PENDING = _(
     "Only a declaration still waiting for review can be withdrawn; this one is {status}."
 )
@@ -565,6 +573,54 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
         # The NAV has priced units now: from here on only a staff correction may change it.
         NavPrice.objects.filter(pk=nav_row.pk, priced_at__isnull=True).update(priced_at=now)
     return waiting
+
+
+def reinvestments_follow_correction(*, correction, lines, now) -> None:
+    """After a NAV correction re-priced the lots distributions reinvested at that NAV (trading
+    re-prices the lots, keeping the money that bought them): each payment shows the units and
+    NAV of its lot now, and its investor is told in the inbox. Cash and the amount reinvested
+    do not change, so the statements and the ledger still agree."""
+    by_lot = {line.lot_id: line for line in lines if line.lot_id}
+    if not by_lot:
+        return
+    notices = []
+    for payment in (
+        DistributionPayment.objects.select_for_update()
+        .filter(lot_id__in=by_lot)
+        .select_related("distribution__product", "holding")
+        .order_by("pk")
+    ):
+        line = by_lot[payment.lot_id]
+        old_units = payment.units
+        payment.units, payment.nav = line.new_units, correction.new_nav
+        payment.save(update_fields=["units", "nav"])
+        product = payment.distribution.product
+        body = str(REPRICED_BODY).format(
+            date=correction.date,
+            old=correction.old_nav,
+            new=correction.new_nav,
+            amount=f"{payment.reinvested:,.2f}",
+            units=f"{line.new_units:,.2f}",
+            old_units=f"{old_units:,.2f}",
+        )
+        if line.cash_owed:
+            body += str(REPRICED_SHORT).format(
+                short=f"{old_units - line.new_units + line.units_moved:,.2f}",
+                owed=f"{-line.cash_owed:,.2f}",
+            )
+        notices.append(
+            message_row(
+                user_id=payment.holding.user_id,
+                topic=Topic.DISTRIBUTION_PAID,
+                subject_key=f"navcorrection:{correction.pk}:distribution:{payment.distribution_id}",
+                title=str(REPRICED_TITLE).format(product=product.name),
+                body=body,
+                link=f"/me/portfolio/{product.slug}/distributions/",
+                email=False,
+                now=now,
+            )
+        )
+    messages_post(rows=notices)
 
 
 def _paid_notice(distribution: Distribution, payment: PaymentRow, user_id: int, now, texts: dict):
