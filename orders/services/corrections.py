@@ -16,6 +16,10 @@ Decisions where the rules are silent:
   sold); the distribution's payment and its investor follow through a registered step.
 * A sell is re-priced lot by lot with the fee rates it paid; the difference in proceeds is
   credited or debited in cash (same rule for debits).
+* A switch's legs are orders like any other, each re-priced at its own fund's corrected NAV: A's
+  NAV corrected, the sale's proceeds change and the difference is settled in cash while B's
+  purchase stands as confirmed (re-buying B would move a price the investor already saw
+  confirmed, and its commission with it); B's NAV corrected, B's units change for the same money.
 * Commission: upfront commission is a rate of the amount paid or of the front-end fee, and
   neither depends on the NAV, so no commission correction is written. Trail already accrued is
   not re-priced; trail from the next day accrues on the corrected units.

@@ -342,3 +342,41 @@ def test_a_money_market_sale_in_a_switch_is_never_instant(clock, holder, fund_a,
     sell = Order.objects.get(switch=switch, side="sell")
     assert (sell.instant, sell.status) == (False, "pending")
     assert Holding.objects.get(user=holder, product=money).reserved == D("1000.00")
+
+
+def test_a_correction_of_a_nav_settles_its_leg_and_leaves_the_other_as_confirmed(
+    place, holder, fund_a, fund_b, clock
+):
+    """The decision (orders.services.corrections): each leg is re-priced at its own fund's
+    corrected NAV. A's NAV corrected: the sale's proceeds change and the difference is settled
+    in cash; B's purchase stands as confirmed. B's NAV corrected: B's units change for the same
+    money, as any buy's. The ledger reconciles either way."""
+    switch = place(units="1000")
+    nav(fund_a, TUESDAY, "1.0100")
+    nav(fund_b, TUESDAY, "2.0200")
+    _eod(clock)
+    cash = services.cash_account_for(user=holder).balance
+    sell = Order.objects.get(switch=switch, side="sell")
+    buy = Order.objects.get(switch=switch, side="buy")
+
+    def corrected(product, new_nav):
+        correction = services.nav_correction_request(
+            product=product,
+            date=TUESDAY,
+            new_nav=new_nav,
+            reason="Custodian repriced a bond.",
+            actor=factories.StaffFactory(),
+        )
+        services.nav_correction_approve(correction=correction, actor=factories.StaffFactory())
+
+    corrected(fund_a, "1.0200")  # 1,000 × 1.02 = 1,020.00 less 1.5% (15.30) = 1,004.70
+    sell.refresh_from_db()
+    buy.refresh_from_db()
+    assert sell.amount == D("1004.70")
+    assert services.cash_account_for(user=holder).balance == cash + D("9.85")
+    assert (buy.amount, buy.units) == (D("994.85"), D("492.50"))  # same rates: no difference fee
+    corrected(fund_b, "2.0000")  # 994.85 / 2.0000 = 497.425 → 497.42 units
+    buy.refresh_from_db()
+    assert (buy.amount, buy.units) == (D("994.85"), D("497.42"))
+    assert Holding.objects.get(user=holder, product=fund_b).units == D("497.42")
+    assert services.reconcile_cash() == []
