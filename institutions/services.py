@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -77,6 +78,14 @@ UPFRONT_RATE_MAX: dict[str, Decimal] = {
 
 
 # --- applications and review -------------------------------------------------------------
+
+
+def _status_word(status: str):
+    """A status as a word inside a sentence ("approved"), translated when the message is shown
+    (the params of a ValidationError are rendered in the reader's language, not the raiser's)."""
+    if status not in InstitutionStatus.values:
+        return status
+    return lazy(lambda: str(InstitutionStatus(status).label).lower(), str)()
 
 
 def _clean_kinds(kinds: list[str], field: str) -> list[str]:
@@ -169,10 +178,8 @@ def institution_transition(
             ILLEGAL_MOVE,
             code="illegal_transition",
             params={
-                "from_status": locked.get_status_display().lower(),
-                "to_status": str(InstitutionStatus(to_status).label).lower()
-                if to_status in InstitutionStatus.values
-                else to_status,
+                "from_status": _status_word(locked.status),
+                "to_status": _status_word(to_status),
             },
         )
     event = InstitutionEvent(
@@ -414,7 +421,7 @@ def invitation_accept(*, token: str, user) -> Membership:
         raise ValidationError(
             NOT_APPROVED,
             code="institution_not_approved",
-            params={"status": invitation.institution.get_status_display().lower()},
+            params={"status": _status_word(invitation.institution.status)},
         )
     membership, created = Membership.objects.get_or_create(
         user=user, institution=invitation.institution, defaults={"role": invitation.role}
