@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.forms import PercentField
 from marketplace.validators import plain_text
@@ -20,14 +22,16 @@ APPLICABLE_TYPES = [c for c in InstitutionType.choices if c[0] != InstitutionTyp
 
 
 class InstitutionApplicationForm(forms.ModelForm):
-    type = forms.ChoiceField(choices=APPLICABLE_TYPES, label="Type of institution")
+    type = forms.ChoiceField(choices=APPLICABLE_TYPES, label=_("Type of institution"))
     requested_kinds = forms.MultipleChoiceField(
         choices=ProductKind.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="Products you want to list",
-        error_messages={"required": "Choose at least one kind of product."},
+        label=_("Products you want to list"),
+        error_messages={"required": _("Choose at least one kind of product.")},
     )
-    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", max_length=200
+    )
 
     class Meta:
         model = Institution
@@ -43,10 +47,18 @@ class InstitutionApplicationForm(forms.ModelForm):
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+        labels = {
+            "name": _("Legal name"),
+            "licence_number": _("Licence number"),
+            "registered_address": _("Registered address"),
+            "contact_name": _("Contact person"),
+            "contact_email": _("Contact e-mail"),
+            "description": _("Description"),
+        }
         help_texts = {
-            "name": "As on your business licence.",
-            "licence_number": "Your financial licence number from the regulator.",
-            "description": "What you sell and to whom (up to 2,000 characters).",
+            "name": _("As on your business licence."),
+            "licence_number": _("Your financial licence number from the regulator."),
+            "description": _("What you sell and to whom (up to 2,000 characters)."),
         }
 
     def validate_unique(self):
@@ -60,28 +72,35 @@ class DecisionForm(forms.Form):
         "suspend": InstitutionStatus.SUSPENDED,
         "reinstate": InstitutionStatus.APPROVED,
     }
-    action = forms.ChoiceField(choices=[(a, a.title()) for a in ACTIONS])
+    LABELS = {
+        "approve": pgettext_lazy("review action", "Approve"),
+        "reject": pgettext_lazy("review action", "Reject"),
+        "suspend": pgettext_lazy("review action", "Suspend"),
+        "reinstate": pgettext_lazy("review action", "Reinstate"),
+    }
+    action = forms.ChoiceField(choices=list(LABELS.items()))
     reason = forms.CharField(
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         validators=[plain_text],
-        error_messages={"required": "Give a reason; the applicant will read it."},
+        error_messages={"required": _("Give a reason; the applicant will read it.")},
     )
     granted_kinds = forms.MultipleChoiceField(
         choices=ProductKind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Also allow (beyond the type's defaults)",
+        label=_("Also allow (beyond the type's defaults)"),
     )
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="E-mail address")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class CommissionContractForm(forms.Form):
@@ -90,17 +109,25 @@ class CommissionContractForm(forms.Form):
             status__in=[InstitutionStatus.APPROVED, InstitutionStatus.SUSPENDED]
         ),
         to_field_name="slug",
+        label=_("Institution"),
     )
-    product_kind = forms.ChoiceField(choices=ProductKind.choices)
-    upfront_basis = forms.ChoiceField(choices=UpfrontBasis.choices)
+    product_kind = forms.ChoiceField(label=_("Product kind"), choices=ProductKind.choices)
+    upfront_basis = forms.ChoiceField(label=_("Upfront basis"), choices=UpfrontBasis.choices)
     upfront_rate = PercentField(
-        label="Upfront rate (%)",
-        help_text="A percentage: 1.50 means 1.5 % (of the order amount, or of the front-end fee).",
+        label=_("Upfront rate (%)"),
+        help_text=_(
+            "A percentage: 1.50 means 1.5 % (of the order amount, or of the front-end fee)."
+        ),
     )
     trail_rate = PercentField(
-        label="Trail rate (% of the management fee)",
+        # xgettext:no-python-format
+        label=_("Trail rate (% of the management fee)"),
         max_value=Decimal(50),
-        help_text="Annual share of the management fee, a percentage: 30 means 30 % (at most 50).",
+        help_text=_(
+            "Annual share of the management fee, a percentage: 30 means 30 % (at most 50)."
+        ),
     )
-    valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(max_length=300, required=False, validators=[plain_text])
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False, validators=[plain_text])

@@ -9,10 +9,13 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from .selectors import user_is_institution_admin
 
-MFA_REQUIRED = "Your role needs two-factor authentication. Set up an authenticator app to continue."
+MFA_REQUIRED = _(
+    "Your role needs two-factor authentication. Set up an authenticator app to continue."
+)
 # Paths a user without MFA may still reach: account pages (to set it up), assets, health.
 EXEMPT_PREFIXES = ("/accounts/", "/_allauth/", "/static/", "/media/", "/healthz")
 

@@ -7,26 +7,28 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.money import RateField
 from marketplace.validators import plain_text
 
 
 class InstitutionType(models.TextChoices):
-    FUND_COMPANY = "fund_company", "Fund company"
-    BANK = "bank", "Bank"
-    INSURER = "insurer", "Insurer"
-    SECURITIES_FIRM = "securities_firm", "Securities firm"
-    FINANCIAL_GROUP = "financial_group", "Financial group"
-    PLATFORM = "platform", "Platform (Fortune Market)"
+    FUND_COMPANY = "fund_company", _("Fund company")
+    BANK = "bank", _("Bank")
+    INSURER = "insurer", _("Insurer")
+    SECURITIES_FIRM = "securities_firm", _("Securities firm")
+    FINANCIAL_GROUP = "financial_group", _("Financial group")
+    PLATFORM = "platform", _("Platform (Fortune Market)")
 
 
 class ProductKind(models.TextChoices):
     """What can be listed. Defined here because what an institution may list depends on it."""
 
-    FUND = "fund", "Funds"
-    INSURANCE = "insurance", "Insurance"
-    SAVINGS = "savings", "Savings"
+    FUND = "fund", _("Funds")
+    INSURANCE = "insurance", _("Insurance")
+    SAVINGS = "savings", _("Savings")
 
 
 # DESIGN §4: which product kinds each type may list by default; staff may widen it.
@@ -41,10 +43,10 @@ KINDS_BY_TYPE: dict[str, frozenset[str]] = {
 
 
 class InstitutionStatus(models.TextChoices):
-    APPLIED = "applied", "Applied"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    SUSPENDED = "suspended", "Suspended"
+    APPLIED = "applied", pgettext_lazy("institution status", "Applied")
+    APPROVED = "approved", pgettext_lazy("institution status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("institution status", "Rejected")
+    SUSPENDED = "suspended", pgettext_lazy("institution status", "Suspended")
 
 
 # The only legal moves; everything else is refused by services.institution_transition.
@@ -72,19 +74,19 @@ class Institution(models.Model):
         validators=[
             RegexValidator(
                 LICENCE_PATTERN,
-                "Use letters, digits, '-' and '/' only (4 to 64 characters).",
+                _("Use letters, digits, '-' and '/' only (4 to 64 characters)."),
             )
         ],
     )
     registered_address = models.CharField(max_length=300, validators=[plain_text])
     website = models.URLField(max_length=200, blank=True)
-    contact_name = models.CharField("contact person", max_length=120, validators=[plain_text])
-    contact_email = models.EmailField("contact e-mail")
+    contact_name = models.CharField(_("contact person"), max_length=120, validators=[plain_text])
+    contact_email = models.EmailField(_("contact e-mail"))
     requested_kinds = models.JSONField(
-        default=list, help_text="Product kinds the applicant asked to list."
+        default=list, help_text=_("Product kinds the applicant asked to list.")
     )
     granted_kinds = models.JSONField(
-        default=list, blank=True, help_text="Kinds staff allowed beyond the type's defaults."
+        default=list, blank=True, help_text=_("Kinds staff allowed beyond the type's defaults.")
     )
     description = models.TextField(max_length=2000, validators=[plain_text])
     applicant = models.ForeignKey(
@@ -139,6 +141,11 @@ class Institution(models.Model):
         return [ProductKind(k).label for k in self.requested_kinds if k in ProductKind.values]
 
 
+# Reasons the system itself records (stored in English, shown translated).
+APPLICATION_SUBMITTED = "Application submitted."
+SYSTEM_REASONS = {APPLICATION_SUBMITTED: _("Application submitted.")}
+
+
 class InstitutionEvent(models.Model):
     """Audit row: every status move of an institution (who, when, from → to, why)."""
 
@@ -161,11 +168,16 @@ class InstitutionEvent(models.Model):
     def get_from_status_display(self) -> str:
         return InstitutionStatus(self.from_status).label if self.from_status else "—"
 
+    def get_reason_display(self) -> str:
+        """The reason, in the reader's language when the system wrote it (staff's own words
+        stay as typed)."""
+        return SYSTEM_REASONS.get(self.reason, self.reason)
+
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    EDITOR = "editor", "Editor"
-    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", pgettext_lazy("member role", "Admin")
+    EDITOR = "editor", pgettext_lazy("member role", "Editor")
+    ANALYST = "analyst", pgettext_lazy("member role", "Analyst")
 
 
 # Higher rank may do everything a lower one may: admins manage members, editors edit listings,
@@ -195,6 +207,14 @@ class Membership(models.Model):
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+INVITATION_STATUS_LABELS = {
+    "open": pgettext_lazy("invitation status", "Open"),
+    "accepted": pgettext_lazy("invitation status", "Accepted"),
+    "revoked": pgettext_lazy("invitation status", "Revoked"),
+    "expired": pgettext_lazy("invitation status", "Expired"),
+}
 
 
 class Invitation(models.Model):
@@ -239,10 +259,13 @@ class Invitation(models.Model):
             return "expired"
         return "open"
 
+    def get_status_display(self) -> str:
+        return INVITATION_STATUS_LABELS[self.status]
+
 
 class UpfrontBasis(models.TextChoices):
-    AMOUNT = "amount", "Share of the order amount"
-    FRONT_FEE = "front_fee", "Share of the front-end fee"
+    AMOUNT = "amount", _("Share of the order amount")
+    FRONT_FEE = "front_fee", _("Share of the front-end fee")
 
 
 class CommissionContract(models.Model):
@@ -255,13 +278,13 @@ class CommissionContract(models.Model):
     upfront_basis = models.CharField(
         max_length=10, choices=UpfrontBasis.choices, default=UpfrontBasis.AMOUNT
     )
-    upfront_rate = RateField(help_text="Fraction: 0.003 = 0.3%.")
+    upfront_rate = RateField(help_text=_("Fraction: 0.003 = 0.3%."))
     trail_rate = RateField(
-        help_text="Annual share of the product's management fee (at most 0.5 = 50%)."
+        help_text=_("Annual share of the product's management fee (at most 0.5 = 50%).")
     )
     valid_from = models.DateField()
     valid_to = models.DateField(
-        null=True, blank=True, help_text="Last day in force; open if blank."
+        null=True, blank=True, help_text=_("Last day in force; open if blank.")
     )
     note = models.CharField(max_length=300, blank=True, validators=[plain_text])
     created_by = models.ForeignKey(

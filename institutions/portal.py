@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -78,7 +79,9 @@ class MembersView(PortalMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
                 return redirect("portal:members")
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -102,13 +105,17 @@ class MemberRoleView(_MemberActionView):
         membership = self.get_membership(pk)
         form = RoleForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a role: admin, editor or analyst.")
+            messages.error(request, _("Choose a role: admin, editor or analyst."))
             return redirect("portal:members")
         role = form.cleaned_data["role"]
 
         def change():
             services.membership_change_role(membership=membership, role=role, actor=request.user)
-            messages.success(request, f"{membership.user.email} is now {role}.")
+            messages.success(
+                request,
+                _("%(email)s is now %(role)s.")
+                % {"email": membership.user.email, "role": str(Role(role).label).lower()},
+            )
 
         self.run(change)
         return redirect("portal:members")
@@ -120,7 +127,9 @@ class MemberRemoveView(_MemberActionView):
 
         def remove():
             services.membership_remove(membership=membership, actor=request.user)
-            messages.success(request, f"{membership.user.email} was removed.")
+            messages.success(
+                request, _("%(email)s was removed.") % {"email": membership.user.email}
+            )
 
         self.run(remove)
         return redirect("portal:members")
@@ -134,7 +143,9 @@ class InvitationRevokeView(_MemberActionView):
 
         def revoke():
             services.invitation_revoke(invitation=invitation, actor=request.user)
-            messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+            messages.success(
+                request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
+            )
 
         self.run(revoke)
         return redirect("portal:members")

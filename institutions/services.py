@@ -8,19 +8,25 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from marketplace.cache import bump_catalogue_version
+from marketplace.i18n import language_for
 from marketplace.slugs import unique_slug
 from marketplace.tasks import enqueue
 
 from .models import (
+    APPLICATION_SUBMITTED,
     INSTITUTION_TRANSITIONS,
     KINDS_BY_TYPE,
     CommissionContract,
@@ -35,28 +41,35 @@ from .models import (
     UpfrontBasis,
 )
 
-# Error messages (tests import these rather than repeating the strings).
-LICENCE_TAKEN = "An institution with this licence number has already applied."
-REASON_REQUIRED = "Give a reason; the applicant will read it."
-ILLEGAL_MOVE = "An institution that is {from_status} cannot be {to_status}."
-KINDS_REQUIRED = "Choose at least one kind of product."
-KIND_UNKNOWN = "Unknown product kind: {kind}."
-PLATFORM_NOT_APPLICABLE = "The platform institution cannot be applied for."
-NOT_ADMIN = "Only an admin of this institution can manage its members."
-NOT_APPROVED = "This institution is {status}; members cannot be changed."
-ALREADY_MEMBER = "{email} is already a member of this institution."
-INVITATION_OPEN = "An invitation to {email} is already open."
-INVITATION_INVALID = "This invitation link is not valid."
-INVITATION_EXPIRED = "This invitation expired on {date}. Ask the institution for a new one."
-INVITATION_USED = "This invitation has already been used or withdrawn."
-INVITATION_WRONG_EMAIL = "This invitation was sent to {email}. Sign in with that address to accept."
-LAST_ADMIN = "An institution needs at least one admin; make someone else admin first."
-UPFRONT_RATE_RANGE = "Upfront rate must be between 0 and {max}."
-TRAIL_RATE_RANGE = "Trail rate is a share of the management fee between 0 and 0.5 (50%)."
-CONTRACT_STARTS_LATER = (
-    "A contract for this kind already starts on {date}; a new one must start after it."
+# Error messages (tests import these rather than repeating the strings); each is raised with
+# the code beside it, which the API returns and tests assert.
+LICENCE_TAKEN = _("An institution with this licence number has already applied.")
+REASON_REQUIRED = _("Give a reason; the applicant will read it.")
+ILLEGAL_MOVE = _("An institution that is %(from_status)s cannot be %(to_status)s.")
+KINDS_REQUIRED = _("Choose at least one kind of product.")
+KIND_UNKNOWN = _("Unknown product kind: %(kind)s.")
+PLATFORM_NOT_APPLICABLE = _("The platform institution cannot be applied for.")
+NOT_STAFF_REVIEW = _("Only platform staff review institutions.")
+NOT_ADMIN = _("Only an admin of this institution can manage its members.")
+NOT_APPROVED = _("This institution is %(status)s; members cannot be changed.")
+ALREADY_MEMBER = _("%(email)s is already a member of this institution.")
+INVITATION_OPEN = _("An invitation to %(email)s is already open.")
+INVITATION_INVALID = _("This invitation link is not valid.")
+INVITATION_EXPIRED = _("This invitation expired on %(date)s. Ask the institution for a new one.")
+INVITATION_USED = _("This invitation has already been used or withdrawn.")
+INVITATION_WRONG_EMAIL = _(
+    "This invitation was sent to %(email)s. Sign in with that address to accept."
 )
-CONTRACT_BEFORE_APPROVAL = "Contracts can only be set for approved or suspended institutions."
+LAST_ADMIN = _("An institution needs at least one admin; make someone else admin first.")
+ROLE_UNKNOWN = _("Unknown role: %(role)s.")
+UPFRONT_BASIS_REQUIRED = _("Choose how the upfront commission is computed.")
+UPFRONT_RATE_RANGE = _("Upfront rate must be between 0 and %(max)s.")
+TRAIL_RATE_RANGE = _("Trail rate is a share of the management fee between 0 and 0.5 (50%).")
+CONTRACT_STARTS_LATER = _(
+    "A contract for this kind already starts on %(date)s; a new one must start after it."
+)
+CONTRACT_BEFORE_APPROVAL = _("Contracts can only be set for approved or suspended institutions.")
+NOT_STAFF_CONTRACT = _("Only platform staff set commission contracts.")
 
 UPFRONT_RATE_MAX: dict[str, Decimal] = {
     UpfrontBasis.AMOUNT: Decimal("0.05"),
@@ -67,12 +80,22 @@ UPFRONT_RATE_MAX: dict[str, Decimal] = {
 # --- applications and review -------------------------------------------------------------
 
 
+def _status_word(status: str):
+    """A status as a word inside a sentence ("approved"), translated when the message is shown
+    (the params of a ValidationError are rendered in the reader's language, not the raiser's)."""
+    if status not in InstitutionStatus.values:
+        return status
+    return lazy(lambda: str(InstitutionStatus(status).label).lower(), str)()
+
+
 def _clean_kinds(kinds: list[str], field: str) -> list[str]:
     if not kinds:
-        raise ValidationError({field: KINDS_REQUIRED})
+        raise ValidationError({field: ValidationError(KINDS_REQUIRED, code="kinds_required")})
     for kind in kinds:
         if kind not in ProductKind.values:
-            raise ValidationError({field: KIND_UNKNOWN.format(kind=kind)})
+            raise ValidationError(
+                {field: ValidationError(KIND_UNKNOWN, code="kind_unknown", params={"kind": kind})}
+            )
     return [k for k in ProductKind.values if k in set(kinds)]
 
 
@@ -92,7 +115,9 @@ def institution_apply(
 ) -> Institution:
     """An applicant asks to sell on the platform; staff review it next."""
     if type == InstitutionType.PLATFORM:
-        raise ValidationError({"type": PLATFORM_NOT_APPLICABLE})
+        raise ValidationError(
+            {"type": ValidationError(PLATFORM_NOT_APPLICABLE, code="platform_not_applicable")}
+        )
     institution = Institution(
         name=name.strip(),
         slug=unique_slug(name, queryset=Institution.objects.all(), fallback="institution"),
@@ -114,7 +139,9 @@ def institution_apply(
             break
         except IntegrityError as exc:
             if Institution.objects.filter(licence_number=institution.licence_number).exists():
-                raise ValidationError({"licence_number": LICENCE_TAKEN}) from exc
+                raise ValidationError(
+                    {"licence_number": ValidationError(LICENCE_TAKEN, code="licence_taken")}
+                ) from exc
             if attempt == 2:
                 raise
             # Another application took the same slug a moment ago: make this one distinct.
@@ -124,7 +151,7 @@ def institution_apply(
         actor=applicant,
         from_status="",
         to_status=InstitutionStatus.APPLIED,
-        reason="Application submitted.",
+        reason=APPLICATION_SUBMITTED,
     )
     enqueue("institutions.tasks.institution_event_notify", event.pk)
     return institution
@@ -142,18 +169,18 @@ def institution_transition(
     """Move an institution along its lifecycle; refuse illegal moves; audit and notify."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": REASON_REQUIRED})
+        raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="reason_required")})
     if not actor.is_staff:
-        raise PermissionDenied("Only platform staff review institutions.")
+        raise PermissionDenied(NOT_STAFF_REVIEW)
     locked = Institution.objects.select_for_update().get(pk=institution.pk)
     if to_status not in INSTITUTION_TRANSITIONS.get(locked.status, frozenset()):
         raise ValidationError(
-            ILLEGAL_MOVE.format(
-                from_status=locked.get_status_display().lower(),
-                to_status=InstitutionStatus(to_status).label.lower()
-                if to_status in InstitutionStatus.values
-                else to_status,
-            )
+            ILLEGAL_MOVE,
+            code="illegal_transition",
+            params={
+                "from_status": _status_word(locked.status),
+                "to_status": _status_word(to_status),
+            },
         )
     event = InstitutionEvent(
         institution=locked,
@@ -211,6 +238,14 @@ def institution_reinstate(*, institution: Institution, actor, reason: str):
     )
 
 
+# The brand is translated in an e-mail's text (财富市场); the From header keeps SITE_NAME.
+gettext_noop("Fortune Market")
+
+
+def _site_name() -> str:
+    return translation.gettext(settings.SITE_NAME)
+
+
 def _one_line(text: str) -> str:
     """An e-mail subject on one line: a name typed with a line break must not break the
     header (``BadHeaderError``)."""
@@ -233,14 +268,16 @@ def institution_event_notify(*, event_id: int) -> bool:
         {institution.contact_email}
         | ({institution.applicant.email} if institution.applicant else set())
     )
-    context = {
-        "event": event,
-        "institution": institution,
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-    }
-    subject = _one_line(render_to_string("institutions/email/decision_subject.txt", context))
-    body = render_to_string("institutions/email/decision_body.txt", context)
+    # Written in the applicant's language (the contact address reads the same e-mail).
+    with translation.override(language_for(institution.applicant)):
+        context = {
+            "event": event,
+            "institution": institution,
+            "site_name": _site_name(),
+            "site_url": settings.SITE_URL,
+        }
+        subject = _one_line(render_to_string("institutions/email/decision_subject.txt", context))
+        body = render_to_string("institutions/email/decision_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     event.notified_at = timezone.now()
     event.save(update_fields=["notified_at"])
@@ -252,7 +289,7 @@ def institution_event_notify(*, event_id: int) -> bool:
 
 def _require_admin(*, institution: Institution, actor) -> None:
     if institution.status != InstitutionStatus.APPROVED:
-        raise PermissionDenied(NOT_APPROVED.format(status=institution.get_status_display().lower()))
+        raise PermissionDenied(NOT_APPROVED % {"status": institution.get_status_display().lower()})
     if not Membership.objects.filter(institution=institution, user=actor, role=Role.ADMIN).exists():
         raise PermissionDenied(NOT_ADMIN)
 
@@ -263,7 +300,13 @@ def invitation_create(*, institution: Institution, invited_by, email: str, role:
     _require_admin(institution=institution, actor=invited_by)
     email = (email or "").strip().lower()
     if Membership.objects.filter(institution=institution, user__email__iexact=email).exists():
-        raise ValidationError({"email": ALREADY_MEMBER.format(email=email)})
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    ALREADY_MEMBER, code="already_member", params={"email": email}
+                )
+            }
+        )
     now = timezone.now()
     # An expired open invitation gives way to the new one.
     Invitation.objects.filter(
@@ -286,9 +329,24 @@ def invitation_create(*, institution: Institution, invited_by, email: str, role:
         with transaction.atomic():
             invitation.save()
     except IntegrityError as exc:
-        raise ValidationError({"email": INVITATION_OPEN.format(email=email)}) from exc
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    INVITATION_OPEN, code="invitation_open", params={"email": email}
+                )
+            }
+        ) from exc
     enqueue("institutions.tasks.invitation_send", invitation.pk)
     return invitation
+
+
+def _invitee_language(invitation: Invitation) -> str:
+    """The invitee's language if they already have an account, else the inviting admin's
+    (a colleague of the same institution is the best guess we have)."""
+    invitee = (
+        get_user_model().objects.filter(email__iexact=invitation.email).exclude(language="").first()
+    )
+    return language_for(invitee or invitation.invited_by)
 
 
 def invitation_send_email(*, invitation_id: int) -> bool:
@@ -301,13 +359,14 @@ def invitation_send_email(*, invitation_id: int) -> bool:
     if invitation is None or invitation.status != "open":
         return False
     accept_url = settings.SITE_URL + reverse("institutions:invitation", args=[invitation.token])
-    context = {
-        "invitation": invitation,
-        "accept_url": accept_url,
-        "site_name": settings.SITE_NAME,
-    }
-    subject = _one_line(render_to_string("institutions/email/invitation_subject.txt", context))
-    body = render_to_string("institutions/email/invitation_body.txt", context)
+    with translation.override(_invitee_language(invitation)):
+        context = {
+            "invitation": invitation,
+            "accept_url": accept_url,
+            "site_name": _site_name(),
+        }
+        subject = _one_line(render_to_string("institutions/email/invitation_subject.txt", context))
+        body = render_to_string("institutions/email/invitation_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     return True
 
@@ -326,7 +385,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     if not updated:
-        raise ValidationError(INVITATION_USED)
+        raise ValidationError(INVITATION_USED, code="invitation_used")
     invitation.refresh_from_db()
     return invitation
 
@@ -341,22 +400,28 @@ def invitation_accept(*, token: str, user) -> Membership:
         .first()
     )
     if invitation is None:
-        raise ValidationError(INVITATION_INVALID)
+        raise ValidationError(INVITATION_INVALID, code="invitation_invalid")
     if invitation.status == "expired":
         raise ValidationError(
-            INVITATION_EXPIRED.format(
-                date=timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")
-            )
+            INVITATION_EXPIRED,
+            code="invitation_expired",
+            params={"date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")},
         )
     if invitation.status != "open":
-        raise ValidationError(INVITATION_USED)
+        raise ValidationError(INVITATION_USED, code="invitation_used")
     if not EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
     ).exists():
-        raise ValidationError(INVITATION_WRONG_EMAIL.format(email=invitation.email))
+        raise ValidationError(
+            INVITATION_WRONG_EMAIL,
+            code="invitation_wrong_email",
+            params={"email": invitation.email},
+        )
     if invitation.institution.status != InstitutionStatus.APPROVED:
         raise ValidationError(
-            NOT_APPROVED.format(status=invitation.institution.get_status_display().lower())
+            NOT_APPROVED,
+            code="institution_not_approved",
+            params={"status": _status_word(invitation.institution.status)},
         )
     membership, created = Membership.objects.get_or_create(
         user=user, institution=invitation.institution, defaults={"role": invitation.role}
@@ -379,11 +444,13 @@ def _lock_admins(institution: Institution) -> list[Membership]:
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor) -> Membership:
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role: {role}."})
+        raise ValidationError(
+            {"role": ValidationError(ROLE_UNKNOWN, code="role_unknown", params={"role": role})}
+        )
     admins = _lock_admins_checking(membership.institution, actor=actor)
     membership.refresh_from_db()
     if membership.role == Role.ADMIN and role != Role.ADMIN and len(admins) <= 1:
-        raise ValidationError(LAST_ADMIN)
+        raise ValidationError(LAST_ADMIN, code="last_admin")
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -396,14 +463,14 @@ def membership_remove(*, membership: Membership, actor) -> None:
     admins = _lock_admins_checking(membership.institution, actor=None if leaving else actor)
     membership.refresh_from_db()
     if membership.role == Role.ADMIN and len(admins) <= 1:
-        raise ValidationError(LAST_ADMIN)
+        raise ValidationError(LAST_ADMIN, code="last_admin")
     membership.delete()
 
 
 def _lock_admins_checking(institution: Institution, *, actor) -> list[Membership]:
     """Lock the admin rows, then check (under the lock) that ``actor`` is still one of them."""
     if institution.status != InstitutionStatus.APPROVED:
-        raise PermissionDenied(NOT_APPROVED.format(status=institution.get_status_display().lower()))
+        raise PermissionDenied(NOT_APPROVED % {"status": institution.get_status_display().lower()})
     admins = _lock_admins(institution)
     if actor is not None and actor.pk not in {a.user_id for a in admins}:
         raise PermissionDenied(NOT_ADMIN)
@@ -431,21 +498,27 @@ def commission_contract_create(
     new contract.
     """
     if not actor.is_staff:
-        raise PermissionDenied("Only platform staff set commission contracts.")
+        raise PermissionDenied(NOT_STAFF_CONTRACT)
     locked = Institution.objects.select_for_update().get(pk=institution.pk)
     if locked.status not in (InstitutionStatus.APPROVED, InstitutionStatus.SUSPENDED):
-        raise ValidationError(CONTRACT_BEFORE_APPROVAL)
-    errors: dict[str, str] = {}
+        raise ValidationError(CONTRACT_BEFORE_APPROVAL, code="contract_before_approval")
+    errors: dict[str, ValidationError] = {}
     if upfront_basis not in UpfrontBasis.values:
-        errors["upfront_basis"] = "Choose how the upfront commission is computed."
+        errors["upfront_basis"] = ValidationError(
+            UPFRONT_BASIS_REQUIRED, code="upfront_basis_required"
+        )
     else:
         top = UPFRONT_RATE_MAX[upfront_basis]
         if not (Decimal(0) <= upfront_rate <= top):
-            errors["upfront_rate"] = UPFRONT_RATE_RANGE.format(max=top)
+            errors["upfront_rate"] = ValidationError(
+                UPFRONT_RATE_RANGE, code="upfront_rate_range", params={"max": top}
+            )
     if not (Decimal(0) <= trail_rate <= Decimal("0.5")):
-        errors["trail_rate"] = TRAIL_RATE_RANGE
+        errors["trail_rate"] = ValidationError(TRAIL_RATE_RANGE, code="trail_rate_range")
     if product_kind not in ProductKind.values:
-        errors["product_kind"] = KIND_UNKNOWN.format(kind=product_kind)
+        errors["product_kind"] = ValidationError(
+            KIND_UNKNOWN, code="kind_unknown", params={"kind": product_kind}
+        )
     if errors:
         raise ValidationError(errors)
     later = (
@@ -456,7 +529,15 @@ def commission_contract_create(
         .first()
     )
     if later is not None:
-        raise ValidationError({"valid_from": CONTRACT_STARTS_LATER.format(date=later.valid_from)})
+        raise ValidationError(
+            {
+                "valid_from": ValidationError(
+                    CONTRACT_STARTS_LATER,
+                    code="contract_starts_later",
+                    params={"date": later.valid_from.isoformat()},
+                )
+            }
+        )
     CommissionContract.objects.filter(
         institution=locked, product_kind=product_kind, valid_from__lt=valid_from
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)).update(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
@@ -56,6 +57,7 @@ class InstitutionReviewView(StaffRequiredMixin, TemplateView):
         context["institution"] = institution
         context["history"] = selectors.institution_history(institution=institution)
         context["actions"] = ACTIONS_BY_STATUS[institution.status]
+        context["action_buttons"] = [(a, DecisionForm.LABELS[a]) for a in context["actions"]]
         context["members"] = selectors.member_list_for_institution(institution=institution)
         context["contracts"] = selectors.commission_contract_list(institution=institution)
         context.setdefault(
@@ -90,8 +92,11 @@ class InstitutionReviewView(StaffRequiredMixin, TemplateView):
                 institution.refresh_from_db()
                 messages.success(
                     request,
-                    f"{institution.name} is now {institution.get_status_display().lower()}; "
-                    "the applicant will be e-mailed.",
+                    _("%(name)s is now %(status)s; the applicant will be e-mailed.")
+                    % {
+                        "name": institution.name,
+                        "status": institution.get_status_display().lower(),
+                    },
                 )
                 return redirect("staff:institution", slug=institution.slug)
         return self.render_to_response(
@@ -123,8 +128,12 @@ class CommissionContractsView(StaffRequiredMixin, TemplateView):
             else:
                 messages.success(
                     request,
-                    f"Contract for {contract.institution.name} "
-                    f"({contract.get_product_kind_display()}) in force from {contract.valid_from}.",
+                    _("Contract for %(name)s (%(kind)s) in force from %(date)s.")
+                    % {
+                        "name": contract.institution.name,
+                        "kind": contract.get_product_kind_display(),
+                        "date": contract.valid_from.isoformat(),
+                    },
                 )
                 return redirect("staff:contracts")
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.exceptions import NotFound
 
@@ -27,10 +28,15 @@ from .selectors import memberships_for_user
 
 SESSION_KEY = "portal_institution_id"
 HEADER = "HTTP_X_INSTITUTION"
-SUSPENDED_READ_ONLY = (
-    "{name} is suspended: you can look around, but nothing can be changed until staff reinstate it."
+SUSPENDED_READ_ONLY = _(
+    "%(name)s is suspended: you can look around, but nothing can be changed until staff "
+    "reinstate it."
 )
-ROLE_TOO_LOW = "Your role ({role}) cannot do this; ask an admin of {name}."
+ROLE_TOO_LOW = _("Your role (%(role)s) cannot do this; ask an admin of %(name)s.")
+NOT_A_MEMBER = _("You are not a member of an institution.")
+NAME_THE_INSTITUTION = _(
+    "You belong to several institutions: name one in the X-Institution header."
+)
 
 
 class MustChooseInstitutionError(Exception):
@@ -69,10 +75,10 @@ def check_may_act(membership: Membership, *, method: str, read_role: str, write_
     role = write_role if writing else read_role
     if not membership.has_role(role):
         raise PermissionDenied(
-            ROLE_TOO_LOW.format(role=membership.get_role_display(), name=institution.name)
+            ROLE_TOO_LOW % {"role": membership.get_role_display(), "name": institution.name}
         )
     if writing and institution.status != InstitutionStatus.APPROVED:
-        raise PermissionDenied(SUSPENDED_READ_ONLY.format(name=institution.name))
+        raise PermissionDenied(SUSPENDED_READ_ONLY % {"name": institution.name})
 
 
 class TenantScopeMixin:
@@ -132,7 +138,7 @@ class PortalMixin(TenantScopeMixin, AccessMixin):
 class IsInstitutionMember(permissions.BasePermission):
     """DRF: resolves the tenant like :class:`PortalMixin`; no membership is a 404."""
 
-    message = "You are not a member of an institution."
+    message = NOT_A_MEMBER
 
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
@@ -145,9 +151,7 @@ class IsInstitutionMember(permissions.BasePermission):
         except Http404 as exc:
             raise NotFound() from exc
         except MustChooseInstitutionError as exc:
-            raise NotFound(
-                "You belong to several institutions: name one in the X-Institution header."
-            ) from exc
+            raise NotFound(NAME_THE_INSTITUTION) from exc
         request.membership = request._request.membership = membership
         request.institution = request._request.institution = membership.institution
         try:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
@@ -52,8 +53,11 @@ class ApplyView(FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Thank you. We received the application for {institution.name} and will e-mail "
-            f"{institution.contact_email} when staff have reviewed it.",
+            _(
+                "Thank you. We received the application for %(name)s and will e-mail "
+                "%(email)s when staff have reviewed it."
+            )
+            % {"name": institution.name, "email": institution.contact_email},
         )
         return redirect("institutions:apply")
 
@@ -84,8 +88,8 @@ class InvitationView(LoginRequiredMixin, View):
             )
         messages.success(
             request,
-            f"Welcome to {membership.institution.name}: you joined as "
-            f"{membership.get_role_display().lower()}.",
+            _("Welcome to %(name)s: you joined as %(role)s.")
+            % {"name": membership.institution.name, "role": membership.get_role_display().lower()},
         )
         remember_choice(request, membership)
         return redirect("portal:dashboard")
