@@ -45,7 +45,7 @@ def revenue_report(*, days: int = 30, today: dt.date | None = None) -> RevenueRe
     )
     kinds = dict(ProductKind.choices)
     by_kind = [
-        (kinds.get(kind, kind), total)
+        (str(kinds.get(kind, kind)), total)  # in the language of the request
         for kind, total in entries.values("product__kind")
         .annotate(t=Sum("amount"))
         .order_by("-t")
