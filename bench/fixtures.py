@@ -82,6 +82,7 @@ class InvestorRow(NamedTuple):
     is_staff: bool
     is_active: bool
     date_joined: dt.datetime
+    language: str  # "" : not chosen, the browser's language applies
 
 
 def bench_investors(count: int) -> list[int]:
@@ -105,6 +106,7 @@ def bench_investors(count: int) -> list[int]:
                     is_staff=False,
                     is_active=True,
                     date_joined=now,
+                    language="",
                 )
                 for i in range(have, count)
             ],

@@ -44,7 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # The language the user chose ("" until they choose: the browser's Accept-Language decides).
     # E-mails and inbox notices sent by workers are written in it.
-    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
+    language = models.CharField(
+        max_length=10, blank=True, default="", db_default="", choices=settings.LANGUAGES
+    )
 
     objects = UserManager()
 
