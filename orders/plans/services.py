@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from products.models import Product, ProductKind
 from profiles.identity.selectors import identity_required
@@ -167,7 +168,7 @@ def plan_create(
     try:
         with transaction.atomic():
             plan.save()
-            _event(plan, actor=user, from_status="", reason="Plan set up.")
+            _event(plan, actor=user, from_status="", reason=gettext_noop("Plan set up."))
     except IntegrityError:
         existing = (
             InvestmentPlan.objects.filter(user=user, creation_key=creation_key).first()
@@ -206,7 +207,7 @@ def _locked(plan: InvestmentPlan) -> InvestmentPlan:
 
 @transaction.atomic
 def plan_pause(
-    *, plan: InvestmentPlan, actor, reason: str = "Paused by the investor."
+    *, plan: InvestmentPlan, actor, reason: str = gettext_noop("Paused by the investor.")
 ) -> InvestmentPlan:
     return plan_transition(
         plan=_locked(plan), to_status=PlanStatus.PAUSED, actor=actor, reason=reason
@@ -223,7 +224,10 @@ def plan_resume(*, plan: InvestmentPlan, actor, now: dt.datetime | None = None) 
         plan.consecutive_skips = 0
         plan.save(update_fields=["schedule_from", "anchor_date", "cycle", "consecutive_skips"])
     return plan_transition(
-        plan=plan, to_status=PlanStatus.ACTIVE, actor=actor, reason="Resumed by the investor."
+        plan=plan,
+        to_status=PlanStatus.ACTIVE,
+        actor=actor,
+        reason=gettext_noop("Resumed by the investor."),
     )
 
 
@@ -234,7 +238,7 @@ def plan_stop(*, plan: InvestmentPlan, actor) -> InvestmentPlan:
         plan=_locked(plan),
         to_status=PlanStatus.STOPPED,
         actor=actor,
-        reason="Stopped by the investor.",
+        reason=gettext_noop("Stopped by the investor."),
     )
 
 

@@ -85,9 +85,11 @@ def _send(
     size: int,
 ) -> int:
     sent = 0
+    user_field = next(f for f in fields if f.endswith("user_id"))
     for rows in _batches(queryset, fields, size):
-        for topic, notices in build(rows).items():
-            sent += post(topic=topic, notices=notices)
+        for group in inbox.in_recipients_language(rows, lambda row: row[user_field]):
+            for topic, notices in build(group).items():
+                sent += post(topic=topic, notices=notices)
     return sent
 
 

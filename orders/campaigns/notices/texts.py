@@ -1,5 +1,6 @@
 """What the after-sales notices say: every text a constant (translatable), every figure written
-as the rest of the site writes it: CNY 1,234.56, units to 2 dp, NAV to 4 dp, dates 2026-11-23."""
+as the rest of the site writes it: CNY 1,234.56 (¥1,234.56 in Chinese), units to 2 dp, NAV to
+4 dp, dates 2026-11-23."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from marketplace.money import format_cny
+
 
 def cny(amount: Decimal | None) -> str:
-    return "CNY " + number_format(amount or Decimal(0), 2, use_l10n=True, force_grouping=True)
+    return format_cny(amount or Decimal(0))
 
 
 def units(value: Decimal | None) -> str:

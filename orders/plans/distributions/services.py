@@ -25,15 +25,22 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Membership, Role
 from marketplace.bulk import bulk_insert, bulk_update, next_ids
-from marketplace.money import decimal_places, round_amount, round_amount_down, round_units
+from marketplace.money import (
+    decimal_places,
+    format_amount,
+    format_cny,
+    round_amount,
+    round_amount_down,
+    round_units,
+)
 from products.models import NavPrice, Product, ProductKind
 
-from ...campaigns.inbox import message_row, messages_post
+from ...campaigns.inbox import languages_of, message_row, messages_post
 from ...campaigns.models import Topic
 from ...models import (
     EntryKind,
@@ -83,20 +90,20 @@ ILLEGAL_MOVE = _("A distribution that is {from_status} cannot become {to_status}
 RECORD_DATE_PASSED = _(
     "Its record date ({record_date}) has passed: the institution must declare it again."
 )
-PAID_TITLE = _("{product}: distribution paid")
+PAID_TITLE = _("%(product)s: distribution paid")
 PAID_CASH_BODY = _(
-    "The distribution of CNY {per_unit} per unit on your {units} units of record "
-    "({record_date}) paid CNY {gross} into your cash."
+    "The distribution of %(per_unit)s per unit on your %(units)s units of record "
+    "(%(record_date)s) paid %(gross)s into your cash."
 )
 PAID_REINVEST_BODY = _(
-    "The distribution of CNY {per_unit} per unit on your {units} units of record "
-    "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
-    "{nav}, and CNY {cash} paid into your cash."
+    "The distribution of %(per_unit)s per unit on your %(units)s units of record "
+    "(%(record_date)s), %(gross)s, was reinvested: %(new_units)s units at the %(ex_date)s NAV "
+    "of %(nav)s, and %(cash)s paid into your cash."
 )
 PAID_REINVEST_ALL_BODY = _(
-    "The distribution of CNY {per_unit} per unit on your {units} units of record "
-    "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
-    "{nav}."
+    "The distribution of %(per_unit)s per unit on your %(units)s units of record "
+    "(%(record_date)s), %(gross)s, was reinvested: %(new_units)s units at the %(ex_date)s NAV "
+    "of %(nav)s."
 )
 BAD_ELECTION = _("Choose cash or reinvest.")
 NO_ELECTION_HERE = _("Only fund holdings (other than money-market funds) have an election.")
@@ -464,12 +471,13 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
     figures: list[HoldingFiguresRow] = []
     credits: list[Credit] = []
     notices = []
-    # The notice texts, translated once per batch (not once per holder).
+    # The notice texts, in each holder's language (one query for the batch's languages).
     texts = {
-        "title": str(PAID_TITLE).format(product=distribution.product.name),
-        Election.CASH: str(PAID_CASH_BODY),
-        Election.REINVEST: str(PAID_REINVEST_BODY),
-        "reinvest_all": str(PAID_REINVEST_ALL_BODY),  # nothing left over for cash
+        "languages": languages_of(user for _pk, user in pairs),
+        "title": PAID_TITLE,
+        Election.CASH: PAID_CASH_BODY,
+        Election.REINVEST: PAID_REINVEST_BODY,
+        "reinvest_all": PAID_REINVEST_ALL_BODY,  # nothing left over for cash
     }
     waiting = False
     reference = f"distribution:{distribution.pk}"
@@ -538,28 +546,30 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
 
 
 def _paid_notice(distribution: Distribution, payment: PaymentRow, user_id: int, now, texts: dict):
-    """The investor's inbox notice of one payment (inbox only, no e-mail)."""
-    values = {
-        "per_unit": distribution.amount_per_unit,
-        "units": f"{payment.units_of_record:,.2f}",
-        "record_date": distribution.record_date,
-        "gross": f"{payment.gross:,.2f}",
-    }
-    if payment.election == Election.REINVEST:
-        body = texts[Election.REINVEST if payment.cash else "reinvest_all"].format(
-            **values,
-            new_units=f"{payment.units:,.2f}",
-            ex_date=distribution.ex_date,
-            nav=payment.nav,
-            cash=f"{payment.cash:,.2f}",
-        )
-    else:
-        body = texts[Election.CASH].format(**values)
+    """The investor's inbox notice of one payment (inbox only, no e-mail), in their language."""
+    with translation.override(texts["languages"].get(user_id)):
+        values = {
+            "per_unit": format_cny(distribution.amount_per_unit, 4),
+            "units": format_amount(payment.units_of_record),
+            "record_date": distribution.record_date,
+            "gross": format_cny(payment.gross),
+        }
+        if payment.election == Election.REINVEST:
+            body = texts[Election.REINVEST if payment.cash else "reinvest_all"] % {
+                **values,
+                "new_units": format_amount(payment.units),
+                "ex_date": distribution.ex_date,
+                "nav": payment.nav,
+                "cash": format_cny(payment.cash),
+            }
+        else:
+            body = texts[Election.CASH] % values
+        title = texts["title"] % {"product": distribution.product.name}
     return message_row(
         user_id=user_id,
         topic=Topic.DISTRIBUTION_PAID,
         subject_key=f"distribution:{distribution.pk}",
-        title=texts["title"],
+        title=title,
         body=body,
         link=f"/me/portfolio/{distribution.product.slug}/distributions/",
         email=False,
