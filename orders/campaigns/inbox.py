@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from marketplace.bulk import bulk_insert
+from marketplace.i18n import language_for
 from marketplace.tasks import enqueue
 from profiles.models import InvestorProfile
 
@@ -166,9 +167,11 @@ def _email_for(message: InboxMessage) -> EmailMessage:
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
+    with translation.override(language_for(message.user)):  # the recipient's language
+        body = render_to_string("orders/email/inbox_message.txt", context)
     return EmailMessage(
         subject=f"[{settings.SITE_NAME}] {message.title}",
-        body=render_to_string("orders/email/inbox_message.txt", context),
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.user.email],
         headers=headers,

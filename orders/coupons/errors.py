@@ -22,7 +22,7 @@ WRONG_INSTITUTION = (
 WRONG_PRODUCT = ("coupon_wrong_product", _("This coupon does not apply to this fund."))
 BELOW_MINIMUM = (
     "coupon_below_minimum",
-    _("This coupon needs a purchase of at least {minimum:,.2f}."),
+    _("This coupon needs a purchase of at least {minimum}."),
 )
 NO_FEE = (
     "coupon_no_fee",
