@@ -12,8 +12,9 @@ from .services import MAX_ATTACHMENT_MB
 
 # Lazy: the help text is built in the language of the request that shows it.
 ATTACHMENT_HELP = lazy(
-    lambda: gettext("Optional: a PDF, PNG or JPEG of at most %(mb)d MB.")
-    % {"mb": MAX_ATTACHMENT_MB},
+    lambda: (
+        gettext("Optional: a PDF, PNG or JPEG of at most %(mb)d MB.") % {"mb": MAX_ATTACHMENT_MB}
+    ),
     str,
 )()
 

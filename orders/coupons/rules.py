@@ -18,11 +18,11 @@ from .pricing import Quote
 
 def _error(field: str, which: tuple, **values) -> ValidationError:
     code, message = which
-    return ValidationError({field: ValidationError(str(message).format(**values), code=code)})
+    return ValidationError({field: ValidationError(str(message) % values, code=code)})
 
 
 def _why(which: tuple, **values) -> ValidationError:
-    return ValidationError(str(which[1]).format(**values), code=which[0])
+    return ValidationError(str(which[1]) % values, code=which[0])
 
 
 def lifetime_refusal(coupon: Coupon, *, today: dt.date) -> ValidationError | None:

@@ -81,12 +81,13 @@ def order_events_notify(*, event_ids: list[int]) -> int:
                 Notice(
                     e["order__user_id"],
                     f"order:{e['order_id']}:event:{e['pk']}",
-                    str(texts.ORDER_CHANGED_TITLE).format(**values),
-                    str(texts.ORDER_CHANGED_BODY).format(
-                        reason=gettext(e["reason"]) if e["reason"] else "",
-                        trade_date=texts.day(e["order__trade_date"]),
-                        confirm_date=texts.day(e["order__expected_confirm_date"]),
-                    ),
+                    str(texts.ORDER_CHANGED_TITLE) % values,
+                    str(texts.ORDER_CHANGED_BODY)
+                    % {
+                        "reason": gettext(e["reason"]) if e["reason"] else "",
+                        "trade_date": texts.day(e["order__trade_date"]),
+                        "confirm_date": texts.day(e["order__expected_confirm_date"]),
+                    },
                     texts.order_link(e["order_id"]),
                 )
             )
@@ -138,8 +139,8 @@ def risk_raised_notify(
                     Notice(
                         h["user_id"],
                         f"product:{product_id}:risk:{new_level}",
-                        str(texts.RISK_RAISED_TITLE).format(**values),
-                        str(body).format(**values),
+                        str(texts.RISK_RAISED_TITLE) % values,
+                        str(body) % values,
                         texts.product_link(product["slug"]),
                     )
                 )
