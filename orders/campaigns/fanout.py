@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from institutions.models import InstitutionStatus
 from marketplace.tasks import enqueue
@@ -300,7 +301,10 @@ def _finish_if_done(*, campaign_id: int) -> None:
         return
     if not CampaignRange.objects.filter(campaign=campaign, done_at__isnull=True).exists():
         campaign_transition(
-            campaign=campaign, to=CampaignStatus.SENT, actor=None, reason="Every range sent."
+            campaign=campaign,
+            to=CampaignStatus.SENT,
+            actor=None,
+            reason=gettext_noop("Every range sent."),
         )
 
 

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from institutions.models import Institution, Membership, Role
 from marketplace.bulk import bulk_insert, bulk_update, next_ids
@@ -105,6 +106,9 @@ PAID_REINVEST_ALL_BODY = _(
     "(%(record_date)s), %(gross)s, was reinvested: %(new_units)s units at the %(ex_date)s NAV "
     "of %(nav)s."
 )
+# Event reasons kept in English in the column; the history shows them translated.
+DECLARED_REASON = gettext_noop("Declared.")
+PAID_REASON = gettext_noop("Paid.")
 BAD_ELECTION = _("Choose cash or reinvest.")
 NO_ELECTION_HERE = _("Only fund holdings (other than money-market funds) have an election.")
 
@@ -191,7 +195,7 @@ def distribution_declare(
     try:
         with transaction.atomic():
             distribution.save()
-            _event(distribution, actor=actor, from_status="", reason="Declared.")
+            _event(distribution, actor=actor, from_status="", reason=DECLARED_REASON)
     except IntegrityError as exc:
         raise _error("record_date", ALREADY_DECLARED, "already_declared") from exc
     return distribution
@@ -446,7 +450,7 @@ def _pay_one(distribution_id: int, *, run_date: dt.date, batch_size: int, stats:
         distribution = Distribution.objects.select_for_update().get(pk=distribution_id)
         if distribution.status == DistributionStatus.APPROVED:
             distribution.paid_on = run_date
-            _move(distribution, to_status=DistributionStatus.PAID, actor=None, reason="Paid.")
+            _move(distribution, to_status=DistributionStatus.PAID, actor=None, reason=PAID_REASON)
             stats["distributions_paid"] += 1
 
 
