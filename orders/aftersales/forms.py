@@ -1,6 +1,8 @@
 """Forms check shape only; the services decide (and their errors land on the form)."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.validators import plain_text
@@ -8,9 +10,13 @@ from marketplace.validators import plain_text
 from .models import BODY_MAX, ID_MAX, SUBJECT_MAX, RequestKind
 from .services import MAX_ATTACHMENT_MB
 
-ATTACHMENT_HELP = _("Optional: a PDF, PNG or JPEG of at most %(mb)d MB.") % {
-    "mb": MAX_ATTACHMENT_MB
-}
+# Lazy: the help text is built in the language of the request that shows it.
+ATTACHMENT_HELP = lazy(
+    lambda: (
+        gettext("Optional: a PDF, PNG or JPEG of at most %(mb)d MB.") % {"mb": MAX_ATTACHMENT_MB}
+    ),
+    str,
+)()
 
 
 class MessageForm(forms.Form):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace import uploads
 from marketplace.validators import plain_text
@@ -16,20 +17,20 @@ ID_MAX = 2**63 - 1  # the largest primary key; bigger ids are refused as input
 
 
 class RequestKind(models.TextChoices):
-    QUESTION = "question", "Question"
-    COMPLAINT = "complaint", "Complaint"
+    QUESTION = "question", _("Question")
+    COMPLAINT = "complaint", _("Complaint")
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", "Open"  # waiting for the institution
-    ANSWERED = "answered", "Answered"  # the institution spoke last
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")  # waiting for the institution
+    ANSWERED = "answered", _("Answered")  # the institution spoke last
+    CLOSED = "closed", _("Closed")
 
 
 class Side(models.TextChoices):
-    INVESTOR = "investor", "Investor"
-    INSTITUTION = "institution", "Institution"
-    STAFF = "staff", "Fortune Market staff"
+    INVESTOR = "investor", _("Investor")
+    INSTITUTION = "institution", _("Institution")
+    STAFF = "staff", _("Fortune Market staff")
 
 
 class ServiceRequest(models.Model):
@@ -175,11 +176,11 @@ class RequestMessage(models.Model):
 
 
 class RequestEventKind(models.TextChoices):
-    OPENED = "opened", "Opened"
-    ANSWERED = "answered", "Answered"
-    REOPENED = "reopened", "Re-opened by the investor's reply"
-    ESCALATED = "escalated", "Escalated to Fortune Market"
-    CLOSED = "closed", "Closed"
+    OPENED = "opened", _("Opened")
+    ANSWERED = "answered", _("Answered")
+    REOPENED = "reopened", _("Re-opened by the investor's reply")
+    ESCALATED = "escalated", _("Escalated to Fortune Market")
+    CLOSED = "closed", _("Closed")
 
 
 class RequestEvent(models.Model):

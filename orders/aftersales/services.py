@@ -13,10 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import uploads
+from marketplace.i18n import language_for
 from marketplace.validators import plain_text
 from orders.calendar import holidays_between, is_trading_day
 from orders.campaigns.inbox import notice_post
@@ -216,12 +218,19 @@ def _add_message(
 
 
 def _tell_investor(request: ServiceRequest, message: RequestMessage) -> None:
-    who = request.institution.name if message.side == Side.INSTITUTION else settings.SITE_NAME
+    # Written in the investor's language, whoever answered (the answer itself stays as written).
+    with translation.override(language_for(request.investor)):
+        who = (
+            request.institution.name
+            if message.side == Side.INSTITUTION
+            else gettext("Fortune Market")
+        )
+        title = str(ANSWERED_TITLE % {"who": who, "subject": request.subject})
     notice_post(
         user_id=request.investor_id,
         topic=Topic.REQUEST_ANSWERED,
         subject_key=f"request-message:{message.id}",
-        title=str(ANSWERED_TITLE % {"who": who, "subject": request.subject}),
+        title=title,
         body=message.body[:1000],
         link=reverse("aftersales:detail", args=[request.pk]),
     )

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from institutions.models import InstitutionStatus
 from marketplace.tasks import enqueue
@@ -51,8 +52,8 @@ from .models import (
 
 RANGE_IDS = 10_000
 COUPON_LINE = _(
-    "{name} is in your wallet (My account → Coupons): checkout offers it on your next "
-    "purchase of an eligible fund, until {until}."
+    "%(name)s is in your wallet (My account → Coupons): checkout offers it on your next "
+    "purchase of an eligible fund, until %(until)s."
 )
 RANGE_TASK = "orders.campaigns.tasks.campaign_range_send"
 QUEUE = "offers"
@@ -186,10 +187,11 @@ def _insert_offers(campaign: Campaign, *, bucket: int, now: dt.datetime) -> list
     """The one statement of a range: every investor of the bucket it reaches gets the offer."""
     base = segment(campaign, now=now)
     cap_sql, cap_params = _under_cap(campaign, now=now)
+    body_sql, body_params = _body_by_language(campaign)
     sql = (
         f"INSERT INTO {_INBOX} (user_id, kind, topic, subject_key, title, body, link,"  # noqa: S608
         " created_at, email_state, campaign_id)"
-        " SELECT p.user_id, %s, %s, %s, %s, %s, %s, %s, %s, %s "
+        f" SELECT p.user_id, %s, %s, %s, %s, {body_sql}, %s, %s, %s, %s "
         f"{base.sql} AND p.user_id >= %s AND p.user_id < %s AND {cap_sql}"
     )
     params = [
@@ -197,7 +199,7 @@ def _insert_offers(campaign: Campaign, *, bucket: int, now: dt.datetime) -> list
         Topic.OFFER,
         campaign.subject_key,
         campaign.title,
-        offer_body(campaign),
+        *body_params,
         offer_link(campaign),
         _ts(now),
         EmailState.PENDING,
@@ -229,9 +231,25 @@ def offer_body(campaign: Campaign) -> str:
     coupon = campaign.coupon
     if coupon is None:
         return campaign.body
-    return f"{campaign.body}\n\n" + str(COUPON_LINE).format(
-        name=coupon.name, until=f"{coupon.valid_until:%Y-%m-%d}"
-    )
+    return f"{campaign.body}\n\n" + COUPON_LINE % {
+        "name": coupon.name,
+        "until": f"{coupon.valid_until:%Y-%m-%d}",
+    }
+
+
+def _body_by_language(campaign: Campaign) -> tuple[str, list]:
+    """The offer's body in each recipient's language, as one SQL expression over the user's
+    ``language`` (blank: the site's): the institution's text stays as written, the coupon line
+    is ours and translated."""
+    whens, params = [], []
+    for code, _label in settings.LANGUAGES:
+        if code != settings.LANGUAGE_CODE:
+            with translation.override(code):
+                whens.append("WHEN %s THEN %s")
+                params += [code, offer_body(campaign)]
+    with translation.override(settings.LANGUAGE_CODE):
+        params.append(offer_body(campaign))
+    return f"CASE u.language {' '.join(whens)} ELSE %s END", params
 
 
 def _is_sending(campaign: Campaign) -> bool:
@@ -283,7 +301,10 @@ def _finish_if_done(*, campaign_id: int) -> None:
         return
     if not CampaignRange.objects.filter(campaign=campaign, done_at__isnull=True).exists():
         campaign_transition(
-            campaign=campaign, to=CampaignStatus.SENT, actor=None, reason="Every range sent."
+            campaign=campaign,
+            to=CampaignStatus.SENT,
+            actor=None,
+            reason=gettext_noop("Every range sent."),
         )
 
 

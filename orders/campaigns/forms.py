@@ -17,14 +17,16 @@ DELAY_UNITS = [("hours", _("hours")), ("days", _("days"))]
 
 
 class CampaignForm(forms.Form):
-    title = forms.CharField(max_length=120, validators=[plain_text])
+    title = forms.CharField(label=_("Title"), max_length=120, validators=[plain_text])
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=2000,
         validators=[plain_text],
     )
-    trigger = forms.ChoiceField(choices=Trigger.choices, widget=forms.RadioSelect)
+    trigger = forms.ChoiceField(
+        label=_("Trigger"), choices=Trigger.choices, widget=forms.RadioSelect
+    )
     product = forms.ModelChoiceField(
         label=_("After a confirmed purchase of"),
         queryset=Product.objects.none(),
@@ -56,6 +58,7 @@ class CampaignForm(forms.Form):
         help_text=_("None ticked: every age."),
     )
     cities = forms.MultipleChoiceField(
+        label=_("Cities"),
         choices=City.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -9,7 +9,7 @@ its batch is sent, with a signed one-click unsubscribe link (RFC 8058)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.conf import settings
@@ -18,9 +18,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marketplace.bulk import bulk_insert
+from marketplace.i18n import language_for
 from marketplace.tasks import enqueue
 from profiles.models import InvestorProfile
 
@@ -80,6 +81,28 @@ def messages_post(*, rows: Iterable[MessageRow]) -> None:
     bulk_insert(InboxMessage, rows, ignore_conflicts=True)
     if any(row.email_state == EmailState.PENDING for row in rows):
         inbox_email_enqueue()
+
+
+def languages_of(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each investor's language (their choice, else the site's): one query for a batch."""
+    from django.contrib.auth import get_user_model
+
+    rows = get_user_model().objects.filter(pk__in=set(user_ids)).values_list("pk", "language")
+    return {pk: language or settings.LANGUAGE_CODE for pk, language in rows}
+
+
+def in_recipients_language(rows: list, user_of) -> Iterator[list]:
+    """``rows`` split by their recipient's language (``user_of(row)`` is the investor's id),
+    each group yielded with that language active: whatever the caller builds from a group
+    (titles, bodies, amounts) is written in its recipients' language (marketplace.i18n)."""
+    languages = languages_of(user_of(row) for row in rows)
+    groups: dict[str, list] = {}
+    for row in rows:
+        language = languages.get(user_of(row), settings.LANGUAGE_CODE)
+        groups.setdefault(language, []).append(row)
+    for language, group in groups.items():
+        with translation.override(language):
+            yield group
 
 
 def notice_post(**fields) -> None:
@@ -144,9 +167,11 @@ def _email_for(message: InboxMessage) -> EmailMessage:
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
+    with translation.override(language_for(message.user)):  # the recipient's language
+        body = render_to_string("orders/email/inbox_message.txt", context)
     return EmailMessage(
         subject=f"[{settings.SITE_NAME}] {message.title}",
-        body=render_to_string("orders/email/inbox_message.txt", context),
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.user.email],
         headers=headers,

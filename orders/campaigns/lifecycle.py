@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import CAMPAIGN_TRANSITIONS, Campaign, CampaignEvent, CampaignStatus
 
-ILLEGAL_MOVE = _("A {current} campaign cannot be {wanted}.")
+ILLEGAL_MOVE = _("A %(current)s campaign cannot be %(wanted)s.")
 VERBS = {
     CampaignStatus.LAUNCHED: _("launched"),
     CampaignStatus.SENDING: _("sent"),
@@ -22,7 +22,7 @@ def campaign_transition(*, campaign: Campaign, to: str, actor, reason: str = "")
     """Move ``campaign`` (locked by the caller) to ``to``, or raise; records the event."""
     if to not in CAMPAIGN_TRANSITIONS[campaign.status]:
         raise ValidationError(
-            ILLEGAL_MOVE.format(current=campaign.get_status_display().lower(), wanted=VERBS[to]),
+            ILLEGAL_MOVE % {"current": campaign.get_status_display().lower(), "wanted": VERBS[to]},
             code="illegal_transition",
         )
     CampaignEvent.objects.create(

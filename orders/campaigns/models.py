@@ -6,37 +6,39 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.validators import plain_text
 
 
 class MessageKind(models.TextChoices):
-    NOTICE = "notice", "Notice"  # service: sent to everyone concerned, no consent needed
-    OFFER = "offer", "Offer"  # marketing: only with the marketing_offers consent
+    NOTICE = "notice", _("Notice")  # service: sent to everyone concerned, no consent needed
+    OFFER = "offer", _("Offer")  # marketing: only with the marketing_offers consent
 
 
 class Topic(models.TextChoices):
-    ORDER_CONFIRMED = "order_confirmed", "Order confirmed"
-    REDEMPTION_PAID = "redemption_paid", "Redemption paid"
-    SAVINGS_MATURING = "savings_maturing", "Deposit maturing soon"
-    SAVINGS_MATURED = "savings_matured", "Deposit matured"
-    COOLING_OFF_ENDING = "cooling_off_ending", "Cooling-off period ending"
-    ASSESSMENT_EXPIRING = "assessment_expiring", "Risk assessment expiring"
-    RISK_RAISED = "risk_raised", "Product risk level raised"
-    ORDER_CHANGED = "order_changed", "Order changed"
-    REQUEST_ANSWERED = "request_answered", "Your question was answered"
-    PLAN_SKIPPED = "plan_skipped", "Plan purchase skipped"
-    PLAN_PAUSED = "plan_paused", "Plan paused"
-    PLAN_FINISHED = "plan_finished", "Plan finished"
-    DISTRIBUTION_PAID = "distribution_paid", "Distribution paid"
-    OFFER = "offer", "Offer"
+    ORDER_CONFIRMED = "order_confirmed", _("Order confirmed")
+    REDEMPTION_PAID = "redemption_paid", _("Redemption paid")
+    SAVINGS_MATURING = "savings_maturing", _("Deposit maturing soon")
+    SAVINGS_MATURED = "savings_matured", _("Deposit matured")
+    COOLING_OFF_ENDING = "cooling_off_ending", _("Cooling-off period ending")
+    ASSESSMENT_EXPIRING = "assessment_expiring", _("Risk assessment expiring")
+    RISK_RAISED = "risk_raised", _("Product risk level raised")
+    ORDER_CHANGED = "order_changed", _("Order changed")
+    REQUEST_ANSWERED = "request_answered", _("Your question was answered")
+    PLAN_SKIPPED = "plan_skipped", _("Plan purchase skipped")
+    PLAN_PAUSED = "plan_paused", _("Plan paused")
+    PLAN_FINISHED = "plan_finished", _("Plan finished")
+    DISTRIBUTION_PAID = "distribution_paid", _("Distribution paid")
+    OFFER = "offer", _("Offer")
 
 
 class EmailState(models.TextChoices):
-    NONE = "none", "No e-mail"  # inbox only (the investor turned this e-mail off)
-    PENDING = "pending", "Waiting to be sent"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Not sent"  # an offer whose consent was revoked before sending
+    NONE = "none", _("No e-mail")  # inbox only (the investor turned this e-mail off)
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Not sent")  # an offer whose consent was revoked before sending
 
 
 class InboxMessage(models.Model):
@@ -106,12 +108,12 @@ class InboxMessage(models.Model):
 
 
 class CampaignStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    LAUNCHED = "launched", "Launched"  # after-purchase: live; scheduled: waiting for its time
-    SENDING = "sending", "Sending"  # scheduled: its id ranges are being delivered
-    SENT = "sent", "Sent"
-    PAUSED = "paused", "Paused"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    LAUNCHED = "launched", _("Launched")  # after-purchase: live; scheduled: waiting for its time
+    SENDING = "sending", _("Sending")  # scheduled: its id ranges are being delivered
+    SENT = "sent", _("Sent")
+    PAUSED = "paused", _("Paused")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # The only legal moves (services.campaign_transition refuses anything else).
@@ -130,8 +132,8 @@ CAMPAIGN_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Trigger(models.TextChoices):
-    AFTER_PURCHASE = "after_purchase", "After a confirmed purchase"
-    SCHEDULED = "scheduled", "Once, at a date and time"
+    AFTER_PURCHASE = "after_purchase", _("After a confirmed purchase")
+    SCHEDULED = "scheduled", _("Once, at a date and time")
 
 
 class Campaign(models.Model):
@@ -226,6 +228,24 @@ class CampaignEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.from_status} → {self.to_status}"
+
+    @staticmethod
+    def _label(status: str) -> str:
+        return CampaignStatus(status).label if status in CampaignStatus.values else status
+
+    @property
+    def from_label(self) -> str:
+        """The status left, in the reader's language (the column keeps the code)."""
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
+
+    @property
+    def reason_text(self) -> str:
+        """The stored (English) reason, translated when it is one of the fixed texts."""
+        return gettext(self.reason) if self.reason else ""
 
 
 class CampaignRange(models.Model):

@@ -22,20 +22,20 @@ from . import fanout
 from .lifecycle import campaign_transition
 from .models import Campaign, CampaignStatus, Trigger
 
-NOT_A_DRAFT = _("Only a draft can be changed; this campaign is {status}.")
+NOT_A_DRAFT = _("Only a draft can be changed; this campaign is %(status)s.")
 PRODUCT_REQUIRED = _("Choose the product whose purchase starts the campaign.")
 NOT_YOUR_PRODUCT = _("Choose one of your institution's products.")
 PRODUCT_CLOSED = _("This product is closed.")
 SEND_AT_REQUIRED = _("Choose when the campaign is sent.")
 SEND_AT_PAST = _("Choose a time in the future.")
 SEND_AT_TOO_FAR = _("Choose a time within a year.")
-DELAY_TOO_LONG = _("The delay can be at most {days} days.")
-UNKNOWN_CHOICE = _("Unknown value: {value}.")
+DELAY_TOO_LONG = _("The delay can be at most %(days)s days.")
+UNKNOWN_CHOICE = _("Unknown value: %(value)s.")
 DAYS_ORDER = _("'At least' cannot be more than 'at most'.")
-DAYS_TOO_MANY = _("At most {days} days.")
+DAYS_TOO_MANY = _("At most %(days)s days.")
 NOT_APPROVED = _("Your institution must be approved to send campaigns.")
 NOT_YOUR_COUPON = _("Choose one of your institution's coupons.")
-COUPON_UNUSABLE = _("Coupon {name} is {state}: investors could not use it.")
+COUPON_UNUSABLE = _("Coupon %(name)s is %(state)s: investors could not use it.")
 
 MAX_DELAY_HOURS = 90 * 24
 MAX_PURCHASE_DAYS = 3650
@@ -51,7 +51,7 @@ def _choices(field: str, values: Iterable, allowed: list, errors: dict, *, cast=
             value = None
         if value not in allowed:
             errors.setdefault(field, []).append(
-                ValidationError(UNKNOWN_CHOICE.format(value=str(value)[:40]), code="invalid_choice")
+                ValidationError(UNKNOWN_CHOICE % {"value": str(value)[:40]}, code="invalid_choice")
             )
         elif value not in picked:
             picked.append(value)
@@ -71,7 +71,7 @@ def _own_product(product: Product | None, institution: Institution, field: str, 
 def _days(field: str, value, errors: dict) -> int | None:
     if value is not None and value > MAX_PURCHASE_DAYS:
         errors[field] = [
-            ValidationError(DAYS_TOO_MANY.format(days=MAX_PURCHASE_DAYS), code="too_many_days")
+            ValidationError(DAYS_TOO_MANY % {"days": MAX_PURCHASE_DAYS}, code="too_many_days")
         ]
     return value
 
@@ -104,7 +104,7 @@ def campaign_save(
             raise Campaign.DoesNotExist
         if not campaign.is_draft:
             raise ValidationError(
-                NOT_A_DRAFT.format(status=campaign.get_status_display().lower()), code="not_draft"
+                NOT_A_DRAFT % {"status": campaign.get_status_display().lower()}, code="not_draft"
             )
     else:
         campaign = Campaign(institution=institution, created_by=actor)
@@ -124,7 +124,7 @@ def campaign_save(
         if delay_hours > MAX_DELAY_HOURS:
             errors["delay_hours"] = [
                 ValidationError(
-                    DELAY_TOO_LONG.format(days=MAX_DELAY_HOURS // 24), code="delay_too_long"
+                    DELAY_TOO_LONG % {"days": MAX_DELAY_HOURS // 24}, code="delay_too_long"
                 )
             ]
     elif trigger == Trigger.SCHEDULED:
@@ -177,7 +177,7 @@ def _coupon_problem(coupon: Coupon, *, today: dt.date) -> ValidationError | None
     else:
         return None
     return ValidationError(
-        COUPON_UNUSABLE.format(name=coupon.name, state=state), code="coupon_unusable"
+        COUPON_UNUSABLE % {"name": coupon.name, "state": state}, code="coupon_unusable"
     )
 
 
@@ -199,7 +199,7 @@ def campaign_launch(*, campaign: Campaign, actor) -> Campaign:
         raise ValidationError(NOT_APPROVED, code="not_approved")
     if not campaign.is_draft:
         raise ValidationError(
-            NOT_A_DRAFT.format(status=campaign.get_status_display().lower()), code="not_draft"
+            NOT_A_DRAFT % {"status": campaign.get_status_display().lower()}, code="not_draft"
         )
     problems = marketing_problems(campaign)
     if problems:

@@ -13,16 +13,16 @@ INSURANCE = (
 SAVINGS = ("coupon_savings", _("Coupons never apply to savings: deposit rates are not discounted."))
 PAUSED = ("coupon_paused", _("This coupon is paused by its issuer for now."))
 ENDED = ("coupon_ended", _("This coupon has ended."))
-NOT_YET = ("coupon_not_yet_valid", _("This coupon is valid from {date}."))
-EXPIRED = ("coupon_expired", _("This coupon expired on {date}."))
+NOT_YET = ("coupon_not_yet_valid", _("This coupon is valid from %(date)s."))
+EXPIRED = ("coupon_expired", _("This coupon expired on %(date)s."))
 WRONG_INSTITUTION = (
     "coupon_wrong_institution",
-    _("This coupon is for {institution}'s funds only."),
+    _("This coupon is for %(institution)s's funds only."),
 )
 WRONG_PRODUCT = ("coupon_wrong_product", _("This coupon does not apply to this fund."))
 BELOW_MINIMUM = (
     "coupon_below_minimum",
-    _("This coupon needs a purchase of at least {minimum:,.2f}."),
+    _("This coupon needs a purchase of at least %(minimum)s."),
 )
 NO_FEE = (
     "coupon_no_fee",
@@ -41,15 +41,15 @@ CODE_SHAPE = (
     _("A code has 3 to 32 letters, digits, - or _ (no spaces)."),
 )
 CODE_TAKEN = ("code_taken", _("This code is taken (codes are unique, whatever the case)."))
-UNKNOWN_PRODUCT = ("unknown_product", _("No product with the slug {slug}."))
-NOT_OWN_PRODUCT = ("not_own_product", _("{slug} is not one of your products."))
+UNKNOWN_PRODUCT = ("unknown_product", _("No product with the slug %(slug)s."))
+NOT_OWN_PRODUCT = ("not_own_product", _("%(slug)s is not one of your products."))
 PRODUCT_INSURANCE = (
     "insurance_not_discountable",
-    _("{slug} is insurance: premium rebates are unlawful in this market."),
+    _("%(slug)s is insurance: premium rebates are unlawful in this market."),
 )
 PRODUCT_SAVINGS = (
     "savings_not_discountable",
-    _("{slug} is a savings product: deposit rates are not discounted."),
+    _("%(slug)s is a savings product: deposit rates are not discounted."),
 )
 PRODUCTS_REQUIRED = ("required", _("Name at least one of your funds."))
 WINDOW = ("window", _("The end date cannot be before the start date."))
@@ -58,9 +58,9 @@ IN_USE = (
     "coupon_in_use",
     _("This coupon has been redeemed: it can be paused or ended, not edited."),
 )
-ILLEGAL_MOVE = ("illegal_move", _("A coupon that is {from_status} cannot become {to_status}."))
+ILLEGAL_MOVE = ("illegal_move", _("A coupon that is %(from_status)s cannot become %(to_status)s."))
 NOT_CUSTOMERS = (
     "not_customers",
-    _("Not your customers (or no such investor): {emails}."),
+    _("Not your customers (or no such investor): %(emails)s."),
 )
-TOO_MANY_EMAILS = ("too_many", _("At most {n} e-mail addresses at a time."))
+TOO_MANY_EMAILS = ("too_many", _("At most %(n)s e-mail addresses at a time."))

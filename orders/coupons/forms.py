@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.forms import MoneyField
+from marketplace.money import format_amount
 from marketplace.validators import plain_text
 
 from .models import CouponKind
@@ -26,36 +28,45 @@ class _Percent(forms.DecimalField):
 
 
 class CouponForm(forms.Form):
-    kind = forms.ChoiceField(choices=CouponKind.choices)
-    name = forms.CharField(max_length=120, required=False, validators=[plain_text])
+    kind = forms.ChoiceField(label=_("Kind"), choices=CouponKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=120, required=False, validators=[plain_text])
     code = forms.RegexField(
         r"^[A-Za-z0-9_-]{3,32}$",
         max_length=32,
         required=False,
-        help_text="Investors type it at checkout or claim it on their coupons page. Leave it "
-        "empty for a coupon you grant to chosen investors only.",
-        error_messages={"invalid": "A code has 3 to 32 letters, digits, - or _ (no spaces)."},
+        label=_("Code"),
+        help_text=_(
+            "Investors type it at checkout or claim it on their coupons page. Leave it "
+            "empty for a coupon you grant to chosen investors only."
+        ),
+        error_messages={"invalid": _("A code has 3 to 32 letters, digits, - or _ (no spaces).")},
     )
-    percent_off = _Percent(label="Percent off the fee", help_text="Fee discount: e.g. 50.")
+    percent_off = _Percent(label=_("Percent off the fee"), help_text=_("Fee discount: e.g. 50."))
     amount_off = MoneyField(
         positive=True,
         required=False,
-        label="Amount off the fee (CNY)",
-        help_text="Fee voucher: never takes the fee below zero.",
+        label=_("Amount off the fee (CNY)"),
+        help_text=_("Fee voucher: never takes the fee below zero."),
     )
-    min_purchase = MoneyField(required=False, label="Minimum purchase (CNY)")
-    rate_share = _Percent(label="Share of the list fee (%)", help_text="Fee-rate card: e.g. 10.")
+    min_purchase = MoneyField(required=False, label=_("Minimum purchase (CNY)"))
+    rate_share = _Percent(
+        label=_("Share of the list fee (%)"), help_text=_("Fee-rate card: e.g. 10.")
+    )
     per_user_limit = forms.IntegerField(
         min_value=1,
         max_value=1000,
         initial=1,
-        label="Uses per investor",
-        help_text="A card: its next N purchases.",
+        label=_("Uses per investor"),
+        help_text=_("A card: its next N purchases."),
     )
-    valid_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    max_count = forms.IntegerField(min_value=1, max_value=10_000_000, label="Total count")
-    budget = MoneyField(positive=True, label="Total budget (CNY)")
+    valid_from = forms.DateField(
+        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    max_count = forms.IntegerField(min_value=1, max_value=10_000_000, label=_("Total count"))
+    budget = MoneyField(positive=True, label=_("Total budget (CNY)"))
 
     def __init__(self, *args, product_choices=(), product_text=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,21 +74,25 @@ class CouponForm(forms.Form):
             self.fields["products"] = forms.CharField(
                 required=False,
                 max_length=2000,
-                label="Fund slugs",
-                help_text="Separated by spaces or commas; empty: every fund of every institution.",
+                label=_("Fund slugs"),
+                help_text=_(
+                    "Separated by spaces or commas; empty: every fund of every institution."
+                ),
             )
         else:
             self.fields["products"] = forms.MultipleChoiceField(
                 choices=product_choices,
                 widget=forms.CheckboxSelectMultiple,
-                label="Eligible funds",
+                label=_("Eligible funds"),
             )
         self.fields["budget"].max_value = settings.MAX_ORDER_AMOUNT
 
     def clean_budget(self):
         value = self.cleaned_data["budget"]
         if value is not None and value > settings.MAX_ORDER_AMOUNT:
-            raise forms.ValidationError(f"At most {settings.MAX_ORDER_AMOUNT:,}.")
+            raise forms.ValidationError(
+                _("At most %(maximum)s.") % {"maximum": format_amount(settings.MAX_ORDER_AMOUNT, 0)}
+            )
         return value
 
     def service_values(self) -> dict:
@@ -94,10 +109,13 @@ class GrantForm(forms.Form):
     emails = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=20000,
-        help_text="One address per line (or separated by commas). Only your customers: "
-        "investors with a confirmed order of yours.",
+        label=_("Emails"),
+        help_text=_(
+            "One address per line (or separated by commas). Only your customers: "
+            "investors with a confirmed order of yours."
+        ),
     )
 
 
 class ClaimForm(forms.Form):
-    code = forms.CharField(max_length=32, label="Coupon code")
+    code = forms.CharField(max_length=32, label=_("Coupon code"))

@@ -12,25 +12,26 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.money import AmountField
 
 
 class CouponKind(models.TextChoices):
-    FEE_DISCOUNT = "fee_discount", "Fee discount (percent off the fee)"
-    FEE_VOUCHER = "fee_voucher", "Fee voucher (an amount off the fee)"
-    FEE_RATE_CARD = "fee_rate_card", "Fee-rate card (a share of the list fee)"
+    FEE_DISCOUNT = "fee_discount", _("Fee discount (percent off the fee)")
+    FEE_VOUCHER = "fee_voucher", _("Fee voucher (an amount off the fee)")
+    FEE_RATE_CARD = "fee_rate_card", _("Fee-rate card (a share of the list fee)")
 
 
 class CouponPayer(models.TextChoices):
-    INSTITUTION = "institution", "The issuing institution"
-    PLATFORM = "platform", "The platform"
+    INSTITUTION = "institution", _("The issuing institution")
+    PLATFORM = "platform", _("The platform")
 
 
 class CouponStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    ENDED = "ended", _("Ended")
 
 
 # The only legal moves (services.coupon_set_status refuses anything else).
@@ -139,10 +140,10 @@ class Coupon(models.Model):
 
 
 class GrantSource(models.TextChoices):
-    CLAIMED = "claimed", "Claimed with its code"
-    GRANTED = "granted", "Granted by the issuer"
-    CHECKOUT = "checkout", "Code used at checkout"
-    OFFER = "offer", "Came with an offer"
+    CLAIMED = "claimed", _("Claimed with its code")
+    GRANTED = "granted", _("Granted by the issuer")
+    CHECKOUT = "checkout", _("Code used at checkout")
+    OFFER = "offer", _("Came with an offer")
 
 
 class CouponGrant(models.Model):
@@ -169,9 +170,9 @@ class CouponGrant(models.Model):
 
 
 class RedemptionStatus(models.TextChoices):
-    HELD = "held", "Held (order pending)"
-    USED = "used", "Used (order confirmed)"
-    RELEASED = "released", "Released (order cancelled or rejected)"
+    HELD = "held", _("Held (order pending)")
+    USED = "used", _("Used (order confirmed)")
+    RELEASED = "released", _("Released (order cancelled or rejected)")
 
 
 class CouponRedemption(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
 
 from institutions.tenancy import PortalMixin
@@ -79,7 +80,7 @@ class CouponFormView(PortalMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, f"Coupon {coupon} saved.")
+                messages.success(request, gettext("Coupon %(coupon)s saved.") % {"coupon": coupon})
                 return redirect("portal_coupons:detail", pk=coupon.pk)
         context = self.get_context_data(form=form, coupon=coupon)
         return self.render_to_response(context, status=400)
@@ -123,7 +124,7 @@ class CouponStatusView(PortalMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Status changed.")
+            messages.success(request, gettext("Status changed."))
         return redirect("portal_coupons:detail", pk=pk)
 
 
@@ -141,6 +142,14 @@ class CouponGrantView(CouponDetailView):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, f"Granted to {n} new investor(s).")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Granted to %(count)s new investor(s).",
+                        "Granted to %(count)s new investor(s).",
+                        n,
+                    )
+                    % {"count": n},
+                )
                 return redirect("portal_coupons:detail", pk=pk)
         return self.render_to_response(self.get_context_data(grant_form=form), status=400)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from marketplace.money import format_amount
 from products.models import Product, ProductKind
 
 from . import errors
@@ -17,11 +18,11 @@ from .pricing import Quote
 
 def _error(field: str, which: tuple, **values) -> ValidationError:
     code, message = which
-    return ValidationError({field: ValidationError(str(message).format(**values), code=code)})
+    return ValidationError({field: ValidationError(str(message) % values, code=code)})
 
 
 def _why(which: tuple, **values) -> ValidationError:
-    return ValidationError(str(which[1]).format(**values), code=which[0])
+    return ValidationError(str(which[1]) % values, code=which[0])
 
 
 def lifetime_refusal(coupon: Coupon, *, today: dt.date) -> ValidationError | None:
@@ -65,7 +66,7 @@ def purchase_refusal(
     if chosen and product.pk not in chosen:
         return _why(errors.WRONG_PRODUCT)
     if amount < coupon.min_purchase:
-        return _why(errors.BELOW_MINIMUM, minimum=coupon.min_purchase)
+        return _why(errors.BELOW_MINIMUM, minimum=format_amount(coupon.min_purchase))
     if uses_left == 0:
         return _why(errors.LIMIT_REACHED)
     if quoted is None or quoted.discount <= 0:

@@ -79,18 +79,18 @@ def _products_for(*, institution, slugs) -> list[Product]:
             institution is not None and product.institution_id != institution.pk
         ):
             which = errors.UNKNOWN_PRODUCT if product is None else errors.NOT_OWN_PRODUCT
-            problems.append(ValidationError(str(which[1]).format(slug=slug), code=which[0]))
+            problems.append(ValidationError(str(which[1]) % {"slug": slug}, code=which[0]))
         elif product.kind == ProductKind.INSURANCE:
             problems.append(
                 ValidationError(
-                    str(errors.PRODUCT_INSURANCE[1]).format(slug=slug),
+                    str(errors.PRODUCT_INSURANCE[1]) % {"slug": slug},
                     code=errors.PRODUCT_INSURANCE[0],
                 )
             )
         elif product.kind == ProductKind.SAVINGS:
             problems.append(
                 ValidationError(
-                    str(errors.PRODUCT_SAVINGS[1]).format(slug=slug), code=errors.PRODUCT_SAVINGS[0]
+                    str(errors.PRODUCT_SAVINGS[1]) % {"slug": slug}, code=errors.PRODUCT_SAVINGS[0]
                 )
             )
     if problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
@@ -35,7 +36,9 @@ class StaffCouponsView(StaffRequiredMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, f"Platform coupon {coupon} created.")
+                messages.success(
+                    request, gettext("Platform coupon %(coupon)s created.") % {"coupon": coupon}
+                )
                 return redirect("staff_coupons:detail", pk=coupon.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -82,5 +85,5 @@ class StaffCouponDetailView(StaffRequiredMixin, TemplateView):
                 )
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
         return redirect("staff_coupons:detail", pk=pk)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from marketplace.permissions import form_errors_from
 
@@ -25,7 +26,10 @@ def my_coupons(request):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, f"{grant.coupon.name} is in your wallet.")
+                messages.success(
+                    request,
+                    gettext("%(coupon)s is in your wallet.") % {"coupon": grant.coupon.name},
+                )
                 return redirect("coupons:mine")
         status = 400
     return render(

@@ -7,6 +7,7 @@ Trade PIN (issue 12): plan creation will call ``profiles.security.api.trade_conf
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
@@ -27,7 +28,7 @@ from .serializers import (
 )
 
 KEY_HEADER = "HTTP_IDEMPOTENCY_KEY"
-KEY_TOO_LONG = "The Idempotency-Key is at most 64 characters."
+KEY_TOO_LONG = _("The Idempotency-Key is at most 64 characters.")
 KEY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
     str,

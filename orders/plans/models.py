@@ -2,25 +2,48 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.money import AmountField
 
+_PAUSED_AFTER = re.compile(r"Paused after (\d+) purchases in a row could not be made\.")
+
+
+def stored_reason_text(text: str) -> str:
+    """A reason kept in English in a plan's or a purchase's column, in the reader's language:
+    the fixed texts are msgids (gettext finds them), the pause after skips carries its count.
+    A text no catalogue knows stays as it was stored."""
+    if not text:
+        return ""
+    match = _PAUSED_AFTER.fullmatch(text)
+    if match:
+        count = int(match.group(1))
+        return ngettext(
+            "Paused after %(count)s purchase in a row could not be made.",
+            "Paused after %(count)s purchases in a row could not be made.",
+            count,
+        ) % {"count": count}
+    return gettext(text)
+
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    FORTNIGHTLY = "fortnightly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", _("Weekly")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    STOPPED = "stopped", "Stopped"
-    FINISHED = "finished", "Finished"
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    STOPPED = "stopped", _("Stopped")
+    FINISHED = "finished", _("Finished")
 
 
 # The one table of allowed moves (orders.plans.services.plan_transition enforces it).
@@ -114,11 +137,15 @@ class InvestmentPlan(models.Model):
     def __str__(self) -> str:
         return f"Plan {self.pk}: {self.amount} of {self.product_id} {self.frequency}"
 
+    @property
+    def status_reason_text(self) -> str:
+        return stored_reason_text(self.status_reason)
+
 
 class PurchaseStatus(models.TextChoices):
-    CLAIMED = "claimed", "Being placed"  # the day's run claimed it; its order comes next
-    PLACED = "placed", "Placed"
-    SKIPPED = "skipped", "Skipped"
+    CLAIMED = "claimed", _("Being placed")  # the day's run claimed it; its order comes next
+    PLACED = "placed", _("Placed")
+    SKIPPED = "skipped", _("Skipped")
 
 
 class PlanPurchase(models.Model):
@@ -169,6 +196,10 @@ class PlanPurchase(models.Model):
 
     def __str__(self) -> str:
         return f"Plan {self.plan_id} on {self.due_date}: {self.status}"
+
+    @property
+    def reason_text(self) -> str:
+        return stored_reason_text(self.reason)
 
 
 class PlanEvent(models.Model):

@@ -27,10 +27,13 @@ from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED
+from marketplace.i18n import language_for
+from marketplace.money import format_cny
 from marketplace.tasks import enqueue
 from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
@@ -52,20 +55,25 @@ _LOCK_CLASS = 0x0F1A  # pg_advisory_xact_lock(class, bucket): one range of plans
 _PLAN = InvestmentPlan._meta.db_table
 _PURCHASE = PlanPurchase._meta.db_table
 
-PAUSED_AFTER_SKIPS = _("Paused after {count} purchases in a row could not be made.")
-SKIPPED_TITLE = _("Plan purchase skipped: {product}")
+# Stored in English on the plan and its event (the column keeps the text); shown translated
+# through models.stored_reason_text.
+PAUSED_AFTER_SKIPS = gettext_noop("Paused after %(count)s purchases in a row could not be made.")
+END_DATE_REACHED = gettext_noop("End date reached.")
+LAST_PURCHASE_MADE = gettext_noop("Last purchase made.")
+# Inbox notices: rendered in the investor's language (translation.override) when they are sent.
+SKIPPED_TITLE = _("Plan purchase skipped: %(product)s")
 SKIPPED_BODY = _(
-    "Your plan could not buy CNY {amount} of {product} on {date}: {reason} Nothing was taken "
+    "Your plan could not buy %(amount)s of %(product)s on %(date)s: %(reason)s Nothing was taken "
     "from your cash. The plan carries on with its next purchase on its next due day."
 )
-PAUSED_TITLE = _("Plan paused: {product}")
+PAUSED_TITLE = _("Plan paused: %(product)s")
 PAUSED_BODY = _(
-    "Your plan to buy CNY {amount} of {product} is paused: its last {count} purchases could "
-    "not be made (the last: {reason}). Resume it from My account → Plans once the problem is "
+    "Your plan to buy %(amount)s of %(product)s is paused: its last %(count)s purchases could "
+    "not be made (the last: %(reason)s). Resume it from My account → Plans once the problem is "
     "solved."
 )
-FINISHED_TITLE = _("Plan finished: {product}")
-FINISHED_BODY = _("Your plan to buy {product} has made its last purchase ({count} in all).")
+FINISHED_TITLE = _("Plan finished: %(product)s")
+FINISHED_BODY = _("Your plan to buy %(product)s has made its last purchase (%(count)s in all).")
 PLAN_NOT_ACTIVE = _("The plan was paused or stopped before the purchase was placed.")
 
 # Skip reasons: the order service's error code where it gives one, else one of these.
@@ -225,37 +233,41 @@ def _skip(purchase: PlanPurchase, plan: InvestmentPlan, *, code: str, message: s
     if code == REASON_PLAN_NOT_ACTIVE:
         return
     product = plan.product.name
-    _notice(
-        plan,
-        topic=Topic.PLAN_SKIPPED,
-        key=f"plan:{plan.pk}:{purchase.due_date:%Y-%m-%d}",
-        title=SKIPPED_TITLE.format(product=product),
-        body=SKIPPED_BODY.format(
-            amount=f"{purchase.amount:,.2f}",
-            product=product,
-            date=purchase.due_date,
-            reason=message,
-        ),
-        now=now,
-    )
+    with translation.override(language_for(plan.user)):
+        _notice(
+            plan,
+            topic=Topic.PLAN_SKIPPED,
+            key=f"plan:{plan.pk}:{purchase.due_date:%Y-%m-%d}",
+            title=SKIPPED_TITLE % {"product": product},
+            body=SKIPPED_BODY
+            % {
+                "amount": format_cny(purchase.amount),
+                "product": product,
+                "date": purchase.due_date,
+                "reason": gettext(message),
+            },
+            now=now,
+        )
     plan.consecutive_skips += 1
     plan.save(update_fields=["consecutive_skips"])
     if plan.consecutive_skips >= SKIPS_TO_PAUSE:
-        reason = PAUSED_AFTER_SKIPS.format(count=plan.consecutive_skips)
+        reason = PAUSED_AFTER_SKIPS % {"count": plan.consecutive_skips}
         plan_transition(plan=plan, to_status=PlanStatus.PAUSED, actor=None, reason=reason)
-        _notice(
-            plan,
-            topic=Topic.PLAN_PAUSED,
-            key=f"plan:{plan.pk}:{purchase.due_date:%Y-%m-%d}",
-            title=PAUSED_TITLE.format(product=product),
-            body=PAUSED_BODY.format(
-                amount=f"{plan.amount:,.2f}",
-                product=product,
-                count=plan.consecutive_skips,
-                reason=message,
-            ),
-            now=now,
-        )
+        with translation.override(language_for(plan.user)):
+            _notice(
+                plan,
+                topic=Topic.PLAN_PAUSED,
+                key=f"plan:{plan.pk}:{purchase.due_date:%Y-%m-%d}",
+                title=PAUSED_TITLE % {"product": product},
+                body=PAUSED_BODY
+                % {
+                    "amount": format_cny(plan.amount),
+                    "product": product,
+                    "count": plan.consecutive_skips,
+                    "reason": gettext(message),
+                },
+                now=now,
+            )
 
 
 def _placed(purchase: PlanPurchase, plan: InvestmentPlan, *, order, now) -> None:
@@ -268,16 +280,17 @@ def _placed(purchase: PlanPurchase, plan: InvestmentPlan, *, order, now) -> None
     plan.save(update_fields=["consecutive_skips", "purchases_made"])
     if plan.max_purchases is not None and plan.purchases_made >= plan.max_purchases:
         plan_transition(
-            plan=plan, to_status=PlanStatus.FINISHED, actor=None, reason="Last purchase made."
+            plan=plan, to_status=PlanStatus.FINISHED, actor=None, reason=LAST_PURCHASE_MADE
         )
-        _notice(
-            plan,
-            topic=Topic.PLAN_FINISHED,
-            key=f"plan:{plan.pk}",
-            title=FINISHED_TITLE.format(product=plan.product.name),
-            body=FINISHED_BODY.format(product=plan.product.name, count=plan.purchases_made),
-            now=now,
-        )
+        with translation.override(language_for(plan.user)):
+            _notice(
+                plan,
+                topic=Topic.PLAN_FINISHED,
+                key=f"plan:{plan.pk}",
+                title=FINISHED_TITLE % {"product": plan.product.name},
+                body=FINISHED_BODY % {"product": plan.product.name, "count": plan.purchases_made},
+                now=now,
+            )
 
 
 @transaction.atomic
@@ -298,7 +311,9 @@ def purchase_place(*, purchase_id: int, now=None) -> str | None:
         .get(pk=purchase.plan_id)
     )
     if plan.status != PlanStatus.ACTIVE:
-        _skip(purchase, plan, code=REASON_PLAN_NOT_ACTIVE, message=str(PLAN_NOT_ACTIVE), now=now)
+        with translation.override("en"):  # the reason column keeps English; shown translated
+            message = str(PLAN_NOT_ACTIVE)
+        _skip(purchase, plan, code=REASON_PLAN_NOT_ACTIVE, message=message, now=now)
         return purchase.status
     key = plan_key(plan.pk, purchase.due_date)
     try:
@@ -313,7 +328,8 @@ def purchase_place(*, purchase_id: int, now=None) -> str | None:
             now=now,
         )
     except (ValidationError, PermissionDenied) as exc:
-        code, message = skip_reason(exc)
+        with translation.override("en"):  # the reason column keeps English; shown translated
+            code, message = skip_reason(exc)
         _skip(purchase, plan, code=code, message=message, now=now)
     else:
         _placed(purchase, plan, order=order, now=now)
@@ -383,14 +399,14 @@ def plans_finish_ended(*, day: dt.date, now=None) -> int:
     if not ended:
         return 0
     InvestmentPlan.objects.filter(pk__in=[pk for pk, _s in ended]).update(
-        status=PlanStatus.FINISHED, status_reason="End date reached.", updated_at=now
+        status=PlanStatus.FINISHED, status_reason=END_DATE_REACHED, updated_at=now
     )
     PlanEvent.objects.bulk_create(
         PlanEvent(
             plan_id=pk,
             from_status=status,
             to_status=PlanStatus.FINISHED,
-            reason="End date reached.",
+            reason=END_DATE_REACHED,
             created_at=now,
         )
         for pk, status in ended
@@ -413,8 +429,8 @@ def plans_dispatch(*, day: dt.date | None = None, now=None) -> int:
     return len(buckets)
 
 
-PLANS_RUN_FUTURE = _("Plans run for today or a past trading day, never for {date}.")
-PLANS_RUN_NOT_TRADING = _("{date} is not a trading day: nothing is due on it.")
+PLANS_RUN_FUTURE = _("Plans run for today or a past trading day, never for %(date)s.")
+PLANS_RUN_NOT_TRADING = _("%(date)s is not a trading day: nothing is due on it.")
 
 
 def plans_run(*, day: dt.date, now=None) -> dict:
@@ -423,9 +439,9 @@ def plans_run(*, day: dt.date, now=None) -> dict:
     cut-off, never at a price already known)."""
     now = now or timezone.now()
     if day > timezone.localdate(now):
-        raise ValidationError(PLANS_RUN_FUTURE.format(date=day), code="future_date")
+        raise ValidationError(PLANS_RUN_FUTURE % {"date": day}, code="future_date")
     if not is_trading_day(day):
-        raise ValidationError(PLANS_RUN_NOT_TRADING.format(date=day), code="not_trading_day")
+        raise ValidationError(PLANS_RUN_NOT_TRADING % {"date": day}, code="not_trading_day")
     finished = plans_finish_ended(day=day, now=now)
     total = {"claimed": 0, "placed": 0, "skipped": 0, "finished": finished}
     for bucket in plan_buckets(day=day):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from products.models import Product, ProductKind
 from profiles.identity.selectors import identity_required
@@ -34,14 +35,14 @@ RISK_ABOVE_LEVEL = _(
 BAD_FREQUENCY = _("Choose weekly, every two weeks or monthly.")
 BAD_WEEKDAY = _("Choose a weekday, Monday (1) to Friday (5).")
 BAD_MONTH_DAY = _("Choose a day of the month from 1 to 28 (every month has it).")
-START_TOO_SOON = _("The first purchase can be tomorrow at the earliest ({date}).")
-START_TOO_LATE = _("Start within a year (by {date}).")
+START_TOO_SOON = _("The first purchase can be tomorrow at the earliest (%(date)s).")
+START_TOO_LATE = _("Start within a year (by %(date)s).")
 END_BEFORE_START = _("The end date must be on or after the start date.")
 ONE_END_ONLY = _("End the plan by a date or by a number of purchases, not both.")
-BAD_MAX_PURCHASES = _("Enter a number of purchases from 1 to {maximum}.")
-ILLEGAL_MOVE = _("A plan that is {from_status} cannot become {to_status}.")
+BAD_MAX_PURCHASES = _("Enter a number of purchases from 1 to %(maximum)s.")
+ILLEGAL_MOVE = _("A plan that is %(from_status)s cannot become %(to_status)s.")
 NOTHING_TO_CHANGE = _("Change the amount or the day (or both).")
-NOT_CHANGEABLE = _("A {status} plan cannot be changed.")
+NOT_CHANGEABLE = _("A %(status)s plan cannot be changed.")
 
 
 def _error(field: str, message, code: str) -> ValidationError:
@@ -90,7 +91,7 @@ def _check_end(*, start_date: dt.date, end_date, max_purchases) -> None:
     if max_purchases is not None and not 1 <= int(max_purchases) <= MAX_PURCHASES:
         raise _error(
             "max_purchases",
-            BAD_MAX_PURCHASES.format(maximum=MAX_PURCHASES),
+            BAD_MAX_PURCHASES % {"maximum": MAX_PURCHASES},
             "invalid_max_purchases",
         )
 
@@ -144,10 +145,10 @@ def plan_create(
     day = _check_day(frequency, day)
     earliest = tomorrow(now)
     if start_date < earliest:
-        raise _error("start_date", START_TOO_SOON.format(date=earliest), "start_too_soon")
+        raise _error("start_date", START_TOO_SOON % {"date": earliest}, "start_too_soon")
     latest = earliest + dt.timedelta(days=MAX_START_AHEAD_DAYS)
     if start_date > latest:
-        raise _error("start_date", START_TOO_LATE.format(date=latest), "start_too_late")
+        raise _error("start_date", START_TOO_LATE % {"date": latest}, "start_too_late")
     _check_end(start_date=start_date, end_date=end_date, max_purchases=max_purchases)
     amount = _check_amount(user=user, product=product, amount=amount)
     plan = InvestmentPlan(
@@ -167,7 +168,7 @@ def plan_create(
     try:
         with transaction.atomic():
             plan.save()
-            _event(plan, actor=user, from_status="", reason="Plan set up.")
+            _event(plan, actor=user, from_status="", reason=gettext_noop("Plan set up."))
     except IntegrityError:
         existing = (
             InvestmentPlan.objects.filter(user=user, creation_key=creation_key).first()
@@ -185,10 +186,11 @@ def plan_transition(*, plan: InvestmentPlan, to_status: str, actor, reason: str)
     transaction holding the plan's row lock."""
     if to_status not in PLAN_TRANSITIONS[plan.status]:
         raise ValidationError(
-            ILLEGAL_MOVE.format(
-                from_status=plan.get_status_display().lower(),
-                to_status=PlanStatus(to_status).label.lower(),
-            ),
+            ILLEGAL_MOVE
+            % {
+                "from_status": plan.get_status_display().lower(),
+                "to_status": PlanStatus(to_status).label.lower(),
+            },
             code="illegal_plan_move",
         )
     from_status = plan.status
@@ -206,7 +208,7 @@ def _locked(plan: InvestmentPlan) -> InvestmentPlan:
 
 @transaction.atomic
 def plan_pause(
-    *, plan: InvestmentPlan, actor, reason: str = "Paused by the investor."
+    *, plan: InvestmentPlan, actor, reason: str = gettext_noop("Paused by the investor.")
 ) -> InvestmentPlan:
     return plan_transition(
         plan=_locked(plan), to_status=PlanStatus.PAUSED, actor=actor, reason=reason
@@ -223,7 +225,10 @@ def plan_resume(*, plan: InvestmentPlan, actor, now: dt.datetime | None = None) 
         plan.consecutive_skips = 0
         plan.save(update_fields=["schedule_from", "anchor_date", "cycle", "consecutive_skips"])
     return plan_transition(
-        plan=plan, to_status=PlanStatus.ACTIVE, actor=actor, reason="Resumed by the investor."
+        plan=plan,
+        to_status=PlanStatus.ACTIVE,
+        actor=actor,
+        reason=gettext_noop("Resumed by the investor."),
     )
 
 
@@ -234,7 +239,7 @@ def plan_stop(*, plan: InvestmentPlan, actor) -> InvestmentPlan:
         plan=_locked(plan),
         to_status=PlanStatus.STOPPED,
         actor=actor,
-        reason="Stopped by the investor.",
+        reason=gettext_noop("Stopped by the investor."),
     )
 
 
@@ -247,7 +252,7 @@ def plan_change(
     plan = _locked(plan)
     if plan.status not in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
         raise ValidationError(
-            NOT_CHANGEABLE.format(status=plan.get_status_display().lower()), code="plan_closed"
+            NOT_CHANGEABLE % {"status": plan.get_status_display().lower()}, code="plan_closed"
         )
     if amount in (None, "") and day in (None, ""):
         raise ValidationError(NOTHING_TO_CHANGE, code="nothing_to_change")

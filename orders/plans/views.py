@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from marketplace.idempotency import ALREADY_USED, FIELD, claim_form_token
@@ -72,7 +73,9 @@ def plan_new(request, slug: str | None = None):
             except (ValidationError, PermissionDenied) as exc:
                 form_errors_from(form, _on_day_field(exc, data["frequency"]))
             else:
-                messages.success(request, f"Your plan for {product.name} is set up.")
+                messages.success(
+                    request, gettext("Your plan for %(fund)s is set up.") % {"fund": product.name}
+                )
                 return redirect("plans:detail", pk=plan.pk)
     return render(
         request, "orders/plans/new.html", {"form": form, "product": product}, status=status
@@ -122,15 +125,23 @@ def plan_change(request, pk: int):
         except ValidationError as exc:
             form_errors_from(form, _on_day_field(exc, plan.frequency))
         else:
-            messages.success(request, "Plan changed: the change applies from its next purchase.")
+            messages.success(
+                request, gettext("Plan changed: the change applies from its next purchase.")
+            )
             return redirect("plans:detail", pk=plan.pk)
     return _render_detail(request, plan, form, status=400)
 
 
 ACTIONS = {
-    "pause": (services.plan_pause, "Plan paused: it buys nothing until you resume it."),
-    "resume": (services.plan_resume, "Plan resumed: it buys again from its next due day."),
-    "stop": (services.plan_stop, "Plan stopped. Purchases already made are kept."),
+    "pause": (
+        services.plan_pause,
+        gettext_lazy("Plan paused: it buys nothing until you resume it."),
+    ),
+    "resume": (
+        services.plan_resume,
+        gettext_lazy("Plan resumed: it buys again from its next due day."),
+    ),
+    "stop": (services.plan_stop, gettext_lazy("Plan stopped. Purchases already made are kept.")),
 }
 
 

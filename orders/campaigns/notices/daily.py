@@ -85,9 +85,11 @@ def _send(
     size: int,
 ) -> int:
     sent = 0
+    user_field = next(f for f in fields if f.endswith("user_id"))
     for rows in _batches(queryset, fields, size):
-        for topic, notices in build(rows).items():
-            sent += post(topic=topic, notices=notices)
+        for group in inbox.in_recipients_language(rows, lambda row: row[user_field]):
+            for topic, notices in build(group).items():
+                sent += post(topic=topic, notices=notices)
     return sent
 
 
@@ -126,23 +128,21 @@ def _confirmed_text(o: dict) -> str:
     if o["kind"] == ProductKind.SAVINGS:
         if buy:
             values["matures_on"] = texts.day(o["lot__matures_on"])
-        return str(texts.CONFIRMED_SAVINGS_BUY if buy else texts.CONFIRMED_SAVINGS_SELL).format(
-            **values
-        )
+        return str(texts.CONFIRMED_SAVINGS_BUY if buy else texts.CONFIRMED_SAVINGS_SELL) % values
     if o["kind"] == ProductKind.INSURANCE:
         if buy:
             values["cooling_off_until"] = texts.day(o["lot__cooling_off_until"])
-            return str(texts.CONFIRMED_INSURANCE_BUY).format(**values)
+            return str(texts.CONFIRMED_INSURANCE_BUY) % values
         values["policies"] = texts.policies(int(o["units"] or 0))
-        return str(texts.CONFIRMED_INSURANCE_SELL).format(**values)
-    return str(texts.CONFIRMED_FUND_BUY if buy else texts.CONFIRMED_FUND_SELL).format(**values)
+        return str(texts.CONFIRMED_INSURANCE_SELL) % values
+    return str(texts.CONFIRMED_FUND_BUY if buy else texts.CONFIRMED_FUND_SELL) % values
 
 
 def _order_notices(rows: list[dict]) -> dict[str, list[Notice]]:
     confirmed, paid = [], []
     for o in rows:
         key, link = f"order:{o['pk']}", texts.order_link(o["pk"])
-        title = str(texts.CONFIRMED_TITLE).format(product=o["product__name"])
+        title = str(texts.CONFIRMED_TITLE) % {"product": o["product__name"]}
         confirmed.append(Notice(o["user_id"], key, title, _confirmed_text(o), link))
         if o["side"] == Side.SELL and o["amount"]:
             what = texts.PAID_WHAT[o["kind"]]
@@ -151,8 +151,8 @@ def _order_notices(rows: list[dict]) -> dict[str, list[Notice]]:
                 Notice(
                     o["user_id"],
                     key,
-                    str(texts.PAID_TITLE).format(**values),
-                    str(texts.PAID_BODY).format(**values, what=what, order=o["pk"]),
+                    str(texts.PAID_TITLE) % values,
+                    str(texts.PAID_BODY) % {**values, "what": what, "order": o["pk"]},
                     link,
                 )
             )
@@ -199,8 +199,8 @@ def _matured_notices(rows: list[dict]) -> dict[str, list[Notice]]:
             Notice(
                 m["lot__holding__user_id"],
                 f"lot:{m['lot_id']}:{m['lot__matures_on']}",
-                str(texts.MATURED_TITLE).format(**values),
-                str(texts.MATURED_BODY).format(**values),
+                str(texts.MATURED_TITLE) % values,
+                str(texts.MATURED_BODY) % values,
                 texts.order_link(m["lot__order_id"]) if m["lot__order_id"] else "",
             )
         )
@@ -269,8 +269,8 @@ def _maturing_notices(today: dt.date) -> Callable[[list[dict]], dict[str, list[N
                 Notice(
                     lot["holding__user_id"],
                     f"lot:{lot['pk']}:{lot['matures_on']}",
-                    str(texts.MATURING_TITLE).format(**values),
-                    str(texts.MATURING_BODY).format(**values),
+                    str(texts.MATURING_TITLE) % values,
+                    str(texts.MATURING_BODY) % values,
                     texts.order_link(lot["order_id"]) if lot["order_id"] else "",
                 )
             )
@@ -296,8 +296,8 @@ def _cooling_off_notices(today: dt.date) -> Callable[[list[dict]], dict[str, lis
                 Notice(
                     lot["holding__user_id"],
                     f"lot:{lot['pk']}:cooling-off:{until}",
-                    str(texts.COOLING_OFF_TITLE).format(**values),
-                    str(texts.COOLING_OFF_BODY).format(**values),
+                    str(texts.COOLING_OFF_TITLE) % values,
+                    str(texts.COOLING_OFF_BODY) % values,
                     texts.order_link(lot["order_id"]) if lot["order_id"] else "",
                 )
             )
@@ -326,8 +326,8 @@ def _assessment_notices(today: dt.date) -> Callable[[list[dict]], dict[str, list
                 Notice(
                     p["user_id"],
                     key,
-                    str(texts.ASSESSMENT_TITLE).format(**values),
-                    str(texts.ASSESSMENT_BODY).format(**values),
+                    str(texts.ASSESSMENT_TITLE) % values,
+                    str(texts.ASSESSMENT_BODY) % values,
                     texts.risk_link(),
                 )
             )

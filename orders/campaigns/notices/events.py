@@ -9,12 +9,14 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.tasks import enqueue
 from products.models import Product
 from products.signals import product_risk_raised
 
 from ...models import Holding, Order, OrderEvent, OrderStatus
+from .. import inbox
 from ..models import Topic
 from . import texts
 from .daily import NOTICE_BATCH, Notice, notices_for_day, post
@@ -71,23 +73,25 @@ def order_events_notify(*, event_ids: list[int]) -> int:
     )
     if not events:
         return 0
-    notices = []
-    for e in events:
-        values = {"order": e["order_id"], "product": e["order__product__name"]}
-        notices.append(
-            Notice(
-                e["order__user_id"],
-                f"order:{e['order_id']}:event:{e['pk']}",
-                str(texts.ORDER_CHANGED_TITLE).format(**values),
-                str(texts.ORDER_CHANGED_BODY).format(
-                    reason=e["reason"],
-                    trade_date=texts.day(e["order__trade_date"]),
-                    confirm_date=texts.day(e["order__expected_confirm_date"]),
-                ),
-                texts.order_link(e["order_id"]),
+    for group in inbox.in_recipients_language(events, lambda e: e["order__user_id"]):
+        notices = []
+        for e in group:
+            values = {"order": e["order_id"], "product": e["order__product__name"]}
+            notices.append(
+                Notice(
+                    e["order__user_id"],
+                    f"order:{e['order_id']}:event:{e['pk']}",
+                    str(texts.ORDER_CHANGED_TITLE) % values,
+                    str(texts.ORDER_CHANGED_BODY)
+                    % {
+                        "reason": gettext(e["reason"]) if e["reason"] else "",
+                        "trade_date": texts.day(e["order__trade_date"]),
+                        "confirm_date": texts.day(e["order__expected_confirm_date"]),
+                    },
+                    texts.order_link(e["order_id"]),
+                )
             )
-        )
-    post(topic=Topic.ORDER_CHANGED, notices=notices)
+        post(topic=Topic.ORDER_CHANGED, notices=notices)
     OrderEvent.objects.filter(pk__in=[e["pk"] for e in events]).update(notified_at=timezone.now())
     return len(events)
 
@@ -121,25 +125,26 @@ def risk_raised_notify(
         if not rows:
             return sent
         last = rows[-1]["pk"]
-        notices = []
-        for h in rows:
-            values = {
-                "product": product["name"],
-                "old": old_level,
-                "new": new_level,
-                "level": h["level"],
-            }
-            body = texts.RISK_RAISED_BODY_C1 if h["level"] == 1 else texts.RISK_RAISED_BODY
-            notices.append(
-                Notice(
-                    h["user_id"],
-                    f"product:{product_id}:risk:{new_level}",
-                    str(texts.RISK_RAISED_TITLE).format(**values),
-                    str(body).format(**values),
-                    texts.product_link(product["slug"]),
+        for group in inbox.in_recipients_language(rows, lambda h: h["user_id"]):
+            notices = []
+            for h in group:
+                values = {
+                    "product": product["name"],
+                    "old": old_level,
+                    "new": new_level,
+                    "level": h["level"],
+                }
+                body = texts.RISK_RAISED_BODY_C1 if h["level"] == 1 else texts.RISK_RAISED_BODY
+                notices.append(
+                    Notice(
+                        h["user_id"],
+                        f"product:{product_id}:risk:{new_level}",
+                        str(texts.RISK_RAISED_TITLE) % values,
+                        str(body) % values,
+                        texts.product_link(product["slug"]),
+                    )
                 )
-            )
-        sent += post(topic=Topic.RISK_RAISED, notices=notices)
+            sent += post(topic=Topic.RISK_RAISED, notices=notices)
 
 
 def _hand_over_risk_raise(sender, *, product_id: int, old_level: int, new_level: int, **kwargs):

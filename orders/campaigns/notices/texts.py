@@ -1,5 +1,6 @@
 """What the after-sales notices say: every text a constant (translatable), every figure written
-as the rest of the site writes it: CNY 1,234.56, units to 2 dp, NAV to 4 dp, dates 2026-11-23."""
+as the rest of the site writes it: CNY 1,234.56 (¥1,234.56 in Chinese), units to 2 dp, NAV to
+4 dp, dates 2026-11-23."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from marketplace.money import format_cny
+
 
 def cny(amount: Decimal | None) -> str:
-    return "CNY " + number_format(amount or Decimal(0), 2, use_l10n=True, force_grouping=True)
+    return format_cny(amount or Decimal(0))
 
 
 def units(value: Decimal | None) -> str:
@@ -52,37 +55,41 @@ def risk_link() -> str:
 
 # --- order confirmed ----------------------------------------------------------------------------
 
-CONFIRMED_TITLE = _("Order confirmed: {product}")
+CONFIRMED_TITLE = _("Order confirmed: %(product)s")
 CONFIRMED_FUND_BUY = _(
-    "Your purchase of {amount} of {product} (order {order}) was confirmed at the NAV of "
-    "{trade_date}, {nav}: {units} units, after a subscription fee of {fee}."
+    "Your purchase of %(amount)s of %(product)s (order %(order)s) was confirmed at the NAV of "
+    "%(trade_date)s, %(nav)s: %(units)s units, after a subscription fee of %(fee)s."
 )
 CONFIRMED_FUND_SELL = _(
-    "Your redemption of {units} units of {product} (order {order}) was confirmed at the NAV of "
-    "{trade_date}, {nav}: {gross} before a redemption fee of {fee}, {paid} paid into your cash."
+    "Your redemption of %(units)s units of %(product)s (order %(order)s) was confirmed at the NAV "
+    "of "
+    "%(trade_date)s, %(nav)s: %(gross)s before a redemption fee of %(fee)s, %(paid)s paid into "
+    "your cash."
 )
 CONFIRMED_SAVINGS_BUY = _(
-    "Your deposit of {amount} in {product} (order {order}) was confirmed on {trade_date}. "
-    "It matures on {matures_on} and is then paid into your cash with its interest. No fee."
+    "Your deposit of %(amount)s in %(product)s (order %(order)s) was confirmed on %(trade_date)s. "
+    "It matures on %(matures_on)s and is then paid into your cash with its interest. No fee."
 )
 CONFIRMED_SAVINGS_SELL = _(
-    "Your early withdrawal of {principal} from {product} (order {order}) was confirmed: "
-    "{paid} paid into your cash (the principal with interest at the early-withdrawal rate)."
+    "Your early withdrawal of %(principal)s from %(product)s (order %(order)s) was confirmed: "
+    "%(paid)s paid into your cash (the principal with interest at the early-withdrawal rate)."
 )
 CONFIRMED_INSURANCE_BUY = _(
-    "Your policy {product} (order {order}, premium {amount}) is in force from {trade_date}. "
-    "You can cancel it for a refund until {cooling_off_until}."
+    "Your policy %(product)s (order %(order)s, premium %(amount)s) is in force from "
+    "%(trade_date)s. "
+    "You can cancel it for a refund until %(cooling_off_until)s."
 )
 CONFIRMED_INSURANCE_SELL = _(
-    "The cancellation of {policies} of {product} (order {order}) was confirmed: a refund of "
-    "{paid} (the premium less a cancellation fee of {fee})."
+    "The cancellation of %(policies)s of %(product)s (order %(order)s) was confirmed: a refund of "
+    "%(paid)s (the premium less a cancellation fee of %(fee)s)."
 )
 
 # --- money paid out -----------------------------------------------------------------------------
 
-PAID_TITLE = _("{paid} paid into your cash: {product}")
+PAID_TITLE = _("%(paid)s paid into your cash: %(product)s")
 PAID_BODY = _(
-    "The proceeds of your {what} of {product} (order {order}) reached your cash account: {paid}. "
+    "The proceeds of your %(what)s of %(product)s (order %(order)s) reached your cash account: "
+    "%(paid)s. "
     "You can use them for your next purchase or withdraw them to your bank card."
 )
 PAID_WHAT = {
@@ -93,56 +100,59 @@ PAID_WHAT = {
 
 # --- savings ------------------------------------------------------------------------------------
 
-MATURING_TITLE = _("Your deposit in {product} matures on {matures_on}")
+MATURING_TITLE = _("Your deposit in %(product)s matures on %(matures_on)s")
 MATURING_BODY = _(
-    "Your deposit of {principal} in {product}, made on {acquired_on}, matures on {matures_on} "
-    "({when}). That evening it is paid into your cash with its full-term interest of "
-    "{interest}: {total} in all. You need do nothing. Withdrawing before then pays only the "
+    "Your deposit of %(principal)s in %(product)s, made on %(acquired_on)s, matures on "
+    "%(matures_on)s "
+    "(%(when)s). That evening it is paid into your cash with its full-term interest of "
+    "%(interest)s: %(total)s in all. You need do nothing. Withdrawing before then pays only the "
     "early-withdrawal rate."
 )
-MATURED_TITLE = _("Your deposit in {product} has matured")
+MATURED_TITLE = _("Your deposit in %(product)s has matured")
 MATURED_BODY = _(
-    "Your deposit of {principal} in {product} matured on {matures_on} and was paid into your "
-    "cash with its interest of {interest}: {total} in all."
+    "Your deposit of %(principal)s in %(product)s matured on %(matures_on)s and was paid into your "
+    "cash with its interest of %(interest)s: %(total)s in all."
 )
 
 # --- insurance ----------------------------------------------------------------------------------
 
-COOLING_OFF_TITLE = _("The cooling-off period of {product} ends on {until}")
+COOLING_OFF_TITLE = _("The cooling-off period of %(product)s ends on %(until)s")
 COOLING_OFF_BODY = _(
-    "You can still cancel your policy {product} (order {order}) for a refund of its premium "
-    "{premium} less a cancellation fee of {fee} until {until} ({when}). After that day it can "
+    "You can still cancel your policy %(product)s (order %(order)s) for a refund of its premium "
+    "%(premium)s less a cancellation fee of %(fee)s until %(until)s (%(when)s). After that day it "
+    "can "
     "no longer be cancelled for a refund. To keep the policy, do nothing."
 )
 
 # --- risk assessment ----------------------------------------------------------------------------
 
-ASSESSMENT_TITLE = _("Your risk assessment expires on {valid_until}")
+ASSESSMENT_TITLE = _("Your risk assessment expires on %(valid_until)s")
 ASSESSMENT_BODY = _(
-    "Your risk assessment (risk level C{level}) is valid until {valid_until} ({when}). After "
+    "Your risk assessment (risk level C%(level)s) is valid until %(valid_until)s (%(when)s). After "
     "that you cannot buy anything until you take the questionnaire again; it takes a few "
     "minutes. What you hold is not affected and you can sell at any time."
 )
 
 # --- a product's risk level raised --------------------------------------------------------------
 
-RISK_RAISED_TITLE = _("{product} is now risk level R{new}, above your level C{level}")
+RISK_RAISED_TITLE = _("%(product)s is now risk level R%(new)s, above your level C%(level)s")
 RISK_RAISED_BODY = _(
-    "The risk level of {product}, which you hold, was raised from R{old} to R{new}. That is "
-    "above your own risk level, C{level}: the product can now lose more than you told us you "
+    "The risk level of %(product)s, which you hold, was raised from R%(old)s to R%(new)s. That is "
+    "above your own risk level, C%(level)s: the product can now lose more than you told us you "
     "can accept. You keep what you hold and can sell at any time. Your next purchase of it "
     "needs you to read the risk warning and accept it again."
 )
 RISK_RAISED_BODY_C1 = _(
-    "The risk level of {product}, which you hold, was raised from R{old} to R{new}. Your risk "
+    "The risk level of %(product)s, which you hold, was raised from R%(old)s to R%(new)s. Your "
+    "risk "
     "level is C1 (conservative), so you can no longer buy more of it. You keep what you hold "
     "and can sell at any time."
 )
 
 # --- an order changed by the platform (holiday, NAV correction, staff) --------------------------
 
-ORDER_CHANGED_TITLE = _("Your order {order} for {product} has changed")
+ORDER_CHANGED_TITLE = _("Your order %(order)s for %(product)s has changed")
 ORDER_CHANGED_BODY = _(
-    "{reason}\n\nTrade date: {trade_date}. Expected confirmation: {confirm_date}. The order "
+    "%(reason)s\n\nTrade date: %(trade_date)s. Expected confirmation: %(confirm_date)s. The order "
     "page shows its whole history."
 )

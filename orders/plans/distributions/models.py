@@ -8,16 +8,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.money import AmountField, NavField, UnitsField
 
 
 class DistributionStatus(models.TextChoices):
-    PENDING_REVIEW = "pending_review", "Waiting for review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    PAID = "paid", "Paid"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING_REVIEW = "pending_review", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PAID = "paid", _("Paid")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # The one table of allowed moves (orders.plans.distributions.services._move enforces it).
@@ -121,8 +122,8 @@ class DistributionEvent(models.Model):
 
 
 class Election(models.TextChoices):
-    CASH = "cash", "Cash"
-    REINVEST = "reinvest", "Reinvest"
+    CASH = "cash", _("Cash")
+    REINVEST = "reinvest", _("Reinvest")
 
 
 class HoldingElection(models.Model):

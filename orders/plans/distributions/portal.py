@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.views import View
 
 from institutions.tenancy import PortalMixin
@@ -64,7 +64,9 @@ class DistributionDeclareView(_FundMixin, View):
             except (ValidationError, PermissionDenied) as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, "The distribution is declared; staff review it next.")
+                messages.success(
+                    request, gettext("The distribution is declared; staff review it next.")
+                )
                 return redirect("portal_distributions:list", slug=product.slug)
         return self.page(request, product, form, status=400)
 
@@ -87,6 +89,7 @@ class DistributionWithdrawView(_FundMixin, View):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
-                request, _("The declaration is withdrawn; its record date may be declared again.")
+                request,
+                gettext("The declaration is withdrawn; its record date may be declared again."),
             )
         return redirect("portal_distributions:list", slug=product.slug)

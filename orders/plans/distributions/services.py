@@ -25,15 +25,23 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from institutions.models import Institution, Membership, Role
 from marketplace.bulk import bulk_insert, bulk_update, next_ids
-from marketplace.money import decimal_places, round_amount, round_amount_down, round_units
+from marketplace.money import (
+    decimal_places,
+    format_amount,
+    format_cny,
+    round_amount,
+    round_amount_down,
+    round_units,
+)
 from products.models import NavPrice, Product, ProductKind
 
-from ...campaigns.inbox import message_row, messages_post
+from ...campaigns.inbox import languages_of, message_row, messages_post
 from ...campaigns.models import Topic
 from ...models import (
     EntryKind,
@@ -83,32 +91,35 @@ ILLEGAL_MOVE = _("A distribution that is {from_status} cannot become {to_status}
 RECORD_DATE_PASSED = _(
     "Its record date ({record_date}) has passed: the institution must declare it again."
 )
-PAID_TITLE = _("{product}: distribution paid")
+PAID_TITLE = _("%(product)s: distribution paid")
 PAID_CASH_BODY = _(
-    "The distribution of CNY {per_unit} per unit on your {units} units of record "
-    "({record_date}) paid CNY {gross} into your cash."
+    "The distribution of %(per_unit)s per unit on your %(units)s units of record "
+    "(%(record_date)s) paid %(gross)s into your cash."
 )
 PAID_REINVEST_BODY = _(
-    "The distribution of CNY {per_unit} per unit on your {units} units of record "
-    "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
-    "{nav}, and CNY {cash} paid into your cash."
+    "The distribution of %(per_unit)s per unit on your %(units)s units of record "
+    "(%(record_date)s), %(gross)s, was reinvested: %(new_units)s units at the %(ex_date)s NAV "
+    "of %(nav)s, and %(cash)s paid into your cash."
 )
 PAID_REINVEST_ALL_BODY = _(
-    "The distribution of CNY {per_unit} per unit on your {units} units of record "
-    "({record_date}), CNY {gross}, was reinvested: {new_units} units at the {ex_date} NAV of "
-    "{nav}."
+    "The distribution of %(per_unit)s per unit on your %(units)s units of record "
+    "(%(record_date)s), %(gross)s, was reinvested: %(new_units)s units at the %(ex_date)s NAV "
+    "of %(nav)s."
 )
-REPRICED_TITLE = _("{product}: reinvested distribution re-priced")
+REPRICED_TITLE = _("%(product)s: reinvested distribution re-priced")
 REPRICED_BODY = _(
-    "The NAV of {date} was corrected from {old} to {new}: the CNY {amount} of your distribution "
-    "reinvested at it bought {units} units instead of {old_units}."
+    "The NAV of %(date)s was corrected from %(old)s to %(new)s: the %(amount)s of your "
+    "distribution reinvested at it bought %(units)s units instead of %(old_units)s."
 )
 REPRICED_SHORT = _(
-    " {short} of those units were already sold, so CNY {owed} is taken from your cash instead."
+    " %(short)s of those units were already sold, so %(owed)s is taken from your cash instead."
 )
 NOT_PENDING = _(
     "Only a declaration still waiting for review can be withdrawn; this one is {status}."
 )
+# Event reasons kept in English in the column; the history shows them translated.
+DECLARED_REASON = gettext_noop("Declared.")
+PAID_REASON = gettext_noop("Paid.")
 BAD_ELECTION = _("Choose cash or reinvest.")
 NO_ELECTION_HERE = _("Only fund holdings (other than money-market funds) have an election.")
 
@@ -195,7 +206,7 @@ def distribution_declare(
     try:
         with transaction.atomic():
             distribution.save()
-            _event(distribution, actor=actor, from_status="", reason="Declared.")
+            _event(distribution, actor=actor, from_status="", reason=DECLARED_REASON)
     except IntegrityError as exc:
         raise _error("record_date", ALREADY_DECLARED, "already_declared") from exc
     return distribution
@@ -477,7 +488,7 @@ def _pay_one(distribution_id: int, *, run_date: dt.date, batch_size: int, stats:
         distribution = Distribution.objects.select_for_update().get(pk=distribution_id)
         if distribution.status == DistributionStatus.APPROVED:
             distribution.paid_on = run_date
-            _move(distribution, to_status=DistributionStatus.PAID, actor=None, reason="Paid.")
+            _move(distribution, to_status=DistributionStatus.PAID, actor=None, reason=PAID_REASON)
             stats["distributions_paid"] += 1
 
 
@@ -502,12 +513,13 @@ def _pay_batch(distribution: Distribution, holdings, *, run_date: dt.date, stats
     figures: list[HoldingFiguresRow] = []
     credits: list[Credit] = []
     notices = []
-    # The notice texts, translated once per batch (not once per holder).
+    # The notice texts, in each holder's language (one query for the batch's languages).
     texts = {
-        "title": str(PAID_TITLE).format(product=distribution.product.name),
-        Election.CASH: str(PAID_CASH_BODY),
-        Election.REINVEST: str(PAID_REINVEST_BODY),
-        "reinvest_all": str(PAID_REINVEST_ALL_BODY),  # nothing left over for cash
+        "languages": languages_of(user for _pk, user in pairs),
+        "title": PAID_TITLE,
+        Election.CASH: PAID_CASH_BODY,
+        Election.REINVEST: PAID_REINVEST_BODY,
+        "reinvest_all": PAID_REINVEST_ALL_BODY,  # nothing left over for cash
     }
     waiting = False
     reference = f"distribution:{distribution.pk}"
@@ -583,37 +595,41 @@ def reinvestments_follow_correction(*, correction, lines, now) -> None:
     by_lot = {line.lot_id: line for line in lines if line.lot_id}
     if not by_lot:
         return
-    notices = []
-    for payment in (
+    payments = list(
         DistributionPayment.objects.select_for_update()
         .filter(lot_id__in=by_lot)
         .select_related("distribution__product", "holding")
         .order_by("pk")
-    ):
+    )
+    languages = languages_of(payment.holding.user_id for payment in payments)
+    notices = []
+    for payment in payments:
         line = by_lot[payment.lot_id]
         old_units = payment.units
         payment.units, payment.nav = line.new_units, correction.new_nav
         payment.save(update_fields=["units", "nav"])
         product = payment.distribution.product
-        body = str(REPRICED_BODY).format(
-            date=correction.date,
-            old=correction.old_nav,
-            new=correction.new_nav,
-            amount=f"{payment.reinvested:,.2f}",
-            units=f"{line.new_units:,.2f}",
-            old_units=f"{old_units:,.2f}",
-        )
-        if line.cash_owed:
-            body += str(REPRICED_SHORT).format(
-                short=f"{old_units - line.new_units + line.units_moved:,.2f}",
-                owed=f"{-line.cash_owed:,.2f}",
-            )
+        with translation.override(languages.get(payment.holding.user_id)):
+            body = str(REPRICED_BODY) % {
+                "date": correction.date,
+                "old": correction.old_nav,
+                "new": correction.new_nav,
+                "amount": format_cny(payment.reinvested),
+                "units": format_amount(line.new_units),
+                "old_units": format_amount(old_units),
+            }
+            if line.cash_owed:
+                body += str(REPRICED_SHORT) % {
+                    "short": format_amount(old_units - line.new_units + line.units_moved),
+                    "owed": format_cny(-line.cash_owed),
+                }
+            title = str(REPRICED_TITLE) % {"product": product.name}
         notices.append(
             message_row(
                 user_id=payment.holding.user_id,
                 topic=Topic.DISTRIBUTION_PAID,
                 subject_key=f"navcorrection:{correction.pk}:distribution:{payment.distribution_id}",
-                title=str(REPRICED_TITLE).format(product=product.name),
+                title=title,
                 body=body,
                 link=f"/me/portfolio/{product.slug}/distributions/",
                 email=False,
@@ -624,28 +640,30 @@ def reinvestments_follow_correction(*, correction, lines, now) -> None:
 
 
 def _paid_notice(distribution: Distribution, payment: PaymentRow, user_id: int, now, texts: dict):
-    """The investor's inbox notice of one payment (inbox only, no e-mail)."""
-    values = {
-        "per_unit": distribution.amount_per_unit,
-        "units": f"{payment.units_of_record:,.2f}",
-        "record_date": distribution.record_date,
-        "gross": f"{payment.gross:,.2f}",
-    }
-    if payment.election == Election.REINVEST:
-        body = texts[Election.REINVEST if payment.cash else "reinvest_all"].format(
-            **values,
-            new_units=f"{payment.units:,.2f}",
-            ex_date=distribution.ex_date,
-            nav=payment.nav,
-            cash=f"{payment.cash:,.2f}",
-        )
-    else:
-        body = texts[Election.CASH].format(**values)
+    """The investor's inbox notice of one payment (inbox only, no e-mail), in their language."""
+    with translation.override(texts["languages"].get(user_id)):
+        values = {
+            "per_unit": format_cny(distribution.amount_per_unit, 4),
+            "units": format_amount(payment.units_of_record),
+            "record_date": distribution.record_date,
+            "gross": format_cny(payment.gross),
+        }
+        if payment.election == Election.REINVEST:
+            body = texts[Election.REINVEST if payment.cash else "reinvest_all"] % {
+                **values,
+                "new_units": format_amount(payment.units),
+                "ex_date": distribution.ex_date,
+                "nav": payment.nav,
+                "cash": format_cny(payment.cash),
+            }
+        else:
+            body = texts[Election.CASH] % values
+        title = texts["title"] % {"product": distribution.product.name}
     return message_row(
         user_id=user_id,
         topic=Topic.DISTRIBUTION_PAID,
         subject_key=f"distribution:{distribution.pk}",
-        title=texts["title"],
+        title=title,
         body=body,
         link=f"/me/portfolio/{distribution.product.slug}/distributions/",
         email=False,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views import View
 
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
@@ -64,9 +65,9 @@ class ReviewView(StaffRequiredMixin, View):
             else:
                 messages.success(
                     request,
-                    "Approved: it is paid on its pay date."
+                    gettext("Approved: it is paid on its pay date.")
                     if action == "approve"
-                    else "Rejected: the institution reads your reason.",
+                    else gettext("Rejected: the institution reads your reason."),
                 )
                 return redirect("staff_distributions:queue")
         return self.page(request, distribution, form, status=400)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from marketplace.permissions import form_errors_from
 
@@ -35,7 +36,7 @@ def holding_distributions(request, slug: str):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, "Your election is saved.")
+                messages.success(request, gettext("Your election is saved."))
                 return redirect("distributions:holding", slug=slug)
     context = {
         "holding": holding,

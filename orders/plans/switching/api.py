@@ -5,6 +5,7 @@ switches only: another's is a 404."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
@@ -20,8 +21,8 @@ from . import selectors, services
 from .models import Switch
 from .serializers import SwitchInputSerializer, SwitchSerializer
 
-KEY_REQUIRED = "Send an Idempotency-Key header (up to 64 characters) with every new switch."
-UNKNOWN_FUND = "No such fund."
+KEY_REQUIRED = _("Send an Idempotency-Key header (up to 64 characters) with every new switch.")
+UNKNOWN_FUND = _("No such fund.")
 
 
 def _owned(request, pk: int) -> Switch:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.money import AmountField, RateField, UnitsField
 
@@ -14,10 +15,10 @@ class SwitchStatus(models.TextChoices):
     """A switch's status is its orders' (they move together): pending, confirmed (A sold and
     B bought), cancelled or rejected."""
 
-    PENDING = "pending", "Pending"
-    CONFIRMED = "confirmed", "Confirmed"
-    CANCELLED = "cancelled", "Cancelled"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Switch(models.Model):

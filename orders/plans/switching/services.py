@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
+from marketplace.money import format_cny
 from products.models import Product, ProductKind
 from profiles.suitability import Suitability
 
@@ -34,13 +35,13 @@ NOT_A_FUND = _("Only funds can be switched: choose a fund.")
 NOT_HELD = _("You do not hold this fund.")
 SAME_FUND = _("Choose another fund to switch into: this is the fund you are switching from.")
 OTHER_INSTITUTION = _(
-    "A switch moves money between funds of one institution: choose a fund of {institution}."
+    "A switch moves money between funds of one institution: choose a fund of %(institution)s."
 )
 NOT_ON_SALE = _("This fund is not on sale.")
 NO_PRICE = _("This fund has no published NAV yet: it cannot be switched.")
 BELOW_MINIMUM = _(
-    "These units would move about CNY {amount:,.2f} into {fund}, below its minimum purchase of "
-    "CNY {minimum:,.2f}: switch more units."
+    "These units would move about %(amount)s into %(fund)s, below its minimum purchase of "
+    "%(minimum)s: switch more units."
 )
 TO_PRODUCT_REQUIRED = _("Choose the fund to switch into.")
 IDEMPOTENCY_CONFLICT = _("This Idempotency-Key was already used for a different switch.")
@@ -107,7 +108,7 @@ def switch_check(
     if to_product.pk == from_product.pk:
         raise _error("to_product", SAME_FUND, "switch_same_fund")
     if to_product.institution_id != from_product.institution_id:
-        message = OTHER_INSTITUTION.format(institution=from_product.institution.name)
+        message = OTHER_INSTITUTION % {"institution": from_product.institution.name}
         raise _error("to_product", message, "switch_other_institution")
     if not selectors.switch_targets(from_product=from_product).filter(pk=to_product.pk).exists():
         raise _error("to_product", NOT_ON_SALE, "switch_not_on_sale")
@@ -127,9 +128,11 @@ def switch_check(
         raise _error("from_product", NO_PRICE, "switch_no_price")
     amount = estimate.fee.amount
     if amount < to_product.min_purchase:
-        message = BELOW_MINIMUM.format(
-            amount=amount, fund=to_product.name, minimum=to_product.min_purchase
-        )
+        message = BELOW_MINIMUM % {
+            "amount": format_cny(amount),
+            "fund": to_product.name,
+            "minimum": format_cny(to_product.min_purchase),
+        }
         raise _error("units", message, "switch_below_minimum")
     try:
         _amount, suitability = trading.order_check(

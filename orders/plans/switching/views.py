@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from marketplace.idempotency import ALREADY_USED, FIELD, claim_form_token
+from marketplace.money import format_amount
 from marketplace.permissions import form_errors_from
 from products.models import ProductKind
 
@@ -35,7 +37,7 @@ def switch_new(request, slug: str):
     switch through the same service as the API."""
     position = position_of(user=request.user, product_slug=slug)
     if position is None or position.product.kind != ProductKind.FUND:
-        raise Http404("You do not hold this fund.")
+        raise Http404(gettext("You do not hold this fund."))
     from_product = position.product
     targets = list(selectors.switch_targets(from_product=from_product))
     post = request.method == "POST"
@@ -73,8 +75,12 @@ def switch_new(request, slug: str):
             else:
                 messages.success(
                     request,
-                    f"Switch placed: {switch.units:,.2f} units of {from_product.name} into "
-                    f"{switch.to_product.name}.",
+                    gettext("Switch placed: %(units)s units of %(from)s into %(to)s.")
+                    % {
+                        "units": format_amount(switch.units),
+                        "from": from_product.name,
+                        "to": switch.to_product.name,
+                    },
                 )
                 return redirect("switching:detail", pk=switch.pk)
         if form.errors:
@@ -131,7 +137,10 @@ def switch_cancel(request, pk: int):
     else:
         messages.success(
             request,
-            f"Switch cancelled: both orders are cancelled and your {switch.units:,.2f} units "
-            f"of {switch.from_product.name} are available again.",
+            gettext(
+                "Switch cancelled: both orders are cancelled and your %(units)s units "
+                "of %(fund)s are available again."
+            )
+            % {"units": format_amount(switch.units), "fund": switch.from_product.name},
         )
     return redirect("switching:detail", pk=switch.pk)
