@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PORT
 
-.PHONY: run test lint format check-deploy worker beat clean
+.PHONY: run test lint format check-deploy worker beat clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -58,6 +58,14 @@ worker: $(VENV)/.runtime
 
 beat: $(VENV)/.runtime
 	$(VENV)/bin/celery -A marketplace beat -l info -s var/celerybeat-schedule
+
+# Translations (README "Languages and translations"): extract every marked string into
+# locale/zh_Hans/LC_MESSAGES/django.po (needs GNU gettext's xgettext), then compile the .mo in
+# pure Python. Both files are committed; tests/test_translations.py fails when they drift.
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l zh_Hans --no-wrap --no-obsolete --add-location=file \
+		-i .venv -i var -i tests -i bench -i i18n -i node_modules -i docs
+	$(PY) manage.py compiletranslations
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -6,10 +6,12 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from marketplace.dates import add_months
 
@@ -229,4 +231,21 @@ def account_anonymise(*, user: User) -> User:
     for session in Session.objects.filter(expire_date__gt=now).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
+    return user
+
+
+UNKNOWN_LANGUAGE = gettext_lazy("Choose 简体中文 or English.")
+
+
+def language_set(*, user: User, language: str) -> User:
+    """Remember ``user``'s language (one of ``settings.LANGUAGES``): pages on a new device and
+    the e-mails and notices workers send are written in it."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise ValidationError(
+            {"language": ValidationError(UNKNOWN_LANGUAGE, code="unknown_language")}
+        )
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

@@ -2,10 +2,12 @@ from django.urls import path
 
 from . import views
 from .identity import views as identity_views
+from .language import language_choose
 
 app_name = "profiles"
 
 urlpatterns = [
+    path("language/", language_choose, name="language"),
     path("me/profile/", views.ProfileView.as_view(), name="profile"),
     path("me/profile/consents/", views.ConsentView.as_view(), name="consent"),
     path("me/profile/export/", views.ExportView.as_view(), name="export"),

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "profiles.language.UserLanguageMiddleware",  # a signed-in user's saved language wins
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "institutions.context_processors.navigation",
                 "orders.context_processors.trading",
                 "orders.context_processors.payments",
@@ -172,6 +174,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our own date formats per language (marketplace/formats/<lang>/formats.py): DATE_FORMAT is
 # "2 December 2026" in English and "2026年12月2日" in Chinese; tables keep ISO "Y-m-d".
 FORMAT_MODULE_PATH = ["marketplace.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a year: the choice outlives the session
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Shanghai"  # business time zone; the database stores UTC
 USE_I18N = True
 USE_TZ = True
