@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.money import AmountField, NavField, UnitsField
 
@@ -122,8 +123,8 @@ class DistributionEvent(models.Model):
 
 
 class Election(models.TextChoices):
-    CASH = "cash", _("Cash")
-    REINVEST = "reinvest", _("Reinvest")
+    CASH = "cash", pgettext_lazy("distribution election", "Cash")
+    REINVEST = "reinvest", pgettext_lazy("distribution election", "Reinvest")
 
 
 class HoldingElection(models.Model):
