@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from django.utils.translation import pgettext_lazy
 
+# Not a format string: its "%" is a percentage (so its translation may be followed by "，").
+FELL_20 = pgettext_lazy(
+    "risk questionnaire",
+    # xgettext:no-python-format
+    "If your investment fell 20% in one month, what would you do?",
+)
+
 TEXTS = {
     "Investor risk questionnaire": pgettext_lazy(
         "risk questionnaire", "Investor risk questionnaire"
@@ -84,10 +91,7 @@ TEXTS = {
     "Up to 15%": pgettext_lazy("risk questionnaire", "Up to 15%"),
     "Up to 30%": pgettext_lazy("risk questionnaire", "Up to 30%"),
     "More than 30%": pgettext_lazy("risk questionnaire", "More than 30%"),
-    "If your investment fell 20% in one month, what would you do?": pgettext_lazy(
-        # xgettext:no-python-format
-        "risk questionnaire", "If your investment fell 20% in one month, what would you do?"
-    ),
+    "If your investment fell 20% in one month, what would you do?": FELL_20,
     "Sell everything": pgettext_lazy("risk questionnaire", "Sell everything"),
     "Sell part of it": pgettext_lazy("risk questionnaire", "Sell part of it"),
     "Hold and wait": pgettext_lazy("risk questionnaire", "Hold and wait"),
