@@ -243,3 +243,14 @@ def test_the_new_sign_in_email_names_the_device_in_chinese():
     assert "IP：" in message.body
     assert "未知" in message.body
     assert providers.english(providers.NAME_MISMATCH).startswith("The legal name")
+
+
+def test_a_locked_pin_is_one_chinese_sentence_on_the_security_page(client):
+    user = UserFactory(trade_pin=True)
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            security_services.trade_confirm(user=user, pin="975318")
+    client.force_login(user)
+    html = zh_page(client, "/me/security/")
+    assert "<strong>交易密码已连续输错五次，已锁定至<time" in html
+    assert "</strong>在此之前无法买入、卖出或提现" in html
