@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.validators import plain_text
 
@@ -36,9 +37,9 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     is_staff = models.BooleanField(
-        "platform staff", default=False, help_text="Reviews institutions and products."
+        _("platform staff"), default=False, help_text=_("Reviews institutions and products.")
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -72,51 +73,51 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class IncomeBand(models.TextChoices):
-    UNDER_50K = "under_50k", "Under 50,000 a year"
-    FROM_50K = "50k_150k", "50,000 – 150,000"
-    FROM_150K = "150k_500k", "150,000 – 500,000"
-    FROM_500K = "500k_1m", "500,000 – 1,000,000"
-    OVER_1M = "over_1m", "Over 1,000,000"
+    UNDER_50K = "under_50k", _("Under 50,000 a year")
+    FROM_50K = "50k_150k", _("50,000 – 150,000")
+    FROM_150K = "150k_500k", _("150,000 – 500,000")
+    FROM_500K = "500k_1m", _("500,000 – 1,000,000")
+    OVER_1M = "over_1m", _("Over 1,000,000")
 
 
 class InvestmentGoal(models.TextChoices):
-    PRESERVE = "preserve_capital", "Keep my money safe"
-    INCOME = "steady_income", "Steady income"
-    BALANCED = "balanced_growth", "Balanced growth"
-    GROWTH = "long_term_growth", "Long-term growth"
-    AGGRESSIVE = "aggressive_growth", "Maximum growth, accepting large swings"
+    PRESERVE = "preserve_capital", _("Keep my money safe")
+    INCOME = "steady_income", _("Steady income")
+    BALANCED = "balanced_growth", _("Balanced growth")
+    GROWTH = "long_term_growth", _("Long-term growth")
+    AGGRESSIVE = "aggressive_growth", _("Maximum growth, accepting large swings")
 
 
 class Experience(models.TextChoices):
-    NONE = "none", "None"
-    SOME = "under_2y", "Less than 2 years"
-    MODERATE = "2_5y", "2 to 5 years"
-    EXTENSIVE = "over_5y", "More than 5 years"
+    NONE = "none", _("None")
+    SOME = "under_2y", _("Less than 2 years")
+    MODERATE = "2_5y", _("2 to 5 years")
+    EXTENSIVE = "over_5y", _("More than 5 years")
 
 
 class City(models.TextChoices):
-    BEIJING = "beijing", "Beijing"
-    SHANGHAI = "shanghai", "Shanghai"
-    GUANGZHOU = "guangzhou", "Guangzhou"
-    SHENZHEN = "shenzhen", "Shenzhen"
-    HANGZHOU = "hangzhou", "Hangzhou"
-    CHENGDU = "chengdu", "Chengdu"
-    CHONGQING = "chongqing", "Chongqing"
-    WUHAN = "wuhan", "Wuhan"
-    NANJING = "nanjing", "Nanjing"
-    XIAN = "xian", "Xi'an"
-    TIANJIN = "tianjin", "Tianjin"
-    SUZHOU = "suzhou", "Suzhou"
-    OTHER = "other", "Another city"
+    BEIJING = "beijing", _("Beijing")
+    SHANGHAI = "shanghai", _("Shanghai")
+    GUANGZHOU = "guangzhou", _("Guangzhou")
+    SHENZHEN = "shenzhen", _("Shenzhen")
+    HANGZHOU = "hangzhou", _("Hangzhou")
+    CHENGDU = "chengdu", _("Chengdu")
+    CHONGQING = "chongqing", _("Chongqing")
+    WUHAN = "wuhan", _("Wuhan")
+    NANJING = "nanjing", _("Nanjing")
+    XIAN = "xian", _("Xi'an")
+    TIANJIN = "tianjin", _("Tianjin")
+    SUZHOU = "suzhou", _("Suzhou")
+    OTHER = "other", _("Another city")
 
 
 class AgeCohort(models.TextChoices):
-    PRE_70S = "pre_70s", "Born before 1970"
-    POST_70S = "post_70s", "Post-70s"
-    POST_80S = "post_80s", "Post-80s"
-    POST_90S = "post_90s", "Post-90s"
-    POST_95S = "post_95s", "Post-95s"
-    POST_00S = "post_00s", "Post-00s"
+    PRE_70S = "pre_70s", _("Born before 1970")
+    POST_70S = "post_70s", _("Post-70s")
+    POST_80S = "post_80s", _("Post-80s")
+    POST_90S = "post_90s", _("Post-90s")
+    POST_95S = "post_95s", _("Post-95s")
+    POST_00S = "post_00s", _("Post-00s")
 
 
 def age_cohort(birth_year: int | None) -> str | None:
@@ -139,11 +140,11 @@ def age_cohort(birth_year: int | None) -> str | None:
 class RiskCategory(models.IntegerChoices):
     """The investor's risk level; C1 may buy R1 only, Cm suits Rn when n ≤ m."""
 
-    C1 = 1, "C1 · Conservative"
-    C2 = 2, "C2 · Cautious"
-    C3 = 3, "C3 · Balanced"
-    C4 = 4, "C4 · Growth"
-    C5 = 5, "C5 · Aggressive"
+    C1 = 1, _("C1 · Conservative")
+    C2 = 2, _("C2 · Cautious")
+    C3 = 3, _("C3 · Balanced")
+    C4 = 4, _("C4 · Growth")
+    C5 = 5, _("C5 · Aggressive")
 
 
 class InvestorProfile(models.Model):
@@ -192,8 +193,8 @@ class InvestorProfile(models.Model):
 
 
 class ConsentKind(models.TextChoices):
-    SHARE_PROFILE = "share_profile_with_institutions", "Share my profile with institutions"
-    MARKETING = "marketing_offers", "Receive offers from institutions"
+    SHARE_PROFILE = "share_profile_with_institutions", _("Share my profile with institutions")
+    MARKETING = "marketing_offers", _("Receive offers from institutions")
 
 
 class ConsentEvent(models.Model):
@@ -215,11 +216,11 @@ class ConsentEvent(models.Model):
 
 
 class Dimension(models.TextChoices):
-    PURPOSE = "purpose", "Purpose"
-    HORIZON = "horizon", "Horizon"
-    EXPERIENCE = "experience", "Experience"
-    FINANCES = "finances", "Finances"
-    LOSS_TOLERANCE = "loss_tolerance", "Loss tolerance"
+    PURPOSE = "purpose", _("Purpose")
+    HORIZON = "horizon", _("Horizon")
+    EXPERIENCE = "experience", _("Experience")
+    FINANCES = "finances", _("Finances")
+    LOSS_TOLERANCE = "loss_tolerance", _("Loss tolerance")
 
 
 class Questionnaire(models.Model):
@@ -266,7 +267,8 @@ class Option(models.Model):
     text = models.CharField(max_length=300)
     score = models.PositiveSmallIntegerField()
     knockout = models.BooleanField(
-        default=False, help_text="Choosing this places the investor in C1 whatever the score."
+        default=False,
+        help_text=_("Choosing this places the investor in C1 whatever the score."),
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from marketplace.validators import plain_text
 
 from .identity.ages import ELDERLY_WARNING
 from .models import City, Experience, IncomeBand, InvestmentGoal, InvestorProfile
+from .questionnaires.texts import question_text
 from .services import birth_year_range
 
 
@@ -48,23 +49,30 @@ class ProfileSerializer(serializers.ModelSerializer):
         return f"C{profile.risk_level}" if profile.risk_level else None
 
 
+class QuestionnaireTextField(serializers.CharField):
+    """A questionnaire text (stored in English) in the request's language."""
+
+    def to_representation(self, value):
+        return question_text(super().to_representation(value))
+
+
 class OptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    text = serializers.CharField()
+    text = QuestionnaireTextField()
 
 
 class QuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
     dimension = serializers.CharField()
-    text = serializers.CharField()
-    help_text = serializers.CharField()
+    text = QuestionnaireTextField()
+    help_text = QuestionnaireTextField()
     options = OptionSerializer(many=True, source="options.all")
 
 
 class QuestionnaireSerializer(serializers.Serializer):
     version = serializers.CharField()
-    title = serializers.CharField()
+    title = QuestionnaireTextField()
     questions = QuestionSerializer(many=True, source="questions.all")
 
 

@@ -11,7 +11,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from marketplace.dates import add_months
 
@@ -33,15 +34,22 @@ from .models import (
 )
 from .scoring import VALID_MONTHS, level_for
 
-BIRTH_YEAR_RANGE = "Enter a birth year between {low} and {high} (you must be 18 to 100)."
-UNKNOWN_CHOICE = "Choose one of the listed options."
-UNKNOWN_CONSENT = "Unknown consent: {kind}."
-NO_QUESTIONNAIRE = "There is no questionnaire to answer right now."
-ANSWERS_NOT_A_MAPPING = "Send the answers as {question_id: option_id}."
-WRONG_VERSION = "These answers are for questionnaire {sent}; the current one is {current}."
-UNKNOWN_QUESTION = "Question {question} is not in this questionnaire."
-UNKNOWN_OPTION = "Option {option} is not an answer to question {question}."
-MISSING_ANSWERS = "Answer every question: {count} still unanswered."
+BIRTH_YEAR_RANGE = _("Enter a birth year between %(low)s and %(high)s (you must be 18 to 100).")
+UNKNOWN_CHOICE = _("Choose one of the listed options.")
+UNKNOWN_CONSENT = _("Unknown consent: %(kind)s.")
+NO_QUESTIONNAIRE = _("There is no questionnaire to answer right now.")
+ANSWERS_NOT_A_MAPPING = _("Send the answers as {question_id: option_id}.")
+WRONG_VERSION = _("These answers are for questionnaire %(sent)s; the current one is %(current)s.")
+UNKNOWN_QUESTION = _("Question %(question)s is not in this questionnaire.")
+UNKNOWN_OPTION = _("Option %(option)s is not an answer to question %(question)s.")
+
+
+def missing_answers(count: int) -> str:
+    return ngettext(
+        "Answer every question: %(count)d still unanswered.",
+        "Answer every question: %(count)d still unanswered.",
+        count,
+    ) % {"count": count}
 
 
 def assessment_valid_until(taken_on: dt.date) -> dt.date:
@@ -82,7 +90,7 @@ def profile_update(
     errors: dict[str, str] = {}
     low, high = birth_year_range()
     if birth_year is not None and not (low <= birth_year <= high):
-        errors["birth_year"] = BIRTH_YEAR_RANGE.format(low=low, high=high)
+        errors["birth_year"] = BIRTH_YEAR_RANGE % {"low": low, "high": high}
     for field, value, choices in (
         ("city", city, City),
         ("income_band", income_band, IncomeBand),
@@ -114,7 +122,7 @@ def profile_update(
 def consent_set(*, user: User, kind: str, granted: bool) -> InvestorProfile:
     """Give or revoke a consent; every actual change is kept with its time."""
     if kind not in ConsentKind.values:
-        raise ValidationError({"kind": UNKNOWN_CONSENT.format(kind=kind)})
+        raise ValidationError({"kind": UNKNOWN_CONSENT % {"kind": kind}})
     profile = InvestorProfile.objects.select_for_update().get(pk=profile_for(user=user).pk)
     if getattr(profile, kind) != granted:
         setattr(profile, kind, granted)
@@ -134,20 +142,20 @@ def _parse_answers(questionnaire: Questionnaire, answers) -> tuple[dict[int, Opt
         try:
             question_id, option_id = int(raw_question), int(raw_option)
         except (TypeError, ValueError):
-            errors.append(UNKNOWN_OPTION.format(option=raw_option, question=raw_question))
+            errors.append(UNKNOWN_OPTION % {"option": raw_option, "question": raw_question})
             continue
         question = questions.get(question_id)
         if question is None:
-            errors.append(UNKNOWN_QUESTION.format(question=raw_question))
+            errors.append(UNKNOWN_QUESTION % {"question": raw_question})
             continue
         option = next((o for o in question.options.all() if o.pk == option_id), None)
         if option is None:
-            errors.append(UNKNOWN_OPTION.format(option=raw_option, question=raw_question))
+            errors.append(UNKNOWN_OPTION % {"option": raw_option, "question": raw_question})
             continue
         chosen[question_id] = option
     missing = len(set(questions) - set(chosen))
     if missing and not errors:
-        errors.append(MISSING_ANSWERS.format(count=missing))
+        errors.append(missing_answers(missing))
     return chosen, errors
 
 
@@ -166,7 +174,7 @@ def assessment_submit(
         raise ValidationError(NO_QUESTIONNAIRE)
     if version and version != questionnaire.version:
         raise ValidationError(
-            {"version": WRONG_VERSION.format(sent=version, current=questionnaire.version)}
+            {"version": WRONG_VERSION % {"sent": version, "current": questionnaire.version}}
         )
     chosen, errors = _parse_answers(questionnaire, answers)
     if errors:
@@ -234,7 +242,7 @@ def account_anonymise(*, user: User) -> User:
     return user
 
 
-UNKNOWN_LANGUAGE = gettext_lazy("Choose 简体中文 or English.")
+UNKNOWN_LANGUAGE = _("Choose 简体中文 or English.")
 
 
 def language_set(*, user: User, language: str) -> User:

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.permissions import form_errors_from
@@ -63,7 +64,7 @@ class ProfileView(LoginRequiredMixin, View):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, "Profile saved.")
+                messages.success(request, _("Profile saved."))
                 return redirect("profiles:profile")
         return render(request, self.template, self.context(request, form), status=400)
 
@@ -72,12 +73,15 @@ class ConsentView(LoginRequiredMixin, View):
     def post(self, request):
         form = ConsentForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "That consent could not be changed.")
+            messages.error(request, _("That consent could not be changed."))
             return redirect("profiles:profile")
         services.consent_set(user=request.user, **form.cleaned_data)
         label = ConsentKind(form.cleaned_data["kind"]).label
-        state = "on" if form.cleaned_data["granted"] else "off"
-        messages.success(request, f"“{label}” is now {state}.")
+        if form.cleaned_data["granted"]:
+            text = _("“%(consent)s” is now on.")
+        else:
+            text = _("“%(consent)s” is now off.")
+        messages.success(request, text % {"consent": label})
         return redirect(reverse("profiles:profile") + "#consents")
 
 
@@ -136,7 +140,7 @@ class RiskResultView(LoginRequiredMixin, View):
                 "meaning": LEVEL_MEANING[assessment.risk_level],
                 "suits": SUITS[assessment.risk_level],
                 "is_current": assessment == selectors.assessment_history(user=request.user).first(),
-                "capped_note": ELDERLY_CAPPED.format(scored=assessment.scored_level)
+                "capped_note": ELDERLY_CAPPED % {"scored": assessment.scored_level}
                 if assessment.scored_level
                 else "",
             },
@@ -158,14 +162,16 @@ class DeleteAccountView(LoginRequiredMixin, View):
     def post(self, request):
         form = DeleteAccountForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Type DELETE in capitals to confirm the deletion.")
+            messages.error(request, _("Type DELETE in capitals to confirm the deletion."))
             return redirect("profiles:profile")
         user = request.user
         logout(request)
         services.account_anonymise(user=user)
         messages.success(
             request,
-            "Your account is deleted: your personal data is removed. Records the law requires us "
-            "to keep stay, linked to an anonymous account.",
+            _(
+                "Your account is deleted: your personal data is removed. Records the law requires "
+                "us to keep stay, linked to an anonymous account."
+            ),
         )
         return redirect("home")

@@ -23,8 +23,9 @@ ELDERLY_CONFIRMATION = _(
     "I am 65 or over and want my risk level as scored, not capped at C3 (balanced)."
 )
 ELDERLY_CAPPED = _(
-    "Because you are 65 or over, your risk level is capped at C3 (your answers scored C{scored}). "
-    "To keep the level as scored, retake the questionnaire and tick the confirmation."
+    "Because you are 65 or over, your risk level is capped at C3 (your answers scored "
+    "C%(scored)s). To keep the level as scored, retake the questionnaire and tick the "
+    "confirmation."
 )
 
 

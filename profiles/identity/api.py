@@ -1,6 +1,7 @@
 """The investor's identity API: GET the current state, POST a document for verification."""
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -12,7 +13,7 @@ from marketplace.throttling import MoneyActionThrottle
 from . import selectors, services
 from .serializers import IdentityInputSerializer, IdentitySerializer
 
-NOT_SUBMITTED = "No identity has been submitted yet: POST one."
+NOT_SUBMITTED = _("No identity has been submitted yet: POST one.")
 
 
 @method_decorator(sensitive_post_parameters("document_number"), name="dispatch")

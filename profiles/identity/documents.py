@@ -35,12 +35,12 @@ PERMIT_REGIONS = {"810000": "HK", "820000": "MO", "830000": "TW"}
 
 TYPE_UNKNOWN = _("Choose one of the listed document types.")
 NUMBER_REQUIRED = _("Enter the document's number.")
-RIC_TOO_SHORT = _("A resident identity card number has 18 characters; this one has {count}.")
+RIC_TOO_SHORT = _("A resident identity card number has 18 characters; this one has %(count)s.")
 RIC_OLD_15 = _(
     "15-digit identity cards are no longer valid: enter the 18-character number of your "
     "second-generation card."
 )
-RIC_TOO_LONG = _("A resident identity card number has 18 characters; this one has {count}.")
+RIC_TOO_LONG = _("A resident identity card number has 18 characters; this one has %(count)s.")
 RIC_CHARACTERS = _(
     "A resident identity card number is 17 digits followed by a digit or the letter X."
 )
@@ -62,7 +62,7 @@ HK_MACAU_FORMAT = _(
 )
 HK_MACAU_LENGTH = _(
     "A Hong Kong / Macau residents' permit number has 9 or 11 characters (H or M and 8 or 10 "
-    "digits); this one has {count}."
+    "digits); this one has %(count)s."
 )
 TAIWAN_FORMAT = _(
     "A Taiwan residents' permit number is 8 digits, or the 18-character residence permit "
@@ -70,17 +70,19 @@ TAIWAN_FORMAT = _(
 )
 TAIWAN_LENGTH = _(
     "A Taiwan residents' permit number has 8 digits (or 18 characters for a residence "
-    "permit); this one has {count}."
+    "permit); this one has %(count)s."
 )
-PERMIT_REGION = _("An 18-character residence permit number of this kind starts with {region}.")
+PERMIT_REGION = _("An 18-character residence permit number of this kind starts with %(region)s.")
 BIRTH_DATE_REQUIRED = _("Enter your date of birth as it is printed on the document.")
 BIRTH_DATE_MISMATCH = _(
-    "The date of birth you entered is not the one in the document number ({number_date})."
+    "The date of birth you entered is not the one in the document number (%(number_date)s)."
 )
 BIRTH_DATE_IMPLAUSIBLE = _("Enter a date of birth between 1900 and today.")
 NATIONALITY_REQUIRED = _("Choose the nationality printed on your passport.")
 NATIONALITY_UNKNOWN = _("Choose a nationality from the list (an ISO 3166-1 two-letter code).")
-NATIONALITY_FIXED = _("This document is issued to residents of {country} only: nationality {code}.")
+NATIONALITY_FIXED = _(
+    "This document is issued to residents of %(country)s only: nationality %(code)s."
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def document_hash(document_type: str, number: str) -> str:
 
 
 def _number_error(message, code: str, **params) -> ValidationError:
-    text = message.format(**params) if params else message
+    text = message % params if params else message
     return ValidationError({"document_number": ValidationError(text, code=code)})
 
 
@@ -197,7 +199,7 @@ def _birth_date(from_number: dt.date | None, given: dt.date | None) -> dt.date:
     given, which must be plausible."""
     if from_number is not None:
         if given is not None and given != from_number:
-            message = BIRTH_DATE_MISMATCH.format(number_date=from_number.isoformat())
+            message = BIRTH_DATE_MISMATCH % {"number_date": from_number.isoformat()}
             raise ValidationError(
                 {"date_of_birth": ValidationError(message, code="birth_date_mismatch")}
             )
@@ -219,7 +221,7 @@ def _nationality(fixed: str | None, given: str | None) -> str:
     code = (given or "").strip().upper()
     if fixed is not None:
         if code and code != fixed:
-            message = NATIONALITY_FIXED.format(country=COUNTRIES[fixed], code=fixed)
+            message = NATIONALITY_FIXED % {"country": COUNTRIES[fixed], "code": fixed}
             raise ValidationError(
                 {"nationality": ValidationError(message, code="nationality_mismatch")}
             )

@@ -8,22 +8,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
 
 class DocumentType(models.TextChoices):
-    RESIDENT_ID = "resident_id", "Mainland resident identity card"
-    PASSPORT = "passport", "Passport"
-    HK_MACAU_PERMIT = "hk_macau_permit", "Hong Kong / Macau residents' permit"
-    TAIWAN_PERMIT = "taiwan_permit", "Taiwan residents' permit"
+    RESIDENT_ID = "resident_id", _("Mainland resident identity card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAU_PERMIT = "hk_macau_permit", _("Hong Kong / Macau residents' permit")
+    TAIWAN_PERMIT = "taiwan_permit", _("Taiwan residents' permit")
 
 
 class IdentityStatus(models.TextChoices):
-    PENDING = "pending", "Being checked"
-    REVIEW = "review", "Waiting for a manual review"
-    VERIFIED = "verified", "Verified"
+    PENDING = "pending", _("Being checked")
+    REVIEW = "review", _("Waiting for a manual review")
+    VERIFIED = "verified", _("Verified")
     # "failed" is the API's name (DESIGN §7): the provider said no, or staff rejected it.
-    REJECTED = "failed", "Not verified"
+    REJECTED = "failed", _("Not verified")
 
 
 # The moves an identity's status may make (one function makes them: services._move).
@@ -97,13 +98,13 @@ class Identity(models.Model):
 
 
 class IdentityEventKind(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    VERIFIED = "verified", "Verified by the provider"
-    SENT_TO_REVIEW = "sent_to_review", "Sent to a manual review"
-    FAILED = "failed", "Not verified by the provider"
-    APPROVED = "approved", "Approved by staff"
-    REJECTED = "rejected", "Rejected by staff"
-    LEVEL_CAPPED = "level_capped", "Risk level capped at C3 (65 or over)"
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFIED = "verified", _("Verified by the provider")
+    SENT_TO_REVIEW = "sent_to_review", _("Sent to a manual review")
+    FAILED = "failed", _("Not verified by the provider")
+    APPROVED = "approved", _("Approved by staff")
+    REJECTED = "rejected", _("Rejected by staff")
+    LEVEL_CAPPED = "level_capped", _("Risk level capped at C3 (65 or over)")
 
 
 class IdentityEvent(models.Model):

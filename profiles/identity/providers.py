@@ -24,6 +24,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
@@ -36,6 +37,25 @@ NO_PROVIDER = _(
 NAME_MISMATCH = _("The legal name and the document number do not match.")
 NEEDS_REVIEW = _("The provider could not decide: a person at Fortune Market checks it.")
 PROVIDER_DOWN = _("The provider did not answer: a person at Fortune Market checks it.")
+# The platform's own reasons are stored in English (Identity.failure_reason, the events) and
+# shown in the reader's language by reason_text; a staff member's or a real provider's own
+# words are stored and shown as written.
+PLATFORM_REASONS = (NAME_MISMATCH, NEEDS_REVIEW, PROVIDER_DOWN)
+
+
+def english(message) -> str:
+    """A translatable message as stored: in English, whatever the request's language."""
+    with translation.override("en"):
+        return str(message)
+
+
+def reason_text(stored: str) -> str:
+    """A stored reason in the active language (the platform's own ones; others as written)."""
+    for message in PLATFORM_REASONS:
+        if stored == english(message):
+            return str(message)
+    return stored
+
 
 SANDBOX_FAIL = "999"
 SANDBOX_REVIEW = "998"
@@ -90,9 +110,9 @@ class SandboxProvider:
     ) -> ProviderResult:
         sequence = _sequence(document_type, document_number)
         if sequence == SANDBOX_FAIL:
-            return ProviderResult("failed", reference, str(NAME_MISMATCH))
+            return ProviderResult("failed", reference, english(NAME_MISMATCH))
         if sequence == SANDBOX_REVIEW:
-            return ProviderResult("review", reference, str(NEEDS_REVIEW))
+            return ProviderResult("review", reference, english(NEEDS_REVIEW))
         return ProviderResult("verified", reference)
 
 

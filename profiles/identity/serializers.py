@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from marketplace.validators import plain_text
 
+from . import providers
 from .countries import COUNTRIES
 from .models import DocumentType, Identity, IdentityStatus
 from .services import NAME_MAX
@@ -53,7 +54,15 @@ class IdentityInputSerializer(serializers.Serializer):
     )
 
 
+class ReasonField(serializers.CharField):
+    """A stored failure reason in the request's language (the platform's own reasons)."""
+
+    def to_representation(self, value):
+        return providers.reason_text(super().to_representation(value))
+
+
 class IdentitySerializer(serializers.ModelSerializer):
+    failure_reason = ReasonField(read_only=True)
     document_type = serializers.ChoiceField(choices=DocumentType.choices, read_only=True)
     status = serializers.ChoiceField(
         choices=IdentityStatus.choices,

@@ -39,8 +39,8 @@ NAME_CHARACTERS = _(
     "A legal name has only letters, spaces and the marks · ' - . (no digits or symbols)."
 )
 MINOR = _(
-    "You must be {age} or over to invest on Fortune Market: the date of birth on this "
-    "document is {birth}."
+    "You must be %(age)s or over to invest on Fortune Market: the date of birth on this "
+    "document is %(birth)s."
 )
 TAKEN = _(
     "This document is already verified for another Fortune Market account: one person may "
@@ -210,7 +210,7 @@ def identity_submit(
     )
     now = timezone.now()
     if age_on(document.date_of_birth, timezone.localdate(now)) < ADULT_AGE:
-        message = MINOR.format(age=ADULT_AGE, birth=document.date_of_birth.isoformat())
+        message = MINOR % {"age": ADULT_AGE, "birth": document.date_of_birth.isoformat()}
         # On the field the date came from: the number (a resident ID holds it) unless typed in.
         field = "date_of_birth" if date_of_birth is not None else "document_number"
         raise ValidationError({field: ValidationError(message, code="identity_minor")})
@@ -229,7 +229,7 @@ def identity_submit(
         reason = result.reason
     except (providers.ProviderError, KeyError):
         status, kind = IdentityStatus.REVIEW, IdentityEventKind.SENT_TO_REVIEW
-        reason = str(providers.PROVIDER_DOWN)
+        reason = providers.english(providers.PROVIDER_DOWN)
     with transaction.atomic():
         identity = Identity.objects.select_for_update().get(pk=identity.pk)
         _move(identity, to=status, kind=kind, reason=str(reason), now=timezone.now())

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.permissions import StaffRequiredMixin
@@ -42,7 +43,7 @@ class IdentityReviewView(IdentityQueueView):
         form = IdentityReviewForm(request.POST)
         if not form.is_valid():
             errors = [
-                "Choose approve or reject." if field == "action" else message
+                _("Choose approve or reject.") if field == "action" else message
                 for field, messages_ in form.errors.items()
                 for message in messages_
             ]
@@ -59,6 +60,9 @@ class IdentityReviewView(IdentityQueueView):
             errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             return self.render_queue(request, errors=errors, failed_pk=pk, status=400)
         identity.refresh_from_db()
-        outcome = "verified" if identity.status == IdentityStatus.VERIFIED else "rejected"
-        messages.success(request, f"{identity.legal_name}'s identity is {outcome}.")
+        if identity.status == IdentityStatus.VERIFIED:
+            text = _("%(name)s's identity is verified.")
+        else:
+            text = _("%(name)s's identity is rejected.")
+        messages.success(request, text % {"name": identity.legal_name})
         return redirect("staff_identity:queue")

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -20,10 +21,12 @@ from .forms import IdentityForm
 from .models import IdentityStatus
 
 OUTCOME_MESSAGES = {
-    IdentityStatus.VERIFIED: "Your identity is verified: you can top up and invest.",
-    IdentityStatus.REVIEW: "Thank you: a person at Fortune Market checks your document, usually "
-    "within one working day. We tell you the outcome here.",
-    IdentityStatus.REJECTED: "Your identity could not be verified. See why below and try again.",
+    IdentityStatus.VERIFIED: _("Your identity is verified: you can top up and invest."),
+    IdentityStatus.REVIEW: _(
+        "Thank you: a person at Fortune Market checks your document, usually within one working "
+        "day. We tell you the outcome here."
+    ),
+    IdentityStatus.REJECTED: _("Your identity could not be verified. See why below and try again."),
 }
 
 

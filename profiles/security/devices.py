@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 # Order matters: Edge and Opera say "Chrome", Chrome says "Safari".
 BROWSERS = (
     ("Edge", r"Edg(e|A|iOS)?/"),
@@ -30,7 +32,7 @@ def describe(user_agent: str) -> str:
     browser = next((name for name, pattern in BROWSERS if re.search(pattern, ua)), None)
     system = next((name for name, pattern in SYSTEMS if re.search(pattern, ua)), None)
     if browser and system:
-        return f"{browser} on {system}"
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
     if browser or system:
-        return browser or f"A browser on {system}"
-    return "An unknown browser" if ua else "An unnamed device"
+        return browser or _("A browser on %(system)s") % {"system": system}
+    return _("An unknown browser") if ua else _("An unnamed device")

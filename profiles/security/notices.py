@@ -9,8 +9,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from marketplace.i18n import language_for
 from profiles.models import User
 
 from . import services
@@ -18,15 +20,24 @@ from .devices import describe
 from .models import TradePin
 
 
+def _site_name() -> str:
+    """The site's name as the e-mail's reader knows it (财富市场 in Chinese)."""
+    if settings.SITE_NAME == "Fortune Market":
+        return gettext("Fortune Market")
+    return settings.SITE_NAME
+
+
 def _send(*, user: User, template: str, context: dict) -> None:
-    context = {
-        **context,
-        "user": user,
-        "site_name": settings.SITE_NAME,
-        "security_url": settings.SITE_URL + reverse("security:index"),
-    }
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
+    # Written in the recipient's language (the worker has no request to take one from).
+    with translation.override(language_for(user)):
+        context = {
+            **context,
+            "user": user,
+            "site_name": _site_name(),
+            "security_url": settings.SITE_URL + reverse("security:index"),
+        }
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
@@ -70,14 +81,16 @@ def new_device_send(*, user_id: int, when: str, user_agent: str, ip: str) -> boo
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
+    with translation.override(language_for(user)):
+        device = describe(user_agent)
     _send(
         user=user,
         template="profiles/email/new_sign_in",
         context={
             "when": timezone.localtime(dt.datetime.fromisoformat(when)),
-            "device": describe(user_agent),
+            "device": device,
             "user_agent": user_agent,
-            "ip": ip or "unknown",
+            "ip": ip or "",
         },
     )
     return True

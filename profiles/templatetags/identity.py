@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from django import template
 
-from profiles.identity import selectors
+from profiles.identity import providers, selectors
 from profiles.identity.ages import ELDERLY_WARNING
 
 register = template.Library()
+
+
+@register.filter
+def reason_text(stored: str) -> str:
+    """``{{ identity.failure_reason|reason_text }}``: a stored reason in the page's language."""
+    return providers.reason_text(stored or "")
 
 
 @register.simple_tag(takes_context=True)

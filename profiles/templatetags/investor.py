@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import template
 
 from profiles.models import RiskCategory
+from profiles.questionnaires.texts import question_text
 from profiles.scoring import BANDS, LEVEL_MEANING, SUITS
 
 register = template.Library()
@@ -36,6 +37,12 @@ def level_name(value) -> str:
     if not level:
         return ""
     return str(RiskCategory(level).label).split("·", 1)[-1].strip()
+
+
+@register.filter
+def questionnaire_text(value) -> str:
+    """A questionnaire text stored in English (its title, say) in the page's language."""
+    return question_text(str(value or ""))
 
 
 @register.filter
