@@ -17,7 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests import factories
 
@@ -56,6 +56,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts and ends in the site's language: a request in Chinese leaves Chinese
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and a later test's
+    messages built outside a request would come out in it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 REFERENCE_DATA = [
