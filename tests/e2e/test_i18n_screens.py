@@ -15,7 +15,7 @@ from orders.coupons.models import GrantSource
 from orders.coupons.services import coupon_grant_many
 from orders.plans import services as plans
 from products.models import NavPrice
-from tests.e2e.conftest import CHROMIUM_ARGS, Shooter, browser  # noqa: F401  (the fixture)
+from tests.e2e.conftest import Shooter
 from tests.e2e.test_catalogue import log_in
 from tests.factories import MembershipFactory, ProductFactory, UserFactory, investor_with_cash
 from tests.orders.coupons.factories import make_coupon
@@ -26,7 +26,7 @@ D = dt.date
 ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,][A-Za-z]{2,}){3,}")
 
 
-def chinese_page(browser, live_server):  # noqa: F811
+def chinese_page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 860}
     )
@@ -41,7 +41,7 @@ def english_left(page, allowed=()) -> list[str]:
     return ENGLISH_RUN.findall(text)
 
 
-def test_the_investors_pages_in_chinese(browser, live_server, request, clock):  # noqa: F811
+def test_the_investors_pages_in_chinese(browser, live_server, request, clock):
     shot = Shooter(request.node.name)
     investor = investor_with_cash(cash="20000", email="zh@example.com")
     fund = ProductFactory(risk_level=2, name="Harbour Steady Bond", min_purchase=Decimal("100"))
@@ -83,7 +83,7 @@ def test_the_investors_pages_in_chinese(browser, live_server, request, clock):  
         context.close()
 
 
-def test_the_portal_campaign_form_in_chinese(browser, live_server, request):  # noqa: F811
+def test_the_portal_campaign_form_in_chinese(browser, live_server, request):
     shot = Shooter(request.node.name)
     fund = ProductFactory(risk_level=2, name="Harbour Steady Bond")
     MembershipFactory(
