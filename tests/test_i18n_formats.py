@@ -168,3 +168,10 @@ def test_allauth_form_errors_come_out_chinese(client):
     assert form.errors
     errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
     assert re.search(r"[\u4e00-\u9fff]", errors), errors  # allauth's zh_Hans
+
+
+def test_no_style_depends_on_translated_text():
+    # data-label, aria-label, title and placeholder are translated: a selector on their English
+    # value silently stops matching on a Chinese page (pick cells by column or by class).
+    keyed = re.findall(r"\[(?:data-label|aria-label|title|placeholder|alt)=[^\]]*\]", CSS)
+    assert not keyed, keyed
