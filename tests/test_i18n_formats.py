@@ -175,3 +175,16 @@ def test_no_style_depends_on_translated_text():
     # value silently stops matching on a Chinese page (pick cells by column or by class).
     keyed = re.findall(r"\[(?:data-label|aria-label|title|placeholder|alt)=[^\]]*\]", CSS)
     assert not keyed, keyed
+
+
+def test_the_language_cookie_is_lax_for_a_year_and_secure_in_production():
+    from tests.test_production_settings import run_production
+
+    assert settings.LANGUAGE_COOKIE_SAMESITE == "Lax"
+    assert settings.LANGUAGE_COOKIE_AGE >= 365 * 24 * 3600
+    result = run_production(
+        "from django.conf import settings as s; "
+        "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "Lax"]
