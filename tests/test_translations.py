@@ -78,13 +78,22 @@ def test_every_entry_is_translated_and_reviewed():
     assert not fuzzy, f"{len(fuzzy)} fuzzy (machine-guessed, not reviewed): {fuzzy[:10]}"
 
 
+def _placeholders(text: str) -> frozenset[str]:
+    return frozenset(m.group(0) for m in PLACEHOLDER.finditer(text))
+
+
 def test_translations_keep_every_placeholder():
     wrong = []
     for entry in _catalogue():
-        english = {m.group(0) for m in PLACEHOLDER.finditer(entry.msgid)}
-        targets = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        # Chinese has one plural form: msgstr[0] stands for the plural English (which names
+        # the count the singular may leave out), so either English form's placeholders will do.
+        english = {_placeholders(entry.msgid)}
+        targets = [entry.msgstr]
+        if entry.msgid_plural:
+            english.add(_placeholders(entry.msgid_plural))
+            targets = list(entry.msgstr_plural.values())
         for text in targets:
-            if text and {m.group(0) for m in PLACEHOLDER.finditer(text)} != english:
+            if text and _placeholders(text) not in english:
                 wrong.append((entry.msgid, text))
     assert not wrong, f"{len(wrong)} translations change placeholders: {wrong[:5]}"
 
@@ -99,3 +108,24 @@ def test_the_committed_mo_is_the_compiled_po():
         for e in _catalogue().translated_entries()
     }
     assert compiled == source, "the .mo is stale: run `manage.py compiletranslations`"
+
+
+def test_the_placeholder_check_accepts_a_chinese_plural_and_refuses_a_lost_placeholder(
+    tmp_path, monkeypatch
+):
+    po = polib.POFile()
+    po.append(
+        polib.POEntry(
+            msgid="Due by the next trading day at %(bank)s.",
+            msgid_plural="Due within %(days)s trading days at %(bank)s.",
+            msgstr_plural={0: "须在 %(days)s 个交易日内到账（%(bank)s）。"},
+        )
+    )
+    po.append(polib.POEntry(msgid="Sent to %(email)s.", msgstr="已发送。"))
+    path = tmp_path / "django.po"
+    po.save(str(path))
+    monkeypatch.setitem(globals(), "PO", path)  # _catalogue() reads this file instead
+    with pytest.raises(AssertionError) as failure:
+        test_translations_keep_every_placeholder()
+    assert "Sent to %(email)s." in str(failure.value)
+    assert "Due by" not in str(failure.value)
