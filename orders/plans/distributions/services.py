@@ -115,7 +115,7 @@ REPRICED_SHORT = _(
     " %(short)s of those units were already sold, so %(owed)s is taken from your cash instead."
 )
 NOT_PENDING = _(
-    "Only a declaration still waiting for review can be withdrawn; this one is {status}."
+    "Only a declaration still waiting for review can be withdrawn; this one is %(status)s."
 )
 # Event reasons kept in English in the column; the history shows them translated.
 DECLARED_REASON = gettext_noop("Declared.")
@@ -292,7 +292,7 @@ def distribution_withdraw(
         raise PermissionDenied(NOT_EDITOR)
     if locked.status != DistributionStatus.PENDING_REVIEW:
         raise ValidationError(
-            NOT_PENDING.format(status=locked.get_status_display().lower()),
+            NOT_PENDING % {"status": str(locked.get_status_display()).lower()},
             code="distribution_not_pending",
         )
     locked.reason = (reason or "").strip()[:500]
