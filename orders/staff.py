@@ -50,7 +50,11 @@ class HolidaysView(StaffRequiredMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, f"{holiday.date} ({holiday.name}) is now a holiday.")
+                messages.success(
+                    request,
+                    _("%(date)s (%(name)s) is now a holiday.")
+                    % {"date": holiday.date, "name": holiday.name},
+                )
                 return redirect("staff_orders:holidays")
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -59,7 +63,7 @@ class HolidayDeleteView(StaffRequiredMixin, View):
     def post(self, request, pk):
         holiday = get_object_or_404(Holiday, pk=pk)
         services.holiday_remove(actor=request.user, holiday=holiday)
-        messages.success(request, f"{holiday.date} is a trading day again.")
+        messages.success(request, _("%(date)s is a trading day again.") % {"date": holiday.date})
         return redirect("staff_orders:holidays")
 
 
@@ -253,6 +257,7 @@ class StatementPaidView(StaffRequiredMixin, View):
         else:
             messages.success(
                 request,
-                f"{statement.institution.name}, {statement.month:%Y-%m}: marked paid.",
+                _("%(institution)s, %(month)s: marked paid.")
+                % {"institution": statement.institution.name, "month": f"{statement.month:%Y-%m}"},
             )
         return redirect(f"{reverse('staff_orders:statements')}?month={statement.month:%Y-%m}")
