@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from marketplace.money import format_amount, format_cny
 from marketplace.idempotency import ALREADY_USED, FIELD, MISSING, claim_form_token
+from marketplace.money import format_amount, format_cny
 from marketplace.permissions import form_errors_from
 from products.models import ProductKind
 from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_fee_estimate
