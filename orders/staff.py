@@ -25,8 +25,8 @@ from .models import CorrectionStatus, Holiday, NavCorrection, Order, Statement
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    name = forms.CharField(max_length=100, validators=[plain_text])
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=100, validators=[plain_text])
 
 
 class HolidaysView(StaffRequiredMixin, TemplateView):
@@ -87,7 +87,7 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
 
 
 class StaffReasonForm(forms.Form):
-    reason = forms.CharField(max_length=300, validators=[plain_text])
+    reason = forms.CharField(label=_("Reason"), max_length=300, validators=[plain_text])
 
 
 class OrderCancelView(StaffRequiredMixin, View):
@@ -114,7 +114,7 @@ class OrderCancelView(StaffRequiredMixin, View):
 
 class NavCorrectionForm(forms.Form):
     product = forms.SlugField(label=_("Fund (slug)"))
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     new_nav = forms.CharField(label=_("Correct NAV"), max_length=20)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, validators=[plain_text]

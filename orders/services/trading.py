@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from institutions.models import InstitutionStatus
 from institutions.selectors import commission_contract_in_force
@@ -464,7 +465,9 @@ def _place_buy(
         order=order,
         actor=user,
         to_status=OrderStatus.PENDING,
-        reason="Placed: paid for by its switch's sale." if switch is not None else "Placed.",
+        reason=gettext_noop("Placed: paid for by its switch's sale.")
+        if switch is not None
+        else gettext_noop("Placed."),
     )
     if switch is not None:  # no cash moves now: the sale's proceeds pay for it
         return order
@@ -515,7 +518,9 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
         order=order,
         actor=user,
         to_status=OrderStatus.PENDING,
-        reason="Placed: instant redemption (T+0)." if instant else "Placed.",
+        reason=gettext_noop("Placed: instant redemption (T+0).")
+        if instant
+        else gettext_noop("Placed."),
     )
     holding.reserved += units
     holding.updated_at = now
@@ -538,7 +543,9 @@ def order_cancel(*, order: Order, actor, now=None, with_switch: bool = False) ->
     order = Order.objects.select_for_update().get(pk=order.pk)
     if refusal := cancel_refusal(order=order, now=now, with_switch=with_switch):
         raise ValidationError(refusal.message, code=refusal.code)
-    return _cancelled(order=order, actor=actor, reason="Cancelled by the investor.", now=now)
+    return _cancelled(
+        order=order, actor=actor, reason=gettext_noop("Cancelled by the investor."), now=now
+    )
 
 
 def _cancelled(*, order: Order, actor, reason: str, now, refund: str = "Order cancelled") -> Order:
