@@ -22,6 +22,7 @@ from marketplace.permissions import form_errors_from
 from products.models import ProductKind
 from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_fee_estimate
 from profiles.selectors import profile_of, suitability_for
+from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from . import selectors, services
 from .cash import selectors as card_selectors
@@ -309,6 +310,9 @@ def checkout(request, slug):
         {
             "product": product,
             "suitability": suitability,
+            # Which way out of a refusal: by the reason itself, so it works in any language.
+            "needs_assessment": str(suitability.reason)
+            in {str(REFUSED_NO_ASSESSMENT), str(REFUSED_EXPIRED)},
             "profile": profile,
             "form": form,
             "reviewing": _reviewing(form, amount),
