@@ -548,7 +548,9 @@ def order_cancel(*, order: Order, actor, now=None, with_switch: bool = False) ->
     )
 
 
-def _cancelled(*, order: Order, actor, reason: str, now, refund: str = "Order cancelled") -> Order:
+def _cancelled(
+    *, order: Order, actor, reason: str, now, refund: str = gettext_noop("Order cancelled")
+) -> Order:
     """Cancel a pending ``order`` (its row locked): the units back, the money refunded."""
     order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, reason=reason)
     order.cancelled_at = now
@@ -601,7 +603,13 @@ def order_cancel_by_staff(*, order: Order, actor, reason: str, now=None) -> Orde
     text = str(STAFF_CANCELLED.format(reason=reason))[:300]
     event_ids = []
     for leg in legs:
-        _cancelled(order=leg, actor=actor, reason=text, now=now, refund="Order cancelled by staff")
+        _cancelled(
+            order=leg,
+            actor=actor,
+            reason=text,
+            now=now,
+            refund=gettext_noop("Order cancelled by staff"),
+        )
         event_ids.append(leg.events.latest("pk").pk)  # the cancellation's (order_transition)
     order_events_notice_enqueue(event_ids=event_ids)
     return next(leg for leg in legs if leg.pk == order.pk)
