@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -152,7 +153,7 @@ class WithdrawalAPI(APIView):
 
 
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
-KEY_REQUIRED = "Send an Idempotency-Key header (up to 64 characters) with every new order."
+KEY_REQUIRED = _("Send an Idempotency-Key header (up to 64 characters) with every new order.")
 
 
 def idempotency_key_parameter(thing: str) -> OpenApiParameter:

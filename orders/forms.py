@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.forms import MoneyField
 from marketplace.money import UNITS_MESSAGES
@@ -8,8 +9,8 @@ from .cash.forms import CardChoiceField
 
 
 class DepositForm(forms.Form):
-    amount = MoneyField(label="Amount (CNY)", positive=True)
-    card = CardChoiceField(label="Pay from")
+    amount = MoneyField(label=_("Amount (CNY)"), positive=True)
+    card = CardChoiceField(label=_("Pay from"))
 
     def __init__(self, *args, user=None, **kwargs):
         kwargs.setdefault("auto_id", "deposit-%s")
@@ -18,8 +19,8 @@ class DepositForm(forms.Form):
 
 
 class WithdrawalForm(TradePinFormMixin, forms.Form):
-    amount = MoneyField(label="Amount (CNY)", positive=True)
-    card = CardChoiceField(label="Pay out to")
+    amount = MoneyField(label=_("Amount (CNY)"), positive=True)
+    card = CardChoiceField(label=_("Pay out to"))
 
     def __init__(self, *args, user=None, **kwargs):
         kwargs.setdefault("auto_id", "withdraw-%s")
@@ -28,18 +29,18 @@ class WithdrawalForm(TradePinFormMixin, forms.Form):
 
 
 class CheckoutForm(TradePinFormMixin, forms.Form):
-    amount = MoneyField(label="Amount (CNY)", positive=True)
+    amount = MoneyField(label=_("Amount (CNY)"), positive=True)
     acknowledge_risk = forms.BooleanField(
         required=False,
-        label="I have read the warning and accept that this product is above my risk level.",
+        label=_("I have read the warning and accept that this product is above my risk level."),
     )
     coupon = forms.CharField(
         required=False,
         max_length=32,
-        label="Coupon",
-        help_text="A code, or one of your coupons; “none” for no coupon.",
+        label=_("Coupon"),
+        help_text=_("A code, or one of your coupons; “none” for no coupon."),
     )
 
 
 class SellForm(TradePinFormMixin, forms.Form):
-    units = MoneyField(label="Units to sell", positive=True, messages=UNITS_MESSAGES)
+    units = MoneyField(label=_("Units to sell"), positive=True, messages=UNITS_MESSAGES)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.money import AmountField, NavField, RateField, UnitsField
 from marketplace.validators import plain_text
@@ -35,16 +37,16 @@ class CashAccount(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    DEPOSIT = "deposit", "Deposit"
-    WITHDRAWAL = "withdrawal", "Withdrawal"
-    WITHDRAWAL_RETURNED = "withdrawal_returned", "Withdrawal returned"
-    PURCHASE = "purchase", "Purchase"
-    REFUND = "refund", "Refund"
-    REDEMPTION = "redemption", "Redemption proceeds"
-    INCOME = "income", "Income"
-    MATURITY = "maturity", "Maturity"
-    CORRECTION = "correction", "NAV correction"
-    DISTRIBUTION = "distribution", "Distribution"
+    DEPOSIT = "deposit", _("Deposit")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    WITHDRAWAL_RETURNED = "withdrawal_returned", _("Withdrawal returned")
+    PURCHASE = "purchase", _("Purchase")
+    REFUND = "refund", _("Refund")
+    REDEMPTION = "redemption", _("Redemption proceeds")
+    INCOME = "income", _("Income")
+    MATURITY = "maturity", _("Maturity")
+    CORRECTION = "correction", _("NAV correction")
+    DISTRIBUTION = "distribution", _("Distribution")
 
 
 class CashEntry(models.Model):
@@ -79,15 +81,15 @@ class CashEntry(models.Model):
 
 
 class PaymentDirection(models.TextChoices):
-    DEPOSIT = "deposit", "Deposit"
-    WITHDRAWAL = "withdrawal", "Withdrawal"
+    DEPOSIT = "deposit", _("Deposit")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Succeeded"
-    DECLINED = "declined", "Declined"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    DECLINED = "declined", _("Declined")
+    FAILED = "failed", _("Failed")
 
 
 class Payment(models.Model):
@@ -151,16 +153,16 @@ class Holiday(models.Model):
 
 
 class Side(models.TextChoices):
-    BUY = "buy", "Buy"
-    SELL = "sell", "Sell"
+    BUY = "buy", _("Buy")
+    SELL = "sell", _("Sell")
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CONFIRMED = "confirmed", "Confirmed"
-    SETTLED = "settled", "Settled"
-    CANCELLED = "cancelled", "Cancelled"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", pgettext_lazy("order status", "Pending")
+    CONFIRMED = "confirmed", pgettext_lazy("order status", "Confirmed")
+    SETTLED = "settled", pgettext_lazy("order status", "Settled")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
+    REJECTED = "rejected", pgettext_lazy("order status", "Rejected")
 
 
 # The only legal moves (services.order_transition refuses anything else).
@@ -409,9 +411,9 @@ class Holding(models.Model):
 
 
 class LotSource(models.TextChoices):
-    PURCHASE = "purchase", "Purchase"
-    INCOME = "income", "Money-market income"
-    REINVEST = "reinvest", "Reinvested distribution"
+    PURCHASE = "purchase", _("Purchase")
+    INCOME = "income", _("Money-market income")
+    REINVEST = "reinvest", _("Reinvested distribution")
 
 
 class Lot(models.Model):
@@ -463,12 +465,12 @@ class Lot(models.Model):
 
 
 class MovementKind(models.TextChoices):
-    SALE = "sale", "Sale"
-    MATURITY = "maturity", "Maturity"
+    SALE = "sale", _("Sale")
+    MATURITY = "maturity", _("Maturity")
     # A NAV correction's change to a lot's units (units are always positive; the kind says
     # which way they moved).
-    CORRECTION_ADD = "corr_add", "NAV correction: units added"
-    CORRECTION_TAKE = "corr_take", "NAV correction: units taken back"
+    CORRECTION_ADD = "corr_add", _("NAV correction: units added")
+    CORRECTION_TAKE = "corr_take", _("NAV correction: units taken back")
 
 
 class LotMovement(models.Model):
@@ -535,9 +537,9 @@ class EndOfDayRun(models.Model):
 
 
 class CommissionKind(models.TextChoices):
-    UPFRONT = "upfront", "Upfront"
-    TRAIL = "trail", "Trail"
-    CORRECTION = "correction", "Correction"
+    UPFRONT = "upfront", _("Upfront")
+    TRAIL = "trail", _("Trail")
+    CORRECTION = "correction", _("Correction")
 
 
 class CommissionEntry(models.Model):
@@ -596,8 +598,8 @@ class CommissionEntry(models.Model):
 
 
 class StatementStatus(models.TextChoices):
-    CLOSED = "closed", "Closed"
-    PAID = "paid", "Paid"
+    CLOSED = "closed", _("Closed")
+    PAID = "paid", _("Paid")
 
 
 class Statement(models.Model):

@@ -25,8 +25,8 @@ from .models import CorrectionStatus, Holiday, NavCorrection, Order, Statement
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    name = forms.CharField(max_length=100, validators=[plain_text])
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=100, validators=[plain_text])
 
 
 class HolidaysView(StaffRequiredMixin, TemplateView):
@@ -50,7 +50,11 @@ class HolidaysView(StaffRequiredMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, f"{holiday.date} ({holiday.name}) is now a holiday.")
+                messages.success(
+                    request,
+                    _("%(date)s (%(name)s) is now a holiday.")
+                    % {"date": holiday.date, "name": holiday.name},
+                )
                 return redirect("staff_orders:holidays")
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -59,7 +63,7 @@ class HolidayDeleteView(StaffRequiredMixin, View):
     def post(self, request, pk):
         holiday = get_object_or_404(Holiday, pk=pk)
         services.holiday_remove(actor=request.user, holiday=holiday)
-        messages.success(request, f"{holiday.date} is a trading day again.")
+        messages.success(request, _("%(date)s is a trading day again.") % {"date": holiday.date})
         return redirect("staff_orders:holidays")
 
 
@@ -83,7 +87,7 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
 
 
 class StaffReasonForm(forms.Form):
-    reason = forms.CharField(max_length=300, validators=[plain_text])
+    reason = forms.CharField(label=_("Reason"), max_length=300, validators=[plain_text])
 
 
 class OrderCancelView(StaffRequiredMixin, View):
@@ -110,7 +114,7 @@ class OrderCancelView(StaffRequiredMixin, View):
 
 class NavCorrectionForm(forms.Form):
     product = forms.SlugField(label=_("Fund (slug)"))
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     new_nav = forms.CharField(label=_("Correct NAV"), max_length=20)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, validators=[plain_text]
@@ -253,6 +257,7 @@ class StatementPaidView(StaffRequiredMixin, View):
         else:
             messages.success(
                 request,
-                f"{statement.institution.name}, {statement.month:%Y-%m}: marked paid.",
+                _("%(institution)s, %(month)s: marked paid.")
+                % {"institution": statement.institution.name, "month": f"{statement.month:%Y-%m}"},
             )
         return redirect(f"{reverse('staff_orders:statements')}?month={statement.month:%Y-%m}")

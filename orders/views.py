@@ -11,15 +11,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.idempotency import ALREADY_USED, FIELD, MISSING, claim_form_token
+from marketplace.money import format_amount, format_cny
 from marketplace.permissions import form_errors_from
 from products.models import ProductKind
 from products.selectors import TERMS_RELATED, catalogue_queryset, subscription_fee_estimate
 from profiles.selectors import profile_of, suitability_for
+from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from . import selectors, services
 from .cash import selectors as card_selectors
@@ -96,16 +99,26 @@ def deposit(request):
             form_errors_from(form, exc)
         else:
             if payment.status == PaymentStatus.SUCCEEDED:
-                messages.success(request, f"CNY {payment.amount:,.2f} added to your cash.")
+                messages.success(
+                    request,
+                    gettext("%(amount)s added to your cash.")
+                    % {"amount": format_cny(payment.amount)},
+                )
             elif payment.status == PaymentStatus.PENDING:
                 messages.info(
                     request,
-                    f"Transfer of CNY {payment.amount:,.2f} started: your cash grows when the bank "
-                    "confirms it.",
+                    gettext(
+                        "Transfer of %(amount)s started: your cash grows when the bank confirms it."
+                    )
+                    % {"amount": format_cny(payment.amount)},
                 )
                 return redirect("orders:sandbox-bank", reference=payment.provider_reference)
             else:
-                messages.error(request, f"The payment was declined: {payment.failure_reason}")
+                messages.error(
+                    request,
+                    gettext("The payment was declined: %(reason)s")
+                    % {"reason": payment.failure_reason},
+                )
             return redirect("orders:cash")
     return _cash_page(request, deposit_form=form, status=400)
 
@@ -128,7 +141,9 @@ def withdraw(request):
                 messages.error(request, PAYOUT_REFUSED)
             else:
                 messages.success(
-                    request, f"CNY {payment.amount:,.2f} is on its way to {payment.card}."
+                    request,
+                    gettext("%(amount)s is on its way to %(card)s.")
+                    % {"amount": format_cny(payment.amount), "card": payment.card},
                 )
             return redirect("orders:cash")
     return _cash_page(request, withdrawal_form=form, status=400)
@@ -139,7 +154,7 @@ def withdraw(request):
 def sandbox_callback(request):
     """The sandbox provider's server-to-server callback (HMAC-signed, idempotent)."""
     if not sandbox_in_use():
-        raise Http404("The sandbox gateway is off")
+        raise Http404(gettext("The sandbox gateway is off"))
     try:
         payment, changed = services.payment_callback(
             body=request.body, signature=request.META.get(SIGNATURE_HEADER, "")
@@ -178,10 +193,12 @@ def sandbox_bank(request, reference):
         payment.refresh_from_db()
         if payment.status == PaymentStatus.SUCCEEDED:
             messages.success(
-                request, f"The bank confirmed the transfer: CNY {payment.amount} added."
+                request,
+                gettext("The bank confirmed the transfer: %(amount)s added.")
+                % {"amount": format_cny(payment.amount)},
             )
         else:
-            messages.error(request, "The bank reported that the transfer failed.")
+            messages.error(request, gettext("The bank reported that the transfer failed."))
         return redirect("orders:cash")
     return render(request, "orders/sandbox_bank.html", {"payment": payment})
 
@@ -266,8 +283,12 @@ def checkout(request, slug):
             "coupon": "" if data["coupon"].lower() == NO_COUPON else data["coupon"],
         },
         success=lambda order: (
-            f"Order placed: CNY {order.amount:,.2f} of {product.name}, trading on "
-            f"{order.trade_date:%Y-%m-%d}."
+            gettext("Order placed: %(amount)s of %(product)s, trading on %(date)s.")
+            % {
+                "amount": format_cny(order.amount),
+                "product": product.name,
+                "date": f"{order.trade_date:%Y-%m-%d}",
+            }
         ),
     )
     if done is not None:
@@ -289,6 +310,9 @@ def checkout(request, slug):
         {
             "product": product,
             "suitability": suitability,
+            # Which way out of a refusal: by the reason itself, so it works in any language.
+            "needs_assessment": str(suitability.reason)
+            in {str(REFUSED_NO_ASSESSMENT), str(REFUSED_EXPIRED)},
             "profile": profile,
             "form": form,
             "reviewing": _reviewing(form, amount),
@@ -414,11 +438,14 @@ def sell(request, slug):
 
 def _sold_message(order: Order) -> str:
     if order.status == OrderStatus.SETTLED:
-        return f"Redeemed instantly: CNY {order.amount:,.2f} is in your cash."
-    return (
-        f"Sell order placed: {order.units:,.2f} of {order.product.name}, trading on "
-        f"{order.trade_date:%Y-%m-%d}."
-    )
+        return gettext("Redeemed instantly: %(amount)s is in your cash.") % {
+            "amount": format_cny(order.amount)
+        }
+    return gettext("Sell order placed: %(units)s of %(product)s, trading on %(date)s.") % {
+        "units": format_amount(order.units, 2),
+        "product": order.product.name,
+        "date": f"{order.trade_date:%Y-%m-%d}",
+    }
 
 
 @login_required
@@ -432,8 +459,10 @@ def order_cancel(request, pk):
     else:
         messages.success(
             request,
-            f"Order cancelled: CNY {order.amount:,.2f} is back in your cash."
+            gettext("Order cancelled: %(amount)s is back in your cash.")
+            % {"amount": format_cny(order.amount)}
             if order.side == Side.BUY
-            else f"Order cancelled: your {order.units:,.2f} units are available again.",
+            else gettext("Order cancelled: your %(units)s units are available again.")
+            % {"units": format_amount(order.units, 2)},
         )
     return redirect("orders:detail", pk=order.pk)

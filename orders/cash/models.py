@@ -11,15 +11,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class CardKind(models.TextChoices):
-    DEBIT = "debit", "Debit card"
+    DEBIT = "debit", _("Debit card")
 
 
 class CardStatus(models.TextChoices):
-    BOUND = "bound", "Bound"
-    UNBOUND = "unbound", "Unbound"
+    BOUND = "bound", _("Bound")
+    UNBOUND = "unbound", _("Unbound")
 
 
 class BankCard(models.Model):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import BankCard
@@ -26,7 +27,7 @@ class BankCardSerializer(serializers.ModelSerializer):
         }
 
 
-NUMBER_AS_TEXT = "Send the card number as a string of digits."
+NUMBER_AS_TEXT = _("Send the card number as a string of digits.")
 
 
 class CardNumberField(serializers.CharField):

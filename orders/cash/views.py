@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -40,8 +41,15 @@ def cards(request):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                note = " It is your default card." if card.is_default else ""
-                messages.success(request, f"{card} is bound in your verified name.{note}")
+                messages.success(
+                    request,
+                    (
+                        gettext("%(card)s is bound in your verified name. It is your default card.")
+                        if card.is_default
+                        else gettext("%(card)s is bound in your verified name.")
+                    )
+                    % {"card": card},
+                )
                 return redirect("cards:list")
         status = 400
     return render(
@@ -67,7 +75,7 @@ def card_default(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{card} is now your default card.")
+        messages.success(request, gettext("%(card)s is now your default card.") % {"card": card})
     return redirect("cards:list")
 
 
@@ -83,7 +91,9 @@ def card_unbind(request, pk):
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400
         else:
-            messages.success(request, f"{card} is unbound: it can no longer be used.")
+            messages.success(
+                request, gettext("%(card)s is unbound: it can no longer be used.") % {"card": card}
+            )
             return redirect("cards:list")
     return render(
         request,

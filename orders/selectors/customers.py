@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from profiles.models import AgeCohort, City, IncomeBand, InvestorProfile, RiskCategory
@@ -21,7 +22,7 @@ DIMENSIONS: dict[str, tuple[str, list[tuple]]] = {
     "income_band": ("Income", IncomeBand.choices),
 }
 NOT_GIVEN = "__none__"
-DIMENSION_UNKNOWN = "Choose two different dimensions among: {names}."
+DIMENSION_UNKNOWN = _("Choose two different dimensions among: {names}.")
 
 
 def customer_ids_for(*, institution: Institution) -> QuerySet:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.bulk import bulk_insert, bulk_update
@@ -238,7 +239,7 @@ def _settle(payment: Payment, *, status: str, reason: str = "") -> bool:
             kind=EntryKind.DEPOSIT,
             amount=locked.amount,
             reference=reference,
-            description=f"Top-up from {locked.card}" if locked.card_id else "Top-up",
+            description=f"Top-up from {locked.card}" if locked.card_id else gettext_noop("Top-up"),
         )
     if locked.direction == PaymentDirection.WITHDRAWAL and status != PaymentStatus.SUCCEEDED:
         post_entry(
@@ -246,7 +247,7 @@ def _settle(payment: Payment, *, status: str, reason: str = "") -> bool:
             kind=EntryKind.WITHDRAWAL_RETURNED,
             amount=locked.amount,
             reference=reference,
-            description="Withdrawal returned",
+            description=gettext_noop("Withdrawal returned"),
         )
     payment.refresh_from_db()
     return True

@@ -14,6 +14,7 @@ from typing import cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from marketplace.bulk import bulk_insert, bulk_update, lock_by_keys, next_ids
 from marketplace.tasks import enqueue
@@ -46,13 +47,15 @@ from ..rows import (
 )
 from .cash import Credit, post_credits
 
-NO_UNITS = "The amount buys no units after fees at this NAV; the money is refunded."
-HOLDING_SHORT = "The holding no longer has these units; nothing was sold."
-SWITCH_NO_UNITS = (
+NO_UNITS = gettext_noop("The amount buys no units after fees at this NAV; the money is refunded.")
+HOLDING_SHORT = gettext_noop("The holding no longer has these units; nothing was sold.")
+SWITCH_NO_UNITS = gettext_noop(
     "The switch's proceeds buy no units of the fund switched to at this NAV: both orders are "
     "rejected and the units are available again."
 )
-SWITCH_SHORT = "The holding no longer has these units: both orders of the switch are rejected."
+SWITCH_SHORT = gettext_noop(
+    "The holding no longer has these units: both orders of the switch are rejected."
+)
 
 
 _ORDER_FIELDS = (

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from marketplace.dates import month_start, next_month_start
@@ -52,8 +53,8 @@ from ..statement_figures import PAYABLE_FIELDS, StatementFigures
 from .batches import exclusive  # the advisory lock every end-of-day batch takes
 
 MONTH_NOT_OVER = "{month:%Y-%m} is not over yet: a month closes after its last day."
-ALREADY_PAID = "This statement was already marked paid on {paid:%Y-%m-%d}."
-STAFF_ONLY = "Only platform staff settle statements."
+ALREADY_PAID = _("This statement was already marked paid on {paid:%Y-%m-%d}.")
+STAFF_ONLY = _("Only platform staff settle statements.")
 ZERO = Decimal(0)
 SETTLED_STATUSES = [OrderStatus.CONFIRMED, OrderStatus.SETTLED]
 _BY_COMMISSION_KIND: dict[str, str] = {  # a row's ``kind`` comes back as the plain value

@@ -13,11 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from institutions.models import InstitutionStatus
 from institutions.selectors import commission_contract_in_force
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
-from marketplace.money import UNITS_MESSAGES, parse_amount
+from marketplace.money import UNITS_MESSAGES, format_amount, parse_amount
 from marketplace.tasks import enqueue
 from products.models import FeeSchedule, Product, ProductKind
 from products.selectors import catalogue_queryset, fee_tiers_of, subscription_band_for
@@ -47,8 +48,8 @@ from .notices import order_events_notice_enqueue
 
 # --- trading calendar --------------------------------------------------------------------------
 
-HOLIDAY_TAKEN = "{date} is already a holiday."
-HOLIDAY_WEEKEND = "{date} is a weekend day: markets are closed anyway."
+HOLIDAY_TAKEN = _("{date} is already a holiday.")
+HOLIDAY_WEEKEND = _("{date} is a weekend day: markets are closed anyway.")
 HOLIDAY_MOVED_TRADE = _(
     "{date} is now a holiday ({name}): the order trades on {trade_date} instead, can be "
     "cancelled until 15:00 that day and is expected to be confirmed on {confirm_date}."
@@ -62,7 +63,7 @@ HOLIDAY_MOVED_CONFIRMATION = _(
 @transaction.atomic
 def holiday_add(*, actor, date, name: str) -> Holiday:
     if not actor.is_staff:
-        raise PermissionDenied("Only platform staff edit the trading calendar.")
+        raise PermissionDenied(_("Only platform staff edit the trading calendar."))
     if date.weekday() >= 5:
         raise ValidationError({"date": HOLIDAY_WEEKEND.format(date=date)})
     holiday = Holiday(date=date, name=(name or "").strip())
@@ -131,14 +132,14 @@ def orders_move_for_holiday(*, holiday: Holiday, actor) -> int:
 @transaction.atomic
 def holiday_remove(*, actor, holiday: Holiday) -> None:
     if not actor.is_staff:
-        raise PermissionDenied("Only platform staff edit the trading calendar.")
+        raise PermissionDenied(_("Only platform staff edit the trading calendar."))
     holiday.delete()
 
 
 # --- orders ----------------------------------------------------------------------------------
 
 INSTANT_NOTICE_TASK = "orders.campaigns.tasks.order_notices"
-NOT_ON_SALE = "This product is not on sale."
+NOT_ON_SALE = _("This product is not on sale.")
 INSTITUTION_SUSPENDED = _(
     "{institution} is suspended: its products take no new purchases for now. You can still "
     "sell or withdraw what you hold."
@@ -146,21 +147,21 @@ INSTITUTION_SUSPENDED = _(
 STAFF_ONLY = _("Only platform staff can do this.")
 STAFF_REASON_REQUIRED = _("Give a reason; the investor will read it.")
 STAFF_CANCELLED = _("Cancelled by platform staff, money or units returned: {reason}")
-BELOW_MINIMUM = "The minimum purchase is {minimum:,.2f}."
-PREMIUM_ONLY = "This policy costs {premium:,.2f}: the amount must be exactly the premium."
-ACK_REQUIRED = "Confirm that you have read this warning and accept the risk. {warning}"
-IDEMPOTENCY_CONFLICT = "This Idempotency-Key was already used for a different order."
-ILLEGAL_ORDER_MOVE = "An order that is {from_status} cannot become {to_status}."
-AMOUNT_REQUIRED = "Enter the amount to buy."
-UNITS_REQUIRED = "Enter the number of units to sell."
-NOT_HELD = "You do not hold this product."
-SELL_TOO_MANY = "You can sell at most {available:,.2f}: that is what you hold."
-SELL_TOO_MANY_RESERVED = (
-    "You can sell at most {available:,.2f}: you hold {units:,.2f}, "
-    "of which {reserved:,.2f} are already in pending sell orders."
+BELOW_MINIMUM = _("The minimum purchase is {minimum}.")
+PREMIUM_ONLY = _("This policy costs {premium}: the amount must be exactly the premium.")
+ACK_REQUIRED = _("Confirm that you have read this warning and accept the risk. {warning}")
+IDEMPOTENCY_CONFLICT = _("This Idempotency-Key was already used for a different order.")
+ILLEGAL_ORDER_MOVE = _("An order that is {from_status} cannot become {to_status}.")
+AMOUNT_REQUIRED = _("Enter the amount to buy.")
+UNITS_REQUIRED = _("Enter the number of units to sell.")
+NOT_HELD = _("You do not hold this product.")
+SELL_TOO_MANY = _("You can sell at most {available}: that is what you hold.")
+SELL_TOO_MANY_RESERVED = _(
+    "You can sell at most {available}: you hold {units}, "
+    "of which {reserved} are already in pending sell orders."
 )
-WHOLE_POLICIES = "Policies are cancelled whole: enter a whole number (1 per policy)."
-COOLING_OFF_OVER = (
+WHOLE_POLICIES = _("Policies are cancelled whole: enter a whole number (1 per policy).")
+COOLING_OFF_OVER = _(
     "A policy can be cancelled for a refund only within its cooling-off period; "
     "{count} of yours still can be."
 )
@@ -238,7 +239,9 @@ def _check_sell(*, product: Product, units, holding: Holding | None, on_date) ->
         raise ValidationError(
             {
                 "units": message.format(
-                    available=available, units=holding.units, reserved=holding.reserved
+                    available=format_amount(available),
+                    units=format_amount(holding.units),
+                    reserved=format_amount(holding.reserved),
                 )
             }
         )
@@ -289,9 +292,11 @@ def order_check(
     if product.kind == ProductKind.INSURANCE:
         premium = product.insurance_terms.premium
         if amount != premium:
-            raise ValidationError({"amount": PREMIUM_ONLY.format(premium=premium)})
+            raise ValidationError({"amount": PREMIUM_ONLY.format(premium=format_amount(premium))})
     elif amount < product.min_purchase:
-        raise ValidationError({"amount": BELOW_MINIMUM.format(minimum=product.min_purchase)})
+        raise ValidationError(
+            {"amount": BELOW_MINIMUM.format(minimum=format_amount(product.min_purchase))}
+        )
     suitability = suitability_for(profile=profile_of(user=user), product_risk=product.risk_level)
     if suitability.refused:
         purchase_refusal_record(user=user, product=product, reason=suitability.reason)
@@ -460,7 +465,9 @@ def _place_buy(
         order=order,
         actor=user,
         to_status=OrderStatus.PENDING,
-        reason="Placed: paid for by its switch's sale." if switch is not None else "Placed.",
+        reason=gettext_noop("Placed: paid for by its switch's sale.")
+        if switch is not None
+        else gettext_noop("Placed."),
     )
     if switch is not None:  # no cash moves now: the sale's proceeds pay for it
         return order
@@ -511,7 +518,9 @@ def _place_sell(fields: dict, *, units: Decimal, now) -> Order:
         order=order,
         actor=user,
         to_status=OrderStatus.PENDING,
-        reason="Placed: instant redemption (T+0)." if instant else "Placed.",
+        reason=gettext_noop("Placed: instant redemption (T+0).")
+        if instant
+        else gettext_noop("Placed."),
     )
     holding.reserved += units
     holding.updated_at = now
@@ -534,10 +543,14 @@ def order_cancel(*, order: Order, actor, now=None, with_switch: bool = False) ->
     order = Order.objects.select_for_update().get(pk=order.pk)
     if refusal := cancel_refusal(order=order, now=now, with_switch=with_switch):
         raise ValidationError(refusal.message, code=refusal.code)
-    return _cancelled(order=order, actor=actor, reason="Cancelled by the investor.", now=now)
+    return _cancelled(
+        order=order, actor=actor, reason=gettext_noop("Cancelled by the investor."), now=now
+    )
 
 
-def _cancelled(*, order: Order, actor, reason: str, now, refund: str = "Order cancelled") -> Order:
+def _cancelled(
+    *, order: Order, actor, reason: str, now, refund: str = gettext_noop("Order cancelled")
+) -> Order:
     """Cancel a pending ``order`` (its row locked): the units back, the money refunded."""
     order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, reason=reason)
     order.cancelled_at = now
@@ -590,7 +603,13 @@ def order_cancel_by_staff(*, order: Order, actor, reason: str, now=None) -> Orde
     text = str(STAFF_CANCELLED.format(reason=reason))[:300]
     event_ids = []
     for leg in legs:
-        _cancelled(order=leg, actor=actor, reason=text, now=now, refund="Order cancelled by staff")
+        _cancelled(
+            order=leg,
+            actor=actor,
+            reason=text,
+            now=now,
+            refund=gettext_noop("Order cancelled by staff"),
+        )
         event_ids.append(leg.events.latest("pk").pk)  # the cancellation's (order_transition)
     order_events_notice_enqueue(event_ids=event_ids)
     return next(leg for leg in legs if leg.pk == order.pk)
