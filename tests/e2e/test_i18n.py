@@ -1,11 +1,12 @@
 """The main journeys in Chinese, in a real browser (issue 14).
 
 One browser context whose locale is zh-CN (so it sends ``Accept-Language: zh-CN``) walks the
-sign-up page and the catalogue as a visitor; an investor with cash chooses 中文 in the header
-(saved on the account), opens a product, checks out and sees the portfolio; an editor opens the
-portal's product list; staff (with MFA) open the review queue. Each page's heading is Chinese and
-each is screenshotted. Staff then press "EN": the same page is English. Finally a fresh context
-whose browser asks for English signs the investor in again: their saved 中文 is back.
+home page, the sign-up page and the catalogue as a visitor; an investor with cash chooses 中文 in
+the header (saved on the account), opens a product, checks out and sees the portfolio; an editor
+opens the portal's product list; staff (with MFA) open the review queue. Each page's heading
+is Chinese and each is screenshotted. Staff then press "EN": the same page is English. Finally
+a fresh context whose browser asks for English signs the investor in again: their saved 中文 is
+back.
 
 The pages are fully Chinese only with every area's translations compiled (``make messages``);
 the assertions here need only the shell's and each page's heading.
@@ -116,6 +117,9 @@ def test_main_journeys_in_chinese_then_english_and_the_saved_language_returns(
     context, page = context_page(browser, live_server, "zh-CN")
     try:
         # A visitor: Accept-Language zh-CN picks Chinese.
+        page.goto("/")
+        shot(page, "home")
+        assert_chinese(page, "home")
         page.goto("/accounts/signup/")
         shot(page, "signup")
         assert_chinese(page, "sign-up")
