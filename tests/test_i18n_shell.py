@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -138,3 +139,14 @@ def test_a_cached_public_page_is_never_served_in_the_other_language(client):
         english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert '<html lang="en">' in english, path
         assert '<html lang="zh-hans">' in client.get(path, **ZH).content.decode(), path
+
+
+def test_the_500_page_is_in_the_request_language():
+    with translation.override("zh-hans"):
+        page = render_to_string("500.html")
+    assert '<html lang="zh-hans">' in page
+    assert "系统出了点问题" in page
+    with translation.override("en"):
+        page = render_to_string("500.html")
+    assert '<html lang="en">' in page
+    assert "Something went wrong on our side" in page
