@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.utils.translation import gettext_lazy as _
 
-EMAIL_NOT_VERIFIED = "Verify your e-mail address first: we sent you a link when you signed up."
+EMAIL_NOT_VERIFIED = _("Verify your e-mail address first: we sent you a link when you signed up.")
 
 
 def email_verified(user) -> bool:

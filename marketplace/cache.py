@@ -3,7 +3,9 @@
 Pages are keyed by a *catalogue version* kept in the shared cache (Redis in production, so any
 web host can serve any request). Every write that changes what the public sees bumps the version
 after commit, so a stale page is never served after a product is published, closed, repriced or
-its institution suspended; the timeout only bounds memory.
+its institution suspended; the timeout only bounds memory. A page is cached per language (the
+one LocaleMiddleware chose for the request), so a Chinese visitor's page is never served to an
+English one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import translation
 
 VERSION_KEY = "catalogue:version"
 PAGE_TIMEOUT = 300
@@ -41,7 +44,7 @@ def cache_public_page(view):
         ):
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"page:{digest}"
+        key = f"page:{translation.get_language()}:{digest}"
         # One round trip for both: the page remembers the version it was rendered under.
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or catalogue_version()

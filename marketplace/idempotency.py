@@ -10,11 +10,12 @@ from __future__ import annotations
 import secrets
 
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 FIELD = "form_token"
 TTL = 24 * 60 * 60
-MISSING = "This form has expired: reload the page and try again."
-ALREADY_USED = "That form was already sent; it was acted on once."
+MISSING = _("This form has expired: reload the page and try again.")
+ALREADY_USED = _("That form was already sent; it was acted on once.")
 
 
 def new_form_token() -> str:

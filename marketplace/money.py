@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
 UNIT = Decimal("0.01")
@@ -80,16 +81,16 @@ def format_rate(rate: Decimal) -> str:
 
 
 AMOUNT_MESSAGES = {
-    "not_number": "Enter an amount in CNY, e.g. 1000 or 1000.50.",
-    "not_positive": "The amount must be more than zero.",
-    "too_precise": "Amounts have at most 2 decimal places (fen).",
-    "too_large": "The amount can be at most {maximum:,}.",
+    "not_number": _("Enter an amount in CNY, e.g. 1000 or 1000.50."),
+    "not_positive": _("The amount must be more than zero."),
+    "too_precise": _("Amounts have at most 2 decimal places (fen)."),
+    "too_large": _("The amount can be at most {maximum:,}."),
 }
 UNITS_MESSAGES = {
-    "not_number": "Enter a number of units, e.g. 100 or 100.50.",
-    "not_positive": "The number of units must be more than zero.",
-    "too_precise": "Units have at most 2 decimal places.",
-    "too_large": "The number of units can be at most {maximum:,}.",
+    "not_number": _("Enter a number of units, e.g. 100 or 100.50."),
+    "not_positive": _("The number of units must be more than zero."),
+    "too_precise": _("Units have at most 2 decimal places."),
+    "too_large": _("The number of units can be at most {maximum:,}."),
 }
 
 

@@ -14,9 +14,10 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-FILE_TOO_BIG = "The file is {size} MB; the limit is {limit} MB."
-FILE_EMPTY = "The file is empty."
+FILE_TOO_BIG = _("The file is {size} MB; the limit is {limit} MB.")
+FILE_EMPTY = _("The file is empty.")
 
 
 class FileType(NamedTuple):

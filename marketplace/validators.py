@@ -4,9 +4,10 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
-MARKUP = "Plain text only: remove the < and > characters (HTML is not allowed)."
-CONTROL = "Remove the invisible control characters from this text."
+MARKUP = _("Plain text only: remove the < and > characters (HTML is not allowed).")
+CONTROL = _("Remove the invisible control characters from this text.")
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
