@@ -1,11 +1,47 @@
 """The catalogue's filters and sort orders, shared by the HTML list and the API (django-filter)."""
 
 import django_filters
+from django.conf import settings
 from django.db.models import F, Q
+from django.utils import translation
 
 from institutions.models import Institution, InstitutionStatus, ProductKind
 
-from .models import FundType, RiskLevel
+from .models import FUND_TYPE_SEARCH_WORDS, FundType, RiskLevel
+
+# modeltranslation's column suffixes: name_zh_hans, name_en.
+LANGUAGE_SUFFIXES = tuple(code.replace("-", "_") for code, _ in settings.LANGUAGES)
+# Kinds by their other words than the label ("基金" is the label of funds, "理财" is not).
+KIND_SEARCH_WORDS = {
+    ProductKind.FUND: ("fund", "基金"),
+    ProductKind.INSURANCE: ("insurance", "保险", "保障"),
+    ProductKind.SAVINGS: ("savings", "deposit", "存款", "储蓄", "定期"),
+}
+
+
+def choice_words(choices, value) -> set[str]:
+    """The label of one choice in every language, lower-cased, plus its extra search words."""
+    words = set()
+    for code, _ in settings.LANGUAGES:
+        with translation.override(code):
+            words.add(str(choices(value).label).casefold())
+    extra = FUND_TYPE_SEARCH_WORDS if choices is FundType else KIND_SEARCH_WORDS
+    words.update(word.casefold() for word in extra.get(value, ()))
+    return words
+
+
+def matching_labels(choices, query: str) -> list[str]:
+    """The choices a search names by label in either language: "债券" and "债券基金" find bond
+    funds, "money" finds money-market funds. Two characters at least, so "型" finds nothing."""
+    query = query.casefold()
+    if len(query) < 2:
+        return []
+    return [
+        value
+        for value in choices.values
+        if any(query in word for word in choice_words(choices, value))
+    ]
+
 
 # The default order (published on /about/ranking/): lowest risk first, then the lowest minimum
 # purchase, then name, then listing id. Nothing about who owns a product takes part.
@@ -54,11 +90,21 @@ class CatalogueFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(code__icontains=value)
-            | Q(institution__name__icontains=value)
-        )
+        # Either language's name and summary, whatever the page's language (issue 14).
+        match = Q(code__icontains=value)
+        for language in LANGUAGE_SUFFIXES:
+            match |= (
+                Q(**{f"name_{language}__icontains": value})
+                | Q(**{f"summary_{language}__icontains": value})
+                | Q(**{f"institution__name_{language}__icontains": value})
+            )
+        fund_types = matching_labels(FundType, value)
+        if fund_types:
+            match |= Q(fund_type__in=fund_types)
+        kinds = matching_labels(ProductKind, value)
+        if kinds:
+            match |= Q(kind__in=kinds)
+        return queryset.filter(match)
 
     def filter_risk(self, queryset, name, value):
         levels = [int(v[1:]) for v in value]
