@@ -4,6 +4,7 @@ import django_filters
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, InstitutionStatus, ProductKind
 
@@ -47,24 +48,24 @@ def matching_labels(choices, query: str) -> list[str]:
 # purchase, then name, then listing id. Nothing about who owns a product takes part.
 DEFAULT_ORDER = ("risk_level", "min_purchase", "name", "id")
 ORDERINGS = {
-    "default": ("Default order", DEFAULT_ORDER),
+    "default": (_("Default order"), DEFAULT_ORDER),
     "return_1y": (
-        "1-year return (highest first)",
+        _("1-year return (highest first)"),
         (F("return_1y").desc(nulls_last=True), *DEFAULT_ORDER),
     ),
-    "fees": ("Fees (lowest first)", ("headline_fee_rate", *DEFAULT_ORDER)),
-    "newest": ("Newest", (F("published_at").desc(nulls_last=True), "-id")),
+    "fees": (_("Fees (lowest first)"), ("headline_fee_rate", *DEFAULT_ORDER)),
+    "newest": (_("Newest"), (F("published_at").desc(nulls_last=True), "-id")),
 }
 
 
 class CatalogueFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", max_length=100)
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
     kind = django_filters.ChoiceFilter(choices=ProductKind.choices)
-    fund_type = django_filters.ChoiceFilter(choices=FundType.choices, label="Fund type")
+    fund_type = django_filters.ChoiceFilter(choices=FundType.choices, label=_("Fund type"))
     risk_level = django_filters.MultipleChoiceFilter(
         choices=[(f"R{v}", label) for v, label in RiskLevel.choices],
         method="filter_risk",
-        label="Risk level",
+        label=_("Risk level"),
     )
     institution = django_filters.ModelChoiceFilter(
         queryset=Institution.objects.filter(status=InstitutionStatus.APPROVED),
@@ -73,7 +74,7 @@ class CatalogueFilter(django_filters.FilterSet):
     max_min_purchase = django_filters.NumberFilter(
         field_name="min_purchase",
         lookup_expr="lte",
-        label="Minimum purchase up to",
+        label=_("Minimum purchase up to"),
         min_value=0,
         # what the column holds: "1e-999999" is a clear error, not a numeric overflow
         max_digits=18,
@@ -83,7 +84,7 @@ class CatalogueFilter(django_filters.FilterSet):
         choices=[(k, v[0]) for k, v in ORDERINGS.items()],
         method="order",
         empty_label=None,
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     def search(self, queryset, name, value):

@@ -11,6 +11,11 @@ def copy_into_english(apps, schema_editor):
     Model.objects.filter(name_en__isnull=True).update(
         name_en=models.F("name"), description_en=models.F("description")
     )
+    # The platform's own institution (0003) has a Chinese name from the start.
+    Model.objects.filter(type="platform", name_zh_hans__isnull=True).update(
+        name_zh_hans="财富市场资产管理",
+        description_zh_hans="平台自营的产品，与其他机构的产品同等上架。",
+    )
 
 
 class Migration(migrations.Migration):
