@@ -15,6 +15,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import translation
 
 VERSION_KEY = "catalogue:version"
 PAGE_TIMEOUT = 300
@@ -40,7 +41,9 @@ def cache_public_page(view):
             or "messages" in request.COOKIES
         ):
             return view(request, *args, **kwargs)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        # One copy per language: the same URL renders Chinese or English (issue 14).
+        language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language() or ""
+        digest = hashlib.sha256(f"{language}:{request.get_full_path()}".encode()).hexdigest()[:32]
         key = f"page:{digest}"
         # One round trip for both: the page remembers the version it was rendered under.
         found = cache.get_many([VERSION_KEY, key])

@@ -11,7 +11,7 @@ from institutions.models import Institution, InstitutionStatus, ProductKind
 from .models import FUND_TYPE_SEARCH_WORDS, FundType, RiskLevel
 
 # modeltranslation's column suffixes: name_zh_hans, name_en.
-LANGUAGE_SUFFIXES = tuple(code.replace("-", "_") for code, _ in settings.LANGUAGES)
+LANGUAGE_SUFFIXES = tuple(code.replace("-", "_") for code, _name in settings.LANGUAGES)
 # Kinds by their other words than the label ("基金" is the label of funds, "理财" is not).
 KIND_SEARCH_WORDS = {
     ProductKind.FUND: ("fund", "基金"),
@@ -23,7 +23,7 @@ KIND_SEARCH_WORDS = {
 def choice_words(choices, value) -> set[str]:
     """The label of one choice in every language, lower-cased, plus its extra search words."""
     words = set()
-    for code, _ in settings.LANGUAGES:
+    for code, _name in settings.LANGUAGES:
         with translation.override(code):
             words.add(str(choices(value).label).casefold())
     extra = FUND_TYPE_SEARCH_WORDS if choices is FundType else KIND_SEARCH_WORDS
