@@ -7,27 +7,29 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 from marketplace.money import decimal_places, round_amount
 
 MAX_RATE = Decimal("0.05")
 SHORT_HOLD_DAYS = Decimal(7)
 SHORT_HOLD_MIN_RATE = Decimal("0.015")
 
-TIERS_REQUIRED = "Give at least one band."
-FIRST_FROM_ZERO = "The first band must start at 0."
+TIERS_REQUIRED = _("Give at least one band.")
+FIRST_FROM_ZERO = _("The first band must start at 0.")
 NOT_CONTIGUOUS = (
     "Band {n} starts at {lower} but the band before ends at {previous}: bands must meet."
 )
-OPEN_NOT_LAST = "Only the last band may be open-ended (no upper limit)."
-LAST_NOT_OPEN = "The last band must be open-ended (leave its upper limit empty)."
-UPPER_NOT_ABOVE = "Band {n}: the upper limit must be above the lower one."
-RATE_RANGE = "Band {n}: the rate must be between 0% and 5%."
-RATE_DP = "Band {n}: give the rate with at most 4 decimal places as a percentage."
-FIXED_ONLY_SUBSCRIPTION = "Band {n}: a fixed fee applies only to subscriptions."
-FIXED_NEGATIVE = "Band {n}: the fixed fee cannot be negative."
-SHORT_HOLD = "Redemption within 7 days must cost at least 1.5% (band {n} charges {rate})."
-DAYS_WHOLE = "Band {n}: days held are whole numbers."
-MONEY_MARKET_NO_FEES = "Money-market funds charge no subscription or redemption fees."
+OPEN_NOT_LAST = _("Only the last band may be open-ended (no upper limit).")
+LAST_NOT_OPEN = _("The last band must be open-ended (leave its upper limit empty).")
+UPPER_NOT_ABOVE = _("Band {n}: the upper limit must be above the lower one.")
+RATE_RANGE = _("Band {n}: the rate must be between 0% and 5%.")
+RATE_DP = _("Band {n}: give the rate with at most 4 decimal places as a percentage.")
+FIXED_ONLY_SUBSCRIPTION = _("Band {n}: a fixed fee applies only to subscriptions.")
+FIXED_NEGATIVE = _("Band {n}: the fixed fee cannot be negative.")
+SHORT_HOLD = _("Redemption within 7 days must cost at least 1.5% (band {n} charges {rate}).")
+DAYS_WHOLE = _("Band {n}: days held are whole numbers.")
+MONEY_MARKET_NO_FEES = _("Money-market funds charge no subscription or redemption fees.")
 LINE_FORMAT = (
     'Line {n}: write "lower - upper : rate%" or "lower - : fixed 1000" '
     '(e.g. "0 - 500000 : 1.5%"), got "{line}".'

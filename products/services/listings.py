@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, ProductKind
 from marketplace.slugs import unique_slug
@@ -35,14 +36,14 @@ from ..models import (
 from ._common import _event, _require_editor
 
 # Error messages (tests import these).
-KIND_NOT_ALLOWED = "{institution} may not list {kind} products."
-FUND_TYPE_REQUIRED = "Choose the type of fund."
-FUND_TYPE_ONLY_FUNDS = "Only funds have a fund type."
-FUND_CODE_REQUIRED = "Funds need their 6-digit fund code."
-FUND_CODE_TAKEN = "Fund code {code} is already listed."
-TERMS_MISSING = "Fill in the {kind} terms."
-NOT_EDITABLE = "A {status} product cannot be edited."
-REVISION_PENDING = "A change to this product is already waiting for review."
+KIND_NOT_ALLOWED = _("{institution} may not list {kind} products.")
+FUND_TYPE_REQUIRED = _("Choose the type of fund.")
+FUND_TYPE_ONLY_FUNDS = _("Only funds have a fund type.")
+FUND_CODE_REQUIRED = _("Funds need their 6-digit fund code.")
+FUND_CODE_TAKEN = _("Fund code {code} is already listed.")
+TERMS_MISSING = _("Fill in the {kind} terms.")
+NOT_EDITABLE = _("A {status} product cannot be edited.")
+REVISION_PENDING = _("A change to this product is already waiting for review.")
 
 # Changing these on a published product needs staff review (DESIGN §4).
 MATERIAL_PRODUCT_FIELDS = ("risk_level", "min_purchase")
