@@ -33,6 +33,7 @@ INSTITUTIONS = [
     {
         "slug": "southern-cross-funds",
         "name": "Southern Cross Fund Management Co., Ltd.",
+        "name_zh_hans": "南十字基金管理有限公司",
         "type": InstitutionType.FUND_COMPANY,
         "licence_number": "CSRC-FM-2003-017",
         "registered_address": "88 Binhai Avenue, Futian, Shenzhen",
@@ -40,11 +41,13 @@ INSTITUTIONS = [
         "contact_name": "Li Wei",
         "requested_kinds": [ProductKind.FUND],
         "description": "Mutual funds since 1998: money-market, bond, mixed and equity funds.",
+        "description_zh_hans": "1998年起专注公募基金：货币、债券、混合和股票基金。",
         "domain": "southern-cross.example",
     },
     {
         "slug": "jade-river-bank",
         "name": "Jade River Commercial Bank",
+        "name_zh_hans": "玉河商业银行",
         "type": InstitutionType.BANK,
         "licence_number": "CBIRC-B-0042",
         "registered_address": "1 Riverside Road, Huangpu, Shanghai",
@@ -52,11 +55,13 @@ INSTITUTIONS = [
         "contact_name": "Chen Jing",
         "requested_kinds": [ProductKind.SAVINGS, ProductKind.FUND],
         "description": "A city commercial bank offering fixed-term savings and partner funds.",
+        "description_zh_hans": "一家城市商业银行，提供定期存款和合作基金。",
         "domain": "jade-river.example",
     },
     {
         "slug": "evergreen-life",
         "name": "Evergreen Life Insurance Co.",
+        "name_zh_hans": "常青人寿保险股份有限公司",
         "type": InstitutionType.INSURER,
         "licence_number": "CBIRC-I-0913",
         "registered_address": "500 Century Avenue, Pudong, Shanghai",
@@ -64,12 +69,14 @@ INSTITUTIONS = [
         "contact_name": "Zhang Min",
         "requested_kinds": [ProductKind.INSURANCE],
         "description": "Health, accident and term-life cover for young families.",
+        "description_zh_hans": "为年轻家庭提供健康、意外和定期寿险保障。",
         "domain": "evergreen-life.example",
     },
 ]
 PENDING = {
     "slug": "pearl-delta-securities",
     "name": "Pearl Delta Securities",
+    "name_zh_hans": "珠三角证券",
     "type": InstitutionType.SECURITIES_FIRM,
     "licence_number": "CSRC-SEC-2210",
     "registered_address": "12 Zhujiang New Town, Tianhe, Guangzhou",
@@ -77,7 +84,12 @@ PENDING = {
     "contact_name": "Huang Lei",
     "requested_kinds": [ProductKind.FUND],
     "description": "A brokerage that wants to distribute its asset-management funds.",
+    "description_zh_hans": "一家希望代销旗下资管基金的证券公司。",
     "domain": "pearl-delta.example",
+}
+PLATFORM_ZH = {
+    "name_zh_hans": "财富市场资产管理",
+    "description_zh_hans": "平台自营的产品，与其他机构的产品同等上架。",
 }
 CONTRACT_TERMS = {
     ProductKind.FUND: (UpfrontBasis.FRONT_FEE, Decimal("0.40"), Decimal("0.30")),
@@ -109,6 +121,9 @@ def seed_institutions(log) -> list[tuple[str, str]]:
     logins.append((STAFF_EMAIL, "platform staff (MFA)"))
 
     platform = Institution.objects.get(type=InstitutionType.PLATFORM)
+    if not platform.name_zh_hans:
+        Institution.objects.filter(pk=platform.pk).update(**PLATFORM_ZH)
+        platform.refresh_from_db()
     ops = demo_user("ops@fortune.example", mfa=True)
     Membership.objects.get_or_create(user=ops, institution=platform, defaults={"role": Role.ADMIN})
     logins.append(("ops@fortune.example", f"admin of {platform.name} (MFA)"))
@@ -116,6 +131,8 @@ def seed_institutions(log) -> list[tuple[str, str]]:
     for spec in [*INSTITUTIONS, PENDING]:
         spec = dict(spec)
         domain = spec.pop("domain")
+        # The institution applies in English; its Chinese name and description beside it.
+        chinese = {key: spec.pop(key) for key in ("name_zh_hans", "description_zh_hans")}
         slug = spec.pop("slug")
         admin_email = f"admin@{domain}"
         pending = spec is not None and slug == PENDING["slug"]
@@ -128,6 +145,9 @@ def seed_institutions(log) -> list[tuple[str, str]]:
             if institution.slug != slug:
                 Institution.objects.filter(pk=institution.pk).update(slug=slug)
                 institution.refresh_from_db()
+        if not institution.name_zh_hans:
+            Institution.objects.filter(pk=institution.pk).update(**chinese)
+            institution.refresh_from_db()
             log(f"  applied: {institution.name}")
         if pending:
             logins.append((admin_email, f"applicant of {institution.name} (pending review)"))

@@ -62,7 +62,7 @@ LICENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/-]{3,63}$"
 
 
 class Institution(models.Model):
-    name = models.CharField("legal name", max_length=200, validators=[plain_text])
+    name = models.CharField(_("legal name"), max_length=200, validators=[plain_text])
     slug = models.SlugField(max_length=80, unique=True)
     type = models.CharField(max_length=20, choices=InstitutionType.choices)
     status = models.CharField(

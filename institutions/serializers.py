@@ -13,7 +13,8 @@ class InstitutionSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Institution
-        fields = ["slug", "name", "is_platform"]
+        # ``name`` is the request's language (Accept-Language), the others each language's.
+        fields = ["slug", "name", "name_zh_hans", "name_en", "is_platform"]
 
 
 class InstitutionSerializer(serializers.ModelSerializer):

@@ -7,27 +7,31 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext, gettext_noop
+
 from marketplace.money import decimal_places, round_amount
 
 MAX_RATE = Decimal("0.05")
 SHORT_HOLD_DAYS = Decimal(7)
 SHORT_HOLD_MIN_RATE = Decimal("0.015")
 
-TIERS_REQUIRED = "Give at least one band."
-FIRST_FROM_ZERO = "The first band must start at 0."
+TIERS_REQUIRED = gettext_noop("Give at least one band.")
+FIRST_FROM_ZERO = gettext_noop("The first band must start at 0.")
 NOT_CONTIGUOUS = (
     "Band {n} starts at {lower} but the band before ends at {previous}: bands must meet."
 )
-OPEN_NOT_LAST = "Only the last band may be open-ended (no upper limit)."
-LAST_NOT_OPEN = "The last band must be open-ended (leave its upper limit empty)."
-UPPER_NOT_ABOVE = "Band {n}: the upper limit must be above the lower one."
-RATE_RANGE = "Band {n}: the rate must be between 0% and 5%."
-RATE_DP = "Band {n}: give the rate with at most 4 decimal places as a percentage."
-FIXED_ONLY_SUBSCRIPTION = "Band {n}: a fixed fee applies only to subscriptions."
-FIXED_NEGATIVE = "Band {n}: the fixed fee cannot be negative."
-SHORT_HOLD = "Redemption within 7 days must cost at least 1.5% (band {n} charges {rate})."
-DAYS_WHOLE = "Band {n}: days held are whole numbers."
-MONEY_MARKET_NO_FEES = "Money-market funds charge no subscription or redemption fees."
+OPEN_NOT_LAST = gettext_noop("Only the last band may be open-ended (no upper limit).")
+LAST_NOT_OPEN = gettext_noop("The last band must be open-ended (leave its upper limit empty).")
+UPPER_NOT_ABOVE = gettext_noop("Band {n}: the upper limit must be above the lower one.")
+RATE_RANGE = gettext_noop("Band {n}: the rate must be between 0% and 5%.")
+RATE_DP = gettext_noop("Band {n}: give the rate with at most 4 decimal places as a percentage.")
+FIXED_ONLY_SUBSCRIPTION = gettext_noop("Band {n}: a fixed fee applies only to subscriptions.")
+FIXED_NEGATIVE = gettext_noop("Band {n}: the fixed fee cannot be negative.")
+SHORT_HOLD = gettext_noop(
+    "Redemption within 7 days must cost at least 1.5% (band {n} charges {rate})."
+)
+DAYS_WHOLE = gettext_noop("Band {n}: days held are whole numbers.")
+MONEY_MARKET_NO_FEES = gettext_noop("Money-market funds charge no subscription or redemption fees.")
 LINE_FORMAT = (
     'Line {n}: write "lower - upper : rate%" or "lower - : fixed 1000" '
     '(e.g. "0 - 500000 : 1.5%"), got "{line}".'
@@ -134,40 +138,42 @@ def validate_tiers(tiers: list[Tier], *, schedule: str, money_market: bool = Fal
     """Every problem with a schedule (empty list when it is sound)."""
     if money_market:
         charged = [t for t in tiers if t.rate or t.fixed_fee]
-        return [MONEY_MARKET_NO_FEES] if charged else []
+        return [gettext(MONEY_MARKET_NO_FEES)] if charged else []
     if not tiers:
-        return [TIERS_REQUIRED]
+        return [gettext(TIERS_REQUIRED)]
     errors: list[str] = []
     tiers = sorted(tiers, key=lambda t: t.lower)
     if tiers[0].lower != 0:
-        errors.append(FIRST_FROM_ZERO)
+        errors.append(gettext(FIRST_FROM_ZERO))
     for n, tier in enumerate(tiers, start=1):
         if tier.upper is not None and tier.upper <= tier.lower:
-            errors.append(UPPER_NOT_ABOVE.format(n=n))
+            errors.append(gettext(UPPER_NOT_ABOVE).format(n=n))
         if not (0 <= tier.rate <= MAX_RATE):
-            errors.append(RATE_RANGE.format(n=n))
+            errors.append(gettext(RATE_RANGE).format(n=n))
         elif decimal_places(tier.rate) > 6:
-            errors.append(RATE_DP.format(n=n))
+            errors.append(gettext(RATE_DP).format(n=n))
         if tier.fixed_fee is not None:
             if schedule != "subscription":
-                errors.append(FIXED_ONLY_SUBSCRIPTION.format(n=n))
+                errors.append(gettext(FIXED_ONLY_SUBSCRIPTION).format(n=n))
             elif tier.fixed_fee < 0:
-                errors.append(FIXED_NEGATIVE.format(n=n))
+                errors.append(gettext(FIXED_NEGATIVE).format(n=n))
         if schedule == "redemption":
             if tier.lower != tier.lower.to_integral_value() or (
                 tier.upper is not None and tier.upper != tier.upper.to_integral_value()
             ):
-                errors.append(DAYS_WHOLE.format(n=n))
+                errors.append(gettext(DAYS_WHOLE).format(n=n))
             if tier.lower < SHORT_HOLD_DAYS and tier.rate < SHORT_HOLD_MIN_RATE:
-                errors.append(SHORT_HOLD.format(n=n, rate=f"{(tier.rate * 100).normalize():f}%"))
+                errors.append(
+                    gettext(SHORT_HOLD).format(n=n, rate=f"{(tier.rate * 100).normalize():f}%")
+                )
         if n > 1:
             previous = tiers[n - 2].upper
             if previous is None:
-                errors.append(OPEN_NOT_LAST)
+                errors.append(gettext(OPEN_NOT_LAST))
             elif previous != tier.lower:
                 errors.append(NOT_CONTIGUOUS.format(n=n, lower=tier.lower, previous=previous))
     if tiers[-1].upper is not None:
-        errors.append(LAST_NOT_OPEN)
+        errors.append(gettext(LAST_NOT_OPEN))
     return list(dict.fromkeys(errors))
 
 

@@ -40,59 +40,82 @@ class TiersField(forms.CharField):
             raise forms.ValidationError(str(exc)) from exc
 
 
-SUBSCRIPTION_HELP = (
+SUBSCRIPTION_HELP = _(
     'One band per line, by amount in CNY: "0 - 500000 : 1.5%", … and an open-ended last band, '
     'e.g. "5000000 - : fixed 1000".'
 )
-REDEMPTION_HELP = (
+REDEMPTION_HELP = _(
     'One band per line, by days held: "0 - 7 : 1.5%", "7 - 30 : 0.75%", … "730 - : 0%". '
     "Under 7 days must be at least 1.5%."
 )
+NAME_REQUIRED = _("Give the name in Chinese or in English (or both).")
+SUMMARY_REQUIRED = _("Give the summary in Chinese or in English (or both).")
+NAMES = ("name_zh_hans", "name_en", "summary_zh_hans", "summary_en")
 
 
 class ProductForm(forms.Form):
     """Every field a listing of ``kind`` has; ``split()`` hands the service what it takes."""
 
-    name = forms.CharField(max_length=120, validators=[plain_text])
-    risk_level = forms.TypedChoiceField(choices=RiskLevel.choices, coerce=int)
-    summary = forms.CharField(
-        max_length=300, validators=[plain_text], help_text="One sentence for the catalogue."
+    # Both languages, Chinese first; one is enough (pages fall back to it), see clean().
+    name_zh_hans = forms.CharField(
+        label=_("Name in Chinese"), max_length=120, required=False, validators=[plain_text]
+    )
+    name_en = forms.CharField(
+        label=_("Name in English"), max_length=120, required=False, validators=[plain_text]
+    )
+    risk_level = forms.TypedChoiceField(
+        label=_("Risk level"), choices=RiskLevel.choices, coerce=int
+    )
+    summary_zh_hans = forms.CharField(
+        label=_("Summary in Chinese"),
+        max_length=300,
+        required=False,
+        validators=[plain_text],
+        help_text=_("One sentence for the catalogue."),
+    )
+    summary_en = forms.CharField(
+        label=_("Summary in English"),
+        max_length=300,
+        required=False,
+        validators=[plain_text],
+        help_text=_("One sentence for the catalogue."),
     )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
         required=False,
         validators=[plain_text],
-        help_text="Checked against the marketing rules before it is published.",
+        label=_("Description"),
+        help_text=_("Checked against the marketing rules before it is published."),
     )
-    min_purchase = MoneyField(label="Minimum purchase (CNY)", **MONEY)
+    min_purchase = MoneyField(label=_("Minimum purchase (CNY)"), **MONEY)
 
     KIND_FIELDS = {
         ProductKind.FUND: {
-            "fund_type": lambda: forms.ChoiceField(choices=FundType.choices),
+            "fund_type": lambda: forms.ChoiceField(label=_("Fund type"), choices=FundType.choices),
             "code": lambda: forms.RegexField(
                 regex=r"^\d{6}$",
-                label="Fund code",
-                error_messages={"invalid": "A fund code is exactly 6 digits."},
+                label=_("Fund code"),
+                error_messages={"invalid": _("A fund code is exactly 6 digits.")},
             ),
-            "management_fee_rate": lambda: PercentField(label="Management fee (% a year)"),
-            "custody_fee_rate": lambda: PercentField(label="Custody fee (% a year)"),
+            "management_fee_rate": lambda: PercentField(label=_("Management fee (% a year)")),
+            "custody_fee_rate": lambda: PercentField(label=_("Custody fee (% a year)")),
             "subscription_tiers": lambda: TiersField(
-                label="Subscription fees", help_text=SUBSCRIPTION_HELP
+                label=_("Subscription fees"), help_text=SUBSCRIPTION_HELP
             ),
             "redemption_tiers": lambda: TiersField(
-                label="Redemption fees", help_text=REDEMPTION_HELP
+                label=_("Redemption fees"), help_text=REDEMPTION_HELP
             ),
         },
         ProductKind.INSURANCE: {
-            "premium": lambda: MoneyField(label="Premium (CNY)", **MONEY),
-            "coverage_amount": lambda: MoneyField(label="Coverage (CNY)", **MONEY),
-            "term_months": lambda: forms.IntegerField(label="Term (months)", min_value=1),
+            "premium": lambda: MoneyField(label=_("Premium (CNY)"), **MONEY),
+            "coverage_amount": lambda: MoneyField(label=_("Coverage (CNY)"), **MONEY),
+            "term_months": lambda: forms.IntegerField(label=_("Term (months)"), min_value=1),
             "cooling_off_days": lambda: forms.IntegerField(
-                label="Cooling-off period (days)", min_value=15, initial=15
+                label=_("Cooling-off period (days)"), min_value=15, initial=15
             ),
             "cancellation_fee": lambda: MoneyField(
-                label="Cancellation fee in the cooling-off period (CNY, at most 10)",
+                label=_("Cancellation fee in the cooling-off period (CNY, at most 10)"),
                 max_digits=6,
                 decimal_places=2,
                 min_value=0,
@@ -101,9 +124,11 @@ class ProductForm(forms.Form):
             ),
         },
         ProductKind.SAVINGS: {
-            "term_months": lambda: forms.IntegerField(label="Term (months)", min_value=1),
-            "annual_rate": lambda: PercentField(label="Annual rate (%)"),
-            "early_withdrawal_rate": lambda: PercentField(label="Early-withdrawal rate (% a year)"),
+            "term_months": lambda: forms.IntegerField(label=_("Term (months)"), min_value=1),
+            "annual_rate": lambda: PercentField(label=_("Annual rate (%)")),
+            "early_withdrawal_rate": lambda: PercentField(
+                label=_("Early-withdrawal rate (% a year)")
+            ),
         },
     }
     TERMS = TERMS_FIELDS
@@ -115,11 +140,12 @@ class ProductForm(forms.Form):
             self.fields[name] = make()
         if kind != ProductKind.SAVINGS:
             return
-        self.fields["min_purchase"].label = "Minimum deposit (CNY)"
+        self.fields["min_purchase"].label = _("Minimum deposit (CNY)")
 
     @classmethod
     def initial_for(cls, product: Product, terms, tiers: dict) -> dict:
-        initial = {f: getattr(product, f) for f in ("name", "risk_level", "summary", "description")}
+        initial = {f: getattr(product, f) or "" for f in (*NAMES, "description")}
+        initial["risk_level"] = product.risk_level
         initial["min_purchase"] = product.min_purchase
         if product.kind == ProductKind.FUND:
             initial.update(fund_type=product.fund_type, code=product.code)
@@ -129,11 +155,19 @@ class ProductForm(forms.Form):
             initial[name] = getattr(terms, name, None)
         return initial
 
+    def clean(self):
+        data = super().clean()
+        if not (data.get("name_zh_hans") or data.get("name_en")):
+            self.add_error("name_zh_hans", forms.ValidationError(NAME_REQUIRED, code="required"))
+        if not (data.get("summary_zh_hans") or data.get("summary_en")):
+            self.add_error(
+                "summary_zh_hans", forms.ValidationError(SUMMARY_REQUIRED, code="required")
+            )
+        return data
+
     def split(self) -> dict:
         data = self.cleaned_data
-        product = {
-            f: data[f] for f in ("name", "risk_level", "summary", "description", "min_purchase")
-        }
+        product = {f: data[f] for f in (*NAMES, "risk_level", "description", "min_purchase")}
         tiers = None
         if self.kind == ProductKind.FUND:
             product.update(fund_type=data["fund_type"], code=data["code"])
@@ -144,8 +178,8 @@ class ProductForm(forms.Form):
 
 class NavUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text='A CSV with the header "date,nav": dates as YYYY-MM-DD, NAV up to 4 decimals.',
+        label=_("CSV file"),
+        help_text=_('A CSV with the header "date,nav": dates as YYYY-MM-DD, NAV up to 4 decimals.'),
     )
 
     def clean_file(self):
@@ -182,9 +216,9 @@ class YieldUploadForm(NavUploadForm):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(choices=DocumentKind.choices)
-    title = forms.CharField(max_length=200, validators=[plain_text])
-    file = forms.FileField(help_text="PDF, at most 10 MB.")
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[plain_text])
+    file = forms.FileField(label=_("File"), help_text=_("PDF, at most 10 MB."))
 
 
 class ReasonForm(forms.Form):
@@ -192,21 +226,25 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         validators=[plain_text],
-        error_messages={"required": "Give a reason; the institution will read it."},
+        label=_("Reason"),
+        error_messages={"required": _("Give a reason; the institution will read it.")},
     )
 
 
 class ArticleForm(forms.Form):
-    kind = forms.ChoiceField(choices=ArticleKind.choices)
-    title = forms.CharField(max_length=200, validators=[plain_text])
+    kind = forms.ChoiceField(label=_("Kind"), choices=ArticleKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[plain_text])
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 12}), max_length=20000, validators=[plain_text]
+        label=_("Body"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20000,
+        validators=[plain_text],
     )
     product = forms.ModelChoiceField(
         queryset=Product.objects.none(),
         required=False,
         to_field_name="slug",
-        empty_label="No product (about the institution)",
+        empty_label=_("No product (about the institution)"),
     )
 
     def __init__(self, *args, products=None, **kwargs):

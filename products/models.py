@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from institutions.models import Institution, ProductKind
 from marketplace.money import AmountField, NavField, RateField
@@ -18,27 +20,38 @@ from marketplace.validators import plain_text
 
 
 class FundType(models.TextChoices):
-    MONEY_MARKET = "money_market", "Money-market"
-    BOND = "bond", "Bond"
-    MIXED = "mixed", "Mixed"
-    EQUITY = "equity", "Equity"
-    INDEX = "index", "Index"
+    MONEY_MARKET = "money_market", pgettext_lazy("fund type", "Money-market")
+    BOND = "bond", pgettext_lazy("fund type", "Bond")
+    MIXED = "mixed", pgettext_lazy("fund type", "Mixed")
+    EQUITY = "equity", pgettext_lazy("fund type", "Equity")
+    INDEX = "index", pgettext_lazy("fund type", "Index")
+
+
+# What an investor may type to find a fund type besides its label (the catalogue search):
+# "债券" and "债券基金" find bond funds, "货币" and "现金" money-market funds.
+FUND_TYPE_SEARCH_WORDS: dict[str, tuple[str, ...]] = {
+    FundType.MONEY_MARKET: ("money-market fund", "money market", "货币基金", "货币", "现金"),
+    FundType.BOND: ("bond fund", "债券基金", "债券", "债基", "纯债"),
+    FundType.MIXED: ("mixed fund", "混合基金", "混合"),
+    FundType.EQUITY: ("equity fund", "stock", "股票基金", "股票", "股基"),
+    FundType.INDEX: ("index fund", "指数基金", "指数"),
+}
 
 
 class RiskLevel(models.IntegerChoices):
-    R1 = 1, "R1 · Low"
-    R2 = 2, "R2 · Medium-low"
-    R3 = 3, "R3 · Medium"
-    R4 = 4, "R4 · Medium-high"
-    R5 = 5, "R5 · High"
+    R1 = 1, _("R1 · Low")
+    R2 = 2, _("R2 · Medium-low")
+    R3 = 3, _("R3 · Medium")
+    R4 = 4, _("R4 · Medium-high")
+    R5 = 5, _("R5 · High")
 
 
 RISK_MEANING = {
-    1: "Capital is well protected and returns are steady; values rarely fall.",
-    2: "Small price swings; a loss of capital is unlikely but possible.",
-    3: "Moderate price swings; you may lose part of what you invest.",
-    4: "Large price swings; sizeable losses are possible over shorter periods.",
-    5: "Very large price swings; you could lose much of what you invest.",
+    1: _("Capital is well protected and returns are steady; values rarely fall."),
+    2: _("Small price swings; a loss of capital is unlikely but possible."),
+    3: _("Moderate price swings; you may lose part of what you invest."),
+    4: _("Large price swings; sizeable losses are possible over shorter periods."),
+    5: _("Very large price swings; you could lose much of what you invest."),
 }
 
 
@@ -48,10 +61,10 @@ def risk_code(level: int) -> str:
 
 
 class ProductStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", pgettext_lazy("product status", "Draft")
+    IN_REVIEW = "in_review", pgettext_lazy("product status", "In review")
+    PUBLISHED = "published", pgettext_lazy("product status", "Published")
+    CLOSED = "closed", pgettext_lazy("product status", "Closed")
 
 
 class Product(models.Model):
@@ -61,12 +74,12 @@ class Product(models.Model):
     name = models.CharField(max_length=120, validators=[plain_text])
     slug = models.SlugField(max_length=80, unique=True)
     code = models.CharField(
-        "fund code",
+        _("fund code"),
         max_length=6,
         null=True,
         blank=True,
         unique=True,
-        validators=[RegexValidator(r"^\d{6}$", "A fund code is exactly 6 digits.")],
+        validators=[RegexValidator(r"^\d{6}$", _("A fund code is exactly 6 digits."))],
     )
     risk_level = models.PositiveSmallIntegerField(choices=RiskLevel.choices)
     summary = models.CharField(max_length=300, validators=[plain_text])
@@ -147,15 +160,15 @@ class FundTerms(models.Model):
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="fund_terms")
     management_fee_rate = RateField(
         validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.03"))],
-        help_text="Annual, as a fraction: 0.012 = 1.2%.",
+        help_text=_("Annual, as a fraction: 0.012 = 1.2%."),
     )
     custody_fee_rate = RateField(
         validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.01"))],
-        help_text="Annual, as a fraction: 0.002 = 0.2%.",
+        help_text=_("Annual, as a fraction: 0.002 = 0.2%."),
     )
 
     class Meta:
-        verbose_name_plural = "fund terms"
+        verbose_name_plural = _("fund terms")
         constraints = [
             models.CheckConstraint(
                 condition=Q(management_fee_rate__gte=0) & Q(custody_fee_rate__gte=0),
@@ -184,7 +197,7 @@ class InsuranceTerms(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "insurance terms"
+        verbose_name_plural = _("insurance terms")
         constraints = [
             models.CheckConstraint(
                 condition=Q(cooling_off_days__gte=15), name="insurance_cooling_off_min_15"
@@ -208,11 +221,11 @@ class SavingsTerms(models.Model):
     annual_rate = RateField(validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.2"))])
     early_withdrawal_rate = RateField(
         validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.2"))],
-        help_text="Annual rate paid on early withdrawal (usually the demand-deposit rate).",
+        help_text=_("Annual rate paid on early withdrawal (usually the demand-deposit rate)."),
     )
 
     class Meta:
-        verbose_name_plural = "savings terms"
+        verbose_name_plural = _("savings terms")
         constraints = [
             models.CheckConstraint(
                 condition=Q(early_withdrawal_rate__lte=models.F("annual_rate")),
@@ -239,8 +252,8 @@ TERMS_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 class FeeSchedule(models.TextChoices):
-    SUBSCRIPTION = "subscription", "Subscription (by amount)"
-    REDEMPTION = "redemption", "Redemption (by days held)"
+    SUBSCRIPTION = "subscription", _("Subscription (by amount)")
+    REDEMPTION = "redemption", _("Redemption (by days held)")
 
 
 class FeeTier(models.Model):
@@ -328,11 +341,11 @@ class DailyYield(models.Model):
 
 
 class DocumentKind(models.TextChoices):
-    PROSPECTUS = "prospectus", "Prospectus"
-    POLICY_WORDING = "policy_wording", "Policy terms"
-    FACT_SHEET = "fact_sheet", "Key facts"
-    TERMS = "terms", "Terms and conditions"
-    OTHER = "other", "Other"
+    PROSPECTUS = "prospectus", _("Prospectus")
+    POLICY_WORDING = "policy_wording", _("Policy terms")
+    FACT_SHEET = "fact_sheet", _("Key facts")
+    TERMS = "terms", _("Terms and conditions")
+    OTHER = "other", _("Other")
 
 
 # The documents a product of each kind must carry before staff can publish it.
@@ -369,18 +382,21 @@ class ProductDocument(models.Model):
 
 
 class ProductEventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    CHANGED = "changed", "Changed"
-    SUBMITTED = "submitted", "Submitted for review"
-    APPROVED = "approved", "Approved and published"
-    REJECTED = "rejected", "Rejected"
-    CHANGE_SUBMITTED = "change_submitted", "Change submitted for review"
-    CHANGE_APPROVED = "change_approved", "Change approved"
-    CHANGE_REJECTED = "change_rejected", "Change rejected"
-    CLOSED = "closed", "Closed"
-    NAV_UPLOADED = "nav_uploaded", "NAV uploaded"
-    YIELD_UPLOADED = "yield_uploaded", "Daily yield uploaded"
-    DOCUMENT_ADDED = "document_added", "Document added"
+    CREATED = "created", pgettext_lazy("product event", "Created")
+    CHANGED = "changed", pgettext_lazy("product event", "Changed")
+    SUBMITTED = "submitted", pgettext_lazy("product event", "Submitted for review")
+    APPROVED = "approved", pgettext_lazy("product event", "Approved and published")
+    REJECTED = "rejected", pgettext_lazy("product event", "Rejected")
+    CHANGE_SUBMITTED = (
+        "change_submitted",
+        pgettext_lazy("product event", "Change submitted for review"),
+    )
+    CHANGE_APPROVED = "change_approved", pgettext_lazy("product event", "Change approved")
+    CHANGE_REJECTED = "change_rejected", pgettext_lazy("product event", "Change rejected")
+    CLOSED = "closed", pgettext_lazy("product event", "Closed")
+    NAV_UPLOADED = "nav_uploaded", pgettext_lazy("product event", "NAV uploaded")
+    YIELD_UPLOADED = "yield_uploaded", pgettext_lazy("product event", "Daily yield uploaded")
+    DOCUMENT_ADDED = "document_added", pgettext_lazy("product event", "Document added")
 
 
 class ProductEvent(models.Model):
@@ -405,9 +421,9 @@ class ProductEvent(models.Model):
 
 
 class RevisionStatus(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", pgettext_lazy("revision status", "Pending review")
+    APPROVED = "approved", pgettext_lazy("revision status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("revision status", "Rejected")
 
 
 class ProductRevision(models.Model):
@@ -448,14 +464,14 @@ class ProductRevision(models.Model):
 
 
 class ArticleKind(models.TextChoices):
-    ARTICLE = "article", "Article"
-    ANNOUNCEMENT = "announcement", "Announcement"
+    ARTICLE = "article", _("Article")
+    ANNOUNCEMENT = "announcement", _("Announcement")
 
 
 class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", pgettext_lazy("article status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("article status", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("article status", "Withdrawn")
 
 
 class Article(models.Model):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from institutions.models import CommissionContract, Institution, InstitutionStatus, UpfrontBasis
 from institutions.selectors import commission_contract_in_force, memberships_for_user
@@ -30,7 +31,12 @@ from .models import (
     RiskLevel,
 )
 
-NAV_RANGES = {"1m": ("1M", 31), "3m": ("3M", 92), "1y": ("1Y", 366), "all": ("All", None)}
+NAV_RANGES = {
+    "1m": (pgettext_lazy("chart range", "1M"), 31),
+    "3m": (pgettext_lazy("chart range", "3M"), 92),
+    "1y": (pgettext_lazy("chart range", "1Y"), 366),
+    "all": (pgettext_lazy("chart range", "All"), None),
+}
 TERMS_RELATED = ("fund_terms", "insurance_terms", "savings_terms")
 
 

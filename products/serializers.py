@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -83,7 +84,11 @@ class ProductListSerializer(serializers.ModelSerializer):
         model = Product
         fields = [
             "slug",
+            # ``name``/``summary`` in the request's language (Accept-Language, falling back to
+            # the other); each language's beside them.
             "name",
+            "name_zh_hans",
+            "name_en",
             "kind",
             "fund_type",
             "code",
@@ -91,6 +96,8 @@ class ProductListSerializer(serializers.ModelSerializer):
             "institution",
             "is_platform_operated",
             "summary",
+            "summary_zh_hans",
+            "summary_en",
             "min_purchase",
             "latest_nav",
             "latest_nav_date",
@@ -181,9 +188,22 @@ class ProductWriteSerializer(serializers.Serializer):
     """Create (all fields) or PATCH (any of them). ``terms`` is checked against ``kind``."""
 
     kind = serializers.ChoiceField(choices=ProductKind.choices)
-    name = serializers.CharField(max_length=120, validators=[plain_text])
+    # ``name``/``summary`` set the request language's; ``name_zh_hans`` … each language's.
+    name = serializers.CharField(max_length=120, required=False, validators=[plain_text])
+    name_zh_hans = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, validators=[plain_text]
+    )
+    name_en = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, validators=[plain_text]
+    )
     risk_level = RiskLevelField()
-    summary = serializers.CharField(max_length=300, validators=[plain_text])
+    summary = serializers.CharField(max_length=300, required=False, validators=[plain_text])
+    summary_zh_hans = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[plain_text]
+    )
+    summary_en = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[plain_text]
+    )
     description = serializers.CharField(
         max_length=10000, required=False, allow_blank=True, validators=[plain_text]
     )
@@ -202,7 +222,13 @@ class ProductWriteSerializer(serializers.Serializer):
                 raise serializers.ValidationError({"terms": terms.errors})
             attrs["terms"] = terms.validated_data
         elif not self.partial:
-            raise serializers.ValidationError({"terms": ["This field is required."]})
+            raise serializers.ValidationError({"terms": [_("This field is required.")]})
+        if not self.partial:
+            for field_name in ("name", "summary"):
+                if not any(attrs.get(f"{field_name}{s}") for s in ("", "_zh_hans", "_en")):
+                    raise serializers.ValidationError(
+                        {field_name: [_("This field is required.")]}, code="required"
+                    )
         return attrs
 
     def fee_tiers(self) -> dict | None:

@@ -19,6 +19,7 @@ from profiles.selectors import (
     suitability_for,
 )
 from profiles.services import profile_for
+from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from . import selectors
 from .charts import line_chart
@@ -78,6 +79,11 @@ def product_detail(request, slug):
     else:
         series = []
     profile = profile_of(user=request.user)
+    suitability = (
+        suitability_for(profile=profile, product_risk=product.risk_level)
+        if request.user.is_authenticated
+        else None
+    )
     return render(
         request,
         "products/detail.html",
@@ -92,11 +98,12 @@ def product_detail(request, slug):
             "earnings": selectors.platform_earnings(product=product),
             "risk_meanings": RISK_MEANING,
             "profile": profile,
-            "suitability": (
-                suitability_for(profile=profile, product_risk=product.risk_level)
-                if request.user.is_authenticated
-                else None
-            ),
+            "suitability": suitability,
+            # Refused for want of a (valid) assessment: offer the questionnaire. Compared by
+            # message constant, not by an English word in it, so it holds in Chinese too.
+            "needs_assessment": suitability is not None
+            and suitability.refused
+            and str(suitability.reason) in (str(REFUSED_NO_ASSESSMENT), str(REFUSED_EXPIRED)),
         },
     )
 

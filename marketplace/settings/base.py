@@ -25,6 +25,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before admin (its docs): products' and institutions' names in both languages (issue 14).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -176,6 +178,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["marketplace.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a year: the choice outlives the session
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Names and summaries of products and institutions carry both languages (name_zh_hans, name_en;
+# products/translation.py); `product.name` is the active language's, else the other one's.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans"), "en": ("zh-hans",)}
 TIME_ZONE = "Asia/Shanghai"  # business time zone; the database stores UTC
 USE_I18N = True
 USE_TZ = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, InstitutionStatus, Membership, Role
 from marketplace.cache import bump_catalogue_version
@@ -10,8 +11,8 @@ from marketplace.cache import bump_catalogue_version
 from ..models import ProductEvent
 
 # Error messages (tests import these).
-NOT_EDITOR = "Only editors and admins of {institution} can change its listings."
-INSTITUTION_NOT_APPROVED = "{institution} is {status}: its listings cannot be changed."
+NOT_EDITOR = _("Only editors and admins of {institution} can change its listings.")
+INSTITUTION_NOT_APPROVED = _("{institution} is {status}: its listings cannot be changed.")
 
 
 def _require_editor(*, institution: Institution, actor) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from marketplace import uploads
 
@@ -11,7 +12,7 @@ from ._common import _event, _require_editor
 
 # Error messages (tests import these).
 FILE_TOO_BIG = uploads.FILE_TOO_BIG
-FILE_NOT_PDF = "Upload a PDF document (the file does not look like a PDF)."
+FILE_NOT_PDF = _("Upload a PDF document (the file does not look like a PDF).")
 
 MAX_DOCUMENT_MB = 10
 

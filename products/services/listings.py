@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, ProductKind
 from marketplace.slugs import unique_slug
@@ -34,18 +36,21 @@ from ..models import (
 from ._common import _event, _require_editor
 
 # Error messages (tests import these).
-KIND_NOT_ALLOWED = "{institution} may not list {kind} products."
-FUND_TYPE_REQUIRED = "Choose the type of fund."
-FUND_TYPE_ONLY_FUNDS = "Only funds have a fund type."
-FUND_CODE_REQUIRED = "Funds need their 6-digit fund code."
-FUND_CODE_TAKEN = "Fund code {code} is already listed."
-TERMS_MISSING = "Fill in the {kind} terms."
-NOT_EDITABLE = "A {status} product cannot be edited."
-REVISION_PENDING = "A change to this product is already waiting for review."
+KIND_NOT_ALLOWED = _("{institution} may not list {kind} products.")
+FUND_TYPE_REQUIRED = _("Choose the type of fund.")
+FUND_TYPE_ONLY_FUNDS = _("Only funds have a fund type.")
+FUND_CODE_REQUIRED = _("Funds need their 6-digit fund code.")
+FUND_CODE_TAKEN = _("Fund code {code} is already listed.")
+TERMS_MISSING = _("Fill in the {kind} terms.")
+NOT_EDITABLE = _("A {status} product cannot be edited.")
+REVISION_PENDING = _("A change to this product is already waiting for review.")
 
 # Changing these on a published product needs staff review (DESIGN §4).
 MATERIAL_PRODUCT_FIELDS = ("risk_level", "min_purchase")
-FREE_PRODUCT_FIELDS = ("name", "summary", "description")
+# ``name``/``summary`` are the active language's (django-modeltranslation); the portal form and
+# the API name the columns of each language. Both languages are free fields alike.
+BILINGUAL_FIELDS = ("name_zh_hans", "name_en", "summary_zh_hans", "summary_en")
+FREE_PRODUCT_FIELDS = ("name", "summary", *BILINGUAL_FIELDS, "description")
 TERMS_MODEL: dict[str, type[FundTerms | InsuranceTerms | SavingsTerms]] = {
     ProductKind.FUND: FundTerms,
     ProductKind.INSURANCE: InsuranceTerms,
@@ -131,7 +136,12 @@ def _save_tiers(product: Product, tiers: dict[str, list[Tier]]) -> None:
 def _save(product: Product) -> None:
     for attempt in range(3):
         try:
-            with transaction.atomic():
+            # The untranslated ``name`` column (what queries of other models read, e.g.
+            # ``Order.objects.values("product__name")``) holds the English, else the Chinese.
+            with (
+                transaction.atomic(),
+                translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE),
+            ):
                 product.save()
             return
         except IntegrityError as exc:
@@ -150,32 +160,46 @@ def product_create(
     institution: Institution,
     actor,
     kind: str,
-    name: str,
     risk_level: int,
-    summary: str,
     min_purchase: Decimal,
+    name: str = "",
+    summary: str = "",
+    name_zh_hans: str = "",
+    name_en: str = "",
+    summary_zh_hans: str = "",
+    summary_en: str = "",
     description: str = "",
     fund_type: str = "",
     code: str | None = None,
     terms: dict[str, Any],
     fee_tiers: dict[str, list[Tier]] | None = None,
 ) -> Product:
-    """A new listing, as a draft. Staff review it before it is first published."""
+    """A new listing, as a draft. Staff review it before it is first published.
+
+    Names and summaries come per language (``name_zh_hans``, ``name_en``, …); a plain ``name`` /
+    ``summary`` is the active language's. One language is enough: pages fall back to it."""
     _require_editor(institution=institution, actor=actor)
     if kind not in institution.allowed_kinds:
         raise ValidationError(
             {"kind": KIND_NOT_ALLOWED.format(institution=institution.name, kind=kind)}
         )
     fee_tiers = fee_tiers or {}
+    names = _per_language("name", name, zh_hans=name_zh_hans, en=name_en)
+    summaries = _per_language("summary", summary, zh_hans=summary_zh_hans, en=summary_en)
     product = Product(
         institution=institution,
         kind=kind,
         fund_type=fund_type or "",
-        name=(name or "").strip(),
-        slug=unique_slug(name or "", queryset=Product.objects.all(), fallback="product"),
+        **names,
+        **summaries,
+        # A readable slug from the English name; a Chinese-only name gets the fallback.
+        slug=unique_slug(
+            names["name_en"] or names["name_zh_hans"],
+            queryset=Product.objects.all(),
+            fallback="product",
+        ),
         code=(code or "").strip() or None,
         risk_level=risk_level,
-        summary=(summary or "").strip(),
         description=(description or "").strip(),
         min_purchase=min_purchase,
     )
@@ -190,6 +214,19 @@ def product_create(
     _save_tiers(product, fee_tiers)
     _event(product, actor, ProductEventKind.CREATED, to_status=product.status)
     return product
+
+
+def _per_language(field_name: str, value: str, **by_language: str) -> dict[str, str]:
+    """``{"name_zh_hans": …, "name_en": …}``: the explicit columns, and a plain ``value`` in the
+    active language's column when that one is empty."""
+    columns = {f"{field_name}_{code}": (text or "").strip() for code, text in by_language.items()}
+    active = (translation.get_language() or settings.MODELTRANSLATION_DEFAULT_LANGUAGE).lower()
+    column = f"{field_name}_{active.replace('-', '_')}"
+    if column not in columns:
+        column = f"{field_name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+    if (value or "").strip() and not columns[column]:
+        columns[column] = value.strip()
+    return columns
 
 
 def product_terms(product: Product):

@@ -24,10 +24,10 @@ from .prices import (
 from .stats import product_stats_refresh
 
 # Error messages (tests import these).
-NOT_A_FUND = "NAV prices are uploaded for funds only."
-MONEY_MARKET_NAV = "A money-market fund's NAV is fixed at 1.0000."
+NOT_A_FUND = _("NAV prices are uploaded for funds only.")
+MONEY_MARKET_NAV = _("A money-market fund's NAV is fixed at 1.0000.")
 NAV_CSV_HEADER = 'The CSV needs the columns "date" and "nav" in its first line.'
-NAV_FILE_TOO_BIG = "The file is larger than {limit} MB."
+NAV_FILE_TOO_BIG = _("The file is larger than {limit} MB.")
 
 # One limit for NAV files, whether they come through the portal form or the API.
 MAX_NAV_UPLOAD_MB = 20
@@ -46,10 +46,10 @@ class NavRowResult:
 NavUploadReport = UploadReport
 
 
-NAV_NOT_NUMBER = "The NAV is not a number."
-NAV_NOT_POSITIVE = "The NAV must be above zero."
-NAV_TOO_PRECISE = "The NAV has more than 4 decimal places."
-NAV_TOO_BIG = "The NAV is implausibly large."
+NAV_NOT_NUMBER = _("The NAV is not a number.")
+NAV_NOT_POSITIVE = _("The NAV must be above zero.")
+NAV_TOO_PRECISE = _("The NAV has more than 4 decimal places.")
+NAV_TOO_BIG = _("The NAV is implausibly large.")
 NAV_PRICED = _(
     "The NAV of this date ({nav}) already priced orders: an upload cannot change it. "
     "Ask platform staff for a NAV correction."

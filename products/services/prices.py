@@ -14,14 +14,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.trading_hours import price_publishable
 
-NAV_CSV_UNREADABLE = "The file is not a readable UTF-8 CSV."
-NAV_CSV_BAD_LINE = "Line {line} of the file is not valid CSV ({error})."
-NAV_BAD_DATE = "Not a date: write it as YYYY-MM-DD."
-NAV_FUTURE = "The date is in the future."
-NAV_DUPLICATE = "The date appears more than once in the file (also on line {line})."
+NAV_CSV_UNREADABLE = _("The file is not a readable UTF-8 CSV.")
+NAV_CSV_BAD_LINE = _("Line {line} of the file is not valid CSV ({error}).")
+NAV_BAD_DATE = _("Not a date: write it as YYYY-MM-DD.")
+NAV_FUTURE = _("The date is in the future.")
+NAV_DUPLICATE = _("The date appears more than once in the file (also on line {line}).")
 # Forward pricing (DESIGN §4): the price of day D exists only after D's 15:00 cut-off.
 PRICE_BEFORE_CUTOFF = (
     "The price of {date} can be uploaded only after its 15:00 cut-off (Asia/Shanghai)."

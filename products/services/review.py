@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..documents import missing_documents
 from ..models import (
@@ -20,8 +21,8 @@ from ._common import _event, _require_editor
 from .listings import _apply_state, _check_marketing, _tiers_of, _validate_product, product_terms
 
 # Error messages (tests import these).
-ILLEGAL_MOVE = "A {from_status} product cannot be {action}."
-REASON_REQUIRED = "Give a reason; the institution will read it."
+ILLEGAL_MOVE = _("A {from_status} product cannot be {action}.")
+REASON_REQUIRED = _("Give a reason; the institution will read it.")
 DOCUMENTS_MISSING = (
     "A {kind} product is published only with its {missing}: {institution} has not uploaded "
     "{them} yet."

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.templatetags.money import percent, signed_percent, to_decimal
 from products.models import RISK_MEANING
@@ -15,22 +17,29 @@ register = template.Library()
 DASH = "—"
 
 FIELD_LABELS = {
-    "min_purchase": "Minimum purchase (CNY)",
-    "risk_level": "Risk level",
-    "management_fee_rate": "Management fee (a year)",
-    "custody_fee_rate": "Custody fee (a year)",
-    "subscription_tiers": "Subscription fees",
-    "redemption_tiers": "Redemption fees",
-    "coverage_amount": "Coverage (CNY)",
-    "premium": "Premium (CNY)",
-    "term_months": "Term (months)",
-    "cooling_off_days": "Cooling-off period (days)",
-    "cancellation_fee": "Cancellation fee (CNY)",
-    "annual_rate": "Annual rate",
-    "early_withdrawal_rate": "Early-withdrawal rate (a year)",
-    "added": "Prices added",
-    "updated": "Prices updated",
-    "rejected": "Rows rejected",
+    "name": _("Name"),
+    "name_zh_hans": _("Name in Chinese"),
+    "name_en": _("Name in English"),
+    "summary": _("Summary"),
+    "summary_zh_hans": _("Summary in Chinese"),
+    "summary_en": _("Summary in English"),
+    "description": _("Description"),
+    "min_purchase": _("Minimum purchase (CNY)"),
+    "risk_level": _("Risk level"),
+    "management_fee_rate": _("Management fee (a year)"),
+    "custody_fee_rate": _("Custody fee (a year)"),
+    "subscription_tiers": _("Subscription fees"),
+    "redemption_tiers": _("Redemption fees"),
+    "coverage_amount": _("Coverage (CNY)"),
+    "premium": _("Premium (CNY)"),
+    "term_months": _("Term (months)"),
+    "cooling_off_days": _("Cooling-off period (days)"),
+    "cancellation_fee": _("Cancellation fee (CNY)"),
+    "annual_rate": _("Annual rate"),
+    "early_withdrawal_rate": _("Early-withdrawal rate (a year)"),
+    "added": _("Prices added"),
+    "updated": _("Prices updated"),
+    "rejected": _("Rows rejected"),
 }
 AMOUNT_FIELDS = {"min_purchase", "premium", "coverage_amount", "cancellation_fee"}
 
@@ -71,7 +80,7 @@ def risk_code(value) -> str:
 def risk_meaning(level) -> str:
     """``3`` → the plain-words meaning of R3 shown to investors."""
     try:
-        return RISK_MEANING[int(level)]
+        return str(RISK_MEANING[int(level)])
     except (KeyError, TypeError, ValueError):
         return ""
 
@@ -79,25 +88,34 @@ def risk_meaning(level) -> str:
 @register.filter
 def field_label(name) -> str:
     """``"management_fee_rate"`` → ``"Management fee (a year)"``."""
-    return FIELD_LABELS.get(str(name), str(name).replace("_", " ").capitalize())
+    label = FIELD_LABELS.get(str(name))
+    return str(label) if label else str(name).replace("_", " ").capitalize()
 
 
 def _tier_line(tier: dict, *, days: bool) -> str:
     lower, upper = _grouped(tier.get("lower") or 0), tier.get("upper")
-    unit = " days" if days else ""
-    if upper is None and to_decimal(tier.get("lower")) in (None, 0):
-        band = "Any holding period" if days else "Any amount"
+    from_zero = to_decimal(tier.get("lower")) in (None, 0)
+    if upper is None and from_zero:
+        band = gettext("Any holding period") if days else gettext("Any amount")
     elif upper is None:
-        band = f"{lower}{unit} {'or more' if days else 'and above'}"
-    elif to_decimal(tier.get("lower")) in (None, 0):
-        band = f"{'Less than' if days else 'Below'} {_grouped(upper)}{unit}"
+        band = (gettext("%(lower)s days or more") if days else gettext("%(lower)s and above")) % {
+            "lower": lower
+        }
+    elif from_zero:
+        band = (gettext("Less than %(upper)s days") if days else gettext("Below %(upper)s")) % {
+            "upper": _grouped(upper)
+        }
     else:
-        band = f"{lower} to {'less than' if days else 'below'} {_grouped(upper)}{unit}"
+        band = (
+            gettext("%(lower)s to less than %(upper)s days")
+            if days
+            else gettext("%(lower)s to below %(upper)s")
+        ) % {"lower": lower, "upper": _grouped(upper)}
     if tier.get("fixed_fee") is not None:
-        price = f"fixed {_grouped(tier['fixed_fee'])} per order"
+        price = gettext("fixed %(fee)s per order") % {"fee": _grouped(tier["fixed_fee"])}
     else:
-        price = percent(tier.get("rate")) if to_decimal(tier.get("rate")) else "no fee"
-    return f"{band}: {price}"
+        price = percent(tier.get("rate")) if to_decimal(tier.get("rate")) else gettext("no fee")
+    return gettext("%(band)s: %(price)s") % {"band": band, "price": price}
 
 
 def change_value(field: str, value) -> list[str]:
@@ -106,7 +124,7 @@ def change_value(field: str, value) -> list[str]:
         return [DASH]
     if field.endswith("_tiers"):
         if not value:
-            return ["No bands"]
+            return [gettext("No bands")]
         days = field.startswith("redemption")
         return [_tier_line(t, days=days) if isinstance(t, dict) else str(t) for t in value]
     if field.endswith("_rate"):

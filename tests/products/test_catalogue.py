@@ -51,11 +51,15 @@ def test_api_serves_the_contract_fields(client):
     assert item["slug"] == product.slug
     assert item["kind"] == "fund"
     assert item["risk_level"] == "R3"
+    # Both languages' names beside the request language's (issue 14).
     assert item["institution"] == {
         "slug": platform.slug,
         "name": platform.name,
+        "name_zh_hans": "财富市场资产管理",
+        "name_en": "Fortune Market Asset Management",
         "is_platform": True,
     }
+    assert item["name_en"] == product.name_en
     assert item["min_purchase"] == "100.00"
     assert item["latest_nav"] == "1.2345"
     detail = client.get(f"/api/v1/products/{product.slug}/").json()
