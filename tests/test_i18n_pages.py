@@ -11,6 +11,7 @@ import pytest
 
 from institutions.models import Institution
 from orders import services as orders
+from orders.models import BankCard
 from products.models import NavPrice, Product
 from tests import factories
 
@@ -78,9 +79,17 @@ def world(clock):
 
 
 def _data_names() -> list[str]:
-    names = [*Product.objects.values_list("name", flat=True)]
-    names += [*Institution.objects.values_list("name", flat=True)]
-    return sorted({n for n in names if n}, key=len, reverse=True)
+    """What the data itself says (names, summaries, descriptions in either language): the
+    factories write it in English, and it is the institution's text, not the product's."""
+    names: list[str] = []
+    for model, fields in (
+        (Product, ["name_en", "name_zh_hans", "summary_en", "summary_zh_hans", "description"]),
+        (Institution, ["name_en", "name_zh_hans", "description_en", "description_zh_hans"]),
+        (BankCard, ["bank_name"]),
+    ):
+        for row in model.objects.values_list(*fields):
+            names += [text for text in row if text]
+    return sorted(set(names), key=len, reverse=True)
 
 
 def _pages(world):

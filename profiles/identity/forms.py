@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .countries import COUNTRIES
 from .models import DocumentType
@@ -17,7 +18,7 @@ class UnechoedTextInput(forms.TextInput):
 
 class IdentityForm(forms.Form):
     legal_name = forms.CharField(
-        label=_("Legal name"),
+        label=pgettext_lazy("person", "Legal name"),
         max_length=200,
         help_text=_("Exactly as printed on the document, e.g. 王小明 or Mary Smith."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),

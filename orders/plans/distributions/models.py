@@ -8,18 +8,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from marketplace.money import AmountField, NavField, UnitsField
 
 
 class DistributionStatus(models.TextChoices):
-    PENDING_REVIEW = "pending_review", _("Waiting for review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    PAID = "paid", _("Paid")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PENDING_REVIEW = "pending_review", pgettext_lazy("distribution status", "Waiting for review")
+    APPROVED = "approved", pgettext_lazy("distribution status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("distribution status", "Rejected")
+    PAID = "paid", pgettext_lazy("distribution status", "Paid")
+    WITHDRAWN = "withdrawn", pgettext_lazy("distribution status", "Withdrawn")
 
 
 # The one table of allowed moves (orders.plans.distributions.services._move enforces it).
