@@ -6,10 +6,12 @@ rounded HALF-UP to 2 dp; rates are Decimal fractions (0.0150 = 1.5%). Nothing el
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 CENT = Decimal("0.01")
 UNIT = Decimal("0.01")
@@ -94,7 +96,9 @@ UNITS_MESSAGES = {
 }
 
 
-def parse_amount(value, *, maximum: Decimal, messages: dict[str, str] = AMOUNT_MESSAGES) -> Decimal:
+def parse_amount(
+    value, *, maximum: Decimal, messages: Mapping[str, StrOrPromise] = AMOUNT_MESSAGES
+) -> Decimal:
     """A CNY amount (or, with ``UNITS_MESSAGES``, fund units) from user input: a finite number
     above zero, at most 2 dp and ``maximum``.
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 FILE_TOO_BIG = _("The file is {size} MB; the limit is {limit} MB.")
 FILE_EMPTY = _("The file is empty.")
@@ -32,7 +33,7 @@ JPEG = FileType("image/jpeg", "jpg", b"\xff\xd8\xff")
 
 
 def upload_check(
-    *, file, types: tuple[FileType, ...], max_mb: int, wrong_type: str, field: str = "file"
+    *, file, types: tuple[FileType, ...], max_mb: int, wrong_type: StrOrPromise, field: str = "file"
 ) -> FileType:
     """The type of ``file`` among ``types``, judged by its content; raises ValidationError
     (on ``field``) when it is empty, larger than ``max_mb`` or of none of those types."""

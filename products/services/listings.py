@@ -73,7 +73,7 @@ def _tiers_of(product: Product, schedule: str) -> list[Tier]:
 
 def _validate_product(product: Product, terms: Any, tiers: dict[str, list[Tier]]) -> None:
     """Everything a listing must satisfy, as field errors."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}  # messages: str or lazy translations
     try:
         product.full_clean(exclude=["slug"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from institutions.models import ProductKind
 from marketplace.bulk import bulk_upsert
@@ -74,7 +75,7 @@ def parse_nav_csv(data: bytes | str) -> list[tuple[int, str, str]]:
     return parse_price_csv(data, columns=("date", "nav"), header_message=NAV_CSV_HEADER)
 
 
-def _judge_nav(raw_nav: str) -> tuple[Decimal] | str:
+def _judge_nav(raw_nav: str) -> tuple[Decimal] | StrOrPromise:
     """The row's NAV, or why it is refused."""
     try:
         nav = Decimal(raw_nav)
