@@ -39,7 +39,7 @@ def test_the_portal_dashboard_and_members_page_speak_chinese(client, member_of):
 
 def test_the_apply_page_and_its_form_speak_chinese(verified_client):
     page = verified_client.get("/institutions/apply/", **ZH).content.decode()
-    assert "在财富市场上架你的产品" in page
+    assert "在财富市场上架您的产品" in page
     assert "法定名称" in page  # a form label
     assert "基金公司" in page  # a choice of InstitutionType
     assert "Submit application" not in page
