@@ -291,12 +291,17 @@ def _reprice_orderless_lots(correction: NavCorrection, now) -> list[NavCorrectio
         .filter(pk__in={lot.holding_id for lot in lots})
         .order_by("pk")
     }
+    # The cost each lot has released so far (sales, earlier corrections): one grouped query.
+    released = dict(
+        LotMovement.objects.filter(lot_id__in=[lot.pk for lot in lots])
+        .values("lot_id")
+        .annotate(total=Sum("cost"))
+        .values_list("lot_id", "total")
+    )
     lines = []
     for lot in lots:
         holding = holdings[lot.holding_id]
-        paid_for = lot.cost_remaining + (
-            lot.movements.aggregate(total=Sum("cost"))["total"] or Decimal(0)
-        )
+        paid_for = lot.cost_remaining + (released.get(lot.pk) or Decimal(0))
         old_units = lot.units
         change = _reprice_lot(
             correction,
