@@ -18,6 +18,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions, serializers
 
 from .validators import PlainTextValidator
@@ -74,6 +76,18 @@ def _model_field_may_be_blank(field) -> bool:
     )
 
 
+INSTITUTION_HEADER = OpenApiParameter(
+    name="X-Institution",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The slug of the institution to act for; needed only by members of several "
+        "institutions. An institution you are not a member of is a 404."
+    ),
+)
+
+
 class AutoSchema(openapi.AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
@@ -124,17 +138,29 @@ class AutoSchema(openapi.AutoSchema):
     def _needs_sign_in(self) -> bool:
         return not all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())
 
+    def _tenant_scoped(self) -> bool:
+        return hasattr(self.view, "tenant_field")
+
+    def get_override_parameters(self):
+        """Portal operations act for the member's only institution, or the one an
+        ``X-Institution`` header names (institutions.tenancy)."""
+        parameters = list(super().get_override_parameters())
+        if self._tenant_scoped():
+            parameters.append(INSTITUTION_HEADER)
+        return parameters
+
     def _reads_input(self) -> bool:
         if self.method in ("POST", "PUT", "PATCH"):
             return True
-        return bool(self._get_filter_parameters()) or bool(self.get_override_parameters())
+        # The X-Institution header alone reads no input: a wrong one is a 404.
+        others = [p for p in self.get_override_parameters() if p is not INSTITUTION_HEADER]
+        return bool(self._get_filter_parameters()) or bool(others)
 
     def _may_not_find(self) -> bool:
         paginated = self._get_paginator() is not None and self._is_list_view()
         # Portal views resolve the institution first: no membership (or a wrong
         # X-Institution) is a 404, like an object of another tenant.
-        tenant_scoped = hasattr(self.view, "tenant_field")
-        return "{" in self.path or paginated or tenant_scoped
+        return "{" in self.path or paginated or self._tenant_scoped()
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

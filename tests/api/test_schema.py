@@ -135,3 +135,23 @@ def test_the_schema_generates_without_warnings_and_validates():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)
+
+
+def test_every_portal_operation_describes_the_x_institution_header(client):
+    schema = client.get("/api/schema/?format=json").json()
+    portal = {
+        (path, method): operation
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/v1/portal/")
+        for method, operation in item.items()
+    }
+    assert portal
+    missing = [
+        key
+        for key, operation in portal.items()
+        if not any(
+            p["name"] == "X-Institution" and p["in"] == "header" and not p.get("required")
+            for p in operation.get("parameters", [])
+        )
+    ]
+    assert missing == []
