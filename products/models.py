@@ -99,6 +99,21 @@ class Product(models.Model):
     return_6m = RateField(null=True, blank=True)
     return_1y = RateField(null=True, blank=True)
     return_since_launch = RateField(null=True, blank=True)
+    return_1m = RateField(null=True, blank=True)
+    return_3m = RateField(null=True, blank=True)
+    return_3y = RateField(null=True, blank=True)
+    # The latest NAV against the one before it (the watchlist's "today").
+    day_change = RateField(null=True, blank=True)
+    # Risk over the trailing year and three years (positive fractions; null where the series
+    # does not cover the whole period).
+    max_drawdown_1y = RateField(null=True, blank=True)
+    max_drawdown_3y = RateField(null=True, blank=True)
+    volatility_1y = RateField(null=True, blank=True)
+    volatility_3y = RateField(null=True, blank=True)
+    # From the institution's latest approved periodic report (not from the NAV series).
+    fund_size = AmountField(null=True, blank=True)
+    fund_size_date = models.DateField(null=True, blank=True)
+    manager_since = models.DateField(null=True, blank=True)
     headline_fee_rate = RateField(default=0)
     # Money-market funds: the latest day of the daily yield series (recomputed on upload).
     latest_income_per_10k = models.DecimalField(

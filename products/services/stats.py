@@ -1,60 +1,67 @@
-"""The NAV figures kept on a product: latest NAV and its returns."""
+"""The NAV figures kept on a product: latest NAV, the day's change, returns by period, maximum
+drawdown and volatility, each computed from one read of the series."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Max, Min
-
 from marketplace.dates import months_before
-from marketplace.money import RATE_STEP
 
 from ..models import NavPrice, Product
+from ..performance import annualised_volatility, max_drawdown, period_return
+
+# The months of each period return kept on the product.
+RETURN_PERIODS = {"return_1m": 1, "return_3m": 3, "return_6m": 6, "return_1y": 12, "return_3y": 36}
+RISK_PERIODS = {"1y": 12, "3y": 36}
+STATS_FIELDS = [
+    "latest_nav",
+    "latest_nav_date",
+    "first_nav_date",
+    "return_since_launch",
+    "day_change",
+    *RETURN_PERIODS,
+    *(f"max_drawdown_{p}" for p in RISK_PERIODS),
+    *(f"volatility_{p}" for p in RISK_PERIODS),
+]
 
 
-def _nav_on_or_before(product: Product, day: dt.date) -> Decimal | None:
-    return (
-        NavPrice.objects.filter(product=product, date__lte=day)
-        .order_by("-date")
-        .values_list("nav", flat=True)
-        .first()
-    )
-
-
-def _return(latest: Decimal | None, start: Decimal | None) -> Decimal | None:
-    if not start or latest is None:
-        return None
-    return ((latest / start) - 1).quantize(RATE_STEP)
+def _on_or_before(dates: list[dt.date], navs: list[Decimal], day: dt.date) -> Decimal | None:
+    i = bisect.bisect_right(dates, day)
+    return navs[i - 1] if i else None
 
 
 def product_stats_refresh(*, product: Product) -> Product:
-    """Recompute the denormalised NAV figures: latest NAV and returns over 6 months, 1 year and
-    since launch, each only where the series covers the whole period."""
-    span = NavPrice.objects.filter(product=product).aggregate(first=Min("date"), last=Max("date"))
-    if span["last"] is None:
+    """Recompute the denormalised NAV figures. A period's figure exists only where the series
+    covers the whole period (its first NAV is on or before the period's start); otherwise it is
+    ``None``, so a young fund never shows a return over a period it did not live through."""
+    series = list(
+        NavPrice.objects.filter(product=product).order_by("date").values_list("date", "nav")
+    )
+    if not series:
         return product
-    latest = _nav_on_or_before(product, span["last"])
-    first = NavPrice.objects.get(product=product, date=span["first"]).nav
-    product.latest_nav, product.latest_nav_date, product.first_nav_date = (
-        latest,
-        span["last"],
-        span["first"],
-    )
-    six, year = months_before(span["last"], 6), months_before(span["last"], 12)
-    product.return_6m = (
-        _return(latest, _nav_on_or_before(product, six)) if span["first"] <= six else None
-    )
-    product.return_1y = (
-        _return(latest, _nav_on_or_before(product, year)) if span["first"] <= year else None
-    )
-    product.return_since_launch = _return(latest, first)
+    dates = [d for d, _ in series]
+    navs = [n for _, n in series]
+    first, last = dates[0], dates[-1]
+    latest = navs[-1]
+    product.latest_nav, product.latest_nav_date, product.first_nav_date = latest, last, first
+    product.return_since_launch = period_return(navs[0], latest)
+    product.day_change = period_return(navs[-2], latest) if len(navs) > 1 else None
+    for field, months in RETURN_PERIODS.items():
+        start = months_before(last, months)
+        covered = first <= start
+        setattr(
+            product,
+            field,
+            period_return(_on_or_before(dates, navs, start), latest) if covered else None,
+        )
+    for suffix, months in RISK_PERIODS.items():
+        start = months_before(last, months)
+        window = navs[max(bisect.bisect_right(dates, start) - 1, 0) :] if first <= start else []
+        setattr(product, f"max_drawdown_{suffix}", max_drawdown(window) if window else None)
+        setattr(product, f"volatility_{suffix}", annualised_volatility(window) if window else None)
     Product.objects.filter(pk=product.pk).update(
-        latest_nav=product.latest_nav,
-        latest_nav_date=product.latest_nav_date,
-        first_nav_date=product.first_nav_date,
-        return_6m=product.return_6m,
-        return_1y=product.return_1y,
-        return_since_launch=product.return_since_launch,
+        **{field: getattr(product, field) for field in STATS_FIELDS}
     )
     return product

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from institutions.models import InstitutionStatus, InstitutionType, Role
+from marketplace.dates import months_before
 from products import services
 from products.fees import parse_tiers
 from products.models import (
@@ -358,6 +359,37 @@ def test_returns_are_shown_only_where_the_series_covers_the_period(fund_company,
     assert product.return_6m is not None
     assert product.return_1y is None
     assert product.return_since_launch == Decimal("0.020000")
+
+
+def test_period_figures_follow_the_series_and_stay_empty_where_it_is_short(fund_company, editor):
+    """1M/3M returns, the day's change, and drawdown/volatility over a year come from the NAV
+    series; the 3-year figures stay empty for a fund with 400 days of prices."""
+    product = ProductFactory(institution=fund_company)
+    end = timezone.localdate() - dt.timedelta(days=1)
+    # Rises 1 bp a day, with one dip of 10 % on day 300 that recovers the next day.
+    navs = {}
+    for i in range(401):
+        navs[end - dt.timedelta(days=400 - i)] = Decimal("1.0000") + Decimal(i) / 10000
+    dip_day = end - dt.timedelta(days=100)
+    navs[dip_day] = (navs[dip_day] * Decimal("0.9")).quantize(Decimal("0.0001"))
+    rows = [(i + 2, str(day), str(nav)) for i, (day, nav) in enumerate(sorted(navs.items()))]
+    services.nav_upload(product=product, actor=editor, rows=rows)
+    product.refresh_from_db()
+    latest = navs[end]
+    month_ago = navs[months_before(end, 1)]
+    assert product.return_1m == (latest / month_ago - 1).quantize(Decimal("0.000001"))
+    assert product.return_3m is not None
+    assert product.return_1y is not None
+    assert product.return_3y is None
+    assert product.day_change == (latest / navs[end - dt.timedelta(days=1)] - 1).quantize(
+        Decimal("0.000001")
+    )
+    # The peak is the day before the dip; the dip takes 10 % of a price one step higher.
+    assert Decimal("0.0985") < product.max_drawdown_1y < Decimal("0.1")
+    assert product.volatility_1y is not None
+    assert product.volatility_1y > 0
+    assert product.max_drawdown_3y is None
+    assert product.volatility_3y is None
 
 
 def test_money_market_funds_take_no_nav_upload(fund_company, editor):
