@@ -155,3 +155,14 @@ def test_every_portal_operation_describes_the_x_institution_header(client):
         )
     ]
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_request_without_credentials_is_told_to_authenticate_401():
+    """Signed out is 401 with a challenge, as the schema says; 403 is for a signed-in caller
+    who may not (it was 403 for both, so a client could not tell "sign in" from "forbidden")."""
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/me/cash/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("X-Session-Token")
