@@ -177,6 +177,18 @@ def test_staff_cannot_review_their_own_identity(client):
     assert own.status == IdentityStatus.VERIFIED
 
 
+def test_the_queue_offers_no_decision_on_ones_own_identity(client):
+    member = StaffFactory()
+    own = submit(member, 998)
+    client.force_login(member)
+    html = client.get(QUEUE).content.decode()
+    assert f'data-identity="{own.pk}"' in html
+    assert f'id="approve-{own.pk}"' not in html
+    assert "data-own-identity" in html
+    client.force_login(StaffFactory())
+    assert f'id="approve-{own.pk}"' in client.get(QUEUE).content.decode()
+
+
 def test_the_number_is_encrypted_in_its_raw_column_and_events_never_hold_it(in_review):
     number = rid(BORN, 998)
     with connection.cursor() as cursor:
