@@ -186,6 +186,10 @@ class Figures(NamedTuple):
     def distributions(self) -> Decimal:
         return self.cash_distributions + self.reinvested
 
+    @property
+    def distributions_and_income(self) -> Decimal:
+        return self.distributions + self.income
+
 
 def figures_of(
     *,
@@ -197,7 +201,10 @@ def figures_of(
 ) -> Figures:
     """The figures of one valuation series (the base first, ``flow`` money put in)."""
     base, end = valuations[0], valuations[-1]
-    days = (end.on - base.on).days
+    # The span the money was in: from the base when something was held then, else from the
+    # first purchase (a fund bought two months ago has a two-month return, never annualised).
+    first = base if base.value else next((v for v in valuations if v.flow), end)
+    days = (end.on - first.on).days
     years = Decimal(days) / DAYS_PER_YEAR
     cash_flows = [Flow(base.on, -base.value)] if base.value else []
     cash_flows += [Flow(v.on, -v.flow) for v in valuations[1:] if v.flow]
@@ -267,7 +274,7 @@ class Performance(NamedTuple):
 
     @property
     def annualised(self) -> bool:
-        return (self.end - self.base).days >= 365
+        return self.total.money_weighted_annualised is not None
 
     @property
     def contributions(self) -> list[tuple[dt.date, Decimal]]:
