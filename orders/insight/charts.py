@@ -31,11 +31,21 @@ def value_chart(
     low, high = min(amounts), max(amounts)  # both lines on one scale
     spread = (high - low) or Decimal(1)
 
+    first_day = value[0][0]
+    span = max((value[-1][0] - first_day).days, 1)
+
     def points(series: list[tuple[dt.date, Decimal]]) -> str:
-        n = len(series) - 1
+        # x by date, not by index: the days between two valuations are often unequal (a
+        # period that starts before the first purchase, weekends, a NAV published late).
+        # A value holds until the next day it changed: a step, not a slope across the gap.
+        stepped: list[tuple[dt.date, Decimal]] = []
+        for day, amount in series:
+            if stepped and (day - stepped[-1][0]).days > 1:
+                stepped.append((day - dt.timedelta(days=1), stepped[-1][1]))
+            stepped.append((day, amount))
         coords = []
-        for i, (_, amount) in enumerate(series):
-            x = pad + (width - 2 * pad) * i / n
+        for day, amount in stepped:
+            x = pad + (width - 2 * pad) * (day - first_day).days / span
             y = pad + (height - 2 * pad) * (1 - (amount - low) / spread)
             coords.append(f"{x:.1f},{y:.1f}")
         return " ".join(coords)
