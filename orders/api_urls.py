@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import api
+from .insight import api as insight_api
 
 urlpatterns = [
     path("portal/audience/", api.AudienceAPI.as_view(), name="api-portal-audience"),
@@ -26,6 +27,7 @@ urlpatterns = [
         api.PortalNavCorrectionAPI.as_view(),
         name="api-portal-nav-corrections",
     ),
+    path("me/portfolio/", insight_api.PortfolioReturnsAPI.as_view(), name="api-me-portfolio"),
     path("me/holdings/", api.HoldingsAPI.as_view(), name="api-me-holdings"),
     path("orders/", api.OrderListCreateAPI.as_view(), name="api-orders"),
     path("orders/<int:pk>/", api.OrderDetailAPI.as_view(), name="api-order"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .insight import views as insight_views
 
 app_name = "orders"
 
@@ -10,6 +11,12 @@ urlpatterns = [
     path("me/cash/withdraw/", views.withdraw, name="withdraw"),
     path("products/<slug:slug>/buy/", views.checkout, name="checkout"),
     path("me/portfolio/", views.portfolio, name="portfolio"),
+    path(
+        "me/portfolio/realised/<int:year>.csv",
+        insight_views.realised_csv,
+        name="realised-csv",
+    ),
+    path("me/statements/<int:year>/", insight_views.statement, name="yearly-statement"),
     path("me/portfolio/<slug:slug>/sell/", views.sell, name="sell"),
     path("me/orders/", views.order_list, name="list"),
     path("me/orders/<int:pk>/", views.order_detail, name="detail"),

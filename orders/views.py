@@ -38,6 +38,7 @@ from .coupons import selectors as coupon_selectors
 from .coupons.selectors import NO_COUPON
 from .filters import InvestorOrderFilter
 from .forms import CheckoutForm, DepositForm, SellForm, WithdrawalForm
+from .insight.views import returns_context
 from .models import Order, OrderStatus, Payment, PaymentDirection, PaymentStatus, Side
 from .schedule import can_cancel, cancel_by, order_schedule
 
@@ -384,7 +385,7 @@ def portfolio(request):
     return render(
         request,
         "orders/portfolio.html",
-        {"portfolio": selectors.portfolio_for(user=request.user)},
+        {"portfolio": selectors.portfolio_for(user=request.user), **returns_context(request)},
     )
 
 
