@@ -259,6 +259,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 AUTOMATIC_IDENTITY = "factory-automatic"
 
 
+def set_nav(product, day: dt.date, value) -> None:
+    """Publish ``value`` as ``product``'s NAV on ``day`` and make it the latest one."""
+    NavPrice.objects.update_or_create(product=product, date=day, defaults={"nav": Decimal(value)})
+    product.latest_nav, product.latest_nav_date = Decimal(value), day
+    product.save(update_fields=["latest_nav", "latest_nav_date"])
+
+
 def _factory_birth(n: int) -> dt.date:
     return dt.date(1990, 1, 1) + dt.timedelta(days=n // 1000)
 

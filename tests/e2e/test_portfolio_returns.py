@@ -14,9 +14,15 @@ import pytest
 
 from orders import services
 from orders.plans.distributions import services as distributions
-from products.models import NavPrice, ProductKind
+from products.models import ProductKind
 from tests.e2e.test_catalogue import log_in
-from tests.factories import MembershipFactory, ProductFactory, StaffFactory, investor_with_cash
+from tests.factories import (
+    MembershipFactory,
+    ProductFactory,
+    StaffFactory,
+    investor_with_cash,
+    set_nav,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 D = dt.date
@@ -29,10 +35,7 @@ MONDAY, RECORD, EX, PAY, SOLD = (
 )
 
 
-def _nav(product, day, value):
-    NavPrice.objects.update_or_create(product=product, date=day, defaults={"nav": Decimal(value)})
-    product.latest_nav, product.latest_nav_date = Decimal(value), day
-    product.save(update_fields=["latest_nav", "latest_nav_date"])
+_nav = set_nav
 
 
 def _evening(clock, day):

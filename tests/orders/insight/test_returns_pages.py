@@ -23,10 +23,7 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 23)
 
 
-def _nav(product, day, value):
-    NavPrice.objects.update_or_create(product=product, date=day, defaults={"nav": D(value)})
-    product.latest_nav, product.latest_nav_date = D(value), day
-    product.save(update_fields=["latest_nav", "latest_nav_date"])
+_nav = factories.set_nav
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from orders import services as orders
 from orders.insight.returns import Period, figures_of, months_before, portfolio_performance
 from orders.models import LotSource
 from orders.plans.distributions import services as distributions
-from products.models import FundType, NavPrice
+from products.models import FundType
 from products.performance import Valuation
 from tests import factories
 from tests.orders.factories import HoldingFactory, LotFactory
@@ -22,10 +22,7 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 23)
 
 
-def _nav(product, day, value):
-    NavPrice.objects.update_or_create(product=product, date=day, defaults={"nav": D(value)})
-    product.latest_nav, product.latest_nav_date = D(value), day
-    product.save(update_fields=["latest_nav", "latest_nav_date"])
+_nav = factories.set_nav
 
 
 def _buy(clock, user, product, amount, day, nav="1.0000"):
