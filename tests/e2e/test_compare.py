@@ -128,6 +128,13 @@ def test_a_visitor_compares_three_demo_funds_from_the_catalogue(new_page, funds)
     assert page.locator("th.compare-head").count() == 2
     assert page.csp_errors == []
 
+    # In Chinese: the same page, every label translated.
+    page.locator("button:has-text('中文')").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "产品比较"
+    assert page.locator("th.compare-head").count() == 2
+    save(page, "desktop-zh")
+
 
 def test_an_investor_compares_on_a_phone_and_sees_what_suits_them(new_page, funds):
     investor_with_cash(level=3, email="compare@example.com")

@@ -254,12 +254,18 @@ def test_a_signed_in_user_without_an_assessment_is_told_they_cannot_buy_yet(clie
     assert html.count("You cannot buy this product") == 2
 
 
-@pytest.mark.parametrize("count", [2, 4])
-def test_the_page_reads_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
+def test_the_page_reads_as_many_queries_for_four_products_as_for_two(client):
     products = [priced(ProductFactory(), days=400) for _ in range(4)]
     client.force_login(investor_with_cash(level=3))
-    with django_assert_max_num_queries(12):
-        client.get(url(*[p.slug for p in products[:count]]))
+
+    def queries(items) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url(*[p.slug for p in items])).status_code == 200
+        return len(ctx.captured_queries)
+
+    two, four = queries(products[:2]), queries(products)
+    assert two == four
+    assert four <= 12
 
 
 def test_the_catalogue_offers_compare_tick_boxes_and_keeps_those_already_chosen(client):
