@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from marketplace.dates import months_before
 from products import demo
-from products.models import FundTerms, NavPrice
+from products.models import FundTerms, FundType, NavPrice, ProductKind
 from products.services.stats import product_stats_refresh
 from tests.e2e.test_catalogue import log_in
 from tests.factories import InstitutionFactory, ProductFactory, investor_with_cash
@@ -161,3 +161,35 @@ def test_an_investor_compares_on_a_phone_and_sees_what_suits_them(new_page, fund
         funds[0].slug
     )
     save(page, "phone-catalogue")
+
+
+def test_a_fund_a_money_market_fund_savings_and_insurance_each_show_their_own_terms(
+    new_page, funds
+):
+    cash = ProductFactory(
+        name="Southern Cross Cash Plus Money Market",
+        fund_type=FundType.MONEY_MARKET,
+        risk_level=1,
+        headline_fee_rate=0,
+        latest_seven_day_yield=Decimal("0.0182"),
+        latest_income_per_10k=Decimal("0.4967"),
+        latest_yield_date=funds[0].latest_nav_date,
+    )
+    savings = ProductFactory(
+        kind=ProductKind.SAVINGS, name="Jade River 3-Year Deposit", risk_level=1
+    )
+    cover = ProductFactory(kind=ProductKind.INSURANCE, name="Evergreen Term Life 20", risk_level=1)
+    page = new_page(1280, 900)
+    page.goto(f"/products/compare/?p={funds[0].slug}&p={cash.slug}&p={savings.slug}&p={cover.slug}")
+    assert page.locator("th.compare-head").count() == 4
+    assert page.locator(".compare-chart polyline.compare-line").count() == 1
+    assert page.locator("th[scope=rowgroup]:text-is('Savings terms')").count() == 1
+    assert page.locator("th[scope=rowgroup]:text-is('Insurance terms')").count() == 1
+    assert (
+        page.locator("tr:has-text('7-day annualised yield') td")
+        .nth(1)
+        .inner_text()
+        .startswith("1.82%")
+    )
+    assert page.csp_errors == []
+    save(page, "mixed")

@@ -231,6 +231,10 @@ def test_savings_and_insurance_show_their_own_terms(client):
     assert "Insurance terms" in html
     assert "500,000" in html
     assert "Not applicable" in html
+    # One cell spans the NAV sections of a deposit and of a policy, pointing to their terms.
+    assert html.count('rowspan="6"') == 2  # past returns
+    assert "A deposit has no NAV" in html
+    assert "A policy has no NAV" in html
 
 
 def test_anonymous_visitors_see_no_suitability_and_the_page_is_cached(client):
