@@ -115,10 +115,9 @@ class Column:
 
     @property
     def manager(self) -> str:
-        # The manager's name comes with the fund facts of the periodic report; until a fund
-        # has one the page shows "—".
-        name = getattr(self.product, "manager_name", "") or getattr(self.product, "manager", "")
-        return name if isinstance(name, str) else str(name or "")
+        """The fund manager's name where the product carries one (the fund facts of its periodic
+        report); "" until then, and the page shows "—" beside the tenure it has."""
+        return str(getattr(self.product, "manager_name", "") or "")
 
 
 @dataclass(frozen=True)

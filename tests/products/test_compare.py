@@ -207,12 +207,18 @@ def test_more_than_four_products_say_which_were_left_out(client):
 
 def test_unknown_slugs_give_a_notice_never_an_error(client):
     a, b = ProductFactory(), ProductFactory()
-    response = client.get(url(a.slug, "no-such-fund", "%3Cb%3Ex%3C%2Fb%3E", b.slug))
+    response = client.get(
+        url(a.slug, "no-such-fund", "%3Cb%3Ex%3C%2Fb%3E", "%E5%9F%BA%E9%87%91", "x" * 5000, b.slug)
+        + "&range=%00"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "We could not find these products" in html
     assert "no-such-fund" in html
     assert "<b>x</b>" not in html
+    notice = html[html.index("We could not find") :].split("</div>")[0]
+    assert "基金" in notice  # named back as typed, escaped
+    assert "x" * 40 not in notice  # a long one is cut
 
 
 def test_comma_separated_slugs_work_like_repeated_ones(client):
