@@ -114,6 +114,12 @@ class Column:
     charted: bool  # its NAV curve is on the chart
 
     @property
+    def too_young(self) -> bool:
+        """A NAV fund launched under six months ago: no past returns are shown for it."""
+        p = self.product
+        return p.is_fund and not p.is_money_market and not has_track_record(p)
+
+    @property
     def manager(self) -> str:
         """The fund manager's name where the product carries one (the fund facts of its periodic
         report); "" until then, and the page shows "—" beside the tenure it has."""
@@ -149,16 +155,25 @@ class Comparison:
     def has_money_market(self) -> bool:
         return any(c.product.is_money_market for c in self.columns)
 
-    def _rows(self, rows) -> list[tuple[str, list[tuple[Column, Decimal | None]]]]:
+    def _rows(
+        self, rows, *, hide_young: bool = False
+    ) -> list[tuple[str, list[tuple[Column, Decimal | None]]]]:
         return [
-            (label, [(c, getattr(c.product, name)) for c in self.columns]) for label, name in rows
+            (
+                label,
+                [
+                    (c, None if hide_young and c.too_young else getattr(c.product, name))
+                    for c in self.columns
+                ],
+            )
+            for label, name in rows
         ]
 
     @property
     def return_rows(self):
         """``(label, [(column, value or None)…])`` per period: None where the fund has not lived
-        through the whole period (or has no NAV: money-market funds, other kinds)."""
-        return self._rows(RETURN_ROWS)
+        through the whole period, and for every period of a fund under six months old."""
+        return self._rows(RETURN_ROWS, hide_young=True)
 
     @property
     def risk_rows(self):
@@ -174,8 +189,15 @@ class Comparison:
         ]
 
 
+def has_track_record(product: Product) -> bool:
+    """Six months of prices: before that a fund shows no past performance at all (DESIGN §4),
+    neither its returns nor its line on the chart. Its 6-month figure exists exactly then
+    (products.services.stats keeps a period's figure only where the series covers it)."""
+    return product.return_6m is not None
+
+
 def _charted(product: Product) -> bool:
-    return product.is_fund and not product.is_money_market and product.latest_nav_date is not None
+    return product.is_fund and not product.is_money_market and has_track_record(product)
 
 
 def normalised_chart(

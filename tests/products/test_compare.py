@@ -89,9 +89,9 @@ def test_unknown_slugs_do_not_take_one_of_the_four_places():
 
 def test_curves_are_rebased_to_100_on_the_first_day_every_fund_has_a_price():
     old = priced(ProductFactory(), days=400, growth="1.0002")
-    young = priced(ProductFactory(), days=60, growth="1.0010", start_nav="2.5000")
+    young = priced(ProductFactory(), days=250, growth="1.0010", start_nav="2.5000")
     chart = compare.normalised_chart(products=[old, young], range_key="1y")
-    assert chart.start == END - dt.timedelta(days=60)
+    assert chart.start == END - dt.timedelta(days=250)
     assert chart.late_start
     by_product = {line.product: line for line in chart.series}
     # Each line starts at 100 whatever its NAV: the young fund's 2.5 is its 100.
@@ -101,6 +101,20 @@ def test_curves_are_rebased_to_100_on_the_first_day_every_fund_has_a_price():
     young_nav = NavPrice.objects.get(product=young, date=END).nav
     assert by_product[young].last == pytest.approx(young_nav / Decimal("2.5") * 100)
     assert by_product[young].change > by_product[old].change > 0
+
+
+def test_a_fund_under_six_months_old_shows_no_past_performance_at_all():
+    baby = priced(ProductFactory(), days=100)
+    old = priced(ProductFactory(), days=400)
+    other = priced(ProductFactory(), days=400)
+    result = compare.comparison_for(
+        values=[baby.slug, old.slug, other.slug], range_key="1y", profile=None, signed_in=False
+    )
+    assert baby.return_3m is not None  # the figure exists on the product …
+    assert all(cells[0][1] is None for _, cells in result.return_rows)  # … but is not shown
+    assert result.columns[0].too_young
+    assert {line.product for line in result.chart.series} == {old, other}
+    assert not result.chart.late_start
 
 
 def test_the_range_sets_the_period_and_an_unknown_range_falls_back_to_a_year():
@@ -116,8 +130,8 @@ def test_the_range_sets_the_period_and_an_unknown_range_falls_back_to_a_year():
 
 
 def test_savings_insurance_and_money_market_funds_are_not_on_the_nav_chart():
-    fund = priced(ProductFactory(), days=100)
-    other = priced(ProductFactory(), days=100)
+    fund = priced(ProductFactory(), days=400)
+    other = priced(ProductFactory(), days=400)
     savings = ProductFactory(kind=ProductKind.SAVINGS, risk_level=1)
     cash = ProductFactory(fund_type=FundType.MONEY_MARKET, risk_level=1)
     result = compare.comparison_for(
@@ -132,16 +146,16 @@ def test_savings_insurance_and_money_market_funds_are_not_on_the_nav_chart():
 
 
 def test_a_young_fund_has_no_figure_for_periods_it_did_not_live_through():
-    young = priced(ProductFactory(), days=100)
-    old = priced(ProductFactory(), days=800)
+    young = priced(ProductFactory(), days=250)
+    old = priced(ProductFactory(), days=1200)
     result = compare.comparison_for(
         values=[young.slug, old.slug], range_key="1y", profile=None, signed_in=False
     )
     rows = dict(result.return_rows)
-    assert [v for _, v in rows["3 months"]][0] is not None
-    assert [v for _, v in rows["6 months"]][0] is None
+    assert [v for _, v in rows["6 months"]][0] is not None
     assert [v for _, v in rows["1 year"]][0] is None
     assert [v for _, v in rows["1 year"]][1] is not None
+    assert [v for _, v in rows["3 years"]][1] is not None
     assert [v for _, v in dict(result.risk_rows)["Maximum drawdown, 1 year"]][0] is None
 
 
@@ -180,7 +194,9 @@ def test_fewer_than_two_products_explain_how_to_choose_them(client):
 
 def test_the_page_shows_products_in_order_with_their_figures(client):
     a = priced(ProductFactory(name="Alpha Bond", risk_level=2), days=400)
-    b = priced(ProductFactory(name="Beta Equity", fund_type=FundType.EQUITY, risk_level=4), days=90)
+    b = priced(
+        ProductFactory(name="Beta Equity", fund_type=FundType.EQUITY, risk_level=4), days=250
+    )
     response = client.get(url(b.slug, a.slug))
     html = response.content.decode()
     assert response.status_code == 200
@@ -195,6 +211,14 @@ def test_the_page_shows_products_in_order_with_their_figures(client):
     assert all(after.lstrip().startswith('<span class="risk risk--') for after in shown)
     assert 'return return--none">—</span>' in html
     assert "0.6%" in html  # management fee from the fund terms
+
+
+def test_the_page_says_why_a_fund_under_six_months_old_shows_no_returns(client):
+    baby = priced(ProductFactory(name="Baby Bond"), days=100)
+    old = priced(ProductFactory(), days=400)
+    html = client.get(url(baby.slug, old.slug)).content.decode()
+    assert "Launched under six months ago" in html
+    assert html.count("<polyline") == 1
 
 
 def test_more_than_four_products_say_which_were_left_out(client):
