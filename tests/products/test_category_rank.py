@@ -138,10 +138,10 @@ def test_the_page_shows_rank_over_count_beside_the_risk_level(client):
     assert "Since inception" in page
     assert "Inception date" in page
     assert "2022-01-04" in page
-    assert "Maximum drawdown, 1 year" in page
-    assert "−8.1%" in page
-    assert "Volatility, 1 year" in page
-    assert "15.2%" in page
+    assert "Maximum drawdown" in page
+    assert "−8.10%" in page
+    assert "Volatility" in page
+    assert "15.20%" in page
     assert "Past performance does not predict future returns." in page
 
 
