@@ -82,7 +82,7 @@ def look(new_page, path: str, name: str, expected: list[str], absent: list[str])
         )
 
 
-def test_an_equity_fund_page_shows_performance_beside_its_category(new_page):
+def test_an_equity_fund_page_shows_performance_beside_its_category(new_page, browser, live_server):
     institution = InstitutionFactory(name="Harbour Fund Management")
     fund = equity_fund("Harbour China Growth Equity", "0.0006", institution=institution)
     for n, daily in enumerate(["0.0002", "0.0004", "0.0009", "0.0001"]):
@@ -98,6 +98,16 @@ def test_an_equity_fund_page_shows_performance_beside_its_category(new_page):
         ex_date=dt.date(2026, 6, 11),
         pay_date=dt.date(2026, 6, 12),
         status=DistributionStatus.PAID,
+    )
+    Distribution.objects.create(
+        product=fund,
+        institution=institution,
+        declared_by=staff,
+        amount_per_unit=Decimal("0.0310"),
+        record_date=dt.date(2026, 12, 10),
+        ex_date=dt.date(2026, 12, 11),
+        pay_date=dt.date(2026, 12, 14),
+        status=DistributionStatus.APPROVED,
     )
     look(
         new_page,
@@ -115,9 +125,25 @@ def test_an_equity_fund_page_shows_performance_beside_its_category(new_page):
             "Past performance does not predict future returns.",
             "Distributions",
             "0.0520",
+            "0.0310",
+            "Announced",
         ],
         absent=["/ 6"],
     )
+    # In Chinese, on a phone: every label translated, the same figures.
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto(f"/products/{fund.slug}/")
+    part = page.locator("section.fp")
+    text = part.inner_text()
+    for words in ("业绩表现", "同类平均", "排名", "近1年", "成立以来", "最大回撤", "波动率"):
+        assert words in text, words
+    assert "过往业绩不预示未来表现" in text
+    part.screenshot(path=str(SCREENS / "fundpage-equity-phone-zh-part.png"))
+    page.locator("section.fp-dist").screenshot(path=str(SCREENS / "fundpage-dist-phone-zh.png"))
+    context.close()
 
 
 def test_a_money_market_fund_page_shows_income_and_yield_without_nav_returns(new_page):
