@@ -97,6 +97,7 @@ def test_funds_younger_than_six_months_show_nothing_and_are_not_counted(client):
 
     page = client.get(f"/products/{young.slug}/").content.decode()
     assert "Too young to show returns" in page
+    assert "Risk measures" not in page  # a year of history is needed for any of them
     assert "+50.00%" not in page
     assert "+70.00%" not in page
     assert "+60.00%" not in page
