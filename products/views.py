@@ -68,11 +68,13 @@ def product_detail(request, slug):
     range_key = request.GET.get("range", "1y")
     if range_key not in selectors.NAV_RANGES:
         range_key = "1y"
-    recent_yields = []
+    recent_yields, income_series = [], []
     if product.is_money_market:
-        # Its NAV is fixed at 1.0000: the chart is the 7-day annualised yield, in percent.
+        # Its NAV is fixed at 1.0000: the chart is the 7-day annualised yield, in percent, and
+        # a second one the daily income per 10,000 units.
         daily = yield_series(product=product, range_key=range_key)
         series = [(day, rate * 100) for day, _, rate in daily]
+        income_series = [(day, income) for day, income, _ in daily]
         recent_yields = daily[-1:-8:-1]
     elif product.is_fund:
         series = selectors.nav_series(product=product, range_key=range_key)
@@ -93,6 +95,8 @@ def product_detail(request, slug):
             "tiers": selectors.fee_tiers_by_schedule(product=product),
             "chart": line_chart(series),
             "yields": recent_yields,
+            "income_chart": line_chart(income_series),
+            "performance": selectors.fund_performance(product=product),
             "range_key": range_key,
             "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
             "earnings": selectors.platform_earnings(product=product),
