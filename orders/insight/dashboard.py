@@ -136,11 +136,6 @@ class ProductLine:
             return None
         return (Decimal(self.orders) * 100 / self.views).quantize(Decimal("0.1"))
 
-    @property
-    def conversion_bar(self) -> int:
-        """The conversion as a bar of at most 100 units (a conversion over 100% fills it)."""
-        return min(int(self.conversion or 0), 100)
-
 
 @dataclass(frozen=True)
 class CampaignLine:
@@ -207,6 +202,13 @@ class Figures:
         if not self.views:
             return None
         return (Decimal(self.orders) * 100 / self.views).quantize(Decimal("0.1"))
+
+    @property
+    def conversion_rows(self) -> list[tuple[ProductLine, int]]:
+        """Each product with its conversion as a bar of 0–100, the best product's full: rates
+        of a few percent stay comparable at a glance."""
+        best = max((p.conversion or 0 for p in self.products), default=0)
+        return [(p, int(100 * (p.conversion or 0) / best) if best else 0) for p in self.products]
 
 
 # --- building blocks ---------------------------------------------------------------------------
