@@ -205,10 +205,11 @@ class Figures:
 
     @property
     def conversion_rows(self) -> list[tuple[ProductLine, int]]:
-        """Each product with its conversion as a bar of 0–100, the best product's full: rates
-        of a few percent stay comparable at a glance."""
+        """Each product with its conversion as a bar of 0–100, the best product's full (rates
+        of a few percent stay comparable at a glance), best first, then the most viewed."""
         best = max((p.conversion or 0 for p in self.products), default=0)
-        return [(p, int(100 * (p.conversion or 0) / best) if best else 0) for p in self.products]
+        ranked = sorted(self.products, key=lambda p: (-(p.conversion or -1), -p.views, p.name))
+        return [(p, int(100 * (p.conversion or 0) / best) if best else 0) for p in ranked]
 
 
 # --- building blocks ---------------------------------------------------------------------------

@@ -166,6 +166,10 @@ def test_conversion_from_page_views_per_product(data):
     assert (fund.holders, fund.assets) == (2, D("132.00"))
     assert by_name["Mine Deposit"].conversion is None  # no views: no rate
     assert (figures.views, figures.orders) == (80, 3)
+    # Best conversion first, its bar full; products without views last, with an empty bar.
+    (first, bar), *rest = figures.conversion_rows
+    assert (first.name, bar) == ("Mine Bond", 100)
+    assert all(bar == 0 for _, bar in rest)
 
 
 def test_top_products_by_subscriptions_this_month(data):
