@@ -23,7 +23,7 @@ from profiles.suitability import Suitability
 
 from .charts import MAX_POINTS
 from .models import NavPrice, Product, ProductKind
-from .selectors import catalogue_queryset
+from .selectors import PERFORMANCE_PERIODS, catalogue_queryset, has_track_record
 
 MAX_COMPARED = 4
 # Slugs read from the query string at most: the rest of a long or hostile list is not looked up.
@@ -38,15 +38,9 @@ COMPARE_RANGES = {
 }
 DEFAULT_RANGE = "1y"
 BASE = Decimal(100)
-# The rows of figures kept on every fund (products.services.stats): label, field.
-RETURN_ROWS = [
-    (_("1 month"), "return_1m"),
-    (_("3 months"), "return_3m"),
-    (_("6 months"), "return_6m"),
-    (_("1 year"), "return_1y"),
-    (_("3 years"), "return_3y"),
-    (_("Since launch"), "return_since_launch"),
-]
+# The rows of figures kept on every fund (products.services.stats): label, field. The periods
+# are the fund page's, with its labels.
+RETURN_ROWS = [(label, field) for field, label in PERFORMANCE_PERIODS]
 RISK_ROWS = [
     (_("Maximum drawdown, 1 year"), "max_drawdown_1y"),
     (_("Maximum drawdown, 3 years"), "max_drawdown_3y"),
@@ -189,14 +183,9 @@ class Comparison:
         ]
 
 
-def has_track_record(product: Product) -> bool:
-    """Six months of prices: before that a fund shows no past performance at all (DESIGN §4),
-    neither its returns nor its line on the chart. Its 6-month figure exists exactly then
-    (products.services.stats keeps a period's figure only where the series covers it)."""
-    return product.return_6m is not None
-
-
 def _charted(product: Product) -> bool:
+    # Under six months of prices a fund shows no past performance at all (DESIGN §4): neither
+    # its returns nor its line on the chart.
     return product.is_fund and not product.is_money_market and has_track_record(product)
 
 

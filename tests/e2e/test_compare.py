@@ -102,7 +102,7 @@ def test_a_visitor_compares_three_demo_funds_from_the_catalogue(new_page, funds)
     assert page.locator(".compare-legend__item").count() == 3
     assert page.locator(".segmented a[aria-current]").inner_text() in ("1Y", "近1年")
     # The young fund has no 1-year figure; its 6-month one carries its risk level.
-    one_year = page.locator("tr:has(th[scope=row]:text-is('1 year')) td")
+    one_year = page.locator("tr:has(th[scope=row]:text-is('1Y')) td")
     assert one_year.nth(1).inner_text().strip() == "—"
     assert "R" in one_year.nth(0).inner_text()
     # A long institution name wraps inside its column, above the code, never over it.

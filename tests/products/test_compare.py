@@ -30,6 +30,14 @@ def priced(product, *, days: int, growth: str = "1.0004", start_nav: str = "1.00
     return product
 
 
+def returns_by_field(result) -> dict[str, list]:
+    """``{"return_1y": [value of each column, …], …}``."""
+    fields = [field for _, field in compare.RETURN_ROWS]
+    return {
+        f: [v for _, v in cells] for f, (_, cells) in zip(fields, result.return_rows, strict=True)
+    }
+
+
 def url(*slugs, **extra) -> str:
     query = "&".join([f"p={s}" for s in slugs] + [f"{k}={v}" for k, v in extra.items()])
     return f"/products/compare/?{query}"
@@ -151,11 +159,11 @@ def test_a_young_fund_has_no_figure_for_periods_it_did_not_live_through():
     result = compare.comparison_for(
         values=[young.slug, old.slug], range_key="1y", profile=None, signed_in=False
     )
-    rows = dict(result.return_rows)
-    assert [v for _, v in rows["6 months"]][0] is not None
-    assert [v for _, v in rows["1 year"]][0] is None
-    assert [v for _, v in rows["1 year"]][1] is not None
-    assert [v for _, v in rows["3 years"]][1] is not None
+    rows = returns_by_field(result)
+    assert rows["return_6m"][0] is not None
+    assert rows["return_1y"][0] is None
+    assert rows["return_1y"][1] is not None
+    assert rows["return_3y"][1] is not None
     assert [v for _, v in dict(result.risk_rows)["Maximum drawdown, 1 year"]][0] is None
 
 
