@@ -23,6 +23,7 @@ from profiles.selectors import (
 from profiles.services import profile_for
 from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
+from . import compare as comparison
 from . import selectors, services
 from .charts import line_chart
 from .filters import ORDERINGS
@@ -57,6 +58,9 @@ def catalogue(request):
             "querystring": query.urlencode(),
             "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
             "risk_levels": RiskLevel.choices,
+            # The "Compare" tick boxes on the cards, and the products already chosen.
+            "compare_enabled": True,
+            "compare_chosen": comparison.compare_chosen(values=request.GET.getlist("compare")),
         },
     )
 
@@ -133,6 +137,32 @@ def product_detail(request, slug):
             "needs_assessment": suitability is not None
             and suitability.refused
             and str(suitability.reason) in (str(REFUSED_NO_ASSESSMENT), str(REFUSED_EXPIRED)),
+        },
+    )
+
+
+@cache_public_page
+def compare(request):
+    """Up to four products side by side; unknown slugs and any past the fourth are named, not
+    fatal, and fewer than two give a page that explains how to choose them."""
+    profile = profile_of(user=request.user)
+    result = comparison.comparison_for(
+        values=request.GET.getlist("p"),
+        range_key=request.GET.get("range"),
+        profile=profile,
+        signed_in=request.user.is_authenticated,
+    )
+    return render(
+        request,
+        "products/compare.html",
+        {
+            "comparison": result,
+            "profile": profile,
+            "columns": result.columns,
+            "chart": result.chart,
+            "ranges": [(k, v[0]) for k, v in comparison.COMPARE_RANGES.items()],
+            "max_compared": comparison.MAX_COMPARED,
+            "slugs_query": "&".join(f"p={c.product.slug}" for c in result.columns),
         },
     )
 
