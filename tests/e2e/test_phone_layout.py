@@ -90,8 +90,10 @@ def test_phone_menu_tabs_buy_bar_and_compact_cards(new_page):
     assert not page.locator(".product-card__summary").first.is_visible()
     for index in range(3):
         assert cards.nth(index).bounding_box()["height"] < 230
-        tops = cards.nth(index).locator(".product-card__figures .figure").evaluate_all(
-            "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+        tops = (
+            cards.nth(index)
+            .locator(".product-card__figures .figure")
+            .evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().top))")
         )
         assert len(set(tops)) == 1, tops
     card = page.locator(".product-card", has_text=savings.name)
