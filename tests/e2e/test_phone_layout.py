@@ -162,3 +162,20 @@ def test_desktop_insurance_and_savings_pages(new_page):
     page.goto("/products/")
     _screen(page, "desktop-catalogue")
     assert page.csp_errors == []
+
+
+def test_phone_insurance_page_in_chinese(new_page):
+    _savings, insurance, _fund = _products()
+    page = new_page(**PHONE)
+    page.goto(f"/products/{insurance.slug}/")
+    page.locator(".site-menu__button").click()
+    page.locator(".lang-switch__option[lang=zh-hans]").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    for words in ("保额（基本保险金额）", "交费年限", "等待期", "如何理赔", "责任免除"):
+        assert words in main
+    bar = page.locator(".buy-bar")
+    assert "¥1,280" in bar.inner_text()
+    assert bar.get_by_role("link", name="投保", exact=True).is_visible()
+    _screen(page, "phone-insurance-zh", full_page=False)
+    assert page.csp_errors == []
