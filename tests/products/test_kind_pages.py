@@ -177,3 +177,82 @@ def test_catalogue_of_every_kind_stays_within_a_query_budget(client, django_asse
     with django_assert_max_num_queries(12):
         response = client.get("/products/?page_size=100")
     assert response.content.decode().count("Annual rate") >= 10
+
+
+# --- the portal form takes the new terms ------------------------------------------------------
+
+INSURANCE_POST = {
+    "kind": "insurance",
+    "name_en": "Harbour Term Life 10",
+    "name_zh_hans": "",
+    "summary_en": "Ten years of life cover.",
+    "summary_zh_hans": "",
+    "risk_level": "1",
+    "description": "",
+    "min_purchase": "800",
+    "premium": "800",
+    "coverage_amount": "300000",
+    "term_months": "120",
+    "cooling_off_days": "15",
+    "cancellation_fee": "0",
+    "premium_years": "10",
+    "waiting_days": "90",
+    "claims": "Call 95500 within 10 days.",
+    "exclusions": "Suicide in the first two years.",
+}
+
+
+@pytest.fixture
+def insurer_client(client):
+    from institutions.models import InstitutionType, Role
+    from tests.factories import InstitutionFactory, MembershipFactory
+
+    institution = InstitutionFactory(
+        type=InstitutionType.INSURER, requested_kinds=[ProductKind.INSURANCE]
+    )
+    client.force_login(MembershipFactory(institution=institution, role=Role.EDITOR).user)
+    return client
+
+
+def test_the_portal_form_saves_a_policys_cover_terms(insurer_client):
+    response = insurer_client.post("/portal/products/new/?kind=insurance", INSURANCE_POST)
+    assert response.status_code == 302
+    terms = InsuranceTerms.objects.get(product__name_en="Harbour Term Life 10")
+    assert (terms.premium_years, terms.waiting_days) == (10, 90)
+    assert terms.claims == "Call 95500 within 10 days."
+    assert terms.exclusions == "Suicide in the first two years."
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("premium_years", "0"), ("waiting_days", "400"), ("waiting_days", "")]
+)
+def test_the_portal_form_refuses_bad_cover_terms_and_saves_nothing(insurer_client, field, value):
+    response = insurer_client.post(
+        "/portal/products/new/?kind=insurance", {**INSURANCE_POST, field: value}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].has_error(field)
+    assert not InsuranceTerms.objects.filter(product__name_en="Harbour Term Life 10").exists()
+
+
+@pytest.mark.parametrize("insured", [True, False])
+def test_the_portal_form_records_whether_deposit_insurance_covers_a_deposit(client, insured):
+    from institutions.models import InstitutionType, Role
+    from tests.factories import InstitutionFactory, MembershipFactory
+
+    bank = InstitutionFactory(type=InstitutionType.BANK, requested_kinds=[ProductKind.SAVINGS])
+    client.force_login(MembershipFactory(institution=bank, role=Role.EDITOR).user)
+    post = {
+        "kind": "savings",
+        "name_en": "Harbour 6-Month Deposit",
+        "summary_en": "A 6-month deposit.",
+        "risk_level": "1",
+        "min_purchase": "50",
+        "term_months": "6",
+        "annual_rate": "1.45",
+        "early_withdrawal_rate": "0.2",
+        **({"deposit_insured": "on"} if insured else {}),
+    }
+    assert client.post("/portal/products/new/?kind=savings", post).status_code == 302
+    terms = SavingsTerms.objects.get(product__name_en="Harbour 6-Month Deposit")
+    assert terms.deposit_insured is insured
