@@ -150,6 +150,8 @@ def change_value(field: str, value) -> list[str]:
         return [percent(value)]
     if field == "risk_level":
         return [risk_code(value)]
+    if isinstance(value, bool):
+        return [gettext("Yes") if value else gettext("No")]
     if field in AMOUNT_FIELDS:
         number = to_decimal(value)
         if number is None or number == number.to_integral():

@@ -256,3 +256,10 @@ def test_the_portal_form_records_whether_deposit_insurance_covers_a_deposit(clie
     assert client.post("/portal/products/new/?kind=savings", post).status_code == 302
     terms = SavingsTerms.objects.get(product__name_en="Harbour 6-Month Deposit")
     assert terms.deposit_insured is insured
+
+
+def test_a_change_of_deposit_insurance_reads_yes_or_no_in_the_review():
+    from products.templatetags.catalogue import change_rows
+
+    (row,) = change_rows({"deposit_insured": [False, True]})
+    assert (row["label"], row["old"], row["new"]) == ("Deposit insurance", ["No"], ["Yes"])
