@@ -14,7 +14,7 @@ def banks_deposits_are_insured(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('products', '0007_period_figures_and_fund_facts'),
+        ('products', '0008_product_page_views'),
     ]
 
     operations = [

@@ -3,7 +3,7 @@ before/after rows of a change to a product (audit history, staff review)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -191,3 +191,14 @@ def term_label(months) -> str:
         years = months // 12
         return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
     return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+
+
+@register.filter
+def fixed_percent(value, places=2) -> str:
+    """A fraction as a percentage with exactly ``places`` decimals, so figures in one column
+    line up: ``0.059`` → ``"5.90%"`` (the fund page's volatility, drawdown and yields)."""
+    number = to_decimal(value)
+    if number is None:
+        return DASH
+    step = Decimal(1).scaleb(-int(places))
+    return f"{(number * 100).quantize(step, rounding=ROUND_HALF_UP):f}%"

@@ -119,7 +119,7 @@ def test_fund_page_keeps_the_investment_words(client):
     product = ProductFactory()
     page = _main(client.get(f"/products/{product.slug}/"))
     assert "Invest in this product" in page
-    assert "1-year return" in page
+    assert "Latest NAV" in page
 
 
 @pytest.mark.parametrize(
