@@ -111,6 +111,11 @@ class InsuranceSpec:
     risk_level: int = 1
     status: str = PUBLISHED
 
+    @property
+    def cover(self) -> tuple[int, int, str, str]:
+        """Premium-paying years, waiting days, how to claim, exclusions (INSURANCE_COVER)."""
+        return INSURANCE_COVER[self.name]
+
 
 @dataclass(frozen=True)
 class SavingsSpec:
@@ -121,6 +126,7 @@ class SavingsSpec:
     min_purchase: int
     early_withdrawal_rate: str = "0.0020"
     status: str = PUBLISHED
+    deposit_insured: bool = True  # a bank's deposit; the platform's own product is not one
 
 
 SC, JR, EL = "southern-cross-funds", "jade-river-bank", "evergreen-life"
@@ -261,8 +267,65 @@ SAVINGS = [
     SavingsSpec(JR, "Jade River 6-Month Fixed Deposit", 6, "0.0145", 50),
     SavingsSpec(JR, "Jade River 12-Month Fixed Deposit", 12, "0.0175", 1000),
     SavingsSpec(JR, "Jade River 24-Month Fixed Deposit", 24, "0.0215", 1000),
-    SavingsSpec(PLATFORM, "Fortune Market 36-Month Savings Plus", 36, "0.0260", 1000),
+    SavingsSpec(
+        PLATFORM, "Fortune Market 36-Month Savings Plus", 36, "0.0260", 1000, deposit_insured=False
+    ),
 ]
+
+EVERGREEN_CLAIMS = (
+    "Call Evergreen Life on 95510 or claim in its app within 10 days of the event, then send "
+    "the claim form, your ID and the medical or death certificate. Evergreen decides within 30 "
+    "days of receiving a complete claim and pays to the bank card on the policy."
+)
+# Premium-paying years, waiting period (days), how to claim, exclusions: what the policy
+# wording says beside the price.
+INSURANCE_COVER: dict[str, tuple[int, int, str, str]] = {
+    "Evergreen Term Life 20": (
+        20,
+        90,
+        EVERGREEN_CLAIMS,
+        "Suicide in the first two years of cover; death while drink-driving, using drugs or "
+        "committing a crime; war and nuclear events; an illness not declared on the application.",
+    ),
+    "Evergreen Critical Illness Care": (
+        20,
+        90,
+        EVERGREEN_CLAIMS,
+        "An illness diagnosed, or with symptoms, before cover starts or in the 90-day waiting "
+        "period; congenital conditions; self-inflicted injury; drink-driving and drug use.",
+    ),
+    "Evergreen Million Medical": (
+        1,
+        30,
+        EVERGREEN_CLAIMS,
+        "Conditions that existed before cover starts; illness treated in the 30-day waiting "
+        "period (accidents are covered from day one); cosmetic and dental treatment, pregnancy "
+        "and childbirth; private wards.",
+    ),
+    "Evergreen Travel and Accident Shield": (
+        1,
+        0,
+        EVERGREEN_CLAIMS,
+        "Illness (only accidental injury is covered); diving, climbing, racing and other "
+        "high-risk sports; drink-driving; war and terrorism; injury caused on purpose.",
+    ),
+    "Evergreen Child Education Plan": (
+        10,
+        90,
+        EVERGREEN_CLAIMS,
+        "Death or disability of the parent in the 90-day waiting period from illness; suicide "
+        "in the first two years; drink-driving and drug use.",
+    ),
+    "Fortune Market Golden Years Annuity": (
+        10,
+        0,
+        "The income is paid on the first day of each month from age 60 to the bank card on the "
+        "policy, with no claim to make. For the death benefit, the family calls Fortune Market "
+        "on 95188 with the death certificate; it is paid within 10 days.",
+        "Surrendering the policy after the cooling-off period returns its cash value, which "
+        "in the first years is less than the premiums paid.",
+    ),
+}
 
 
 # --- Chinese names and summaries (issue 14): every demo listing has both languages -------------
@@ -733,8 +796,14 @@ def _seed_insurance(spec: InsuranceSpec, *, institution, editor, staff) -> Produ
         summary_en=spec.summary,
         summary_zh_hans=INSURANCE_ZH[spec.name][1],
         description=(
-            f"{spec.summary} Cover of {Decimal(spec.coverage):,.0f} CNY for a premium of "
-            f"{Decimal(spec.premium):,.2f} CNY. You may cancel within {spec.cooling_off_days} "
+            f"{spec.summary} Cover of {Decimal(spec.coverage):,.0f} CNY for "
+            + (
+                f"a yearly premium of {Decimal(spec.premium):,.2f} CNY, paid for "
+                f"{spec.cover[0]} years."
+                if spec.cover[0] > 1
+                else f"a single premium of {Decimal(spec.premium):,.2f} CNY."
+            )
+            + f" You may cancel within {spec.cooling_off_days} "
             "days of purchase for a full refund of the premium, less a fee of "
             f"{Decimal(spec.cancellation_fee):,.2f} CNY. Read the policy terms for exclusions."
         ),
@@ -745,6 +814,10 @@ def _seed_insurance(spec: InsuranceSpec, *, institution, editor, staff) -> Produ
             "term_months": spec.term_months,
             "cooling_off_days": spec.cooling_off_days,
             "cancellation_fee": Decimal(spec.cancellation_fee),
+            "premium_years": spec.cover[0],
+            "waiting_days": spec.cover[1],
+            "claims": spec.cover[2],
+            "exclusions": spec.cover[3],
         },
     )
     _publish(
@@ -772,14 +845,20 @@ def _seed_savings(spec: SavingsSpec, *, institution, editor, staff) -> Product:
         description=(
             f"Interest at a fixed {rate} a year is paid with the capital at maturity after "
             f"{spec.term_months} months. Withdrawing early earns the demand rate of {early} a "
-            "year on the whole amount. Deposits are protected by the national deposit insurance "
-            "scheme up to 500,000 CNY per depositor per bank."
+            "year on the whole amount. "
+            + (
+                "Deposits are protected by the national deposit insurance scheme up to 500,000 "
+                "CNY per depositor per bank."
+                if spec.deposit_insured
+                else "It is not a bank deposit and is not covered by deposit insurance."
+            )
         ),
         min_purchase=Decimal(spec.min_purchase),
         terms={
             "term_months": spec.term_months,
             "annual_rate": Decimal(spec.annual_rate),
             "early_withdrawal_rate": Decimal(spec.early_withdrawal_rate),
+            "deposit_insured": spec.deposit_insured,
         },
     )
     _publish(

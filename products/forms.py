@@ -122,12 +122,38 @@ class ProductForm(forms.Form):
                 max_value=10,
                 initial=0,
             ),
+            "premium_years": lambda: forms.IntegerField(
+                label=_("Premium-paying years (1 for a single premium)"),
+                min_value=1,
+                max_value=100,
+                initial=1,
+            ),
+            "waiting_days": lambda: forms.IntegerField(
+                label=_("Waiting period (days)"), min_value=0, max_value=365, initial=0
+            ),
+            "claims": lambda: forms.CharField(
+                label=_("How to claim"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                validators=[plain_text],
+            ),
+            "exclusions": lambda: forms.CharField(
+                label=_("Exclusions"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                validators=[plain_text],
+            ),
         },
         ProductKind.SAVINGS: {
             "term_months": lambda: forms.IntegerField(label=_("Term (months)"), min_value=1),
             "annual_rate": lambda: PercentField(label=_("Annual rate (%)")),
             "early_withdrawal_rate": lambda: PercentField(
                 label=_("Early-withdrawal rate (% a year)")
+            ),
+            "deposit_insured": lambda: forms.BooleanField(
+                label=_("Covered by the national deposit insurance scheme"), required=False
             ),
         },
     }

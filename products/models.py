@@ -55,6 +55,19 @@ RISK_MEANING = {
 }
 
 
+# Savings and insurance are not priced by a market: the words beside their risk level say what
+# the buyer gets instead of describing price swings (issue 15).
+KIND_RISK_MEANING = {
+    ProductKind.SAVINGS: _(
+        "A fixed rate for a fixed term: the interest is known when you deposit, and the capital "
+        "comes back at maturity."
+    ),
+    ProductKind.INSURANCE: _(
+        "A policy, not an investment: it pays what its terms say if an insured event happens."
+    ),
+}
+
+
 def risk_code(level: int) -> str:
     """``3`` → ``"R3"`` (the API's and the pages' short form)."""
     return f"R{level}"
@@ -156,7 +169,7 @@ class Product(models.Model):
 
     @property
     def risk_meaning(self) -> str:
-        return RISK_MEANING[self.risk_level]
+        return KIND_RISK_MEANING.get(self.kind) or RISK_MEANING[self.risk_level]
 
     @property
     def is_money_market(self) -> bool:
@@ -210,6 +223,17 @@ class InsuranceTerms(models.Model):
     cancellation_fee = AmountField(
         default=0, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
+    # What a buyer compares beside the price (issue 15): how many yearly premiums the policy
+    # asks for (1: a single premium; the checkout takes the first), the waiting period before
+    # an illness claim is paid, how to claim and what the policy never pays for.
+    premium_years = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("How many yearly premiums the policy asks for; 1 is a single premium."),
+    )
+    waiting_days = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(365)])
+    claims = models.TextField(max_length=2000, blank=True, validators=[plain_text])
+    exclusions = models.TextField(max_length=2000, blank=True, validators=[plain_text])
 
     class Meta:
         verbose_name_plural = _("insurance terms")
@@ -222,6 +246,10 @@ class InsuranceTerms(models.Model):
                 name="insurance_cancellation_fee_0_10",
             ),
             models.CheckConstraint(condition=Q(premium__gt=0), name="insurance_premium_positive"),
+            models.CheckConstraint(
+                condition=Q(premium_years__gte=1) & Q(waiting_days__lte=365),
+                name="insurance_premium_years_waiting_days_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +266,9 @@ class SavingsTerms(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.2"))],
         help_text=_("Annual rate paid on early withdrawal (usually the demand-deposit rate)."),
     )
+    # Whether the deposit is covered by the national deposit insurance scheme (a bank's
+    # deposits are; a product of a non-bank is not).
+    deposit_insured = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = _("savings terms")
@@ -261,8 +292,12 @@ TERMS_FIELDS: dict[str, tuple[str, ...]] = {
         "term_months",
         "cooling_off_days",
         "cancellation_fee",
+        "premium_years",
+        "waiting_days",
+        "claims",
+        "exclusions",
     ),
-    ProductKind.SAVINGS: ("term_months", "annual_rate", "early_withdrawal_rate"),
+    ProductKind.SAVINGS: ("term_months", "annual_rate", "early_withdrawal_rate", "deposit_insured"),
 }
 
 

@@ -60,12 +60,21 @@ class InsuranceTermsSerializer(serializers.Serializer):
     term_months = serializers.IntegerField(min_value=1, max_value=1200)
     cooling_off_days = serializers.IntegerField(min_value=15, max_value=365, default=15)
     cancellation_fee = DecimalStringField(places=2, maximum=10, default=Decimal(0))
+    premium_years = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    waiting_days = serializers.IntegerField(min_value=0, max_value=365, default=0)
+    claims = serializers.CharField(
+        max_length=2000, allow_blank=True, default="", validators=[plain_text]
+    )
+    exclusions = serializers.CharField(
+        max_length=2000, allow_blank=True, default="", validators=[plain_text]
+    )
 
 
 class SavingsTermsSerializer(serializers.Serializer):
     term_months = serializers.IntegerField(min_value=1, max_value=600)
     annual_rate = _rate()
     early_withdrawal_rate = _rate()
+    deposit_insured = serializers.BooleanField(default=False)
 
 
 TERMS_SERIALIZERS = {

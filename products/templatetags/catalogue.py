@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from institutions.models import ProductKind
 from marketplace.templatetags.money import percent, signed_percent, to_decimal
 from products.models import RISK_MEANING
 
@@ -37,6 +38,11 @@ FIELD_LABELS = {
     "cancellation_fee": _("Cancellation fee (CNY)"),
     "annual_rate": _("Annual rate"),
     "early_withdrawal_rate": _("Early-withdrawal rate (a year)"),
+    "premium_years": _("Premium-paying years"),
+    "waiting_days": _("Waiting period (days)"),
+    "claims": _("How to claim"),
+    "exclusions": _("Exclusions"),
+    "deposit_insured": _("Deposit insurance"),
     "added": _("Prices added"),
     "updated": _("Prices updated"),
     "rejected": _("Rows rejected"),
@@ -65,6 +71,19 @@ def get_item(mapping, key):
 # Shared with every app's templates (``{% load money %}``); registered here too for product pages.
 register.filter("percent", percent)
 register.filter("signed_percent", signed_percent)
+
+# What the buy button says for each kind: a policy is bought as cover, a deposit is made.
+BUY_LABELS = {
+    ProductKind.FUND: pgettext_lazy("buy button", "Buy"),
+    ProductKind.INSURANCE: pgettext_lazy("buy button", "Buy cover"),
+    ProductKind.SAVINGS: pgettext_lazy("buy button", "Deposit"),
+}
+
+
+@register.filter
+def buy_label(kind) -> str:
+    """``"savings"`` → ``"Deposit"``: the product page's and the buy bar's button."""
+    return str(BUY_LABELS.get(str(kind), BUY_LABELS[ProductKind.FUND]))
 
 
 @register.filter
@@ -131,6 +150,8 @@ def change_value(field: str, value) -> list[str]:
         return [percent(value)]
     if field == "risk_level":
         return [risk_code(value)]
+    if isinstance(value, bool):
+        return [gettext("Yes") if value else gettext("No")]
     if field in AMOUNT_FIELDS:
         number = to_decimal(value)
         if number is None or number == number.to_integral():
@@ -156,6 +177,20 @@ def change_rows(changes) -> list[dict]:
             row.update(pair=False, new=change_value(field, value))
         rows.append(row)
     return rows
+
+
+@register.filter
+def term_label(months) -> str:
+    """A term in months as people say it: ``6`` → "6 months", ``240`` → "20 years" (whole years
+    from two years on), ``None`` → "—"."""
+    try:
+        months = int(months)
+    except (TypeError, ValueError):
+        return DASH
+    if months >= 24 and months % 12 == 0:
+        years = months // 12
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
 
 
 @register.filter
