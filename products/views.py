@@ -25,6 +25,7 @@ from . import selectors
 from .charts import line_chart
 from .filters import ORDERINGS
 from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
+from .ranking import rotation_day, rotation_seed
 from .yields import yield_series
 
 PAGE_SIZE = 20
@@ -157,3 +158,11 @@ def me_home(request):
 
 class RankingView(TemplateView):
     template_name = "products/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        day = rotation_day()
+        context["rotation_day"] = day
+        context["rotation_seed"] = rotation_seed(day)
+        context["rotation_example"] = selectors.rotation_example(day=day)
+        return context
