@@ -6,14 +6,14 @@ from decimal import Decimal
 import django_filters
 from django.conf import settings
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, InstitutionStatus, ProductKind
 from marketplace.dates import add_months
 
 from .models import FUND_TYPE_SEARCH_WORDS, FundType, RiskLevel
-from .ranking import default_order, rotation_day
+from .ranking import default_order, local_today, rotation_day
 
 # modeltranslation's column suffixes: name_zh_hans, name_en.
 LANGUAGE_SUFFIXES = tuple(code.replace("-", "_") for code, _name in settings.LANGUAGES)
@@ -188,7 +188,7 @@ class CatalogueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # One trading day per filter set: its sort and its bands use the same day.
         self.day = rotation_day(day)
-        self.today = day or timezone.localdate()
+        self.today = day or local_today()
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -36,9 +36,14 @@ def is_trading_day(day: dt.date) -> bool:
     return day.weekday() < 5 and not is_market_holiday(day)
 
 
+def local_today() -> dt.date:
+    """Today in the business time zone (one place, so tests can set the date)."""
+    return timezone.localdate()
+
+
 def rotation_day(today: dt.date | None = None) -> dt.date:
     """The trading day whose rotation the catalogue shows on ``today`` (default: now)."""
-    day = today or timezone.localdate()
+    day = today or local_today()
     while not is_trading_day(day):
         day -= dt.timedelta(days=1)
     return day

@@ -23,7 +23,7 @@ from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from . import selectors
 from .charts import line_chart
-from .filters import ORDERINGS
+from .filters import BANDS, ORDERINGS
 from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
 from .ranking import rotation_day, rotation_seed
 from .yields import yield_series
@@ -55,6 +55,8 @@ def catalogue(request):
             "facets": selectors.catalogue_facets(params=request.GET),
             "querystring": query.urlencode(),
             "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
+            "band_fields": [filterset.form[group] for group in BANDS],
+            "bands_applied": any(request.GET.get(group) for group in BANDS),
             "risk_levels": RiskLevel.choices,
         },
     )

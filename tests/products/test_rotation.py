@@ -110,7 +110,7 @@ def test_ownership_does_not_move_a_product_within_the_rotation():
 def test_order_is_stable_within_a_day_and_across_pages(client, monkeypatch):
     band_of_brands()
     day = dt.date(2026, 12, 4)
-    monkeypatch.setattr(ranking.timezone, "localdate", lambda: day)
+    monkeypatch.setattr(ranking, "local_today", lambda: day)
     full = [p["slug"] for p in client.get("/api/v1/products/?page_size=100").json()["results"]]
     assert full == order_on(day)
     paged = []
@@ -119,7 +119,7 @@ def test_order_is_stable_within_a_day_and_across_pages(client, monkeypatch):
         paged += [p["slug"] for p in body["results"]]
     assert paged == full
     # Saturday keeps Friday's order.
-    monkeypatch.setattr(ranking.timezone, "localdate", lambda: day + dt.timedelta(days=1))
+    monkeypatch.setattr(ranking, "local_today", lambda: day + dt.timedelta(days=1))
     again = [p["slug"] for p in client.get("/api/v1/products/?page_size=100").json()["results"]]
     assert again == full
 
@@ -136,7 +136,7 @@ def test_risk_and_minimum_purchase_still_come_first():
 def test_ranking_page_publishes_formula_seed_and_worked_example(client, monkeypatch):
     band_of_brands()
     day = dt.date(2026, 12, 4)
-    monkeypatch.setattr(ranking.timezone, "localdate", lambda: dt.date(2026, 12, 6))
+    monkeypatch.setattr(ranking, "local_today", lambda: dt.date(2026, 12, 6))
     html = client.get("/about/ranking/").content.decode()
     assert "sha256" in html
     assert "2026-12-04" in html  # Sunday shows Friday's seed
