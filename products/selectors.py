@@ -19,6 +19,8 @@ from .filters import BANDS, CatalogueFilter, band_match
 from .models import (
     Article,
     ArticleStatus,
+    CuratedList,
+    CuratedListItem,
     FeeSchedule,
     FeeTier,
     NavPrice,
@@ -242,6 +244,31 @@ def articles_for_institution_page(*, institution: Institution) -> QuerySet[Artic
 
 def products_for_institution_page(*, institution: Institution) -> QuerySet[Product]:
     return catalogue_queryset().filter(institution=institution).order_by(*default_order())
+
+
+@dataclass(frozen=True)
+class StorefrontList:
+    curated_list: CuratedList
+    products: list[Product]
+
+
+def curated_lists_for_institution_page(*, institution: Institution) -> list[StorefrontList]:
+    """The institution's published lists in its order, each with its products on sale in the
+    list's order (two queries; a list with nothing on sale is left out). They are shown apart
+    from, and never change, the catalogue's ranking."""
+    items = CuratedListItem.objects.filter(
+        product__status=ProductStatus.PUBLISHED,
+        product__institution__status=InstitutionStatus.APPROVED,
+    ).select_related("product", "product__institution", *(f"product__{t}" for t in TERMS_RELATED))
+    lists = institution.curated_lists.filter(published=True).prefetch_related(
+        Prefetch("items", queryset=items.order_by("position", "id"))
+    )
+    shown = []
+    for curated in lists:
+        products = [item.product for item in curated.items.all()]
+        if products:
+            shown.append(StorefrontList(curated_list=curated, products=products))
+    return shown
 
 
 def review_queue() -> dict[str, QuerySet]:

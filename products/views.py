@@ -121,6 +121,7 @@ def institution_page(request, slug):
             "institution": institution,
             "products": selectors.products_for_institution_page(institution=institution),
             "articles": selectors.articles_for_institution_page(institution=institution)[:10],
+            "curated_lists": selectors.curated_lists_for_institution_page(institution=institution),
         },
     )
 
