@@ -145,3 +145,23 @@ def test_ranking_page_publishes_formula_seed_and_worked_example(client, monkeypa
     assert f"2026-12-04:{first}" in html
     assert key[:16] in html
     assert html.index(f"2026-12-04:{first}") < html.index(f"2026-12-04:{order_on(day)[1]}")
+
+
+def test_a_page_cached_yesterday_is_not_served_today(client, monkeypatch):
+    """The page cache is keyed by the business day, so the new day's order shows at once."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    band_of_brands()
+    cache.clear()
+    real = timezone.localdate
+    friday, monday = dt.date(2026, 12, 4), dt.date(2026, 12, 7)
+
+    def on(day):
+        monkeypatch.setattr(ranking, "local_today", lambda: day)
+        monkeypatch.setattr(timezone, "localdate", lambda *a, **k: real(*a, **k) if a else day)
+        html = client.get("/products/").content.decode()
+        return sorted(order_on(day), key=lambda s: html.index(f"/products/{s}/"))
+
+    assert on(friday) == order_on(friday)
+    assert on(monday) == order_on(monday) != order_on(friday)
