@@ -17,7 +17,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 VERSION_KEY = "catalogue:version"
 PAGE_TIMEOUT = 300
@@ -44,7 +44,9 @@ def cache_public_page(view):
         ):
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"page:{translation.get_language()}:{digest}"
+        # Per business day too: the catalogue's tie-break rotates daily (products.ranking), so
+        # a page cached before midnight is not served after it.
+        key = f"page:{translation.get_language()}:{timezone.localdate().isoformat()}:{digest}"
         # One round trip for both: the page remembers the version it was rendered under.
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or catalogue_version()

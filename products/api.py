@@ -35,8 +35,10 @@ from .serializers import (
 
 class CatalogueListAPI(generics.ListAPIView):
     """Published products of approved institutions. Filters: kind, fund_type, risk_level
-    (R1–R5, repeatable), institution (slug), max_min_purchase, q; ordering: default,
-    return_1y, fees, newest."""
+    (R1–R5, repeatable), institution (slug), max_min_purchase, q, and the bands fee_band,
+    return_band, size_band, tenure_band (each repeatable: any of the values); an unknown value
+    is a 400. Ordering: default, return_1y, fees, newest; ties by the published daily rotation
+    (/about/ranking/)."""
 
     permission_classes = [AllowAny]
     serializer_class = ProductListSerializer

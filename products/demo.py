@@ -1011,6 +1011,42 @@ DRAFT_ARTICLE = (
 )
 
 
+# Storefront lists (issue 15): each an institution's own selection, shown on its page only.
+CURATED_LISTS = [
+    (
+        SC,
+        "For your first fund",
+        "Our lower-risk funds with small minimum purchases, for investors starting out.",
+    ),
+    (
+        PLATFORM,
+        "Keep your cash working",
+        "Our products for money you may need at short notice.",
+    ),
+]
+
+
+def _seed_curated_lists(institutions, editors) -> int:
+    created = 0
+    for slug, title, blurb in CURATED_LISTS:
+        institution = institutions[slug]
+        if institution.curated_lists.filter(title=title).exists():
+            continue
+        picks = list(
+            Product.objects.filter(institution=institution, status=PUBLISHED).order_by(
+                "risk_level", "min_purchase", "slug"
+            )[:3]
+        )
+        if not picks:
+            continue
+        curated = services.curated_list_save(
+            institution=institution, actor=editors[slug], title=title, blurb=blurb, products=picks
+        )
+        services.curated_list_publish(curated_list=curated, actor=editors[slug], published=True)
+        created += 1
+    return created
+
+
 def seed_products(log) -> dict[str, int]:
     """Create the demo listings, their NAV series and articles; returns counts for the summary."""
     staff = get_user_model().objects.get(email=STAFF_EMAIL)
@@ -1079,6 +1115,8 @@ def seed_products(log) -> dict[str, int]:
             institution=institutions[slug], actor=editors[slug], title=title, body=body, kind=kind
         )
         counts["articles"] += 1
+
+    counts["curated_lists"] = _seed_curated_lists(institutions, editors)
 
     counts["published"] = Product.objects.filter(status=PUBLISHED).count()
     counts["articles_published"] = Article.objects.filter(status=ArticleStatus.PUBLISHED).count()

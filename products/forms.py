@@ -277,3 +277,48 @@ class ArticleForm(forms.Form):
         super().__init__(*args, **kwargs)
         if products is not None:
             self.fields["product"].queryset = products
+
+
+class CuratedListForm(forms.Form):
+    """A curated list: title, blurb, and a place number for each product it holds (blank: not
+    in the list). Products come from the institution's own (``products``)."""
+
+    title = forms.CharField(label=_("Title"), max_length=120, validators=[plain_text])
+    blurb = forms.CharField(
+        label=_("Short description"),
+        max_length=400,
+        required=False,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or two sentences shown under the title. The marketing rules apply."),
+    )
+
+    def __init__(self, *args, products=(), placed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.products = list(products)
+        placed = placed or {}
+        for product in self.products:
+            self.fields[self.place_name(product)] = forms.IntegerField(
+                label=product.name,
+                required=False,
+                min_value=1,
+                max_value=99,
+                initial=placed.get(product.pk),
+            )
+
+    @staticmethod
+    def place_name(product) -> str:
+        return f"place_{product.pk}"
+
+    def place_fields(self):
+        """(product, bound field) pairs, for the template's table."""
+        return [(product, self[self.place_name(product)]) for product in self.products]
+
+    def chosen_products(self) -> list:
+        """The products given a place, in place order (ties: the order the form lists them)."""
+        placed = [
+            (self.cleaned_data[self.place_name(p)], i, p)
+            for i, p in enumerate(self.products)
+            if self.cleaned_data.get(self.place_name(p)) is not None
+        ]
+        return [p for _place, _i, p in sorted(placed, key=lambda row: row[:2])]

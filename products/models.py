@@ -565,3 +565,43 @@ class ProductPageViewDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.day}: {self.views}"
+
+
+class CuratedList(models.Model):
+    """A list of its own products an institution publishes on its storefront ("Selected by …").
+    Only ever shown on the institution's page, labelled as its selection: it never takes part
+    in the catalogue's ranking (/about/ranking/)."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="curated_lists"
+    )
+    title = models.CharField(_("title"), max_length=120, validators=[plain_text])
+    blurb = models.CharField(_("blurb"), max_length=400, blank=True, validators=[plain_text])
+    position = models.PositiveSmallIntegerField(default=0)
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["institution", "published", "position"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CuratedListItem(models.Model):
+    curated_list = models.ForeignKey(CuratedList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="curated_items")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["curated_list", "product"], name="curated_item_once_per_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.curated_list_id}#{self.position}: {self.product_id}"

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -19,13 +20,21 @@ from .documents import missing_documents
 from .fees import Tier
 from .forms import (
     ArticleForm,
+    CuratedListForm,
     DocumentForm,
     NavUploadForm,
     ProductForm,
     ReasonForm,
     YieldUploadForm,
 )
-from .models import REQUIRED_DOCUMENTS, Article, DocumentKind, Product, ProductStatus
+from .models import (
+    REQUIRED_DOCUMENTS,
+    Article,
+    CuratedList,
+    DocumentKind,
+    Product,
+    ProductStatus,
+)
 
 
 class ProductScopedMixin(PortalMixin):
@@ -405,3 +414,93 @@ class ArticleActionView(PortalMixin, View):
             for message in exc.messages:
                 messages.error(request, message)
         return redirect(reverse("portal_products:articles"))
+
+
+# --- curated lists --------------------------------------------------------------------------
+
+
+class CuratedListListView(PortalMixin, TemplateView):
+    template_name = "portal/curated/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lists"] = self.scope(CuratedList.objects.all()).prefetch_related("items__product")
+        context["current"] = "curated"
+        return context
+
+
+class CuratedListEditView(PortalMixin, View):
+    tenant_model = CuratedList
+    template = "portal/curated/form.html"
+
+    def get_list(self, pk) -> CuratedList | None:
+        if pk is None:
+            return None
+        return get_object_or_404(self.scope(CuratedList.objects.all()), pk=pk)
+
+    def form(self, request, curated, data=None):
+        products = services.curatable_products(institution=request.institution).order_by("name")
+        placed = {}
+        if curated is not None:
+            placed = {item.product_id: item.position for item in curated.items.all()}
+        initial = {"title": curated.title, "blurb": curated.blurb} if curated else {}
+        return CuratedListForm(data, initial=initial, products=products, placed=placed)
+
+    def render_form(self, request, form, curated, status=200):
+        return render(
+            request,
+            self.template,
+            {
+                "form": form,
+                "curated": curated,
+                "institution": request.institution,
+                "membership": request.membership,
+                "current": "curated",
+                "max_items": services.MAX_LIST_ITEMS,
+            },
+            status=status,
+        )
+
+    def get(self, request, pk=None):
+        curated = self.get_list(pk)
+        return self.render_form(request, self.form(request, curated), curated)
+
+    def post(self, request, pk=None):
+        curated = self.get_list(pk)
+        form = self.form(request, curated, data=request.POST)
+        if form.is_valid():
+            try:
+                curated = services.curated_list_save(
+                    institution=request.institution,
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    blurb=form.cleaned_data["blurb"],
+                    products=form.chosen_products(),
+                    curated_list=curated,
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, _("List saved."))
+                return redirect("portal_products:curated")
+        return self.render_form(request, form, curated, status=400)
+
+
+class CuratedListActionView(PortalMixin, View):
+    tenant_model = CuratedList
+
+    def post(self, request, pk, action):
+        curated = get_object_or_404(self.scope(CuratedList.objects.all()), pk=pk)
+        if action in ("publish", "unpublish"):
+            services.curated_list_publish(
+                curated_list=curated, actor=request.user, published=action == "publish"
+            )
+            messages.success(request, _("Published.") if action == "publish" else _("Hidden."))
+        elif action in ("up", "down"):
+            services.curated_list_move(curated_list=curated, actor=request.user, up=action == "up")
+        elif action == "delete":
+            services.curated_list_delete(curated_list=curated, actor=request.user)
+            messages.success(request, _("List deleted."))
+        else:
+            raise PermissionDenied("Unknown action")
+        return redirect(reverse("portal_products:curated"))

@@ -31,4 +31,12 @@ urlpatterns = [
         portal.ArticleActionView.as_view(),
         name="article-action",
     ),
+    path("lists/", portal.CuratedListListView.as_view(), name="curated"),
+    path("lists/new/", portal.CuratedListEditView.as_view(), name="curated-create"),
+    path("lists/<int:pk>/edit/", portal.CuratedListEditView.as_view(), name="curated-edit"),
+    path(
+        "lists/<int:pk>/<str:action>/",
+        portal.CuratedListActionView.as_view(),
+        name="curated-action",
+    ),
 ]

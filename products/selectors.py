@@ -16,10 +16,12 @@ from marketplace.money import round_rate
 from profiles.suitability import suitability_check
 
 from .fees import Tier, band_fee, subscription_band
-from .filters import DEFAULT_ORDER, CatalogueFilter
+from .filters import BANDS, CatalogueFilter, band_match
 from .models import (
     Article,
     ArticleStatus,
+    CuratedList,
+    CuratedListItem,
     FeeSchedule,
     FeeTier,
     NavPrice,
@@ -31,6 +33,7 @@ from .models import (
     RevisionStatus,
     RiskLevel,
 )
+from .ranking import RotationKey, default_order, rotation_day, rotation_input
 
 NAV_RANGES = {
     "1m": (pgettext_lazy("chart range", "1M"), 31),
@@ -60,22 +63,35 @@ def tradable_product(*, slug: str) -> Product | None:
     )
 
 
-def product_list_for_catalogue(*, params) -> CatalogueFilter:
-    """The filtered, sorted catalogue (``.qs``) and its form (``.form``)."""
-    return CatalogueFilter(params or None, queryset=catalogue_queryset())
+def product_list_for_catalogue(*, params, day: dt.date | None = None) -> CatalogueFilter:
+    """The filtered, sorted catalogue (``.qs``) and its form (``.form``); ``day`` is the
+    rotation's date (default today), for tests and the ranking page's worked example."""
+    return CatalogueFilter(params or None, queryset=catalogue_queryset(), day=day)
 
 
-FACETS = ("kind", "fund_type", "risk_level", "institution")
+# Facets counted by value (one GROUP BY query each) and by band (one aggregate each).
+VALUE_FACETS = ("kind", "fund_type", "risk_level", "institution")
+FACETS = (*VALUE_FACETS, *BANDS)
 
 
-def catalogue_facets(*, params) -> dict[str, dict]:
-    """Counts per value of each filter, given the *other* filters (a constant 4 queries)."""
+def catalogue_facets(*, params, day: dt.date | None = None) -> dict[str, dict]:
+    """Counts per option of each facet, given the *other* filters: one query per facet group
+    (eight in all), however many products or options there are."""
     facets: dict[str, dict] = {}
     for facet in FACETS:
         others = params.copy()
         others.pop(facet, None)
         others.pop("page", None)
-        qs = CatalogueFilter(others or None, queryset=catalogue_queryset()).qs.order_by()
+        filterset = CatalogueFilter(others or None, queryset=catalogue_queryset(), day=day)
+        qs = filterset.qs.order_by()
+        if facet in BANDS:
+            facets[facet] = qs.aggregate(
+                **{
+                    value: Count("id", filter=band_match(facet, [value], filterset.today))
+                    for value in BANDS[facet]
+                }
+            )
+            continue
         field = "institution__slug" if facet == "institution" else facet
         rows = qs.values(field).annotate(n=Count("id")).order_by(field)
         counts = {row[field]: row["n"] for row in rows if row[field] not in ("", None)}
@@ -83,6 +99,29 @@ def catalogue_facets(*, params) -> dict[str, dict]:
             counts = {f"R{level}": n for level, n in counts.items()}
         facets[facet] = counts
     return facets
+
+
+@dataclass(frozen=True)
+class RotationExample:
+    product: Product
+    text: str  # what is hashed
+    key: str  # as the database computed it
+
+
+def rotation_example(*, day: dt.date | None = None, limit: int = 3) -> list[RotationExample]:
+    """The first products of the day's default order with their rotation key, computed by the
+    same SQL as the catalogue's ORDER BY (the ranking page's worked example)."""
+    day = rotation_day(day)
+    products = (
+        product_list_for_catalogue(params=None, day=day)
+        .qs.annotate(rotation_key=RotationKey(day))
+        .select_related(None)
+        .select_related("institution")[:limit]
+    )
+    return [
+        RotationExample(product=p, text=rotation_input(day, p.slug), key=p.rotation_key)
+        for p in products
+    ]
 
 
 def product_detail_for_catalogue(*, slug: str) -> Product:
@@ -205,7 +244,32 @@ def articles_for_institution_page(*, institution: Institution) -> QuerySet[Artic
 
 
 def products_for_institution_page(*, institution: Institution) -> QuerySet[Product]:
-    return catalogue_queryset().filter(institution=institution).order_by(*DEFAULT_ORDER)
+    return catalogue_queryset().filter(institution=institution).order_by(*default_order())
+
+
+@dataclass(frozen=True)
+class StorefrontList:
+    curated_list: CuratedList
+    products: list[Product]
+
+
+def curated_lists_for_institution_page(*, institution: Institution) -> list[StorefrontList]:
+    """The institution's published lists in its order, each with its products on sale in the
+    list's order (two queries; a list with nothing on sale is left out). They are shown apart
+    from, and never change, the catalogue's ranking."""
+    items = CuratedListItem.objects.filter(
+        product__status=ProductStatus.PUBLISHED,
+        product__institution__status=InstitutionStatus.APPROVED,
+    ).select_related("product", "product__institution", *(f"product__{t}" for t in TERMS_RELATED))
+    lists = institution.curated_lists.filter(published=True).prefetch_related(
+        Prefetch("items", queryset=items.order_by("position", "id"))
+    )
+    shown = []
+    for curated in lists:
+        products = [item.product for item in curated.items.all()]
+        if products:
+            shown.append(StorefrontList(curated_list=curated, products=products))
+    return shown
 
 
 def review_queue() -> dict[str, QuerySet]:
@@ -272,7 +336,7 @@ def recommendations_for(
         # ``holdings`` is the reverse name of orders.Holding.product (no import of orders).
         held = Product.objects.filter(holdings__user=held_by, holdings__units__gt=0)
         products = products.exclude(pk__in=held.values("pk"))
-    return products.annotate(fit=fit).order_by("-fit", *DEFAULT_ORDER)[:limit]
+    return products.annotate(fit=fit).order_by("-fit", *default_order())[:limit]
 
 
 def fee_tiers_of(*, product: Product, schedule: str) -> list[Tier]:

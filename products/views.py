@@ -26,8 +26,9 @@ from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 from . import compare as comparison
 from . import selectors, services
 from .charts import line_chart
-from .filters import ORDERINGS
+from .filters import BANDS, ORDERINGS
 from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
+from .ranking import rotation_day, rotation_seed
 from .yields import yield_series
 
 PAGE_SIZE = 20
@@ -57,6 +58,8 @@ def catalogue(request):
             "facets": selectors.catalogue_facets(params=request.GET),
             "querystring": query.urlencode(),
             "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
+            "band_fields": [filterset.form[group] for group in BANDS],
+            "bands_applied": any(request.GET.get(group) for group in BANDS),
             "risk_levels": RiskLevel.choices,
             # The "Compare" tick boxes on the cards, and the products already chosen.
             "compare_enabled": True,
@@ -177,6 +180,7 @@ def institution_page(request, slug):
             "institution": institution,
             "products": selectors.products_for_institution_page(institution=institution),
             "articles": selectors.articles_for_institution_page(institution=institution)[:10],
+            "curated_lists": selectors.curated_lists_for_institution_page(institution=institution),
         },
     )
 
@@ -216,3 +220,11 @@ def me_home(request):
 
 class RankingView(TemplateView):
     template_name = "products/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        day = rotation_day()
+        context["rotation_day"] = day
+        context["rotation_seed"] = rotation_seed(day)
+        context["rotation_example"] = selectors.rotation_example(day=day)
+        return context
