@@ -79,9 +79,7 @@ def test_removing_by_slug_or_id(client, investor, fund):
     ],
 )
 def test_a_threshold_outside_its_kinds_rules_is_a_400(client, investor, fund, body, field):
-    response = client.post(
-        "/api/v1/me/alerts/", {"product": fund.slug, **body}, "application/json"
-    )
+    response = client.post("/api/v1/me/alerts/", {"product": fund.slug, **body}, "application/json")
     assert response.status_code == 400
     assert field in response.json()
     assert not Alert.objects.exists()

@@ -10,7 +10,13 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
-from orders.demo import seed_after_sales, seed_cash, seed_holidays, seed_portfolios
+from orders.demo import (
+    seed_after_sales,
+    seed_cash,
+    seed_holidays,
+    seed_portfolios,
+    seed_watchlist,
+)
 from products.demo import seed_products
 from profiles.demo import IN_REVIEW, LOGINS, NEWCOMER, seed_investors
 
@@ -48,6 +54,7 @@ class Command(BaseCommand):
         seed_cash(self.stdout.write)
         seed_portfolios(self.stdout.write)
         seed_after_sales(self.stdout.write)
+        seed_watchlist(self.stdout.write)
         logins.append(("investor@fortune.example", "investor (C3, consents on, holdings + cash)"))
         logins.append(("investor2@fortune.example", "investor (C4, holdings + cash)"))
         logins.append(("senior@fortune.example", "investor aged 70 (capped at C3, cash)"))
