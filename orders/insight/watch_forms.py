@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import AlertKind
 
@@ -15,7 +16,7 @@ class AlertForm(forms.Form):
     product = forms.SlugField(max_length=80, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Alert me when"), choices=AlertKind.choices)
     threshold = forms.DecimalField(
-        label=_("Value"),
+        label=pgettext_lazy("alert threshold", "Value"),
         required=False,
         max_digits=16,
         help_text=_("A NAV, or a percentage for a daily move. Leave empty for announcements."),

@@ -16,6 +16,7 @@ from orders.campaigns.models import InboxMessage, Topic
 from orders.insight.models import Alert, WatchItem
 from products.services.stats import product_stats_refresh
 from tests.e2e.test_catalogue import log_in
+from tests.e2e.test_i18n_screens import chinese_page, english_left
 from tests.factories import (
     InstitutionFactory,
     MembershipFactory,
@@ -42,7 +43,9 @@ def _weekdays_before(day: dt.date, count: int) -> list[dt.date]:
     return sorted(days)
 
 
-def test_a_watched_fund_alerts_the_investor_once_when_its_nav_crosses_the_line(new_page):
+def test_a_watched_fund_alerts_the_investor_once_when_its_nav_crosses_the_line(
+    new_page, browser, live_server
+):
     institution = InstitutionFactory(
         name="Harbour Funds", slug="harbour-funds", type=InstitutionType.FUND_COMPANY
     )
@@ -141,3 +144,14 @@ def test_a_watched_fund_alerts_the_investor_once_when_its_nav_crosses_the_line(n
     phone.goto("/products/")
     screen(phone, "catalogue-phone")
     assert phone.csp_errors == []
+
+    # 7. In Chinese: the page and the alert speak it.
+    context, zh = chinese_page(browser, live_server)
+    try:
+        log_in(zh, "watcher@example.com")
+        zh.goto("/me/watchlist/")
+        screen(zh, "watchlist-zh")
+        assert "自选" in zh.locator("h1").inner_text()
+        assert english_left(zh, allowed=["Harbour Steady Bond", "Harbour Funds"]) == []
+    finally:
+        context.close()
