@@ -80,7 +80,7 @@ ANNOUNCEMENT_BODY = _(
 
 def _product_ref(ref: str) -> dict:
     """A product named by its slug or, failing that, by its id."""
-    return {"pk": int(ref)} if ref.isdigit() else {"slug": ref}
+    return {"pk": int(ref)} if ref.isascii() and ref.isdigit() else {"slug": ref}
 
 
 # --- selectors -----------------------------------------------------------------------------------

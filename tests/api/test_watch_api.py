@@ -63,6 +63,8 @@ def test_removing_by_slug_or_id(client, investor, fund):
     assert client.delete(f"/api/v1/me/watchlist/{other.pk}/").status_code == 204
     assert client.delete(f"/api/v1/me/watchlist/{fund.slug}/").status_code == 404
     assert not WatchItem.objects.exists()
+    for odd in ("²", "9" * 30, "%E2%91%A0"):  # other scripts' digits, a huge id
+        assert client.delete(f"/api/v1/me/watchlist/{odd}/").status_code == 404
 
 
 @pytest.mark.parametrize(
