@@ -11,6 +11,7 @@ entries carry the dates they happened, not the time ``seed_demo`` ran."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,8 +27,9 @@ from stdnum.cn import ric
 from institutions.demo import STAFF_EMAIL
 from marketplace.dates import month_start, next_month_start
 from marketplace.holidays import COVERED_YEARS, MAINLAND_MARKET_HOLIDAYS
+from marketplace.money import round_units
 from products.demo import last_trading_day
-from products.models import Product, ProductKind
+from products.models import Product, ProductKind, ProductPageViewDay
 from profiles.identity.documents import document_hash
 from profiles.identity.models import DocumentType, Identity, IdentityStatus
 from profiles.identity.selectors import verified_identity
@@ -42,7 +44,7 @@ from .cash.services import card_bind
 from .coupons.models import Coupon, CouponKind
 from .coupons.services import coupon_create, coupon_grant
 from .insight import watch
-from .models import Holiday, Order, Payment
+from .models import Holding, Holiday, Order, Payment
 from .plans.distributions.models import Distribution
 from .plans.distributions.services import (
     distribution_approve,
@@ -62,6 +64,26 @@ DEMO_BUYS = [
     ("investor@fortune.example", ProductKind.SAVINGS, "10000", 60),
     ("investor2@fortune.example", "519300", "50000", 200),
     ("investor2@fortune.example", "009001", "30000", 10),
+    # A year of Wang Fang's purchases of Southern Cross funds, so its portal dashboard shows
+    # months of business (issue 15), one of them placed today (pending until its NAV).
+    ("investor2@fortune.example", "202105", "12000", 330),
+    ("investor2@fortune.example", "202002", "8000", 290),
+    ("investor2@fortune.example", "202005", "15000", 250),
+    ("investor2@fortune.example", "202108", "6000", 215),
+    ("investor2@fortune.example", "202105", "9000", 180),
+    ("investor2@fortune.example", "202002", "11000", 150),
+    ("investor2@fortune.example", "202005", "7000", 120),
+    ("investor2@fortune.example", "202108", "14000", 90),
+    ("investor2@fortune.example", "202105", "10000", 60),
+    ("investor2@fortune.example", "202002", "16000", 35),
+    ("investor2@fortune.example", "202005", "12000", 8),
+    ("investor2@fortune.example", "202108", "5000", 3),
+    ("investor2@fortune.example", "202105", "3000", 0),
+]
+# (investor, fund code, share of the units held, days ago): redemptions on the dashboard.
+DEMO_SELLS = [
+    ("investor2@fortune.example", "202105", "0.5", 100),
+    ("investor2@fortune.example", "202002", "0.3", 20),
 ]
 # (fund code, amount per unit, days ago it was declared): investor@ holds the bond fund and was
 # paid this one in cash; investor2@ holds the index fund, whose next one (declared today) has its
@@ -210,16 +232,27 @@ def seed_portfolios(log) -> int:
     # come after later ones in the ledger.
     paid = _PaidDistribution(today, enabled="investor@fortune.example" in fresh)
     placed = 0
-    for email, code, amount, days_ago in sorted(DEMO_BUYS, key=lambda buy: -buy[3]):
+    trades = [(email, code, "buy", amount, ago) for email, code, amount, ago in DEMO_BUYS]
+    trades += [(email, code, "sell", share, ago) for email, code, share, ago in DEMO_SELLS]
+    for email, code, side, figure, days_ago in sorted(trades, key=lambda trade: -trade[4]):
         product = _product(code)
         if email not in fresh or product is None:
             continue
         moment = at(_buy_day(today, days_ago), 10)
         paid.run_until(moment.date())  # in date order among the purchases: the ledger stays true
+        amount = figure if side == "buy" else None
+        units = None if side == "buy" else _share_of_holding(users[email], product, figure)
+        if side == "sell" and not units:
+            continue
         try:
             with demo_clock(moment):
                 order, _ = services.order_place(
-                    user=users[email], product=product, side="buy", amount=amount, now=moment
+                    user=users[email],
+                    product=product,
+                    side=side,
+                    amount=amount,
+                    units=units,
+                    now=moment,
                 )
         except ValidationError as exc:
             log(f"  demo order skipped ({product.name}): {' '.join(exc.messages)}")
@@ -246,6 +279,13 @@ def seed_portfolios(log) -> int:
         month = next_month_start(month)
     _declare_upcoming_distribution(today)
     return placed
+
+
+def _share_of_holding(user, product: Product, share: str) -> Decimal | None:
+    holding = Holding.objects.filter(user=user, product=product).first()
+    if holding is None:
+        return None
+    return round_units(holding.available * Decimal(share)) or None
 
 
 def _fund_editor(product: Product):
@@ -414,3 +454,23 @@ def seed_watchlist(log) -> int:
             alerts += 1
     log(f"  watchlist: {alerts} alerts for {investor.email}")
     return alerts
+
+
+def seed_page_views(log, *, days: int = 30) -> int:
+    """Once: the last ``days`` days of page views of the published products (the daily counters
+    of ``products.ProductPageViewDay``; nobody is tracked), a steady number a day per product
+    that varies from day to day, so the portal dashboard has a conversion to show."""
+    if ProductPageViewDay.objects.exists():
+        return 0
+    today = timezone.localdate()
+    rows = []
+    for product in Product.objects.filter(status="published").only("pk", "code", "slug"):
+        seed = int(hashlib.sha256((product.code or product.slug).encode()).hexdigest()[:6], 16)
+        base = 1 + seed % 5  # a few looks a day: the demo's few orders convert a few percent
+        for offset in range(days):
+            day = today - dt.timedelta(days=offset)
+            views = base + (seed >> offset % 16) % 4
+            rows.append(ProductPageViewDay(product=product, day=day, views=views))
+    ProductPageViewDay.objects.bulk_create(rows, batch_size=1000)
+    log(f"  page views: {len(rows)} product-days")
+    return len(rows)

@@ -510,3 +510,23 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProductPageViewDay(models.Model):
+    """How often a product's page was opened on one business day: a bare counter, so that the
+    institution's dashboard can show the conversion from views to orders without tracking
+    anyone. No user, IP address or cookie is stored; bots and staff or institution members are
+    not counted (``products.services.page_view_count``)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="page_view_days")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "day"], name="page_views_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.day}: {self.views}"

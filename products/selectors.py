@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from institutions.models import CommissionContract, Institution, InstitutionStatus, UpfrontBasis
 from institutions.selectors import commission_contract_in_force, memberships_for_user
+from marketplace.money import round_rate
 from profiles.suitability import suitability_check
 
 from .fees import Tier, band_fee, subscription_band
@@ -293,3 +294,88 @@ def subscription_fee_estimate(*, product: Product, amount: Decimal):
     """The front-end fee a purchase of ``amount`` would pay (funds; None for other kinds)."""
     band = subscription_band_for(product=product, amount=amount)
     return band_fee(tier=band, amount=amount) if band else None
+
+
+# The periods of the fund page's performance table: the product's field, and its label.
+PERFORMANCE_PERIODS = (
+    ("return_1m", pgettext_lazy("performance period", "1M")),
+    ("return_3m", pgettext_lazy("performance period", "3M")),
+    ("return_6m", pgettext_lazy("performance period", "6M")),
+    ("return_1y", pgettext_lazy("performance period", "1Y")),
+    ("return_3y", pgettext_lazy("performance period", "3Y")),
+    ("return_since_launch", pgettext_lazy("performance period", "Since inception")),
+)
+
+
+@dataclass(frozen=True)
+class PeriodFigure:
+    """One period of a fund's performance beside its category: the average of the category's
+    funds that have a figure for it, and the fund's rank among them (1 = best, ties share)."""
+
+    field: str
+    label: str
+    value: Decimal | None
+    category_average: Decimal | None
+    rank: int | None
+    count: int
+
+
+@dataclass(frozen=True)
+class FundPerformance:
+    # False: the fund is younger than six months, so no period return is shown at all
+    # (DESIGN §4: past performance only for periods over six months).
+    shown: bool
+    periods: tuple[PeriodFigure, ...] = ()
+
+
+def has_track_record(product: Product) -> bool:
+    """Whether a fund's series covers six months: its 6-month figure exists exactly then
+    (products.services.stats keeps a period figure only where the series covers it)."""
+    return product.return_6m is not None
+
+
+def category_peers(*, fund_type: str) -> QuerySet[Product]:
+    """The funds a fund is ranked among: the published funds of its type, of approved
+    institutions, old enough to show their performance."""
+    return Product.objects.filter(
+        status=ProductStatus.PUBLISHED,
+        institution__status=InstitutionStatus.APPROVED,
+        kind=ProductKind.FUND,
+        fund_type=fund_type,
+        return_6m__isnull=False,
+    ).order_by()
+
+
+def fund_performance(*, product: Product) -> FundPerformance | None:
+    """A NAV fund's returns by period beside its category's average and its rank, in one
+    aggregate query over the category whatever its size (``None`` for money-market funds and
+    non-funds, whose page shows no NAV returns). A fund's rank in a period is one more than
+    the number of peers with a strictly higher figure, so ties share a rank; peers without a
+    figure for the period are not counted."""
+    if not product.is_fund or product.is_money_market:
+        return None
+    if not has_track_record(product):
+        return FundPerformance(shown=False)
+    aggregates = {}
+    for field, _label in PERFORMANCE_PERIODS:
+        aggregates[f"{field}__avg"] = Avg(field)
+        aggregates[f"{field}__count"] = Count(field)
+        value = getattr(product, field)
+        if value is not None:
+            aggregates[f"{field}__ahead"] = Count("pk", filter=Q(**{f"{field}__gt": value}))
+    row = category_peers(fund_type=product.fund_type).aggregate(**aggregates)
+    periods = []
+    for field, label in PERFORMANCE_PERIODS:
+        value = getattr(product, field)
+        average = row[f"{field}__avg"]
+        periods.append(
+            PeriodFigure(
+                field=field,
+                label=label,
+                value=value,
+                category_average=None if average is None else round_rate(average),
+                rank=None if value is None else row[f"{field}__ahead"] + 1,
+                count=row[f"{field}__count"],
+            )
+        )
+    return FundPerformance(shown=True, periods=tuple(periods))

@@ -6,6 +6,8 @@ app_name = "products"
 
 urlpatterns = [
     path("products/", views.catalogue, name="catalogue"),
+    # Before products/<slug>/, which would otherwise take "compare" for a product's slug.
+    path("products/compare/", views.compare, name="compare"),
     path("products/<slug:slug>/", views.product_detail, name="detail"),
     path(
         "products/<slug:slug>/documents/<int:pk>/",

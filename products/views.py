@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -21,7 +23,8 @@ from profiles.selectors import (
 from profiles.services import profile_for
 from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
-from . import selectors
+from . import compare as comparison
+from . import selectors, services
 from .charts import line_chart
 from .filters import ORDERINGS
 from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
@@ -55,10 +58,36 @@ def catalogue(request):
             "querystring": query.urlencode(),
             "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
             "risk_levels": RiskLevel.choices,
+            # The "Compare" tick boxes on the cards, and the products already chosen.
+            "compare_enabled": True,
+            "compare_chosen": comparison.compare_chosen(values=request.GET.getlist("compare")),
         },
     )
 
 
+def count_page_view(view):
+    """Count a shown product page (``products.services.page_view_count``). It wraps the page
+    cache, so a page served from the cache counts too; one UPDATE per view (plus one query to
+    skip members of institutions when someone is signed in). Switching the chart's range reloads
+    the page with ``?range=``: the same look at the product, not counted again."""
+
+    @wraps(view)
+    def wrapped(request, slug, *args, **kwargs):
+        response = view(request, slug, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and "range" not in request.GET:
+            purpose = request.headers.get("Sec-Purpose", "") or request.headers.get("Purpose", "")
+            if services.page_view_countable(
+                user=request.user,
+                user_agent=request.headers.get("User-Agent", ""),
+                prefetch="prefetch" in purpose.lower(),
+            ):
+                services.page_view_count(slug=slug)
+        return response
+
+    return wrapped
+
+
+@count_page_view
 @cache_public_page
 def product_detail(request, slug):
     try:
@@ -68,11 +97,13 @@ def product_detail(request, slug):
     range_key = request.GET.get("range", "1y")
     if range_key not in selectors.NAV_RANGES:
         range_key = "1y"
-    recent_yields = []
+    recent_yields, income_series = [], []
     if product.is_money_market:
-        # Its NAV is fixed at 1.0000: the chart is the 7-day annualised yield, in percent.
+        # Its NAV is fixed at 1.0000: the chart is the 7-day annualised yield, in percent, and
+        # a second one the daily income per 10,000 units.
         daily = yield_series(product=product, range_key=range_key)
         series = [(day, rate * 100) for day, _, rate in daily]
+        income_series = [(day, income) for day, income, _ in daily]
         recent_yields = daily[-1:-8:-1]
     elif product.is_fund:
         series = selectors.nav_series(product=product, range_key=range_key)
@@ -93,6 +124,8 @@ def product_detail(request, slug):
             "tiers": selectors.fee_tiers_by_schedule(product=product),
             "chart": line_chart(series),
             "yields": recent_yields,
+            "income_chart": line_chart(income_series),
+            "performance": selectors.fund_performance(product=product),
             "range_key": range_key,
             "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
             "earnings": selectors.platform_earnings(product=product),
@@ -104,6 +137,32 @@ def product_detail(request, slug):
             "needs_assessment": suitability is not None
             and suitability.refused
             and str(suitability.reason) in (str(REFUSED_NO_ASSESSMENT), str(REFUSED_EXPIRED)),
+        },
+    )
+
+
+@cache_public_page
+def compare(request):
+    """Up to four products side by side; unknown slugs and any past the fourth are named, not
+    fatal, and fewer than two give a page that explains how to choose them."""
+    profile = profile_of(user=request.user)
+    result = comparison.comparison_for(
+        values=request.GET.getlist("p"),
+        range_key=request.GET.get("range"),
+        profile=profile,
+        signed_in=request.user.is_authenticated,
+    )
+    return render(
+        request,
+        "products/compare.html",
+        {
+            "comparison": result,
+            "profile": profile,
+            "columns": result.columns,
+            "chart": result.chart,
+            "ranges": [(k, v[0]) for k, v in comparison.COMPARE_RANGES.items()],
+            "max_compared": comparison.MAX_COMPARED,
+            "slugs_query": "&".join(f"p={c.product.slug}" for c in result.columns),
         },
     )
 

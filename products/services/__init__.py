@@ -54,6 +54,11 @@ from .nav import (
     nav_upload,
     parse_nav_csv,
 )
+from .page_views import (
+    BOT_MARKERS,
+    page_view_count,
+    page_view_countable,
+)
 from .prices import (
     NAV_BAD_DATE,
     NAV_CSV_BAD_LINE,
@@ -117,6 +122,7 @@ __all__ = [
     "NOT_EDITOR",
     "NavRowResult",
     "NavUploadReport",
+    "BOT_MARKERS",
     "PAST_TENSE",
     "PRICE_BEFORE_CUTOFF",
     "PRODUCT_TRANSITIONS",
@@ -131,6 +137,8 @@ __all__ = [
     "document_add",
     "nav_file_check_size",
     "nav_upload",
+    "page_view_count",
+    "page_view_countable",
     "parse_nav_csv",
     "parse_price_csv",
     "judge_rows",

@@ -130,6 +130,12 @@ def test_a_watched_fund_alerts_the_investor_once_when_its_nav_crosses_the_line(
     other = page.locator(".product-card", has_text="Harbour Equity Growth")
     assert other.locator("button[aria-pressed=false]").is_visible()
     screen(page, "catalogue")
+    other.locator(".watch-button button").click()  # watch one from its card
+    page.wait_for_load_state()
+    assert page.url.endswith("/products/")
+    other = page.locator(".product-card", has_text="Harbour Equity Growth")
+    assert other.locator("button[aria-pressed=true]").is_visible()
+    assert WatchItem.objects.count() == 2
     assert page.csp_errors == []
 
     # 6. On a phone.

@@ -14,6 +14,7 @@ from orders.demo import (
     seed_after_sales,
     seed_cash,
     seed_holidays,
+    seed_page_views,
     seed_portfolios,
     seed_watchlist,
 )
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         seed_cash(self.stdout.write)
         seed_portfolios(self.stdout.write)
         seed_after_sales(self.stdout.write)
+        seed_page_views(self.stdout.write)
         seed_watchlist(self.stdout.write)
         logins.append(("investor@fortune.example", "investor (C3, consents on, holdings + cash)"))
         logins.append(("investor2@fortune.example", "investor (C4, holdings + cash)"))

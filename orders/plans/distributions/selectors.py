@@ -4,6 +4,7 @@ review queue, a holding's election and the distributions it was paid."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
@@ -90,3 +91,56 @@ def holding_of(*, user, product_slug: str) -> Holding:
     return Holding.objects.select_related("product", "product__institution").get(
         user=user, product__slug=product_slug
     )
+
+
+# The fund page shows at most this many distributions, newest first.
+PUBLIC_HISTORY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    distribution: Distribution
+    paid: bool
+    # How it is (or was) paid: the viewer's own payment or election where they hold the fund
+    # ("" for a paid one their holding was not of record for), otherwise cash, the default.
+    election: str
+    own: bool
+
+    @property
+    def election_label(self) -> str:
+        return str(Election(self.election).label) if self.election else ""
+
+
+def public_history(*, product_id: int, user=None) -> list[HistoryRow]:
+    """A fund's distributions as its page shows them: announced (approved) and paid, newest
+    ex-date first; for an investor who holds the fund, how each was or will be paid to them.
+    At most four queries, whatever the number of distributions."""
+    rows = list(
+        Distribution.objects.filter(
+            product_id=product_id,
+            status__in=[DistributionStatus.APPROVED, DistributionStatus.PAID],
+        ).order_by("-ex_date", "-pk")[:PUBLIC_HISTORY_LIMIT]
+    )
+    holding = None
+    if rows and user is not None and user.is_authenticated:
+        holding = Holding.objects.filter(user=user, product_id=product_id).first()
+    paid_as: dict[int, str] = {}
+    election = Election.CASH
+    if holding is not None:
+        election = current_election(holding=holding)
+        paid_as = dict(
+            DistributionPayment.objects.filter(
+                holding=holding, distribution_id__in=[d.pk for d in rows]
+            ).values_list("distribution_id", "election")
+        )
+    history = []
+    for d in rows:
+        paid = d.status == DistributionStatus.PAID
+        if holding is None:
+            how = Election.CASH
+        elif paid:
+            how = paid_as.get(d.pk, "")  # "": the holding was not of record then
+        else:
+            how = election
+        history.append(HistoryRow(distribution=d, paid=paid, election=how, own=holding is not None))
+    return history

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_noop
 
 from institutions.models import Institution, Membership, Role
 from marketplace.bulk import bulk_insert, bulk_update, next_ids
+from marketplace.cache import bump_catalogue_version
 from marketplace.money import (
     decimal_places,
     format_amount,
@@ -227,6 +228,8 @@ def _move(distribution: Distribution, *, to_status: str, actor, reason: str) -> 
     distribution.status = to_status
     distribution.save(update_fields=["status", "reviewed_by", "reviewed_at", "reason", "paid_on"])
     _event(distribution, actor=actor, from_status=from_status, reason=reason)
+    if to_status in (DistributionStatus.APPROVED, DistributionStatus.PAID):
+        bump_catalogue_version()  # the fund's public page lists its distributions
     return distribution
 
 
