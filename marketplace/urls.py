@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("orders.plans.api_urls")),
     path("", include("orders.plans.switching.api_urls")),
     path("", include("orders.plans.distributions.api_urls")),
+    path("", include("orders.insight.watch_api_urls")),
 ]
 
 urlpatterns = [
@@ -57,4 +58,5 @@ urlpatterns = [
     path("", include("orders.plans.urls")),
     path("", include("orders.plans.switching.urls")),
     path("", include("orders.plans.distributions.urls")),
+    path("", include("orders.insight.watch_urls")),
 ]

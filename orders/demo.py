@@ -43,6 +43,7 @@ from .cash.gateway import SANDBOX_CARDS
 from .cash.services import card_bind
 from .coupons.models import Coupon, CouponKind
 from .coupons.services import coupon_create, coupon_grant
+from .insight import watch
 from .models import Holding, Holiday, Order, Payment
 from .plans.distributions.models import Distribution
 from .plans.distributions.services import (
@@ -418,6 +419,41 @@ def seed_after_sales(log) -> int:
     campaign_launch(campaign=campaign, actor=actor)
     log(f"  after-sales: {DEMO_CARD} for {investor.email}, a campaign of {institution.name}")
     return 1
+
+
+# (fund code, alerts): the demo investor's watchlist, one fund they do not hold among them.
+# A NAV threshold is a share of the fund's latest NAV ("1.05": 5% above it), so it is not met
+# yet; a daily move is in percent.
+DEMO_WATCH = [
+    ("202101", [("nav_above", "1.05"), ("announcement", None)]),
+    ("519300", [("nav_below", "0.95"), ("daily_move", "1.50")]),
+    ("202002", []),
+]
+
+
+def seed_watchlist(log) -> int:
+    """Once: the demo investor's watchlist with a few alerts, waiting for the next NAV."""
+    investor = get_user_model().objects.filter(email="investor@fortune.example").first()
+    if investor is None or watch.watchlist_of(user=investor).exists():
+        return 0
+    alerts = 0
+    for code, wanted in DEMO_WATCH:
+        product = _product(code)
+        if product is None:
+            continue
+        watch.watch_add(user=investor, product=product)
+        for kind, figure in wanted:
+            threshold = None
+            if kind in ("nav_above", "nav_below"):
+                if product.latest_nav is None:
+                    continue
+                threshold = (product.latest_nav * Decimal(figure)).quantize(Decimal("0.0001"))
+            elif figure is not None:
+                threshold = Decimal(figure)
+            watch.alert_create(user=investor, product=product, kind=kind, threshold=threshold)
+            alerts += 1
+    log(f"  watchlist: {alerts} alerts for {investor.email}")
+    return alerts
 
 
 def seed_page_views(log, *, days: int = 30) -> int:

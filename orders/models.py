@@ -744,6 +744,9 @@ from .coupons.models import (  # noqa: E402, F401
     RedemptionStatus,
 )
 
+# --- the watchlist and its alerts (orders/insight/) ---------------------------------------------
+from .insight.models import Alert, AlertFiring, AlertKind, WatchItem  # noqa: E402, F401
+
 # --- distributions of funds (orders/plans/distributions/) ----------------------------------------
 from .plans.distributions.models import (  # noqa: E402, F401
     Distribution,

@@ -312,7 +312,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # autodiscover_tasks finds each app's ``tasks`` module; the sub-packages' own (``orders/<sub>/
 # tasks.py``) are listed here so that a worker knows them before anything enqueues them.
-CELERY_IMPORTS = ["orders.campaigns.tasks", "orders.plans.tasks", "profiles.security.tasks"]
+CELERY_IMPORTS = [
+    "orders.campaigns.tasks",
+    "orders.insight.watch_tasks",
+    "orders.plans.tasks",
+    "profiles.security.tasks",
+]
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},

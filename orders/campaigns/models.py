@@ -31,6 +31,7 @@ class Topic(models.TextChoices):
     PLAN_PAUSED = "plan_paused", _("Plan paused")
     PLAN_FINISHED = "plan_finished", _("Plan finished")
     DISTRIBUTION_PAID = "distribution_paid", _("Distribution paid")
+    WATCH_ALERT = "watch_alert", _("Watchlist alert")
     OFFER = "offer", _("Offer")
 
 

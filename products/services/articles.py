@@ -11,6 +11,7 @@ from marketplace.cache import bump_catalogue_version
 
 from ..marketing import marketing_violations
 from ..models import Article, ArticleStatus, Product
+from ..signals import article_published
 from ._common import _require_editor
 
 
@@ -55,6 +56,12 @@ def article_publish(*, article: Article, actor) -> Article:
     article.published_at = timezone.now()
     article.save(update_fields=["status", "published_at"])
     bump_catalogue_version()
+    article_published.send(
+        sender=Article,
+        article_id=article.pk,
+        institution_id=article.institution_id,
+        product_id=article.product_id,
+    )
     return article
 
 

@@ -16,6 +16,7 @@ from marketplace.bulk import bulk_upsert
 from marketplace.money import NAV_STEP, decimal_places
 
 from ..models import NavPrice, Product, ProductEventKind
+from ..signals import nav_published
 from ._common import _event, _require_editor
 from .prices import (
     UploadReport,
@@ -161,6 +162,8 @@ def nav_upload(
         )
         report = NavUploadReport(rows=results)
         product_stats_refresh(product=product)
+        if changed:
+            nav_published.send(sender=Product, product_id=product.pk)
         _event(
             product,
             actor,

@@ -16,6 +16,7 @@ from orders.demo import (
     seed_holidays,
     seed_page_views,
     seed_portfolios,
+    seed_watchlist,
 )
 from products.demo import seed_products
 from profiles.demo import IN_REVIEW, LOGINS, NEWCOMER, seed_investors
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         seed_portfolios(self.stdout.write)
         seed_after_sales(self.stdout.write)
         seed_page_views(self.stdout.write)
+        seed_watchlist(self.stdout.write)
         logins.append(("investor@fortune.example", "investor (C3, consents on, holdings + cash)"))
         logins.append(("investor2@fortune.example", "investor (C4, holdings + cash)"))
         logins.append(("senior@fortune.example", "investor aged 70 (capped at C3, cash)"))
