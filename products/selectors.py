@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Aggregate, Avg, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from institutions.models import CommissionContract, Institution, InstitutionStatus, UpfrontBasis
 from institutions.selectors import commission_contract_in_force, memberships_for_user
@@ -377,7 +378,7 @@ class PeriodFigure:
     funds that have a figure for it, and the fund's rank among them (1 = best, ties share)."""
 
     field: str
-    label: str
+    label: StrOrPromise
     value: Decimal | None
     category_average: Decimal | None
     rank: int | None
@@ -420,7 +421,7 @@ def fund_performance(*, product: Product) -> FundPerformance | None:
         return None
     if not has_track_record(product):
         return FundPerformance(shown=False)
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for field, _label in PERFORMANCE_PERIODS:
         aggregates[f"{field}__avg"] = Avg(field)
         aggregates[f"{field}__count"] = Count(field)
