@@ -87,6 +87,9 @@ def test_an_editor_uploads_a_logo_and_the_storefront_shows_it(new_page):
     assert header_logo.get_attribute("alt") == "Harbour Funds"
     assert header_logo.evaluate("img => img.naturalWidth") == 160
     screen(editor, "portal-uploaded")
+    editor.goto("/portal/")
+    assert editor.get_by_role("link", name="Change logo").is_visible()
+    screen(editor, "dashboard")
     assert editor.csp_errors == []
 
     for width, label in ((1280, "desktop"), (390, "phone")):

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from institutions import branding
+from institutions import branding, demo
 from institutions.models import Institution, InstitutionStatus, Role
 from institutions.tenancy import HEADER
 from tests.factories import InstitutionFactory
@@ -326,3 +326,30 @@ def test_the_storefront_logo_adds_no_query(
     cache.clear()
     with django_assert_num_queries(len(without)):
         assert b"inst-logo" in client.get(url).content
+
+
+def test_the_institution_list_shows_logos_beside_the_names(
+    client, institution, editor, django_capture_on_commit_callbacks
+):
+    other = InstitutionFactory(name="Plain Bank")
+    with django_capture_on_commit_callbacks(execute=True):
+        branding.logo_set(institution=institution, actor=editor, file=upload(png()))
+    institution.refresh_from_db()
+    page = client.get("/institutions/").content.decode()
+    # The name is written beside it inside the same link: the image is decorative there.
+    assert f'src="{institution.logo.url}" width="40" height="40" alt="">' in page
+    assert f'aria-hidden="true">{other.name[0]}</span>' in page
+
+
+def test_demo_institutions_get_a_generated_png_logo_once(institution, member_of):
+    Institution.objects.filter(pk=institution.pk).update(slug="southern-cross-funds")
+    member_of(institution, Role.ADMIN)
+    demo.seed_logos(log=lambda message: None)
+    institution.refresh_from_db()
+    name = institution.logo.name
+    assert name.endswith(".png")
+    with default_storage.open(name) as stored:
+        assert branding.logo_check(stored) == branding.uploads.PNG
+    demo.seed_logos(log=lambda message: None)
+    institution.refresh_from_db()
+    assert institution.logo.name == name
