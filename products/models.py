@@ -510,3 +510,25 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The fund's periodic report lives in its own module; imported here so that Django finds it.
+from .report_models import (  # noqa: E402
+    AssetClass,
+    FundReport,
+    FundReportAllocation,
+    FundReportHolding,
+    FundReportManager,
+    ReportPeriod,
+    ReportStatus,
+)
+
+__all__ = [
+    "AssetClass",
+    "FundReport",
+    "FundReportAllocation",
+    "FundReportHolding",
+    "FundReportManager",
+    "ReportPeriod",
+    "ReportStatus",
+]
