@@ -63,7 +63,7 @@ def _with_content(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related("managers", "holdings", "allocation")
 
 
-def _fund_return_over_year(*, product: Product, end: dt.date) -> Decimal | None:
+def fund_return_over_year(*, product: Product, end: dt.date) -> Decimal | None:
     """The fund's NAV change over the year to ``end`` (None without a price a year before)."""
     start = add_months(end, -12)
     last = NavPrice.objects.filter(product=product, date__lte=end).order_by("-date")
@@ -98,7 +98,7 @@ def report_page_for_fund(*, product: Product, today: dt.date | None = None):
         tenures=tenures,
         holdings=list(report.holdings.all()),
         bars=bars,
-        fund_return_1y=_fund_return_over_year(product=product, end=report.period_end),
+        fund_return_1y=fund_return_over_year(product=product, end=report.period_end),
         return_from=add_months(report.period_end, -12),
     )
 
