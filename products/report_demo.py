@@ -12,7 +12,7 @@ from decimal import Decimal
 from marketplace.dates import add_months
 
 from .models import FundType, Product, ProductStatus
-from .report_models import FundReport, ReportPeriod, period_end
+from .report_models import FundReport, latest_ended_period, period_end
 from .report_selectors import fund_return_over_year
 from .services import reports as services
 
@@ -71,14 +71,6 @@ MANAGERS = [
     ("Liu Yang", "Macro and asset allocation; twelve years across bonds and equities."),
     ("Zhao Lei", "Technology and manufacturing sectors; former sell-side analyst."),
 ]
-
-
-def latest_ended_period(today: dt.date) -> tuple[int, str]:
-    """The last quarter that ended before ``today``."""
-    quarter = (today.month - 1) // 3  # the current quarter, 0-based
-    if quarter == 0:
-        return today.year - 1, ReportPeriod.Q4
-    return today.year, (ReportPeriod.Q1, ReportPeriod.Q2, ReportPeriod.Q3)[quarter - 1]
 
 
 def _pct(value) -> Decimal:

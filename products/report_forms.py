@@ -14,7 +14,7 @@ from marketplace.forms import MoneyField
 from marketplace.permissions import form_errors_from
 from marketplace.validators import plain_text
 
-from .report_models import AssetClass, ReportPeriod
+from .report_models import AssetClass, ReportPeriod, latest_ended_period
 from .services.reports import (
     CSV_TOO_BIG,
     MAX_HOLDINGS,
@@ -52,7 +52,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        year, period = latest_ended_period(timezone.localdate())
+        self.fields["year"].initial, self.fields["period"].initial = year, period
 
 
 class ManagerForm(forms.Form):
@@ -64,9 +65,23 @@ class ManagerForm(forms.Form):
 
 
 class HoldingForm(forms.Form):
-    name = forms.CharField(label=_("Security"), max_length=100, validators=[plain_text])
-    code = forms.CharField(label=_("Code"), max_length=20, validators=[plain_text])
-    percent_of_nav = forms.DecimalField(label=_("% of net assets"), **PERCENT)
+    name = forms.CharField(
+        label=_("Security"),
+        max_length=100,
+        validators=[plain_text],
+        widget=forms.TextInput(attrs={"placeholder": _("Security")}),
+    )
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        validators=[plain_text],
+        widget=forms.TextInput(attrs={"placeholder": _("Code")}),
+    )
+    percent_of_nav = forms.DecimalField(
+        label=_("% of net assets"),
+        widget=forms.TextInput(attrs={"placeholder": "%", "inputmode": "decimal"}),
+        **PERCENT,
+    )
 
 
 ManagerFormSet = forms.formset_factory(

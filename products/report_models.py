@@ -47,6 +47,14 @@ def period_end(year: int, period: str) -> dt.date:
     return dt.date(year, month, day)
 
 
+def latest_ended_period(today: dt.date) -> tuple[int, str]:
+    """The last quarter that ended before ``today``."""
+    quarter = (today.month - 1) // 3  # the current quarter, 0-based
+    if quarter == 0:
+        return today.year - 1, ReportPeriod.Q4
+    return today.year, (ReportPeriod.Q1, ReportPeriod.Q2, ReportPeriod.Q3)[quarter - 1]
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("report status", "Draft")
     SUBMITTED = "submitted", pgettext_lazy("report status", "Waiting for review")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -20,7 +21,7 @@ from . import report_selectors as selectors
 from .models import Product
 from .portal import ProductScopedMixin
 from .report_forms import ReportCsvForm, all_valid, forms_for, put_errors, report_data_from
-from .report_models import FundReport
+from .report_models import FundReport, ReportStatus, latest_ended_period
 from .services import reports as services
 
 # The template offered for download: a made-up report that passes every rule.
@@ -64,7 +65,10 @@ class ReportView(FundScopedMixin, View):
         open_report = selectors.open_report(product=product)
         if bound is None:
             start = selectors.latest_report(product=product)
-            bound = forms_for(initial=services.report_data_of(start) if start else None)
+            initial = services.report_data_of(start) if start else None
+            if initial and start.status == ReportStatus.APPROVED:  # the next report starts here
+                initial.year, initial.period = latest_ended_period(timezone.localdate())
+            bound = forms_for(initial=initial)
         context = {
             "product": product,
             "institution": request.institution,
