@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -199,7 +200,14 @@ class PortalReportListAPI(_FundMixin, APIView):
             serializer = ReportWriteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data, submit = serializer.report_data(), serializer.validated_data["submit"]
-        report = services.fund_report_save(product=product, actor=request.user, data=data)
+        try:
+            report = services.fund_report_save(product=product, actor=request.user, data=data)
+        except ValidationError as exc:  # the service's names for the fields, as the API spells them
+            if hasattr(exc, "error_dict") and "benchmark_return_percent" in exc.error_dict:
+                errors = dict(exc.error_dict)
+                errors["benchmark_return_1y_percent"] = errors.pop("benchmark_return_percent")
+                raise ValidationError(errors) from exc
+            raise
         if submit:
             report = services.fund_report_submit(report=report, actor=request.user)
         report = _reports(product).get(pk=report.pk)

@@ -537,3 +537,13 @@ def test_months_between_counts_whole_months():
     assert months_between(dt.date(2026, 3, 15), dt.date(2026, 1, 1)) == 0
     assert add_months(dt.date(2026, 6, 30), -12) == dt.date(2025, 6, 30)
     assert Product.objects.count() == 0
+
+
+def test_api_names_the_benchmark_field_as_it_spells_it(fund, editor, client):
+    client.force_login(editor)
+    body = {**API_BODY, "benchmark_return_1y_percent": "1200"}
+    response = client.post(
+        f"/api/v1/portal/products/{fund.slug}/reports/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["benchmark_return_1y_percent"]
