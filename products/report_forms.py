@@ -84,11 +84,27 @@ class HoldingForm(forms.Form):
     )
 
 
+class RowsFormSet(forms.BaseFormSet):
+    """Every row is sent afresh on each save (the report is replaced whole): a row left or
+    made empty is no row, whatever it held before."""
+
+    def initial_form_count(self):
+        return 0
+
+
 ManagerFormSet = forms.formset_factory(
-    ManagerForm, extra=2, max_num=MAX_MANAGERS, validate_max=True, min_num=1, validate_min=True
+    ManagerForm,
+    formset=RowsFormSet,
+    extra=1,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_MANAGERS,
+    validate_max=True,
+    absolute_max=MAX_MANAGERS,
 )
 HoldingFormSet = forms.formset_factory(
     HoldingForm,
+    formset=RowsFormSet,
     extra=MAX_HOLDINGS,
     max_num=MAX_HOLDINGS,
     validate_max=True,
@@ -142,9 +158,11 @@ def forms_for(data=None, *, initial: ReportData | None = None) -> dict:
         managers = [m._asdict() for m in initial.managers]
         holdings = [h._asdict() for h in initial.holdings]
         allocation = initial.allocation
+    manager_rows = ManagerFormSet(initial=managers, prefix="managers")
+    manager_rows.extra = max(len(managers), 1)  # every manager given, and one empty row
     return {
         "form": ReportForm(initial=base),
-        "managers": ManagerFormSet(initial=managers, prefix="managers"),
+        "managers": manager_rows,
         "holdings": HoldingFormSet(initial=holdings, prefix="holdings"),
         "allocation": AllocationForm(initial=allocation, prefix="allocation"),
     }

@@ -547,3 +547,27 @@ def test_api_names_the_benchmark_field_as_it_spells_it(fund, editor, client):
     )
     assert response.status_code == 400
     assert list(response.json()) == ["benchmark_return_1y_percent"]
+
+
+def test_the_form_starts_from_the_last_report_and_an_emptied_row_is_removed(fund, editor, client):
+    holdings = [
+        svc.HoldingRow("A Corp", "1", Decimal(3)),
+        svc.HoldingRow("B Corp", "2", Decimal(2)),
+    ]
+    svc.fund_report_save(product=fund, actor=editor, data=data(holdings=holdings))
+    client.force_login(editor)
+    html = client.get(f"/portal/products/{fund.slug}/report/").content.decode()
+    assert 'value="A Corp"' in html
+    assert 'value="B Corp"' in html
+    body = form_post(
+        **{
+            "holdings-0-name": "A Corp",
+            "holdings-0-code": "1",
+            "holdings-0-percent_of_nav": "3",
+            "holdings-1-name": "",
+            "holdings-1-code": "",
+            "holdings-1-percent_of_nav": "",
+        }
+    )
+    assert client.post(f"/portal/products/{fund.slug}/report/", body).status_code == 302
+    assert [h.name for h in FundReport.objects.get().holdings.all()] == ["A Corp"]
