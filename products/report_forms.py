@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.forms import MoneyField
 from marketplace.permissions import form_errors_from
@@ -31,7 +32,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class ReportForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    period = forms.ChoiceField(label=_("Period"), choices=ReportPeriod.choices)
+    period = forms.ChoiceField(
+        label=pgettext_lazy("report period", "Period"), choices=ReportPeriod.choices
+    )
     fund_size = MoneyField(label=_("Fund size (CNY)"), positive=True)
     fund_size_date = forms.DateField(label=_("Fund size as of"), widget=DATE)
     benchmark_name = forms.CharField(
@@ -57,7 +60,9 @@ class ReportForm(forms.Form):
 
 
 class ManagerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, validators=[plain_text])
+    name = forms.CharField(
+        label=pgettext_lazy("person", "Name"), max_length=100, validators=[plain_text]
+    )
     since = forms.DateField(label=_("Manages the fund since"), widget=DATE)
     bio = forms.CharField(
         label=_("Short biography"), max_length=500, required=False, validators=[plain_text]
@@ -66,16 +71,18 @@ class ManagerForm(forms.Form):
 
 class HoldingForm(forms.Form):
     name = forms.CharField(
-        label=_("Security"),
+        label=pgettext_lazy("financial instrument", "Security"),
         max_length=100,
         validators=[plain_text],
-        widget=forms.TextInput(attrs={"placeholder": _("Security")}),
+        widget=forms.TextInput(
+            attrs={"placeholder": pgettext_lazy("financial instrument", "Security")}
+        ),
     )
     code = forms.CharField(
-        label=_("Code"),
+        label=pgettext_lazy("security code", "Code"),
         max_length=20,
         validators=[plain_text],
-        widget=forms.TextInput(attrs={"placeholder": _("Code")}),
+        widget=forms.TextInput(attrs={"placeholder": pgettext_lazy("security code", "Code")}),
     )
     percent_of_nav = forms.DecimalField(
         label=_("% of net assets"),

@@ -134,6 +134,12 @@ def test_institution_uploads_a_report_staff_approve_and_the_fund_page_shows_it(n
     screen(visitor, "fund-desktop", "#fund-report")
     screen(visitor, "fund-page-desktop")
 
+    visitor.locator("button[name=language][value=zh-hans]").first.click()
+    visitor.wait_for_load_state()
+    visitor.goto(f"/products/{fund.slug}/")
+    assert "前十大持仓" in visitor.locator("#fund-report").inner_text()
+    screen(visitor, "fund-desktop-zh", "#fund-report")
+
     phone = new_page(width=390, height=844)
     phone.goto(f"/products/{fund.slug}/#fund-report")
     width = phone.evaluate("document.documentElement.scrollWidth")
