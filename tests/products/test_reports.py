@@ -571,3 +571,26 @@ def test_the_form_starts_from_the_last_report_and_an_emptied_row_is_removed(fund
     )
     assert client.post(f"/portal/products/{fund.slug}/report/", body).status_code == 302
     assert [h.name for h in FundReport.objects.get().holdings.all()] == ["A Corp"]
+
+
+def test_staff_queue_query_count_does_not_grow_with_the_reports(staff, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def submit_one():
+        fund = ProductFactory()
+        editor = MembershipFactory(institution=fund.institution, role=Role.EDITOR).user
+        report = svc.fund_report_save(product=fund, actor=editor, data=data())
+        svc.fund_report_submit(report=report, actor=editor)
+
+    submit_one()
+    client.force_login(staff)
+    client.get("/staff/products/")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/staff/products/").status_code == 200
+    for _ in range(4):
+        submit_one()
+    with CaptureQueriesContext(connection) as five:
+        html = client.get("/staff/products/").content.decode()
+    assert html.count("/staff/reports/") >= 5
+    assert len(five) == len(one)
