@@ -513,7 +513,7 @@ class Article(models.Model):
 
 
 # The fund's periodic report lives in its own module; imported here so that Django finds it.
-from .report_models import (  # noqa: E402
+from .report_models import (  # noqa: E402, F401
     AssetClass,
     FundReport,
     FundReportAllocation,
@@ -522,13 +522,3 @@ from .report_models import (  # noqa: E402
     ReportPeriod,
     ReportStatus,
 )
-
-__all__ = [
-    "AssetClass",
-    "FundReport",
-    "FundReportAllocation",
-    "FundReportHolding",
-    "FundReportManager",
-    "ReportPeriod",
-    "ReportStatus",
-]
