@@ -23,6 +23,7 @@ from marketplace.validators import plain_text
 from . import report_selectors as selectors
 from .models import Product
 from .report_models import AssetClass, FundReport, ReportPeriod, ReportStatus
+from .services import report_csv
 from .services import reports as services
 
 _PERCENT = {"places": 2, "maximum": 100}
@@ -194,7 +195,7 @@ class PortalReportListAPI(_FundMixin, APIView):
         if "file" in request.FILES:
             upload = ReportCsvUploadSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
-            data = services.parse_report_csv(upload.validated_data["file"].read())
+            data = report_csv.parse_report_csv(upload.validated_data["file"].read())
             submit = upload.validated_data["submit"]
         else:
             serializer = ReportWriteSerializer(data=request.data)

@@ -16,11 +16,10 @@ from marketplace.permissions import form_errors_from
 from marketplace.validators import plain_text
 
 from .report_models import AssetClass, ReportPeriod, latest_ended_period
+from .services.report_csv import CSV_TOO_BIG, MAX_REPORT_CSV_BYTES
 from .services.reports import (
-    CSV_TOO_BIG,
     MAX_HOLDINGS,
     MAX_MANAGERS,
-    MAX_REPORT_CSV_BYTES,
     HoldingRow,
     ManagerRow,
     ReportData,

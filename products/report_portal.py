@@ -22,6 +22,7 @@ from .models import Product
 from .portal import ProductScopedMixin
 from .report_forms import ReportCsvForm, all_valid, forms_for, put_errors, report_data_from
 from .report_models import FundReport, ReportStatus, latest_ended_period
+from .services import report_csv
 from .services import reports as services
 
 # The template offered for download: a made-up report that passes every rule.
@@ -77,7 +78,7 @@ class ReportView(FundScopedMixin, View):
             "current": selectors.current_report(product=product),
             "reports": selectors.reports_for_fund(product=product)[:10],
             "csv_form": csv_form or ReportCsvForm(),
-            "columns": services.CSV_COLUMNS,
+            "columns": report_csv.CSV_COLUMNS,
             "max_holdings": services.MAX_HOLDINGS,
             **bound,
         }
@@ -106,7 +107,7 @@ class ReportView(FundScopedMixin, View):
         csv_form = ReportCsvForm(request.POST, request.FILES)
         if csv_form.is_valid():
             try:
-                data = services.parse_report_csv(csv_form.cleaned_data["file"].read())
+                data = report_csv.parse_report_csv(csv_form.cleaned_data["file"].read())
                 report = services.fund_report_save(product=product, actor=request.user, data=data)
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
@@ -155,6 +156,6 @@ class ReportTemplateView(FundScopedMixin, View):
         product = self.get_product()
         latest = selectors.latest_report(product=product)
         data = services.report_data_of(latest) if latest else TEMPLATE_DATA
-        response = HttpResponse(services.report_csv(data), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(report_csv.report_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{product.slug}-report.csv"'
         return response

@@ -14,6 +14,7 @@ from institutions.models import Role
 from marketplace.dates import add_months
 from products.models import FundReport, FundReportHolding, Product, ProductEvent
 from products.report_selectors import months_between
+from products.services import report_csv as csvsvc
 from products.services import reports as svc
 from tests.factories import (
     InstitutionFactory,
@@ -194,7 +195,7 @@ def test_saving_again_replaces_the_draft(fund, editor):
 
 
 def test_the_csv_reads_every_record():
-    parsed = svc.parse_report_csv(GOOD_CSV.encode())
+    parsed = csvsvc.parse_report_csv(GOOD_CSV.encode())
     assert (parsed.year, parsed.period) == (2026, "q2")
     assert parsed.fund_size == Decimal("2350000000.00")
     assert parsed.benchmark_return_percent == Decimal("12.40")
@@ -206,7 +207,7 @@ def test_the_csv_reads_every_record():
 def test_the_template_reads_back_as_the_same_report():
     from products.report_portal import TEMPLATE_DATA
 
-    assert svc.parse_report_csv(svc.report_csv(TEMPLATE_DATA)) == TEMPLATE_DATA
+    assert csvsvc.parse_report_csv(csvsvc.report_csv(TEMPLATE_DATA)) == TEMPLATE_DATA
 
 
 @pytest.mark.parametrize(
@@ -228,7 +229,7 @@ def test_a_bad_csv_names_the_line_and_column_and_saves_nothing(
     lines = GOOD_CSV.splitlines()
     lines.insert(6, bad_line)
     with pytest.raises(ValidationError) as caught:
-        svc.parse_report_csv("\n".join(lines).encode())
+        csvsvc.parse_report_csv("\n".join(lines).encode())
     messages = [m for e in caught.value.error_dict["file"] for m in e.messages]
     assert any(m.startswith(expected) for m in messages), messages
     client.force_login(editor)
@@ -262,7 +263,7 @@ def test_a_csv_whose_allocation_is_not_100_saves_nothing(fund, editor, client):
 )
 def test_unreadable_or_incomplete_files_are_refused(body):
     with pytest.raises(ValidationError) as caught:
-        svc.parse_report_csv(body)
+        csvsvc.parse_report_csv(body)
     assert "file" in caught.value.error_dict
 
 
@@ -397,7 +398,7 @@ def test_portal_template_download_is_a_csv_the_upload_reads(fund, editor, client
     client.force_login(editor)
     response = client.get(f"/portal/products/{fund.slug}/report/template.csv")
     assert response["Content-Type"].startswith("text/csv")
-    assert svc.parse_report_csv(response.content).holdings
+    assert csvsvc.parse_report_csv(response.content).holdings
 
 
 def test_another_institutions_report_is_a_404(fund, editor, client, staff):
