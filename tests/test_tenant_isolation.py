@@ -18,7 +18,16 @@ from orders.aftersales.models import RequestMessage, ServiceRequest
 from orders.campaigns.models import Campaign
 from orders.coupons.services import coupon_create
 from orders.models import Coupon, CouponGrant, Statement
-from products.models import Article, FundReport, NavPrice, Product, ProductEvent
+from products.models import (
+    Article,
+    CuratedList,
+    CuratedListItem,
+    FundReport,
+    NavPrice,
+    Product,
+    ProductEvent,
+)
+from products.services.curation import curated_list_save
 from products.services.reports import ManagerRow, ReportData, fund_report_save
 from tests.factories import (
     ArticleFactory,
@@ -92,6 +101,13 @@ def tenant_b_world():
             managers=[ManagerRow("Zebra manager", dt.date(2020, 1, 1))],
             allocation={"cash": Decimal(100)},
         ),
+    )
+    curated_list_save(
+        institution=b,
+        actor=admin_b.user,
+        title="Zebra picks",
+        blurb="",
+        products=[product],
     )
     Statement.objects.create(institution=b, month=dt.date(2026, 10, 1))
     CampaignFactory(institution=b, title="Zebra secret offer", created_by=admin_b.user)
@@ -200,6 +216,8 @@ def snapshot():
         sorted(Article.objects.values_list("pk", "status", "title")),
         NavPrice.objects.count(),
         sorted(FundReport.objects.values_list("pk", "status", "updated_at")),
+        sorted(CuratedList.objects.values_list("pk", "published", "position", "title")),
+        sorted(CuratedListItem.objects.values_list("pk", "curated_list", "product", "position")),
         ProductEvent.objects.count(),
         sorted(Campaign.objects.values_list("pk", "status", "title")),
         sorted(
