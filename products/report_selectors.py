@@ -139,3 +139,23 @@ def report_for_review(*, pk: int) -> FundReport:
 
 def current_report(*, product: Product) -> FundReport | None:
     return _with_content(FundReport.objects.filter(product=product, is_current=True)).first()
+
+
+def current_managers(*, products: list[Product]) -> dict[int, list[str]]:
+    """Each product's fund managers by name, in the order of its current approved report, in
+    one query for any number of products (products without a report are left out)."""
+    if not products:
+        return {}
+    names: dict[int, list[str]] = {}
+    rows = (
+        FundReportManager.objects.filter(
+            report__product__in=products,
+            report__is_current=True,
+            report__status=ReportStatus.APPROVED,
+        )
+        .order_by("report__product_id", "position")
+        .values_list("report__product_id", "name")
+    )
+    for product_id, name in rows:
+        names.setdefault(product_id, []).append(name)
+    return names
