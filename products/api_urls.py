@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, report_api
 
 urlpatterns = [
     path("products/", api.CatalogueListAPI.as_view(), name="api-products"),
@@ -25,6 +25,16 @@ urlpatterns = [
         "portal/products/<slug:slug>/nav/",
         api.PortalNavAPI.as_view(),
         name="api-portal-product-nav",
+    ),
+    path(
+        "portal/products/<slug:slug>/reports/",
+        report_api.PortalReportListAPI.as_view(),
+        name="api-portal-product-reports",
+    ),
+    path(
+        "portal/products/<slug:slug>/reports/<int:report_pk>/submit/",
+        report_api.PortalReportSubmitAPI.as_view(),
+        name="api-portal-product-report-submit",
     ),
     path(
         "portal/products/<slug:slug>/yield/",

@@ -23,6 +23,7 @@ from profiles.suitability import Suitability
 
 from .charts import MAX_POINTS
 from .models import NavPrice, Product, ProductKind
+from .report_selectors import current_managers
 from .selectors import PERFORMANCE_PERIODS, catalogue_queryset, has_track_record
 
 MAX_COMPARED = 4
@@ -106,6 +107,7 @@ class Column:
     terms: object | None  # FundTerms / InsuranceTerms / SavingsTerms
     suitability: Suitability | None  # None for anonymous visitors
     charted: bool  # its NAV curve is on the chart
+    managers: tuple[str, ...] = ()  # from its current approved periodic report
 
     @property
     def too_young(self) -> bool:
@@ -115,9 +117,9 @@ class Column:
 
     @property
     def manager(self) -> str:
-        """The fund manager's name where the product carries one (the fund facts of its periodic
-        report); "" until then, and the page shows "—" beside the tenure it has."""
-        return str(getattr(self.product, "manager_name", "") or "")
+        """The fund managers' names from the fund's current periodic report; "" until one is
+        approved, and the page shows "—" beside the tenure it has."""
+        return ", ".join(self.managers)
 
 
 @dataclass(frozen=True)
@@ -290,7 +292,8 @@ def comparison_for(
 ) -> Comparison:
     """What the compare page shows: the first MAX_COMPARED published products asked for, in the
     order asked; the slugs that match none; the products past the limit; the NAV chart.
-    Two queries whatever the number of products (products with their terms, then NAVs)."""
+    Three queries whatever the number of products (products with their terms, their current
+    reports' managers, then NAVs)."""
     if range_key not in COMPARE_RANGES:
         range_key = DEFAULT_RANGE
     slugs = compare_slugs(values=values)
@@ -299,6 +302,7 @@ def comparison_for(
     ordered = [found[s] for s in slugs if s in found]
     unknown = [s for s in slugs if s not in found]
     shown, dropped = ordered[:MAX_COMPARED], ordered[MAX_COMPARED:]
+    managers = current_managers(products=shown)
     chart = normalised_chart(products=shown, range_key=range_key) if len(shown) >= 2 else None
     on_chart = {s.product.pk for s in chart.series} if chart else set()
     columns = [
@@ -310,6 +314,7 @@ def comparison_for(
                 suitability_for(profile=profile, product_risk=p.risk_level) if signed_in else None
             ),
             charted=p.pk in on_chart,
+            managers=tuple(managers.get(p.pk, ())),
         )
         for n, p in enumerate(shown, start=1)
     ]

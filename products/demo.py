@@ -44,6 +44,7 @@ from .models import (
     Product,
     ProductStatus,
 )
+from .report_demo import seed_reports
 
 PUBLISHED, IN_REVIEW, DRAFT = ProductStatus.PUBLISHED, ProductStatus.IN_REVIEW, ProductStatus.DRAFT
 PLATFORM = "fortune-market"
@@ -1118,10 +1119,12 @@ def seed_products(log) -> dict[str, int]:
 
     counts["curated_lists"] = _seed_curated_lists(institutions, editors)
 
+    counts["reports"] = seed_reports(editors=editors, staff=staff, today=timezone.localdate())
     counts["published"] = Product.objects.filter(status=PUBLISHED).count()
     counts["articles_published"] = Article.objects.filter(status=ArticleStatus.PUBLISHED).count()
     log(
         f"  products: {counts['created']} created, {counts['existing']} already there, "
-        f"{counts['nav_rows']} NAV rows uploaded, {counts['articles']} articles"
+        f"{counts['nav_rows']} NAV rows uploaded, {counts['articles']} articles, "
+        f"{counts['reports']} periodic reports"
     )
     return counts

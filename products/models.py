@@ -605,3 +605,15 @@ class CuratedListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.curated_list_id}#{self.position}: {self.product_id}"
+
+
+# The fund's periodic report lives in its own module; imported here so that Django finds it.
+from .report_models import (  # noqa: E402, F401
+    AssetClass,
+    FundReport,
+    FundReportAllocation,
+    FundReportHolding,
+    FundReportManager,
+    ReportPeriod,
+    ReportStatus,
+)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import portal
+from . import portal, report_portal
 
 app_name = "portal_products"
 
@@ -17,6 +17,17 @@ urlpatterns = [
         "products/<slug:slug>/documents/",
         portal.DocumentUploadView.as_view(),
         name="documents",
+    ),
+    path("products/<slug:slug>/report/", report_portal.ReportView.as_view(), name="report"),
+    path(
+        "products/<slug:slug>/report/template.csv",
+        report_portal.ReportTemplateView.as_view(),
+        name="report-template",
+    ),
+    path(
+        "products/<slug:slug>/report/<int:report_pk>/submit/",
+        report_portal.ReportSubmitView.as_view(),
+        name="report-submit",
     ),
     path(
         "products/<slug:slug>/<str:action>/",

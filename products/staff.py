@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
 
-from . import selectors, services
+from . import report_selectors, selectors, services
 from .documents import missing_documents
 from .forms import ReasonForm, StaffNavUploadForm
 from .marketing import marketing_violations
-from .models import Product, ProductRevision, ProductStatus, RevisionStatus
+from .models import FundReport, Product, ProductRevision, ProductStatus, RevisionStatus
+from .services import reports as report_services
 
 
 class ProductQueueView(StaffRequiredMixin, TemplateView):
@@ -23,6 +26,7 @@ class ProductQueueView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.review_queue())
+        context["reports"] = report_selectors.reports_waiting_review()
         context["recent"] = (
             Product.objects.filter(status=ProductStatus.PUBLISHED)
             .select_related("institution")
@@ -126,6 +130,42 @@ class RevisionReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
             ),
             approved="Change approved and applied.",
             rejected="Change rejected.",
+        )
+
+
+class ReportReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
+    """A fund's periodic report beside the one the fund page shows now: approve or reject."""
+
+    template_name = "staff/report_review.html"
+
+    def get_report(self) -> FundReport:
+        try:
+            return report_selectors.report_for_review(pk=self.kwargs["pk"])
+        except FundReport.DoesNotExist as exc:
+            raise Http404("No such report") from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = kwargs.get("report") or self.get_report()
+        context["report"] = report
+        context["current"] = report_selectors.current_report(product=report.product)
+        context.setdefault("form", ReasonForm())
+        return context
+
+    def post(self, request, pk):
+        report = self.get_report()
+        return self.decide(
+            request,
+            obj=report,
+            context_name="report",
+            approve=lambda reason: report_services.fund_report_approve(
+                report=report, actor=request.user, reason=reason
+            ),
+            reject=lambda reason: report_services.fund_report_reject(
+                report=report, actor=request.user, reason=reason
+            ),
+            approved=_("Report approved: the fund page shows it now."),
+            rejected=_("Report sent back to the institution."),
         )
 
 

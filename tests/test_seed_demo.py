@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from institutions.models import Institution, InstitutionStatus, Membership
 from orders.models import Lot
-from products.models import Article, DailyYield, NavPrice, Product, ProductStatus
+from products.models import Article, DailyYield, FundReport, NavPrice, Product, ProductStatus
 from profiles.models import User
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ def counts():
         "nav": NavPrice.objects.count(),
         "yields": DailyYield.objects.count(),
         "articles": Article.objects.count(),
+        "reports": FundReport.objects.count(),
     }
 
 
@@ -38,6 +39,10 @@ def test_seed_demo_twice_creates_everything_once(capsys):
     assert published.filter(kind="insurance").count() >= 5
     assert published.filter(kind="savings").count() >= 5
     assert first["nav"] > 30 * 400
+    # Every published demo fund shows an approved periodic report, its figures on the product.
+    funds = published.filter(kind="fund")
+    assert FundReport.objects.filter(is_current=True, product__in=funds).count() == funds.count()
+    assert not funds.filter(fund_size__isnull=True).exists()
     for fund in published.filter(fund_type="money_market"):  # two years of every calendar day
         series = DailyYield.objects.filter(product=fund)
         assert series.count() >= 2 * 365

@@ -7,6 +7,7 @@ instance of it from ``tenant_b_world``; if B has none, extend that fixture.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -17,7 +18,17 @@ from orders.aftersales.models import RequestMessage, ServiceRequest
 from orders.campaigns.models import Campaign
 from orders.coupons.services import coupon_create
 from orders.models import Coupon, CouponGrant, Statement
-from products.models import Article, NavPrice, Product, ProductEvent
+from products.models import (
+    Article,
+    CuratedList,
+    CuratedListItem,
+    FundReport,
+    NavPrice,
+    Product,
+    ProductEvent,
+)
+from products.services.curation import curated_list_save
+from products.services.reports import ManagerRow, ReportData, fund_report_save
 from tests.factories import (
     ArticleFactory,
     InstitutionFactory,
@@ -34,7 +45,10 @@ PORTAL_PREFIXES = ("portal/", "api/v1/portal/")
 # URL parameters that do not name the object (e.g. which action to take on it).
 OTHER_KWARGS = {"action": "submit"}
 # URL parameters that name a part of the object (a request's message with its attachment).
-PART_KWARGS = {"message_pk": lambda obj: obj.messages.exclude(attachment="").first().pk}
+PART_KWARGS = {
+    "message_pk": lambda obj: obj.messages.exclude(attachment="").first().pk,
+    "report_pk": lambda obj: obj.reports.first().pk,
+}
 SECRET = "Zebra-Secret-Institution-B"
 
 
@@ -75,6 +89,26 @@ def tenant_b_world():
     InvitationFactory(institution=b, email="zebra-invitee@b.example", invited_by=admin_b.user)
     product = ProductFactory(institution=b, name="Zebra Secret Fund", slug="zebra-fund")
     ArticleFactory(institution=b, product=product, author=admin_b.user, title="Zebra news")
+    fund_report_save(
+        product=product,
+        actor=admin_b.user,
+        data=ReportData(
+            year=2026,
+            period="q1",
+            fund_size=Decimal("1000000.00"),
+            fund_size_date=dt.date(2026, 3, 31),
+            benchmark_name="Zebra benchmark",
+            managers=[ManagerRow("Zebra manager", dt.date(2020, 1, 1))],
+            allocation={"cash": Decimal(100)},
+        ),
+    )
+    curated_list_save(
+        institution=b,
+        actor=admin_b.user,
+        title="Zebra picks",
+        blurb="",
+        products=[product],
+    )
     Statement.objects.create(institution=b, month=dt.date(2026, 10, 1))
     CampaignFactory(institution=b, title="Zebra secret offer", created_by=admin_b.user)
     request = ServiceRequest.objects.create(
@@ -181,6 +215,9 @@ def snapshot():
         sorted(Product.objects.values_list("pk", "status", "name", "risk_level")),
         sorted(Article.objects.values_list("pk", "status", "title")),
         NavPrice.objects.count(),
+        sorted(FundReport.objects.values_list("pk", "status", "updated_at")),
+        sorted(CuratedList.objects.values_list("pk", "published", "position", "title")),
+        sorted(CuratedListItem.objects.values_list("pk", "curated_list", "product", "position")),
         ProductEvent.objects.count(),
         sorted(Campaign.objects.values_list("pk", "status", "title")),
         sorted(

@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         "PlanPurchaseStatusEnum": "orders.plans.models.PurchaseStatus",
         "IdentityStatusEnum": "profiles.identity.models.IdentityStatus",
         "DocumentTypeEnum": "profiles.identity.models.DocumentType",
+        "ReportPeriodEnum": "products.report_models.ReportPeriod",
+        "ReportStatusEnum": "products.report_models.ReportStatus",
     },
 }
 

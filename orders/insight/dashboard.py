@@ -45,6 +45,7 @@ from institutions.models import Institution, InstitutionStatus
 from marketplace.dates import add_months, month_start
 from marketplace.money import round_amount
 from products.models import FundType, Product, ProductKind, ProductPageViewDay
+from products.report_selectors import reports_waiting_review
 from products.selectors import review_queue as product_review_queue
 from profiles.identity.selectors import identities_in_review
 
@@ -511,6 +512,7 @@ class Queues:
     applications: int
     products: int
     revisions: int
+    reports: int  # funds' periodic reports
     identities: int
     nav_corrections: int
     distributions: int
@@ -530,6 +532,7 @@ def review_queues() -> Queues:
         applications=Institution.objects.filter(status=InstitutionStatus.APPLIED).count(),
         products=products["products"].count(),
         revisions=products["revisions"].count(),
+        reports=reports_waiting_review().count(),
         identities=identities_in_review().count(),
         nav_corrections=nav_corrections_pending().count(),
         distributions=distribution_review_queue().count(),

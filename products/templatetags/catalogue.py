@@ -46,6 +46,7 @@ FIELD_LABELS = {
     "added": _("Prices added"),
     "updated": _("Prices updated"),
     "rejected": _("Rows rejected"),
+    "periodic_report": _("Periodic report"),
 }
 AMOUNT_FIELDS = {"min_purchase", "premium", "coverage_amount", "cancellation_fee"}
 

@@ -164,6 +164,12 @@ NOT_ACCEPTANCE_CHECKED = {
     # with a real product and requires it accepted.
     "POST /api/v1/me/watchlist/",
     "POST /api/v1/me/alerts/",
+    # A periodic report's period must have ended, after the current report's, its dates not
+    # lie in the future, its allocation add up to 100 and its holdings to at most 100: the
+    # clock, state and relations between fields. tests/products/test_reports.py covers the
+    # shape. Only a draft is submitted, once: state.
+    "POST /api/v1/portal/products/{slug}/reports/",
+    "POST /api/v1/portal/products/{slug}/reports/{report_pk}/submit/",
 }
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # A safety net, not the usual bound (EXAMPLES is): operations left when it runs out are named.

@@ -177,7 +177,7 @@ def test_the_query_count_is_the_same_for_two_and_four_products():
             )
         return len(ctx.captured_queries)
 
-    assert queries(products[:2]) == queries(products) == 2
+    assert queries(products[:2]) == queries(products) == 3  # products, managers, NAVs
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -324,3 +324,37 @@ def test_the_product_page_links_to_the_catalogue_with_the_product_chosen(client)
     product = ProductFactory()
     html = client.get(f"/products/{product.slug}/").content.decode()
     assert f"/products/?compare={product.slug}#compare-form" in html
+
+
+def test_the_manager_row_names_the_managers_of_the_current_approved_report(client):
+    from institutions.models import Role
+    from products.services import reports
+    from tests.factories import MembershipFactory, StaffFactory
+
+    a = priced(ProductFactory(name="Alpha Bond"), days=400)
+    b = priced(ProductFactory(name="Beta Bond"), days=400)
+    editor = MembershipFactory(institution=a.institution, role=Role.EDITOR).user
+    report = reports.fund_report_save(
+        product=a,
+        actor=editor,
+        data=reports.ReportData(
+            year=2026,
+            period="q2",
+            fund_size=Decimal("2350000000.00"),
+            fund_size_date=dt.date(2026, 6, 30),
+            benchmark_name="ChinaBond Index",
+            managers=[
+                reports.ManagerRow("Li Ming", dt.date(2021, 3, 15)),
+                reports.ManagerRow("Wang Fang", dt.date(2024, 7, 1)),
+            ],
+            allocation={"bonds": Decimal("100")},
+        ),
+    )
+    html = client.get(url(a.slug, b.slug)).content.decode()
+    assert "Li Ming" not in html  # a draft is not the fund's facts
+    reports.fund_report_submit(report=report, actor=editor)
+    reports.fund_report_approve(report=report, actor=StaffFactory(), reason="Checked.")
+    result = compare.comparison_for(
+        values=[a.slug, b.slug], range_key=None, profile=None, signed_in=False
+    )
+    assert [c.manager for c in result.columns] == ["Li Ming, Wang Fang", ""]

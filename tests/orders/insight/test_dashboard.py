@@ -16,6 +16,7 @@ from orders.campaigns.models import CampaignStatus, InboxMessage, MessageKind, T
 from orders.insight.dashboard import institution_dashboard, month_chart, platform_overview
 from orders.models import CouponRedemption, OrderStatus, RedemptionStatus, Side
 from products.models import FundType, ProductKind, ProductPageViewDay, ProductStatus
+from products.services import reports
 from tests.factories import InstitutionFactory, MembershipFactory, ProductFactory, UserFactory
 from tests.orders.campaigns.factories import CampaignFactory
 from tests.orders.coupons.factories import make_coupon
@@ -260,6 +261,21 @@ def test_the_portal_dashboards_queries_do_not_grow_with_products(client, clock):
 def test_the_staff_overview_shows_the_platform_and_the_queues(staff_client, data):
     InstitutionFactory(status=InstitutionStatus.APPLIED)
     ProductFactory(institution=data["mine"], status=ProductStatus.IN_REVIEW, published_at=None)
+    editor = MembershipFactory(institution=data["mine"], role=Role.EDITOR).user
+    report = reports.fund_report_save(
+        product=data["fund"],
+        actor=editor,
+        data=reports.ReportData(
+            year=2026,
+            period="q3",
+            fund_size=D("1000000.00"),
+            fund_size_date=dt.date(2026, 9, 30),
+            benchmark_name="ChinaBond Index",
+            managers=[reports.ManagerRow("Li Ming", dt.date(2021, 3, 15))],
+            allocation={"bonds": D("100")},
+        ),
+    )
+    reports.fund_report_submit(report=report, actor=editor)
 
     page = staff_client.get("/staff/")
     text = page.content.decode()
@@ -269,6 +285,8 @@ def test_the_staff_overview_shows_the_platform_and_the_queues(staff_client, data
     assert "Top institutions this month" in text
     assert page.context["queues"].applications == 1
     assert page.context["queues"].products == 1
+    assert page.context["queues"].reports == 1
+    assert 'href="/staff/products/#reports-title"' in text
     for url in ("/staff/institutions/?status=applied", "/staff/products/", "/staff/identity/"):
         assert f'href="{url}' in text
 
