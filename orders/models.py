@@ -62,6 +62,11 @@ class CashEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The month (``created_at``) an index can range-partition by: an account's ledger and
+        # its entries of a year or month (README "Scale-out path").
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="cash_entry_account_month_idx")
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="cash_entry_not_zero"),
             models.CheckConstraint(
@@ -332,6 +337,8 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # An order's events in their order, and the month they can be range-partitioned by.
+        indexes = [models.Index(fields=["order", "created_at"], name="order_event_month_idx")]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
@@ -501,6 +508,9 @@ class LotMovement(models.Model):
 
     class Meta:
         ordering = ["lot__acquired_on", "lot_id", "id"]
+        # The day's maturities (after-sales notices, ``kind`` then ``created_at``), and the
+        # month movements can be range-partitioned by.
+        indexes = [models.Index(fields=["kind", "created_at"], name="lot_movement_month_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(units__gt=0), name="movement_units_positive"),
             models.UniqueConstraint(

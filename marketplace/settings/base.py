@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Opts safe requests into replica reads (a no-op without DATABASE_REPLICA_URL).
+    "marketplace.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Prefix-free URLs: the language comes from the cookie, else Accept-Language (issue 14).
     "django.middleware.locale.LocaleMiddleware",
@@ -102,6 +104,19 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica of it (streaming replication, read-only): the catalogue's and the portfolio's
+# reads of safe requests go there, everything else stays on the primary (marketplace/db_router.py).
+# Unset: no ``replica`` alias, and the router does nothing.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_REPLICA_READS = bool(DATABASE_REPLICA_URL)
+# After a write (or any POST), the same browser reads only from the primary this long, so the
+# page a form redirects to shows what it wrote however far the replica lags.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+DATABASE_ROUTERS = ["marketplace.db_router.ReplicaRouter"]
 
 # --- Redis: broker + cache when REDIS_URL is set; otherwise in-process ---------------------
 REDIS_URL = env("REDIS_URL", default="")

@@ -13,7 +13,7 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Production runs on PostgreSQL and Redis: refuse to start on the embedded fallbacks.
-DATABASES = {"default": {**DATABASES["default"], **env.db("DATABASE_URL")}}
+DATABASES = {**DATABASES, "default": {**DATABASES["default"], **env.db("DATABASE_URL")}}
 REDIS_URL = env("REDIS_URL")
 PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # no default; >= 32 chars (a check)
 # No gateway until one is configured. The sandbox mints money: it runs in production only when

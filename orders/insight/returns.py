@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from marketplace.db_router import read_alias
 from products.models import FundType, ProductKind, RiskLevel
 from products.performance import RATE_PLACES, Flow, Valuation, twr, xirr
 
@@ -142,7 +143,8 @@ def period_base(*, period: str, today: dt.date, first_day: dt.date | None) -> dt
 
 def first_purchase_day(*, user) -> dt.date | None:
     return (
-        Lot.objects.filter(holding__user=user)
+        Lot.objects.using(read_alias())
+        .filter(holding__user=user)
         .order_by("acquired_on")
         .values_list("acquired_on", flat=True)
         .first()

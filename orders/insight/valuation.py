@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from marketplace.db_router import read_alias
 from marketplace.money import round_amount
 from products.models import FundType, NavPrice, Product, ProductKind
 from products.performance import Valuation
@@ -128,10 +129,13 @@ def _movement_day(kind: str, trade_date: dt.date | None, created_at: dt.datetime
 
 def history_for(*, user, base: dt.date, end: dt.date) -> History:
     """Each product the investor held or moved money in, valued at the end of ``base`` and of
-    every day in (base, end] where a price or the holding changed, in six queries."""
+    every day in (base, end] where a price or the holding changed, in six queries (all from
+    the read replica when the request may use it: ``marketplace.db_router``)."""
+    db = read_alias()
     lots: dict[int, _LotLine] = {}
     for pk, product_id, source, acquired_on, units, cost_remaining, rate, matures in (
-        Lot.objects.filter(holding__user=user, acquired_on__lte=end)
+        Lot.objects.using(db)
+        .filter(holding__user=user, acquired_on__lte=end)
         .order_by()
         .values_list(
             "pk",
@@ -148,9 +152,8 @@ def history_for(*, user, base: dt.date, end: dt.date) -> History:
     moved_cost: dict[int, Decimal] = defaultdict(Decimal)
     flows: dict[int, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for lot_id, kind, units, gross, fee, interest, cost, trade_date, created_at in (
-        LotMovement.objects.filter(
-            lot__holding__user=user, kind__in=[MovementKind.SALE, MovementKind.MATURITY]
-        )
+        LotMovement.objects.using(db)
+        .filter(lot__holding__user=user, kind__in=[MovementKind.SALE, MovementKind.MATURITY])
         .order_by()
         .values_list(
             "lot_id",
@@ -176,7 +179,8 @@ def history_for(*, user, base: dt.date, end: dt.date) -> History:
         if line.units:
             line.unit_cost = (line.unit_cost + moved_cost[line_id]) / line.units
     for product_id, side, amount, trade_date in (
-        Order.objects.filter(
+        Order.objects.using(db)
+        .filter(
             user=user,
             status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED],
             amount__isnull=False,
@@ -188,7 +192,8 @@ def history_for(*, user, base: dt.date, end: dt.date) -> History:
         flows[product_id][trade_date] += amount if side == Side.BUY else -amount
     cash_paid: dict[int, list[tuple[dt.date, Decimal, Decimal]]] = defaultdict(list)
     for product_id, cash, reinvested, ex_date in (
-        DistributionPayment.objects.filter(holding__user=user, distribution__ex_date__lte=end)
+        DistributionPayment.objects.using(db)
+        .filter(holding__user=user, distribution__ex_date__lte=end)
         .order_by()
         .values_list("holding__product_id", "cash", "reinvested", "distribution__ex_date")
     ):
@@ -198,7 +203,8 @@ def history_for(*, user, base: dt.date, end: dt.date) -> History:
     product_ids = {line.product_id for line in lots.values()} | set(flows)
     products = {
         row[0]: ProductInfo(*row)
-        for row in Product.objects.filter(pk__in=product_ids)
+        for row in Product.objects.using(db)
+        .filter(pk__in=product_ids)
         .order_by()
         .values_list(
             "pk", "slug", "name", "code", "kind", "fund_type", "risk_level", "institution__name"
@@ -209,7 +215,8 @@ def history_for(*, user, base: dt.date, end: dt.date) -> History:
         p.id for p in products.values() if p.kind == ProductKind.FUND and not p.is_money_market
     ]
     for product_id, on, nav in (
-        NavPrice.objects.filter(product_id__in=priced, date__lte=end, date__gte=base - NAV_LOOKBACK)
+        NavPrice.objects.using(db)
+        .filter(product_id__in=priced, date__lte=end, date__gte=base - NAV_LOOKBACK)
         .order_by("product_id", "date")
         .values_list("product_id", "date", "nav")
     ):

@@ -10,6 +10,7 @@ from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from marketplace.db_router import read_alias
 from marketplace.money import round_amount, round_nav
 from products.fees import Tier, redemption_rate
 from products.models import FeeSchedule, FeeTier, ProductKind
@@ -181,7 +182,8 @@ class Portfolio:
 
 
 def holdings_of(*, user) -> QuerySet[Holding]:
-    """The investor's open holdings with everything valuation needs, in three queries."""
+    """The investor's open holdings with everything valuation needs, in three queries (from the
+    read replica when the request may use it: ``marketplace.db_router``)."""
     received = (
         DistributionPayment.objects.filter(holding=OuterRef("pk"))
         .values("holding")
@@ -189,7 +191,8 @@ def holdings_of(*, user) -> QuerySet[Holding]:
         .values("total")
     )
     return (
-        Holding.objects.filter(user=user, units__gt=0)
+        Holding.objects.using(read_alias())
+        .filter(user=user, units__gt=0)
         .annotate(
             distributions_received=Coalesce(
                 Subquery(received, output_field=DecimalField(max_digits=18, decimal_places=2)),
@@ -266,14 +269,20 @@ def _position(holding: Holding, today: dt.date) -> Position:
 
 def in_transit_for(*, user) -> InTransit:
     """Buys placed and paid but not confirmed, and sells confirmed but not yet paid, in one
-    query (units reserved by pending sells are valued with the holdings)."""
-    figures = Order.objects.filter(user=user).aggregate(
-        buying=Sum("amount", filter=Q(side=Side.BUY, status=OrderStatus.PENDING)),
-        selling=Sum("amount", filter=Q(side=Side.SELL, status=OrderStatus.CONFIRMED)),
-        orders=Count(
-            "pk",
-            filter=Q(status=OrderStatus.PENDING) | Q(side=Side.SELL, status=OrderStatus.CONFIRMED),
-        ),
+    query (units reserved by pending sells are valued with the holdings), from the alias the
+    holdings come from."""
+    figures = (
+        Order.objects.using(read_alias())
+        .filter(user=user)
+        .aggregate(
+            buying=Sum("amount", filter=Q(side=Side.BUY, status=OrderStatus.PENDING)),
+            selling=Sum("amount", filter=Q(side=Side.SELL, status=OrderStatus.CONFIRMED)),
+            orders=Count(
+                "pk",
+                filter=Q(status=OrderStatus.PENDING)
+                | Q(side=Side.SELL, status=OrderStatus.CONFIRMED),
+            ),
+        )
     )
     return InTransit(
         buying=figures["buying"] or Decimal(0),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from institutions.models import InstitutionStatus
 from institutions.selectors import commission_contract_in_force
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
+from marketplace.db_router import primary_reads
 from marketplace.money import UNITS_MESSAGES, format_amount, parse_amount
 from marketplace.tasks import enqueue
 from products.models import FeeSchedule, Product, ProductKind
@@ -322,6 +323,7 @@ def instant_allowance(*, user, product: Product, on_date) -> Decimal:
     return max(settings.MONEY_MARKET_INSTANT_LIMIT - used, Decimal(0))
 
 
+@primary_reads()  # its checks decide money: never on the read replica (marketplace.db_router)
 def order_place(
     *,
     user,
