@@ -72,7 +72,8 @@ def parse_report_csv(data: bytes | str, *, today: dt.date | None = None) -> Repo
     reader = csv.reader(io.StringIO(data))
     problems: list[ValidationError] = []
     found: dict[str, list] = {"period": [], "fund_size": [], "benchmark": []}
-    managers, holdings, allocation, class_line = [], [], {}, {}
+    managers, holdings, allocation = [], [], {}
+    class_line: dict[str, int] = {}
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         if tuple(header[: len(CSV_COLUMNS)]) != CSV_COLUMNS:
