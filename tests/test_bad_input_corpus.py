@@ -1,0 +1,397 @@
+"""Issue 16: a corpus of bad input sent into every field of every write operation of the API.
+
+The operations come from the OpenAPI schema (drf-spectacular's generator, as ``/api/schema/``
+serves it), so an endpoint added later joins the walk by itself. Each string, number, integer
+and date field of a JSON body gets each value of its kind's corpus, one field at a time, the
+other fields valid where the operation has a known-good body (``bases``), as the principal the
+path is for (an investor under ``/me/`` and ``/orders/``, an institution admin with TOTP under
+``/portal/``). Every answer must be:
+
+- never a 5xx;
+- a refusal (400, or the 403/404/409/423 the schema states for state and secrets) with nothing
+  saved: the row count of every table and the row of the object the URL names are unchanged;
+- or an acceptance only of a value the schema allows for the field (its pattern, length,
+  enum, bounds, a real date), echoed exactly where the answer carries the field: a text is
+  stored as sent or refused, never truncated or rewritten in silence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from decimal import Decimal, InvalidOperation
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from psycopg2 import sql
+
+from institutions.models import InstitutionType, Role
+from orders.campaigns.models import Campaign
+from orders.coupons.services import coupon_create
+from orders.plans import services as plans
+from products.models import ProductStatus
+from tests.factories import (
+    PIN_HEADER,
+    InstitutionFactory,
+    MembershipFactory,
+    NavPriceFactory,
+    ProductFactory,
+    UserFactory,
+    investor_with_cash,
+)
+from tests.orders.aftersales.factories import ServiceRequestFactory
+from tests.orders.campaigns.factories import CampaignFactory
+from tests.orders.factories import HoldingFactory
+
+pytestmark = pytest.mark.django_db
+
+AMOUNTS = [
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "１０",  # full-width digits
+    "12.345",
+    "100000000000000000000",  # 10^20
+]
+INTEGERS = [0, -1, 10**20, 12.345, "NaN", "１０", "1e309"]
+TEXTS = [
+    "x" * 10_000,
+    "nul\x00byte",
+    "<script>alert(1)</script>",
+    'O\'Brien "quoted" `tick`',
+    "\u202egnp.exe",  # right-to-left override
+]
+DATES = ["2026-02-30", "2026-13-01", "0000-00-00", "2026-02-30\x00"]
+# Answers that refuse: bad input (400) and the state / secret answers the schema states.
+REFUSED = {400, 403, 404, 409, 423}
+SKIPPED_FIELDS = {
+    # A trade PIN's own rules and lock-out are tests/profiles/security's; a wrong current PIN
+    # five times locks the PIN, which is not bad input.
+    ("POST /api/v1/me/pin/", "current_pin"),
+}
+
+
+def _schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+SCHEMA = _schema()
+COMPONENTS = SCHEMA["components"]["schemas"]
+
+
+def _resolve(node: dict) -> dict:
+    while "$ref" in node:
+        node = COMPONENTS[node["$ref"].rsplit("/", 1)[-1]]
+    if "oneOf" in node and "properties" not in node:
+        # A nullable field (one branch null) or a body of several kinds: the first real branch.
+        branches = [_resolve(b) for b in node["oneOf"]]
+        real = [
+            b for b in branches if b.get("type") != "null" and b.get("enum") not in ([None], [""])
+        ]
+        return real[0] if real else branches[0]
+    return node
+
+
+def _kind(field: dict) -> str | None:
+    if field.get("readOnly"):
+        return None
+    kind, fmt = field.get("type"), field.get("format")
+    if kind == "string" and fmt == "decimal":
+        return "amount"
+    if kind == "string" and fmt in ("date", "date-time"):
+        return "date"
+    if kind == "string":
+        return "text"
+    if kind == "number":
+        return "amount"
+    if kind == "integer":
+        return "integer"
+    return None
+
+
+def write_operations():
+    for path, operations in SCHEMA["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("post", "put", "patch"):
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                continue
+            body = _resolve(content["application/json"]["schema"])
+            fields = {name: _resolve(f) for name, f in body.get("properties", {}).items()}
+            yield f"{method.upper()} {path}", fields
+
+
+OPERATIONS = list(write_operations())
+
+
+def _world():
+    """An institution (its admin with TOTP, a draft and a fund on sale with NAV, a campaign, a
+    coupon) and an investor with cash, a card, the PIN, a holding, a plan and a request."""
+    institution = InstitutionFactory(type=InstitutionType.FUND_COMPANY)
+    admin = UserFactory(mfa=True)
+    MembershipFactory(user=admin, institution=institution, role=Role.ADMIN)
+    fund = ProductFactory(institution=institution, min_purchase=Decimal("1.00"), risk_level=1)
+    other = ProductFactory(institution=institution, min_purchase=Decimal("1.00"), risk_level=1)
+    for product in (fund, other):
+        for day in range(5):
+            NavPriceFactory(product=product, date=dt.date(2026, 11, 2) + dt.timedelta(days=day))
+    draft = ProductFactory(institution=institution, status=ProductStatus.DRAFT)
+    investor = investor_with_cash(cash="100000")
+    card = investor.bank_cards.first()
+    holding = HoldingFactory(user=investor, product=fund)
+    today = timezone.localdate()
+    plan, _ = plans.plan_create(
+        user=investor,
+        product=fund,
+        amount="100",
+        frequency="monthly",
+        day=1,
+        start_date=today + dt.timedelta(days=1),
+    )
+    request = ServiceRequestFactory(investor=investor, product=fund)
+    campaign = CampaignFactory(institution=institution, created_by=admin)
+    coupon = coupon_create(
+        institution=institution,
+        actor=admin,
+        kind="fee_discount",
+        products=[fund.slug],
+        code="CORPUS10",
+        name="Corpus coupon",
+        percent_off=10,
+        valid_until=today + dt.timedelta(days=30),
+        budget=1000,
+        max_count=10,
+    )
+    return {
+        "institution": institution,
+        "admin": admin,
+        "fund": fund,
+        "other": other,
+        "draft": draft,
+        "investor": investor,
+        "card": card,
+        "holding": holding,
+        "plan": plan,
+        "request": request,
+        "campaign": campaign,
+        "coupon": coupon,
+        "today": today,
+    }
+
+
+def _path_objects(w) -> dict[str, object]:
+    """The URL prefix before a parameter → the principal's own object it names."""
+    return {
+        "/api/v1/portal/products/{slug}/": w["draft"],
+        "/api/v1/portal/campaigns/{id}/": w["campaign"],
+        "/api/v1/portal/coupons/{id}/": w["coupon"],
+        "/api/v1/portal/requests/{id}/": w["request"],
+        "/api/v1/me/requests/{id}/": w["request"],
+        "/api/v1/me/plans/{id}/": w["plan"],
+        "/api/v1/me/holdings/{slug}/": w["fund"],
+    }
+
+
+def _bases(w) -> dict[str, dict]:
+    """Known-good bodies, so a bad value in one field is judged with the others valid."""
+    tomorrow = (w["today"] + dt.timedelta(days=1)).isoformat()
+    fund = w["fund"].slug
+    return {
+        "POST /api/v1/orders/": {"product": fund, "side": "buy", "amount": "100.00"},
+        "POST /api/v1/me/cash/deposits/": {"amount": "100.00", "card": w["card"].pk},
+        "POST /api/v1/me/cash/withdrawals/": {"amount": "100.00", "card": w["card"].pk},
+        "POST /api/v1/me/plans/": {
+            "product": fund,
+            "amount": "100.00",
+            "frequency": "monthly",
+            "day": 8,
+            "start_date": tomorrow,
+        },
+        "POST /api/v1/me/requests/": {
+            "kind": "question",
+            "subject": "About my units",
+            "body": "When are they confirmed?",
+            "product": fund,
+        },
+        "POST /api/v1/me/requests/{id}/messages/": {"body": "Thank you"},
+        "POST /api/v1/portal/requests/{id}/messages/": {"body": "We are on it"},
+        "POST /api/v1/me/watchlist/": {"product": fund},
+        "POST /api/v1/me/alerts/": {"product": fund, "kind": "nav_below", "threshold": "0.5"},
+        "POST /api/v1/me/switches/": {
+            "from_product": fund,
+            "to_product": w["other"].slug,
+            "units": "10.00",
+        },
+        "POST /api/v1/portal/campaigns/": {
+            "title": "Autumn offer",
+            "body": "Our fund, explained.",
+            "trigger": "scheduled",
+            "send_at": (timezone.now() + dt.timedelta(days=2)).isoformat(),
+        },
+        "POST /api/v1/portal/invitations/": {"email": "new@corpus.example", "role": "editor"},
+    }
+
+
+def _url(operation: str, objects: dict) -> tuple[str, str, object | None]:
+    method, path = operation.split(" ", 1)
+    target = None
+    for prefix, obj in objects.items():
+        if path.startswith(prefix):
+            target = obj
+            param = re.search(r"\{(\w+)\}", prefix).group(1)
+            path = path.replace(
+                "{" + param + "}", str(getattr(obj, param if param != "id" else "pk"))
+            )
+    path = re.sub(r"\{\w+\}", "999999", path)  # a part not set up: a 404, still never a 5xx
+    return method.lower(), path, target
+
+
+def _tables() -> list[str]:
+    local = {"institutions", "products", "orders", "profiles", "marketplace", "accounts"}
+    names = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in local or model.__module__.split(".")[0] in local:
+            if not model._meta.proxy and model._meta.managed:
+                names.append(model._meta.db_table)
+    return sorted(set(names))
+
+
+def _counts(tables: list[str]) -> tuple:
+    """Every table's row count in one query (the table names are the models', quoted)."""
+    counts = sql.SQL(", ").join(
+        sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(t)) for t in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT {}").format(counts).as_string(cursor.connection))
+        return cursor.fetchone()
+
+
+def _row(obj) -> dict | None:
+    if obj is None:
+        return None
+    return type(obj).objects.filter(pk=obj.pk).values().first()
+
+
+def _allowed(field: dict, value) -> str | None:
+    """Why an accepted ``value`` breaks what the schema promises for ``field`` (None if it
+    keeps the promise)."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return "not a finite number"
+    if field.get("type") == "integer":
+        if not isinstance(value, int):
+            return "not an integer"
+    if field.get("type") == "string":
+        if not isinstance(value, str):
+            return "not a string"
+        if "\x00" in value:
+            return "a NUL character"
+        if "maxLength" in field and len(value) > field["maxLength"]:
+            return f"longer than {field['maxLength']}"
+        if "pattern" in field and not re.search(field["pattern"], value):
+            return "outside the pattern"
+        if field.get("format") == "decimal":
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                return "not a decimal"
+            if not number.is_finite() or not value.isascii():
+                return "not a plain ASCII decimal"
+        if field.get("format") == "date":
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                return "not a real date"
+    if "enum" in field and value not in field["enum"]:
+        return "outside the enum"
+    for bound, ok in (("minimum", lambda v, b: v >= b), ("maximum", lambda v, b: v <= b)):
+        if bound in field and isinstance(value, int | float) and not ok(value, field[bound]):
+            return f"beyond the {bound}"
+    return None
+
+
+def _cases(operation: str, fields: dict):
+    corpus = {"amount": AMOUNTS, "integer": INTEGERS, "text": TEXTS, "date": DATES}
+    for name, field in fields.items():
+        kind = _kind(field)
+        if kind is None or (operation, name) in SKIPPED_FIELDS:
+            continue
+        if "enum" in field:  # a choice: one value of each kind is enough
+            values = [TEXTS[1], TEXTS[2], "100000000000000000000"]
+        else:
+            values = corpus[kind]
+        for value in values:
+            yield name, field, value
+
+
+def _client(client, w, path):
+    user = w["admin"] if path.startswith("/api/v1/portal/") else w["investor"]
+    client.force_login(user)
+    return client
+
+
+def test_the_walk_covers_the_write_operations():
+    names = {op for op, _ in OPERATIONS}
+    for expected in (
+        "POST /api/v1/orders/",
+        "PATCH /api/v1/me/profile/",
+        "POST /api/v1/me/plans/",
+        "POST /api/v1/portal/products/",
+        "POST /api/v1/portal/coupons/",
+    ):
+        assert expected in names
+    assert sum(1 for op, fields in OPERATIONS for _ in _cases(op, fields)) > 300
+
+
+@pytest.mark.parametrize(("operation", "fields"), OPERATIONS, ids=[op for op, _ in OPERATIONS])
+def test_bad_input_is_refused_with_nothing_saved_or_kept_exactly(operation, fields, client):
+    w = _world()
+    method, url, target = _url(operation, _path_objects(w))
+    base = dict(_bases(w).get(operation.replace("999999", "{id}"), {}))
+    for name, field in fields.items():  # a discriminator (a one-value enum) is always set
+        if len(field.get("enum", [])) == 1 and name not in base:
+            base[name] = field["enum"][0]
+    api = _client(client, w, url)
+    tables = _tables()
+    problems = []
+    for name, field, value in _cases(operation, fields):
+        before, row_before = _counts(tables), _row(target)
+        body = {**base, name: value}
+        response = getattr(api, method)(
+            url,
+            data=json.dumps(body, allow_nan=True),
+            content_type="application/json",
+            **PIN_HEADER,
+        )
+        status = response.status_code
+        label = f"{name}={value!r:.40}"
+        if status >= 500:
+            problems.append(f"{label}: {status}")
+        elif status in REFUSED:
+            if _counts(tables) != before or _row(target) != row_before:
+                problems.append(f"{label}: refused ({status}) but something was saved")
+        elif 200 <= status < 300:
+            if why := _allowed(field, value):
+                problems.append(f"{label}: accepted ({status}) although {why}")
+            echoed = response.json().get(name) if response.content else None
+            if isinstance(value, str) and isinstance(echoed, str) and _kind(field) == "text":
+                if echoed != value:
+                    problems.append(f"{label}: accepted but stored as {echoed!r:.40}")
+        else:
+            problems.append(f"{label}: unexpected {status}")
+    assert not problems, f"{operation}:\n" + "\n".join(problems)
+
+
+def test_campaigns_exist_for_the_walk():
+    """The walk's world names real objects (a typo would silently turn every case into 404)."""
+    w = _world()
+    for prefix, obj in _path_objects(w).items():
+        assert obj is not None, prefix
+    assert Campaign.objects.filter(pk=w["campaign"].pk).exists()
