@@ -13,6 +13,16 @@ path is for (an investor under ``/me/`` and ``/orders/``, an institution admin w
 - or an acceptance only of a value the schema allows for the field (its pattern, length,
   enum, bounds, a real date), echoed exactly where the answer carries the field: a text is
   stored as sent or refused, never truncated or rewritten in silence.
+
+The web forms are walked the same way: every POST form on every signed-in page (``/me/``,
+``/portal/``, ``/staff/``, the application form, and the pages with a parameter listed in
+``PAGES_WITH_KWARGS``), read from the page's own HTML with the values the page fills in, one
+field at a time: never a 5xx, and a value no field may take (``NEVER_SAVED``, a wrong or
+oversized file) saves no row whatever the answer.
+
+Defects this found and fixed: integer inputs of the API (plans, campaigns, coupons) and money
+and percentage form fields took full-width digits ``"１０"`` as 10 (Python's ``int`` and
+``Decimal`` read any Unicode digits); now a 400 / form error like any other non-number.
 """
 
 from __future__ import annotations
@@ -22,10 +32,13 @@ import json
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import get_resolver
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from psycopg2 import sql
@@ -41,12 +54,14 @@ from tests.factories import (
     MembershipFactory,
     NavPriceFactory,
     ProductFactory,
+    StaffFactory,
     UserFactory,
     investor_with_cash,
 )
 from tests.orders.aftersales.factories import ServiceRequestFactory
 from tests.orders.campaigns.factories import CampaignFactory
 from tests.orders.factories import HoldingFactory
+from tests.test_tenant_isolation import route_with, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -395,3 +410,157 @@ def test_campaigns_exist_for_the_walk():
     for prefix, obj in _path_objects(w).items():
         assert obj is not None, prefix
     assert Campaign.objects.filter(pk=w["campaign"].pk).exists()
+
+
+# ── The web forms ─────────────────────────────────────────────────────────────────────────
+# Every POST form on every signed-in page: the walk reads the page's HTML, keeps what the page
+# itself fills in (the others valid where the page can say), and replaces one field at a time.
+
+SIGNED_IN_PREFIXES = ("me/", "portal/", "staff/", "institutions/apply/")
+# Forms that are not input (language, sign-out) or end the account the walk signs in with.
+NOT_INPUT_ACTIONS = ("/i18n/", "/accounts/", "/me/profile/delete/", "/me/security/sessions/")
+# Routes with parameters whose pages carry a form, and the world's object each names.
+PAGES_WITH_KWARGS = {
+    "products/<slug:slug>/buy/": lambda w: {"slug": w["fund"].slug},
+    "products/<slug:slug>/plan/": lambda w: {"slug": w["fund"].slug},
+    "me/portfolio/<slug:slug>/sell/": lambda w: {"slug": w["fund"].slug},
+    "me/portfolio/<slug:slug>/switch/": lambda w: {"slug": w["fund"].slug},
+    "me/requests/<int:pk>/": lambda w: {"pk": w["request"].pk},
+    "me/plans/<int:pk>/change/": lambda w: {"pk": w["plan"].pk},
+}
+WEB_AMOUNTS = ["0", "-1", "1e309", "NaN", "Infinity", "１０", "12.345", "100000000000000000000"]
+# Values no field may accept: a row saved after one of them is a defect, whatever the status.
+NEVER_SAVED = {"1e309", "NaN", "Infinity", "１０", "nul\x00byte", "2026-02-30"}
+OVERSIZED = 30 * 1024 * 1024  # above every upload limit of the site
+
+
+def _page_routes() -> list[str]:
+    routes = [
+        route
+        for route, pattern in walk(get_resolver().url_patterns)
+        if route.startswith(SIGNED_IN_PREFIXES) and not pattern.pattern.regex.groupindex
+    ]
+    return routes + list(PAGES_WITH_KWARGS)
+
+
+PAGE_ROUTES = _page_routes()
+
+
+class _Forms(HTMLParser):
+    """The page's POST forms: action, and each named field's tag, type and value."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "get").lower() == "post":
+            self._form = {"action": a.get("action") or "", "fields": {}, "multipart": False}
+            self._form["multipart"] = "multipart" in (a.get("enctype") or "")
+            self.forms.append(self._form)
+        if self._form is None or not a.get("name"):
+            if tag == "option" and self._form is not None and self._select:
+                field = self._form["fields"][self._select]
+                if field["value"] is None or "selected" in a:
+                    field["value"] = a.get("value", "")
+            return
+        name = a["name"]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in a or name not in self._form["fields"]:
+                    self._form["fields"][name] = {
+                        "tag": kind,
+                        "type": kind,
+                        "value": a.get("value", "on"),
+                    }
+                return
+            self._form["fields"][name] = {"tag": tag, "type": kind, "value": a.get("value", "")}
+        elif tag == "textarea":
+            self._form["fields"][name] = {"tag": tag, "type": "text", "value": ""}
+        elif tag == "select":
+            self._form["fields"][name] = {"tag": tag, "type": "select", "value": None}
+            self._select = name
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        if tag == "select":
+            self._select = None
+
+
+def _web_values(name: str, field: dict):
+    kind = field["type"]
+    if kind in ("hidden", "submit", "button", "checkbox", "radio", "password"):
+        return []
+    if kind == "file":
+        return ["file:wrong", "file:oversized"]
+    if kind == "date" or name.endswith(("date", "_on", "_until", "_from")):
+        return DATES
+    if kind == "number" or any(w in name for w in ("amount", "units", "price", "nav", "budget")):
+        return WEB_AMOUNTS
+    if kind == "select":
+        return [TEXTS[1], "100000000000000000000"]
+    return TEXTS
+
+
+def _upload(value: str):
+    if value == "file:wrong":  # a program named as a document
+        return SimpleUploadedFile("statement.pdf", b"MZ\x90\x00" + b"\x00" * 60, "application/pdf")
+    return SimpleUploadedFile("big.csv", b"a" * OVERSIZED, "text/csv")
+
+
+def _web_principal(route: str, w) -> object:
+    if route.startswith("portal/"):
+        return w["admin"]
+    if route.startswith("staff/"):
+        return StaffFactory()
+    return w["investor"]
+
+
+@pytest.mark.parametrize("route", PAGE_ROUTES, ids=PAGE_ROUTES)
+def test_every_form_refuses_bad_input_with_nothing_saved(route, client):
+    w = _world()
+    client.force_login(_web_principal(route, w))
+    kwargs = PAGES_WITH_KWARGS.get(route, lambda _: {})(w)
+    page_url = "/" + route_with(route, kwargs)
+    page = client.get(page_url)
+    assert page.status_code < 500, (page_url, page.status_code)
+    if page.status_code != 200 or "html" not in page.get("Content-Type", ""):
+        return
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    tables = _tables()
+    problems = []
+    for form in parser.forms:
+        action = form["action"] or page_url
+        if action.startswith(NOT_INPUT_ACTIONS) or action.startswith("http"):
+            continue
+        base = {n: f["value"] or "" for n, f in form["fields"].items() if f["value"] is not None}
+        for name, field in form["fields"].items():
+            for value in _web_values(name, field):
+                before = _counts(tables)
+                data = {**base, name: _upload(value) if value.startswith("file:") else value}
+                response = client.post(action, data)
+                status = response.status_code
+                label = f"{action} {name}={value!r:.30}"
+                if status >= 500:
+                    problems.append(f"{label}: {status}")
+                elif value in NEVER_SAVED or value.startswith("file:"):
+                    if _counts(tables) != before:
+                        problems.append(f"{label}: {status} and a row was saved")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_form_walk_reads_a_real_form(client):
+    w = _world()
+    client.force_login(w["investor"])
+    parser = _Forms()
+    parser.feed(client.get("/me/cash/").content.decode())
+    deposit = [f for f in parser.forms if f["action"] == "/me/cash/deposit/"]
+    assert deposit, parser.forms
+    assert deposit[0]["fields"]["card"]["value"] == str(w["card"].pk)  # the page's own choice
+    assert WEB_AMOUNTS == _web_values("amount", deposit[0]["fields"]["amount"])
