@@ -586,3 +586,41 @@ def test_the_form_walk_reads_a_real_form(client):
     assert deposit, parser.forms
     assert deposit[0]["fields"]["card"]["value"] == str(w["card"].pk)  # the page's own choice
     assert WEB_AMOUNTS == _web_values("amount", deposit[0]["fields"]["amount"])
+
+
+def multipart_operations():
+    for path, operations in SCHEMA["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if method in ("post", "put", "patch") and "multipart/form-data" in content:
+                body = _resolve(content["multipart/form-data"]["schema"])
+                files = [
+                    name
+                    for name, field in body.get("properties", {}).items()
+                    if _resolve(field).get("format") == "binary"
+                ]
+                if files:
+                    yield f"{method.upper()} {path}", files
+
+
+UPLOADS = list(multipart_operations())
+
+
+def test_the_upload_walk_finds_the_uploads():
+    assert len(UPLOADS) >= 3, UPLOADS
+
+
+@pytest.mark.parametrize(("operation", "files"), UPLOADS, ids=[op for op, _ in UPLOADS])
+@pytest.mark.parametrize("kind", ["file:wrong", "file:oversized"])
+def test_a_wrong_or_oversized_upload_is_refused_with_nothing_saved(operation, files, kind, client):
+    w = _world()
+    method, url, target = _url(operation, _path_objects(w))
+    base = _bases(w).get(operation, {})  # the other fields valid where known
+    api = _client(client, w, url)
+    tables = _tables()
+    for name in files:
+        before, row_before = _counts(tables), _row(target)
+        response = getattr(api, method)(url, {**base, name: _upload(kind)}, **PIN_HEADER)
+        assert response.status_code in (400, 413), (operation, name, response.status_code)
+        assert _counts(tables) == before, (operation, name)
+        assert _row(target) == row_before, (operation, name)
