@@ -165,3 +165,19 @@ class DecimalStringFieldSchema(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return _schema(self.target)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer field that takes a JSON integer or a string of ASCII digits only.
+
+    DRF's ``IntegerField`` runs ``int(str(value))``, and Python's ``int`` reads any Unicode
+    digits: ``"１０"`` (full-width) or ``"١٠"`` (Arabic-Indic) would be taken as 10 in silence.
+    Those, and anything but ``[+-]?[0-9]+`` in a string, are the field's usual "invalid" 400.
+    """
+
+    _ASCII_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not self._ASCII_INTEGER.match(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -28,6 +28,13 @@ def strip_grouping(text: str) -> str:
     return text.replace(",", "")
 
 
+def refuse_unicode_digits(text: str, message) -> None:
+    """Python's ``Decimal`` reads any Unicode digits: ``"１０"`` (full-width) would be taken as
+    10 in silence. A number on a form is ASCII digits (the API's rule too, DESIGN §5)."""
+    if not text.isascii():
+        raise forms.ValidationError(message, code="invalid")
+
+
 class MoneyField(forms.DecimalField):
     """An amount in CNY (2 dp) on every money form: accepts thousands separators, shows a text
     box (a number box would refuse "1,000" in the browser), and with ``positive=True`` refuses
@@ -50,6 +57,7 @@ class MoneyField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
+            refuse_unicode_digits(value, self.error_messages["invalid"])
             value = strip_grouping(value)
         return super().to_python(value)
 
@@ -70,6 +78,11 @@ class PercentField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 4)
         kwargs.setdefault("min_value", 0)
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            refuse_unicode_digits(value, self.error_messages["invalid"])
+        return super().to_python(value)
 
     def clean(self, value):
         cleaned = super().clean(value)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -130,8 +130,8 @@ class RiskQuestionnaireView(LoginRequiredMixin, View):
 class RiskResultView(LoginRequiredMixin, View):
     def get(self, request, pk):
         assessment = RiskAssessment.objects.filter(user=request.user, pk=pk).first()
-        if assessment is None:
-            return redirect("profiles:risk")
+        if assessment is None:  # another investor's, or none: the same 404 (DESIGN §2)
+            raise Http404
         return render(
             request,
             "profiles/risk_result.html",

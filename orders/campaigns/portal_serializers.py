@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.fields import WholeNumberField
 from marketplace.validators import plain_text
 from products.models import Product
 from profiles.models import AgeCohort, City, RiskCategory
@@ -46,7 +47,7 @@ class CampaignInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=2000, validators=[plain_text])
     trigger = serializers.ChoiceField(choices=Trigger.choices)
     product = _OwnProduct(help_text="after_purchase: the product whose purchase starts it.")
-    delay_hours = serializers.IntegerField(min_value=0, max_value=MAX_DELAY_HOURS, default=0)
+    delay_hours = WholeNumberField(min_value=0, max_value=MAX_DELAY_HOURS, default=0)
     send_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="scheduled: when it is sent (future)."
     )
@@ -64,10 +65,10 @@ class CampaignInputSerializer(serializers.Serializer):
     )
     holders_of = _OwnProduct(help_text="Only investors holding units of this product.")
     coupon = _OwnCoupon(help_text="An active coupon of the institution, given with the offer.")
-    purchased_min_days = serializers.IntegerField(
+    purchased_min_days = WholeNumberField(
         min_value=0, max_value=MAX_PURCHASE_DAYS, required=False, allow_null=True
     )
-    purchased_max_days = serializers.IntegerField(
+    purchased_max_days = WholeNumberField(
         min_value=0, max_value=MAX_PURCHASE_DAYS, required=False, allow_null=True
     )
 

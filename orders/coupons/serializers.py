@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from rest_framework import serializers
 
-from marketplace.fields import DecimalStringField
+from marketplace.fields import DecimalStringField, WholeNumberField
 from marketplace.money import AMOUNT_MESSAGES
 from marketplace.validators import plain_text
 
@@ -61,10 +61,10 @@ class CouponInputSerializer(serializers.Serializer):
     amount_off = _money()
     min_purchase = _money(positive=False)
     rate_share = _percent(positive=False)
-    uses = serializers.IntegerField(
+    uses = WholeNumberField(
         min_value=1, max_value=1000, required=False, help_text="A card's purchases per investor."
     )
-    per_user_limit = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    per_user_limit = WholeNumberField(min_value=1, max_value=1000, required=False)
     products = serializers.ListField(
         child=serializers.SlugField(max_length=80),
         max_length=200,
@@ -73,7 +73,7 @@ class CouponInputSerializer(serializers.Serializer):
     )
     valid_from = serializers.DateField(required=False)
     valid_until = serializers.DateField()
-    count = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    count = WholeNumberField(min_value=1, max_value=10_000_000)
     budget = _money(required=True)
 
     def validate(self, attrs):

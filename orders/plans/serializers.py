@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
-from marketplace.fields import DecimalStringField
+from marketplace.fields import DecimalStringField, WholeNumberField
 from marketplace.money import AMOUNT_MESSAGES
 
 from .models import Frequency, InvestmentPlan, PlanPurchase, PlanStatus, PurchaseStatus
@@ -32,7 +32,7 @@ class PlanInputSerializer(serializers.Serializer):
     product = serializers.SlugField(max_length=80, help_text="The fund's slug.")
     amount = _amount()
     frequency = serializers.ChoiceField(choices=Frequency.choices)
-    day = serializers.IntegerField(min_value=1, max_value=28, help_text=DAY_HELP)
+    day = WholeNumberField(min_value=1, max_value=28, help_text=DAY_HELP)
     start_date = serializers.DateField(
         help_text="The first purchase is on the first due day on or after this date "
         "(tomorrow at the earliest, within a year)."
@@ -40,7 +40,7 @@ class PlanInputSerializer(serializers.Serializer):
     end_date = serializers.DateField(
         required=False, allow_null=True, help_text="Optional: no purchase is scheduled after it."
     )
-    max_purchases = serializers.IntegerField(
+    max_purchases = WholeNumberField(
         required=False,
         allow_null=True,
         min_value=1,
@@ -51,7 +51,7 @@ class PlanInputSerializer(serializers.Serializer):
 
 class PlanChangeSerializer(serializers.Serializer):
     amount = _amount(required=False)
-    day = serializers.IntegerField(min_value=1, max_value=28, required=False, help_text=DAY_HELP)
+    day = WholeNumberField(min_value=1, max_value=28, required=False, help_text=DAY_HELP)
 
 
 class PlanProductSerializer(serializers.Serializer):
