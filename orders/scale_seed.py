@@ -35,6 +35,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from stdnum.cn import ric
+
+from profiles.identity.documents import document_hash
 
 NOT_POSTGRES = (
     "seed_scale loads with PostgreSQL's COPY; the database is {vendor}. "
@@ -64,6 +67,13 @@ GOALS = ["preserve_capital", "steady_income", "balanced_growth", "long_term_grow
 EXPERIENCE = ["none", "under_2y", "2_5y", "over_5y"]
 SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu"]
 GIVEN = ["Wei", "Fang", "Na", "Min", "Jing", "Lei", "Yang", "Jie", "Tao", "Ming", "Hui", "Xin"]
+# Birth dates 1955-01-01 … 2004-12-31, one per thousand user ids (a step coprime with the span
+# visits each day once), and the id's last three digits as the card's sequence: every seeded
+# resident ID number is different (up to 18 million investors).
+BIRTH_FIRST = dt.date(1955, 1, 1)
+BIRTH_SPAN = (dt.date(2004, 12, 31) - BIRTH_FIRST).days + 1
+BIRTH_STEP = 7919
+ID_REGION = "440305"  # Shenzhen, Nanshan
 AMOUNTS = [1000, 2000, 3000, 5000, 5000, 8000, 10000, 10000, 20000, 30000, 50000, 100000]
 
 
@@ -96,6 +106,7 @@ class Ids:
 TABLES = {
     "user": "profiles_user",
     "email": "account_emailaddress",
+    "identity": "profiles_identity",
     "profile": "profiles_investorprofile",
     "assessment": "profiles_riskassessment",
     "account": "orders_cashaccount",
@@ -110,6 +121,11 @@ TABLES = {
 COLUMNS = {
     "user": "id password is_superuser email is_staff is_active date_joined language",
     "email": "id user_id email verified primary",
+    "identity": (
+        "id user_id legal_name document_type document_number document_hash document_last4 "
+        "date_of_birth nationality status provider provider_reference failure_reason "
+        "submitted_at verified_at"
+    ),
     "profile": (
         "id user_id full_name birth_year age_cohort city income_band investment_goal experience "
         "risk_level assessment_valid_until share_profile_with_institutions marketing_offers "
@@ -187,6 +203,7 @@ class Context:
     funds: list[Fund]
     questionnaire_id: int
     clock: Clock
+    encrypt: Callable[[str], str]
 
 
 @dataclass
@@ -235,12 +252,20 @@ def _investor(ctx: Context, out: Buffers, n_orders: int) -> None:  # noqa: C901,
     taken_day = days[rng.randrange(len(days) // 2 + 1)]
     taken = clock.at(taken_day, rng.randint(32400, 75600))
     valid_until = (taken_day + dt.timedelta(days=365)).isoformat()
-    year = rng.randint(1955, 2004)
+    birth = BIRTH_FIRST + dt.timedelta(days=(user // 1000) * BIRTH_STEP % BIRTH_SPAN)
+    year = birth.year
+    name = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
+    number = f"{ID_REGION}{birth:%Y%m%d}{user % 1000:03d}"
+    number += ric.calc_check_digit(number + "0")  # it expects (and ignores) a check slot
+    out.add("identity", str(ids.take("identity")), str(user), name, "resident_id",
+            ctx.encrypt(number), document_hash("resident_id", number), number[-4:],
+            birth.isoformat(), "CN", "verified", "sandbox", f"scale-{user}", "", joined,
+            joined)  # fmt: skip
     out.add(
         "profile",
         str(ids.take("profile")),
         str(user),
-        f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+        name,
         str(year),
         cohort(year),
         rng.choice(CITIES),
@@ -518,7 +543,7 @@ def seed_scale(
     from django.utils import timezone
 
     from orders.services import close_month
-    from profiles.models import Questionnaire
+    from profiles.models import Identity, Questionnaire
 
     if investors < 1 or orders < 0:
         raise ValueError(BAD_COUNTS)
@@ -539,7 +564,10 @@ def seed_scale(
             cursor.execute("SET LOCAL session_replication_role = replica")
             ids = _next_ids(cursor)
             first_order = ids.next["order"]
-            ctx = Context(rng, ids, trading, confirm, today, funds, questionnaire.pk, Clock())
+            encrypt = Identity._meta.get_field("document_number").get_prep_value
+            ctx = Context(
+                rng, ids, trading, confirm, today, funds, questionnaire.pk, Clock(), encrypt
+            )
             out = Buffers()
             for n, count in enumerate(order_counts(investors, orders, rng), start=1):
                 _investor(ctx, out, count)

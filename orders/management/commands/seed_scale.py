@@ -23,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=20_000, help="Investors per COPY batch.")
 
     def handle(self, *args, **options):
+        try:
+            scale_seed.check_database()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         bar = tqdm(
             total=options["investors"],
             unit=" investors",
