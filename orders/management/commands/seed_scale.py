@@ -60,5 +60,10 @@ class Command(BaseCommand):
                 f"in {result.seconds:.1f} s ({rate:,.0f} rows/s)."
             )
         )
+        self.stdout.write(
+            f"  generating {result.generate_seconds:.1f} s, COPY {result.copy_seconds:.1f} s, "
+            f"statements {result.close_seconds:.1f} s, indexes {result.index_seconds:.1f} s, "
+            f"VACUUM ANALYZE {result.analyse_seconds:.1f} s"
+        )
         for name, count in sorted(result.by_table.items()):
             self.stdout.write(f"  {scale_seed.TABLES[name]}: {count:,}")
