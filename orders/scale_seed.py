@@ -559,10 +559,12 @@ def seed_scale(
     chunk: int = 20_000,
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    phase: Callable[[str], None] = lambda name: None,
 ) -> Result:
     """Load ``investors`` investors and ``orders`` orders over the ``days`` trading days before
     ``today`` (see the module's docstring). ``progress(investors_done, rows_done)`` is called
-    after each chunk. The same ``seed`` loads the same rows into an empty database."""
+    after each chunk, ``phase(what)`` when a step after the load begins. The same ``seed``
+    loads the same rows into an empty database."""
     import time
 
     from django.utils import timezone
@@ -609,6 +611,7 @@ def seed_scale(
                     result.copy_seconds += mark - copying
                     if progress:
                         progress(n, result.rows)
+            phase("Closing the months' statements")
             closing = time.monotonic()
             # Every month before the current one closed, oldest first, as the month-end
             # close does (before the indexes are back: attaching orders rewrites their rows).
@@ -617,6 +620,7 @@ def seed_scale(
                 result.statements += len(close_month(month=month, today=today))
                 month = (month + dt.timedelta(days=32)).replace(day=1)
             result.close_seconds = time.monotonic() - closing
+            phase(f"Building {len(indexes)} indexes again")
             indexing = time.monotonic()
             for definition in indexes:
                 cursor.execute(definition)
@@ -625,6 +629,7 @@ def seed_scale(
             result.index_seconds = time.monotonic() - indexing
     result.investors = investors
     result.orders = ids.next["order"] - first_order
+    phase("VACUUM ANALYZE")
     analysing = time.monotonic()
     # The statements rewrote the orders they took: VACUUM clears the old row versions (it
     # cannot run inside a transaction, as in a test; ANALYZE alone then).

@@ -47,6 +47,7 @@ class Command(BaseCommand):
                 days=options["days"],
                 chunk=options["chunk"],
                 progress=progress,
+                phase=lambda what: bar.write(f"{what}…", file=self.stderr),
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
