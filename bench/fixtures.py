@@ -14,24 +14,36 @@ TYPICAL_SUBSCRIPTION = (
 )
 
 
-def bench_institution():
+def bench_institution(
+    slug: str = "bench-funds", name: str = "Bench Funds", licence: str = "BENCH-1"
+):
     from institutions.models import Institution, InstitutionStatus, InstitutionType
 
     institution, _ = Institution.objects.get_or_create(
-        slug="bench-funds",
+        slug=slug,
         defaults={
-            "name": "Bench Funds",
+            "name": name,
             "type": InstitutionType.FUND_COMPANY,
             "status": InstitutionStatus.APPROVED,
-            "licence_number": "BENCH-1",
+            "licence_number": licence,
         },
     )
     return institution
 
 
-def bench_funds(institution, count: int, *, days: list[dt.date], rng: random.Random) -> list:
+def bench_funds(
+    institution,
+    count: int,
+    *,
+    days: list[dt.date],
+    rng: random.Random,
+    code_prefix: str = "8",
+    risk_levels: tuple[int, ...] = (2,),
+) -> list:
     """``count`` bond funds with the typical subscription schedule, a management fee of 0.6%,
-    1.2% or 1.5%, and a random NAV on each of ``days``."""
+    1.2% or 1.5%, and a NAV on each of ``days`` (a random walk of at most ±1% a day from a
+    random start). Fund ``n`` gets the code ``code_prefix`` + ``n`` (6 digits) and risk level
+    ``risk_levels[n % len(risk_levels)]``."""
     from products.fees import parse_tiers
     from products.models import FeeTier, FundTerms, FundType, NavPrice, Product, ProductStatus
 
@@ -41,10 +53,10 @@ def bench_funds(institution, count: int, *, days: list[dt.date], rng: random.Ran
             institution=institution,
             kind="fund",
             fund_type=FundType.BOND,
-            name=f"Bench Bond {n}",
-            slug=f"bench-bond-{n}",
-            code=f"8{n:05d}",
-            risk_level=2,
+            name=f"{institution.name.removesuffix(' Funds')} Bond {n}",
+            slug=f"{institution.slug}-bond-{n}",
+            code=f"{code_prefix}{n:0{6 - len(code_prefix)}d}",
+            risk_level=risk_levels[n % len(risk_levels)],
             summary="Benchmark fund.",
             min_purchase=Decimal(10),
             status=ProductStatus.PUBLISHED,
@@ -65,10 +77,11 @@ def bench_funds(institution, count: int, *, days: list[dt.date], rng: random.Ran
             )
             for t in parse_tiers(TYPICAL_SUBSCRIPTION)
         )
-        NavPrice.objects.bulk_create(
-            NavPrice(product=product, date=day, nav=Decimal(rng.randint(8000, 30000)) / 10000)
-            for day in days
-        )
+        nav, navs = rng.randint(8000, 30000), []
+        for day in sorted(days):
+            nav = max(1000, nav + rng.randint(-nav // 100, nav // 100))
+            navs.append(NavPrice(product=product, date=day, nav=Decimal(nav) / 10000))
+        NavPrice.objects.bulk_create(navs, batch_size=5000)
         products.append(product)
     return products[:count]
 
