@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from . import services
+from . import branding, services
 from .models import (
     CommissionContract,
     Institution,
@@ -96,6 +98,39 @@ CONTRACT_TERMS = {
     ProductKind.INSURANCE: (UpfrontBasis.AMOUNT, Decimal("0.02"), Decimal("0")),
     ProductKind.SAVINGS: (UpfrontBasis.AMOUNT, Decimal("0.001"), Decimal("0")),
 }
+
+
+def _southern_cross(x: int, y: int) -> tuple[int, int, int]:
+    """Navy tile, four white stars of the Southern Cross."""
+    for cx, cy, r in ((64, 28, 9), (64, 100, 10), (30, 60, 8), (96, 66, 7)):
+        if (x - cx) ** 2 + (y - cy) ** 2 <= r * r:
+            return (255, 255, 255)
+    return (13, 37, 71)
+
+
+def _jade_river(x: int, y: int) -> tuple[int, int, int]:
+    """Jade tile crossed by two white river bands."""
+    wave = 14 * math.sin(x / 128 * 2 * math.pi)
+    if abs(y - 52 - wave) < 7 or abs(y - 80 - wave) < 7:
+        return (255, 255, 255)
+    return (15, 118, 110)
+
+
+DEMO_LOGOS = {"southern-cross-funds": _southern_cross, "jade-river-bank": _jade_river}
+
+
+def seed_logos(log) -> None:
+    """Two demo institutions get a small generated PNG logo; the others keep the lettermark."""
+    for slug, pixel in DEMO_LOGOS.items():
+        institution = Institution.objects.filter(slug=slug).first()
+        if institution is None or institution.logo:
+            continue
+        admin = Membership.objects.filter(institution=institution, role=Role.ADMIN).first()
+        if admin is None:
+            continue
+        png = ContentFile(branding.png_bytes(128, 128, pixel), name=f"{slug}.png")
+        branding.logo_set(institution=institution, actor=admin.user, file=png)
+        log(f"  logo: {institution.name}")
 
 
 def demo_user(email: str, *, staff: bool = False, mfa: bool = False):
@@ -186,4 +221,5 @@ def seed_institutions(log) -> list[tuple[str, str]]:
                 actor=staff,
                 note="Standard demo terms.",
             )
+    seed_logos(log)
     return logins

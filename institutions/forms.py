@@ -103,6 +103,15 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo file"),
+        help_text=_("PNG, JPEG or WebP; at most 256 KB; from 64×64 to 1024×1024 pixels."),
+        error_messages={"required": _("Choose an image file to upload.")},
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+
 class CommissionContractForm(forms.Form):
     institution = forms.ModelChoiceField(
         queryset=Institution.objects.filter(

@@ -61,6 +61,11 @@ INSTITUTION_TRANSITIONS: dict[str, frozenset[str]] = {
 LICENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/-]{3,63}$"
 
 
+def logo_upload_to(instance: Institution, filename: str) -> str:
+    """institutions.branding names the file (``logos/YYYY/MM/<random>.<ext>``); kept as is."""
+    return filename
+
+
 class Institution(models.Model):
     name = models.CharField(_("legal name"), max_length=200, validators=[plain_text])
     slug = models.SlugField(max_length=80, unique=True)
@@ -89,6 +94,8 @@ class Institution(models.Model):
         default=list, blank=True, help_text=_("Kinds staff allowed beyond the type's defaults.")
     )
     description = models.TextField(max_length=2000, validators=[plain_text])
+    # Set only through institutions.branding (type, size and pixel limits, random name).
+    logo = models.FileField(_("logo"), upload_to=logo_upload_to, max_length=200, blank=True)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

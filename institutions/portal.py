@@ -12,8 +12,8 @@ from django.views.generic import TemplateView
 
 from marketplace.permissions import form_errors_from
 
-from . import selectors, services
-from .forms import InvitationForm, RoleForm
+from . import branding, selectors, services
+from .forms import InvitationForm, LogoForm, RoleForm
 from .models import Invitation, Membership, Role
 from .tenancy import PortalMixin, remember_choice
 
@@ -27,6 +27,45 @@ class DashboardView(PortalMixin, TemplateView):
         context["members"] = selectors.member_list_for_institution(institution=institution)
         context["history"] = selectors.institution_history(institution=institution)[:5]
         return context
+
+
+class LogoView(PortalMixin, TemplateView):
+    """The institution's logo on its storefront: upload or replace it (admins and editors)."""
+
+    template_name = "portal/logo.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", LogoForm())
+        context["may_edit"] = self.request.membership.has_role(self.write_role)
+        return context
+
+    def post(self, request):
+        form = LogoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                branding.logo_set(
+                    institution=request.institution,
+                    actor=request.user,
+                    file=form.cleaned_data["logo"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, _("The new logo is on your public page."))
+                return redirect("portal:logo")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class LogoRemoveView(PortalMixin, View):
+    def post(self, request):
+        try:
+            branding.logo_remove(institution=request.institution, actor=request.user)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Logo removed; your public page shows your initial."))
+        return redirect("portal:logo")
 
 
 class ChooseInstitutionView(LoginRequiredMixin, View):

@@ -95,3 +95,8 @@ def commission_contract_in_force(
         .order_by("-valid_from")
         .first()
     )
+
+
+def is_current_logo(*, name: str) -> bool:
+    """Whether ``name`` is some institution's logo now (what the public logo URL may serve)."""
+    return bool(name) and Institution.objects.filter(logo=name).exists()

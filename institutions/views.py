@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -11,9 +12,9 @@ from django.views.generic import FormView
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.permissions import form_errors_from
 
-from . import selectors, services
+from . import branding, selectors, services
 from .forms import InstitutionApplicationForm
-from .models import Invitation
+from .models import Institution, Invitation
 from .tenancy import remember_choice
 
 
@@ -101,3 +102,21 @@ def institution_list(request):
         "institutions/list.html",
         {"institutions": selectors.institution_public_list().order_by("name")},
     )
+
+
+def logo_file(request, name):
+    """An institution's current logo (under MEDIA_URL, in every environment): only files that
+    are some institution's logo right now, never any other upload. Names are random, so a new
+    logo is a new URL and the old one may be cached for ever."""
+    stored = f"{branding.LOGO_FOLDER}/{name}"
+    if not selectors.is_current_logo(name=stored):
+        raise Http404("No such logo")
+    field = Institution._meta.get_field("logo")
+    try:
+        handle = field.storage.open(stored, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("No such logo") from exc
+    response = FileResponse(handle, content_type=branding.logo_content_type(stored))
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response

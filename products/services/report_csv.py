@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import csv_export
+
 from ..report_models import AssetClass
 from .reports import (
     CSV_BAD_PERIOD,
@@ -192,7 +194,7 @@ def parse_report_csv(data: bytes | str, *, today: dt.date | None = None) -> Repo
 def report_csv(data: ReportData) -> str:
     """A report written in the CSV format :func:`parse_report_csv` reads (the template)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_export.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerow(["period", f"{data.year} {data.period.upper()}", "", "", "", ""])
     writer.writerow(["fund_size", "", "", f"{data.fund_size}", data.fund_size_date, ""])
