@@ -137,3 +137,23 @@ def _chart_context(*, product: Product, range_key: str) -> dict:
         "range_key": range_key,
         "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
     }
+
+
+def page_products(*, params, page, version: int) -> list[Product]:
+    """The products of a catalogue ``page`` (a Paginator page over the filtered catalogue) in
+    its order. The order (the day's rotation over the filtered catalogue) is the same for
+    everyone, so the page's ids are cached per version and query; a hit reads just those rows
+    by primary key."""
+    filters = normalised_filters(params)
+    ordering = params.get("ordering", "")
+    key = shared_key("page", repr(filters), ordering, page.number, page.paginator.per_page)
+    current, found = shared_get_many([key])
+    ids = found.get(key) if version == current else None
+    if ids is not None:
+        rows = selectors.catalogue_queryset().filter(pk__in=ids).in_bulk()
+        products = [rows[pk] for pk in ids if pk in rows]
+        if len(products) == len(ids):  # else a product left since: read the page again
+            return products
+    products = list(page.object_list)
+    shared_set_many(version, {key: [p.pk for p in products]})
+    return products

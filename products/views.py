@@ -47,6 +47,7 @@ def catalogue(request):
     paginator = Paginator(filterset.qs, page_size)
     paginator.count = counts.matches  # a cached_property: the cached count saves its query
     page = paginator.get_page(request.GET.get("page"))
+    products = fragments.page_products(params=request.GET, page=page, version=counts.version)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -56,8 +57,8 @@ def catalogue(request):
             "filter": filterset,
             "form": filterset.form,
             "page": page,
-            "products": page.object_list,
-            "cards": fragments.card_parts(products=page.object_list, version=counts.version),
+            "products": products,
+            "cards": fragments.card_parts(products=products, version=counts.version),
             "profile": profile_of(user=request.user),
             "facets": counts.facets,
             "querystring": query.urlencode(),

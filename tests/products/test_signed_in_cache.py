@@ -205,3 +205,18 @@ def test_the_facet_key_ignores_paging_sorting_and_order():
     )
     assert key(QueryDict("risk_level=R2&risk_level=R3")) != key(QueryDict("risk_level=R2"))
     assert key(QueryDict("q=bond")) != key(QueryDict("q=Bond"))
+
+
+def test_the_page_order_is_cached_per_query_and_page(client, investor):
+    for n in range(5):
+        ProductFactory(name_en=f"Ordered Fund {n}", min_purchase=Decimal(10 + n), risk_level=2)
+    first = page(client, "/products/?page_size=2")
+    again = page(client, "/products/?page_size=2")
+    second = page(client, "/products/?page_size=2&page=2")
+    assert "Ordered Fund 0" in first
+    assert "Ordered Fund 0" in again
+    assert "Ordered Fund 0" not in second
+    assert "Ordered Fund 2" in second
+    # A product that left the catalogue is not served from a cached page of ids.
+    Product.objects.filter(name_en="Ordered Fund 0").update(status="closed")
+    assert "Ordered Fund 0" not in page(client, "/products/?page_size=2")
