@@ -59,3 +59,47 @@ def cache_public_page(view):
         return response
 
     return wrapped
+
+
+# --- fragments shared by every visitor, signed in or not ----------------------------------------
+#
+# A signed-in page is rendered fresh (it names the investor, their watchlist, their suitability)
+# but most of it is the same for everyone: facet counts, product cards, charts. Those parts are
+# cached as (version, value) under keys that do not contain the version, so a bump makes every
+# entry stale at once and a new one overwrites the old in place (memory stays bounded by the
+# number of distinct parts, not by the number of bumps). The version is read in the same round
+# trip as the entries, and *before* the data they are built from, so a part built from rows
+# read before a write is never stored under the version that follows it.
+
+FRAGMENT_TIMEOUT = 600
+
+
+def shared_get_many(keys) -> tuple[int, dict]:
+    """The catalogue version and those of ``keys`` cached under it, in one round trip."""
+    found = cache.get_many([VERSION_KEY, *keys])
+    version = found.pop(VERSION_KEY, None) or catalogue_version()
+    fresh = {
+        key: value[1]
+        for key, value in found.items()
+        if isinstance(value, tuple) and len(value) == 2 and value[0] == version
+    }
+    return version, fresh
+
+
+def shared_get(key: str) -> tuple[int, object | None]:
+    version, fresh = shared_get_many([key])
+    return version, fresh.get(key)
+
+
+def shared_set_many(version: int, values: dict) -> None:
+    """Store parts built after ``version`` was read (``shared_get_many``)."""
+    if values:
+        cache.set_many({key: (version, value) for key, value in values.items()}, FRAGMENT_TIMEOUT)
+
+
+def shared_key(kind: str, *parts) -> str:
+    """A fragment's key: its kind, the language being rendered, the business day (the
+    catalogue's rotation and its date bands change at midnight) and its own parts; long or
+    free-text parts (a search) are hashed, so a key is short whatever the query."""
+    tail = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f"frag:{kind}:{translation.get_language()}:{timezone.localdate().isoformat()}:{tail}"

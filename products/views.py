@@ -24,12 +24,10 @@ from profiles.services import profile_for
 from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from . import compare as comparison
-from . import selectors, services
-from .charts import line_chart
+from . import fragments, selectors, services
 from .filters import BANDS, ORDERINGS
 from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
 from .ranking import rotation_day, rotation_seed
-from .yields import yield_series
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -43,8 +41,13 @@ def catalogue(request):
         page_size = min(max(int(request.GET.get("page_size", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
         page_size = PAGE_SIZE
+    # What every visitor sees alike comes from the cache (read first: it fixes the version the
+    # page's cards are stored under); only the page's products are read for this request.
+    counts = fragments.catalogue_counts(params=request.GET, filterset=filterset)
     paginator = Paginator(filterset.qs, page_size)
+    paginator.count = counts.matches  # a cached_property: the cached count saves its query
     page = paginator.get_page(request.GET.get("page"))
+    products = fragments.page_products(params=request.GET, page=page, version=counts.version)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -54,8 +57,10 @@ def catalogue(request):
             "filter": filterset,
             "form": filterset.form,
             "page": page,
-            "products": page.object_list,
-            "facets": selectors.catalogue_facets(params=request.GET),
+            "products": products,
+            "cards": fragments.card_parts(products=products, version=counts.version),
+            "profile": profile_of(user=request.user),
+            "facets": counts.facets,
             "querystring": query.urlencode(),
             "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
             "band_fields": [filterset.form[group] for group in BANDS],
@@ -93,25 +98,21 @@ def count_page_view(view):
 @count_page_view
 @cache_public_page
 def product_detail(request, slug):
+    range_key = request.GET.get("range", "1y")
+    if range_key not in selectors.NAV_RANGES:
+        range_key = "1y"
+    # The chart and performance sections are the same for everyone: cached by version, read
+    # before the product so a section is never stored under a version newer than its rows.
+    chart_key = fragments.chart_key(slug=slug, range_key=range_key)
+    version, charts = fragments.cached_charts(key=chart_key)
     try:
         product = selectors.product_detail_for_catalogue(slug=slug)
     except Product.DoesNotExist as exc:
         raise Http404("No such product") from exc
-    range_key = request.GET.get("range", "1y")
-    if range_key not in selectors.NAV_RANGES:
-        range_key = "1y"
-    recent_yields, income_series = [], []
-    if product.is_money_market:
-        # Its NAV is fixed at 1.0000: the chart is the 7-day annualised yield, in percent, and
-        # a second one the daily income per 10,000 units.
-        daily = yield_series(product=product, range_key=range_key)
-        series = [(day, rate * 100) for day, _, rate in daily]
-        income_series = [(day, income) for day, income, _ in daily]
-        recent_yields = daily[-1:-8:-1]
-    elif product.is_fund:
-        series = selectors.nav_series(product=product, range_key=range_key)
-    else:
-        series = []
+    if charts is None and product.is_fund:
+        charts = fragments.product_charts(
+            product=product, range_key=range_key, key=chart_key, version=version
+        )
     profile = profile_of(user=request.user)
     suitability = (
         suitability_for(profile=profile, product_risk=product.risk_level)
@@ -125,12 +126,9 @@ def product_detail(request, slug):
             "product": product,
             "terms": getattr(product, f"{product.kind}_terms", None),
             "tiers": selectors.fee_tiers_by_schedule(product=product),
-            "chart": line_chart(series),
-            "yields": recent_yields,
-            "income_chart": line_chart(income_series),
-            "performance": selectors.fund_performance(product=product),
-            "range_key": range_key,
-            "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
+            "charts": charts,
+            # Its own section after the cached ones: it says how this investor is paid.
+            "show_distributions": product.is_fund and not product.is_money_market,
             "earnings": selectors.platform_earnings(product=product),
             "risk_meanings": RISK_MEANING,
             "profile": profile,

@@ -7,6 +7,7 @@ import bisect
 import datetime as dt
 from decimal import Decimal
 
+from marketplace.cache import bump_catalogue_version
 from marketplace.dates import months_before
 
 from ..models import NavPrice, Product
@@ -61,6 +62,9 @@ def product_stats_refresh(*, product: Product) -> Product:
         window = navs[max(bisect.bisect_right(dates, start) - 1, 0) :] if first <= start else []
         setattr(product, f"max_drawdown_{suffix}", max_drawdown(window) if window else None)
         setattr(product, f"volatility_{suffix}", annualised_volatility(window) if window else None)
+    # Every caller changed the series (an upload, an approved NAV correction): the cards,
+    # charts and pages that show it are rebuilt once this commits.
+    bump_catalogue_version()
     Product.objects.filter(pk=product.pk).update(
         **{field: getattr(product, field) for field in STATS_FIELDS}
     )

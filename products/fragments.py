@@ -1,0 +1,159 @@
+"""The parts of the catalogue and product pages that are the same for every visitor, cached by
+catalogue version (``marketplace.cache``) so a signed-in page renders only what is its own.
+
+- facet counts and the number of matches, per normalised filter query;
+- a product card's shared HTML (name, tags, summary, figures), per product and language; the
+  card's per-investor parts (compare tick box, suitability badge, watch button) are rendered
+  around it on every request (``_product_card.html``);
+- a fund page's chart and performance sections, per product, range and language; the
+  distributions table (it says how *this* investor is paid) stays outside.
+
+Every write that changes what these show bumps the catalogue version after commit (product
+writes and NAV/yield uploads through ``products.services._common._event``, NAV corrections and
+yield refreshes through the stats refresh, distributions, institution status), so the next
+request rebuilds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from marketplace.cache import shared_get, shared_get_many, shared_key, shared_set_many
+
+from . import selectors
+from .charts import line_chart
+from .filters import CatalogueFilter
+from .models import Product
+from .yields import yield_series
+
+# Request parameters that are not filters: they change neither the counts nor the matches.
+_FILTER_KEYS = frozenset(CatalogueFilter.base_filters) - {"ordering"}
+
+
+def normalised_filters(params) -> tuple:
+    """The filter part of a query string, keys sorted, each key's values in their order (a
+    single-valued filter takes its last value, so the order of values may matter)."""
+    return tuple(sorted((k, tuple(params.getlist(k))) for k in params if k in _FILTER_KEYS))
+
+
+@dataclass(frozen=True)
+class CatalogueCounts:
+    version: int
+    facets: dict
+    matches: int
+
+
+def catalogue_counts(*, params, filterset: CatalogueFilter) -> CatalogueCounts:
+    """Facet counts and the number of products matching ``filterset`` (built from ``params``):
+    nine queries on a miss, none on a hit. Call it before reading the page's products."""
+    key = shared_key("facets", repr(normalised_filters(params)))
+    version, cached = shared_get(key)
+    if cached is None:
+        cached = {
+            "facets": selectors.catalogue_facets(params=params),
+            "matches": filterset.qs.count(),
+        }
+        shared_set_many(version, {key: cached})
+    return CatalogueCounts(version=version, facets=cached["facets"], matches=cached["matches"])
+
+
+@dataclass(frozen=True)
+class CardParts:
+    head: SafeString  # name, institution, code, tags, summary
+    figures: SafeString  # the <dl> of headline figures
+
+
+def _card_key(product: Product, hide_institution: bool) -> str:
+    return shared_key("card", product.pk, int(hide_institution))
+
+
+def card_parts(
+    *, products, version: int | None = None, hide_institution: bool = False
+) -> dict[int, CardParts]:
+    """The shared HTML of each product's card, by product id: one cache round trip for a whole
+    page, the missing cards rendered and stored in one more. ``version`` is the one read before
+    the products were (``catalogue_counts``); without it the version read now is used."""
+    products = list(products)
+    keys = {p.pk: _card_key(p, hide_institution) for p in products}
+    current, found = shared_get_many(keys.values())
+    version = version or current
+    parts: dict[int, CardParts] = {}
+    missing: dict[str, tuple[str, str]] = {}
+    for product in products:
+        cached = found.get(keys[product.pk]) if version == current else None
+        if cached is None:
+            context = {"product": product, "hide_institution": hide_institution}
+            cached = (
+                render_to_string("products/_card_head.html", context),
+                render_to_string("products/_card_figures.html", context),
+            )
+            missing[keys[product.pk]] = cached
+        # Rendered by our own templates (escaped there): safe to output as it is.
+        parts[product.pk] = CardParts(head=mark_safe(cached[0]), figures=mark_safe(cached[1]))  # noqa: S308
+    shared_set_many(version, missing)
+    return parts
+
+
+def chart_key(*, slug: str, range_key: str) -> str:
+    return shared_key("charts", slug, range_key)
+
+
+def product_charts(*, product: Product, range_key: str, key: str, version: int) -> SafeString:
+    """A fund page's chart and performance sections, rendered and stored under ``version``
+    (read, with ``key``, before the product was). Non-funds have none."""
+    context = _chart_context(product=product, range_key=range_key)
+    html = render_to_string("products/_charts.html", context)
+    shared_set_many(version, {key: html})
+    return mark_safe(html)  # noqa: S308
+
+
+def cached_charts(*, key: str) -> tuple[int, SafeString | None]:
+    version, html = shared_get(key)
+    return version, (None if html is None else mark_safe(html))  # noqa: S308
+
+
+def _chart_context(*, product: Product, range_key: str) -> dict:
+    recent_yields, income_series = [], []
+    if product.is_money_market:
+        # Its NAV is fixed at 1.0000: the chart is the 7-day annualised yield, in percent, and
+        # a second one the daily income per 10,000 units.
+        daily = yield_series(product=product, range_key=range_key)
+        series = [(day, rate * 100) for day, _, rate in daily]
+        income_series = [(day, income) for day, income, _ in daily]
+        recent_yields = daily[-1:-8:-1]
+    elif product.is_fund:
+        series = selectors.nav_series(product=product, range_key=range_key)
+    else:
+        series = []
+    return {
+        "product": product,
+        "chart": line_chart(series),
+        "yields": recent_yields,
+        "income_chart": line_chart(income_series),
+        "performance": selectors.fund_performance(product=product),
+        "range_key": range_key,
+        "ranges": [(k, v[0]) for k, v in selectors.NAV_RANGES.items()],
+    }
+
+
+def page_products(*, params, page, version: int) -> list[Product]:
+    """The products of a catalogue ``page`` (a Paginator page over the filtered catalogue) in
+    its order. The order (the day's rotation over the filtered catalogue) is the same for
+    everyone, so the page's ids are cached per version and query; a hit reads just those rows
+    by primary key."""
+    filters = normalised_filters(params)
+    ordering = params.get("ordering", "")
+    key = shared_key("page", repr(filters), ordering, page.number, page.paginator.per_page)
+    current, found = shared_get_many([key])
+    ids = found.get(key) if version == current else None
+    if ids is not None:
+        rows = selectors.catalogue_queryset().filter(pk__in=ids).in_bulk()
+        products = [rows[pk] for pk in ids if pk in rows]
+        if len(products) == len(ids):  # else a product left since: read the page again
+            return products
+    products = list(page.object_list)
+    shared_set_many(version, {key: [p.pk for p in products]})
+    return products

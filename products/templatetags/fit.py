@@ -1,0 +1,16 @@
+"""``{% card_fit profile product as fit %}``: how a product fits the signed-in investor's risk
+level on a catalogue card (``profiles.selectors.suitability_for``), or None without a valid
+assessment (the card then says nothing; the product page offers the questionnaire)."""
+
+from django import template
+
+from profiles.selectors import assessment_is_valid, suitability_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def card_fit(profile, product):
+    if not assessment_is_valid(profile):
+        return None
+    return suitability_for(profile=profile, product_risk=product.risk_level)
