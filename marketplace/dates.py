@@ -26,6 +26,12 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return add_months(day, -months)
 
 
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (0 when ``end`` is not after it)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)
+
+
 def month_start(day: dt.date) -> dt.date:
     """The first day of ``day``'s month."""
     return day.replace(day=1)

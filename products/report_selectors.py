@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from marketplace.dates import add_months
+from marketplace.dates import add_months, months_between
 
 from .models import NavPrice, Product
 from .performance import period_return
@@ -24,12 +24,6 @@ from .report_models import (
 
 # The allocation chart: one bar per asset class, drawn in a 100-unit wide SVG.
 BAR_WIDTH = 100
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` to ``end`` (0 when ``end`` is not after it)."""
-    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
-    return max(months, 0)
 
 
 @dataclass(frozen=True)
