@@ -1,6 +1,7 @@
 """DESIGN §2: a member of institution A never reaches institution B's objects.
 
-The test walks *every* URL under /portal/ and /api/v1/portal/, so portal URLs added by later
+The test walks *every* URL under /portal/ and /api/v1/portal/ (by GET, POST, PUT, PATCH and
+DELETE where the URL names an object), so portal URLs added by later
 issues join it automatically. For a URL that names an object, the view says which model that
 is (``tenant_model``, or the DRF view's ``queryset.model``) and the test takes institution B's
 instance of it from ``tenant_b_world``; if B has none, extend that fixture.
@@ -185,7 +186,7 @@ def test_member_of_a_cannot_reach_b_through_any_portal_url(
             for name in kwargs_names
         }
         url = "/" + route_with(route, values)
-        for method in ("get", "post"):
+        for method in ("get", "post", "put", "patch", "delete"):
             response = getattr(client, method)(url)
             assert response.status_code in (404, 405), (method, url, response.status_code)
     else:
