@@ -28,7 +28,7 @@ from institutions.demo import STAFF_EMAIL
 from marketplace.dates import month_start, next_month_start
 from marketplace.holidays import COVERED_YEARS, MAINLAND_MARKET_HOLIDAYS
 from marketplace.money import round_units
-from products.demo import last_trading_day
+from products.demo.generators import last_trading_day
 from products.models import Product, ProductKind, ProductPageViewDay
 from profiles.identity.documents import document_hash
 from profiles.identity.models import DocumentType, Identity, IdentityStatus

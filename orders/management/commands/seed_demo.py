@@ -18,7 +18,7 @@ from orders.demo import (
     seed_portfolios,
     seed_watchlist,
 )
-from products.demo import seed_products
+from products.demo.seed import seed_products
 from profiles.demo import IN_REVIEW, LOGINS, NEWCOMER, seed_investors
 
 INVESTORS = LOGINS
