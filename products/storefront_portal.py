@@ -1,6 +1,5 @@
 """Portal pages for what an institution shows beside its listings: articles and announcements,
-and curated lists of its products.
-"""
+and curated lists of its products."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The demo investors' cash: a verified identity, a bound sandbox card and one top-up the morning
-before their first demo purchase.
-"""
+before their first demo purchase."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The demo's clock: ``demo_clock`` runs the services at the moment a demo step stands for, and
-the trading calendar's public holidays are in place before any demo order.
-"""
+the trading calendar's public holidays are in place before any demo order."""
 
 from __future__ import annotations
 

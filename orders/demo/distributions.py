@@ -1,6 +1,5 @@
 """The demo's fund distributions: one declared, approved and paid in cash in the past, in date order
-among the demo purchases, and one declared today that is still to come.
-"""
+among the demo purchases, and one declared today that is still to come."""
 
 from __future__ import annotations
 

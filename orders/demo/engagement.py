@@ -1,6 +1,5 @@
 """What the demo investors see after buying: a half-fee card with its after-sales campaign, a
-watchlist with alerts, and a month of product page views for the portal's conversion figures.
-"""
+watchlist with alerts, and a month of product page views for the portal's conversion figures."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The demo's look-ups of what the other apps' demos seeded: a published product by fund code
-(or kind) and a fund's editor.
-"""
+(or kind) and a fund's editor."""
 
 from __future__ import annotations
 

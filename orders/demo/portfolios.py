@@ -1,6 +1,5 @@
 """The demo investors' past purchases and redemptions, each confirmed by the end-of-day run of its
-own trade date, then the months that are over closed into statements.
-"""
+own trade date, then the months that are over closed into statements."""
 
 from __future__ import annotations
 

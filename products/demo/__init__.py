@@ -3,8 +3,7 @@ of daily yields), insurance, savings and articles.
 
 ``listings`` holds what is listed, ``names_zh`` its Chinese texts, ``generators`` the pure,
 per-fund-code deterministic data (NAV walks, fees, terms), ``articles`` the articles and
-storefront lists, and ``seed`` puts it all in through the services.
-"""
+storefront lists, and ``seed`` puts it all in through the services."""
 
 # bench/catalogue.py reads the generators as ``products.demo.<name>``.
 from marketplace.dates import months_before

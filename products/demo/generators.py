@@ -1,7 +1,6 @@
 """Pure, deterministic generators of demo fund data: NAV walks, money-market yields, fee
 schedules, terms, texts and synthetic fund specs; seeded per fund code, so ``bench/catalogue.py``
-reuses them to fill a large catalogue.
-"""
+reuses them to fill a large catalogue."""
 
 from __future__ import annotations
 
@@ -15,9 +14,7 @@ from marketplace.holidays import is_market_holiday
 from marketplace.money import round_nav
 
 from ..fees import Tier, parse_tiers
-from ..models import (
-    FundType,
-)
+from ..models import FundType
 from .listings import BOND, EQUITY, HISTORY_MONTHS, INDEX, MIXED, MM, FundSpec
 
 # Annual drift and volatility of the simulated NAV, by fund type (equity R5 swings the most).

@@ -1,6 +1,5 @@
 """What the demo lists: the funds, insurance policies and savings deposits of ``seed_demo``
-(one spec per listing) and the policies' cover wording.
-"""
+(one spec per listing) and the policies' cover wording."""
 
 from __future__ import annotations
 

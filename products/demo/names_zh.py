@@ -1,12 +1,9 @@
 """Chinese names and summaries of the demo listings (issue 14): every demo listing has both
-languages.
-"""
+languages."""
 
 from __future__ import annotations
 
-from ..models import (
-    FundType,
-)
+from ..models import FundType
 from .listings import FundSpec, SavingsSpec
 
 FUND_NAMES_ZH = {

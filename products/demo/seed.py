@@ -1,8 +1,7 @@
 """Seeding the demo listings through the services (create → submit → staff approval → NAV
 upload → articles), so the audit trail, the denormalised NAV figures and the marketing check are
 the real ones. Idempotent: a listing whose fund code (or, for insurance and savings, slug) already
-exists is skipped, and a rerun on a later day only tops up the NAV series of the published funds.
-"""
+exists is skipped, and a rerun on a later day only tops up the NAV series of the published funds."""
 
 from __future__ import annotations
 

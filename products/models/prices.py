@@ -1,6 +1,5 @@
 """What a product costs and is worth: its fee tiers, a fund's daily NAV series and a money-market
-fund's daily yields.
-"""
+fund's daily yields."""
 
 from __future__ import annotations
 

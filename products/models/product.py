@@ -1,6 +1,5 @@
 """The product itself: its kinds of fund, risk levels and listing status, and the ``Product``
-row every other table of the app hangs on.
-"""
+row every other table of the app hangs on."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The listing's paper trail: the documents its kind requires, the audit events of every review and
-change, and the revisions of a published product awaiting staff review.
-"""
+change, and the revisions of a published product awaiting staff review."""
 
 from __future__ import annotations
 

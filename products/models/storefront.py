@@ -1,6 +1,5 @@
 """What an institution shows beside its listings: articles and announcements, the products' daily
-page-view counters and curated lists.
-"""
+page-view counters and curated lists."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The kind-specific terms of a product: a fund's fees, an insurance policy's premium and cover, a
-savings deposit's term and rates (one row per product, of its kind).
-"""
+savings deposit's term and rates (one row per product, of its kind)."""
 
 from __future__ import annotations
 
