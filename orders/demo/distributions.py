@@ -12,11 +12,8 @@ from products.demo.generators import last_trading_day
 
 from ..calendar import next_trading_day
 from ..plans.distributions.models import Distribution
-from ..plans.distributions.services import (
-    distribution_approve,
-    distribution_declare,
-    distributions_pay,
-)
+from ..plans.distributions.services.declaration import distribution_approve, distribution_declare
+from ..plans.distributions.services.payment import distributions_pay
 from .clock import at, demo_clock
 from .lookups import fund_editor, published_product
 
