@@ -8,7 +8,6 @@ from rest_framework.views import APIView
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 
-from . import services
 from .models import Institution, Invitation, Membership, Role
 from .serializers import (
     ApplicationSerializer,
@@ -16,6 +15,7 @@ from .serializers import (
     InvitationSerializer,
     MembershipSerializer,
 )
+from .services import applications, members
 from .tenancy import PortalAPIMixin
 
 
@@ -30,7 +30,7 @@ class ApplicationCreateAPI(APIView):
             return Response({"detail": EMAIL_NOT_VERIFIED}, status=status.HTTP_403_FORBIDDEN)
         serializer = ApplicationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        institution = services.institution_apply(
+        institution = applications.institution_apply(
             applicant=request.user, **serializer.validated_data
         )
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_201_CREATED)
@@ -67,7 +67,7 @@ class PortalInvitationListAPI(PortalAPIMixin, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        invitation = services.invitation_create(
+        invitation = members.invitation_create(
             institution=request.institution, invited_by=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)

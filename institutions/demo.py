@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from . import branding, services
+from . import branding
 from .models import (
     CommissionContract,
     Institution,
@@ -24,6 +24,7 @@ from .models import (
     Role,
     UpfrontBasis,
 )
+from .services import applications, contracts
 
 DEMO_PASSWORD = "fortune-demo-2026"  # noqa: S105 - demo data, printed in README
 # Base32 TOTP secret shared by the demo accounts that must use MFA (staff, institution admins).
@@ -174,7 +175,7 @@ def seed_institutions(log) -> list[tuple[str, str]]:
         applicant = demo_user(admin_email, mfa=not pending)
         institution = Institution.objects.filter(licence_number=spec["licence_number"]).first()
         if institution is None:
-            institution = services.institution_apply(
+            institution = applications.institution_apply(
                 applicant=applicant, contact_email=admin_email, **spec
             )
             if institution.slug != slug:
@@ -188,7 +189,7 @@ def seed_institutions(log) -> list[tuple[str, str]]:
             logins.append((admin_email, f"applicant of {institution.name} (pending review)"))
             continue
         if institution.status == InstitutionStatus.APPLIED:
-            services.institution_approve(
+            applications.institution_approve(
                 institution=institution,
                 actor=staff,
                 reason="Licence verified with the regulator; demo institution.",
@@ -211,7 +212,7 @@ def seed_institutions(log) -> list[tuple[str, str]]:
             ).exists():
                 continue
             basis, upfront, trail = CONTRACT_TERMS[kind]
-            services.commission_contract_create(
+            contracts.commission_contract_create(
                 institution=institution,
                 product_kind=kind,
                 upfront_basis=basis,

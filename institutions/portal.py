@@ -12,9 +12,10 @@ from django.views.generic import TemplateView
 
 from marketplace.permissions import form_errors_from
 
-from . import branding, selectors, services
+from . import branding, selectors
 from .forms import InvitationForm, LogoForm, RoleForm
 from .models import Invitation, Membership, Role
+from .services import members
 from .tenancy import PortalMixin, remember_choice
 
 
@@ -112,7 +113,7 @@ class MembersView(PortalMixin, TemplateView):
         form = InvitationForm(request.POST)
         if form.is_valid():
             try:
-                invitation = services.invitation_create(
+                invitation = members.invitation_create(
                     institution=request.institution, invited_by=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -149,7 +150,7 @@ class MemberRoleView(_MemberActionView):
         role = form.cleaned_data["role"]
 
         def change():
-            services.membership_change_role(membership=membership, role=role, actor=request.user)
+            members.membership_change_role(membership=membership, role=role, actor=request.user)
             messages.success(
                 request,
                 _("%(email)s is now %(role)s.")
@@ -165,7 +166,7 @@ class MemberRemoveView(_MemberActionView):
         membership = self.get_membership(pk)
 
         def remove():
-            services.membership_remove(membership=membership, actor=request.user)
+            members.membership_remove(membership=membership, actor=request.user)
             messages.success(
                 request, _("%(email)s was removed.") % {"email": membership.user.email}
             )
@@ -181,7 +182,7 @@ class InvitationRevokeView(_MemberActionView):
         invitation = get_object_or_404(self.scope(Invitation.objects.all()), pk=pk)
 
         def revoke():
-            services.invitation_revoke(invitation=invitation, actor=request.user)
+            members.invitation_revoke(invitation=invitation, actor=request.user)
             messages.success(
                 request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
             )

@@ -8,9 +8,10 @@ from django.views.generic import TemplateView
 
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
 
-from . import selectors, services
+from . import selectors
 from .forms import CommissionContractForm, DecisionForm
 from .models import INSTITUTION_TRANSITIONS, Institution, InstitutionStatus
+from .services import applications, contracts
 
 # Which buttons a status offers (the service refuses anything else anyway).
 ACTIONS_BY_STATUS = {
@@ -81,11 +82,11 @@ class InstitutionReviewView(StaffRequiredMixin, TemplateView):
             kwargs["reason"] = form.cleaned_data["reason"]
             try:
                 if action == "approve":
-                    services.institution_approve(
+                    applications.institution_approve(
                         **kwargs, granted_kinds=form.cleaned_data["granted_kinds"]
                     )
                 else:
-                    getattr(services, f"institution_{action}")(**kwargs)
+                    getattr(applications, f"institution_{action}")(**kwargs)
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
@@ -120,7 +121,7 @@ class CommissionContractsView(StaffRequiredMixin, TemplateView):
         form = CommissionContractForm(request.POST)
         if form.is_valid():
             try:
-                contract = services.commission_contract_create(
+                contract = contracts.commission_contract_create(
                     actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:

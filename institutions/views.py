@@ -12,9 +12,10 @@ from django.views.generic import FormView
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.permissions import form_errors_from
 
-from . import branding, selectors, services
+from . import branding, selectors
 from .forms import InstitutionApplicationForm
 from .models import Institution, Invitation
+from .services import applications, members
 from .tenancy import remember_choice
 
 
@@ -48,7 +49,7 @@ class ApplyView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            institution = services.institution_apply(applicant=self.request.user, **data)
+            institution = applications.institution_apply(applicant=self.request.user, **data)
         except ValidationError as exc:
             form_errors_from(form, exc)
             return self.form_invalid(form)
@@ -79,7 +80,7 @@ class InvitationView(LoginRequiredMixin, View):
             Invitation.objects.select_related("institution"), token=token
         )
         try:
-            membership = services.invitation_accept(token=token, user=request.user)
+            membership = members.invitation_accept(token=token, user=request.user)
         except ValidationError as exc:
             return render(
                 request,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import portal, report_portal
+from . import portal, report_portal, storefront_portal
 
 app_name = "portal_products"
 
@@ -34,20 +34,24 @@ urlpatterns = [
         portal.ProductActionView.as_view(),
         name="action",
     ),
-    path("articles/", portal.ArticleListView.as_view(), name="articles"),
-    path("articles/new/", portal.ArticleEditView.as_view(), name="article-create"),
-    path("articles/<int:pk>/edit/", portal.ArticleEditView.as_view(), name="article-edit"),
+    path("articles/", storefront_portal.ArticleListView.as_view(), name="articles"),
+    path("articles/new/", storefront_portal.ArticleEditView.as_view(), name="article-create"),
+    path(
+        "articles/<int:pk>/edit/", storefront_portal.ArticleEditView.as_view(), name="article-edit"
+    ),
     path(
         "articles/<int:pk>/<str:action>/",
-        portal.ArticleActionView.as_view(),
+        storefront_portal.ArticleActionView.as_view(),
         name="article-action",
     ),
-    path("lists/", portal.CuratedListListView.as_view(), name="curated"),
-    path("lists/new/", portal.CuratedListEditView.as_view(), name="curated-create"),
-    path("lists/<int:pk>/edit/", portal.CuratedListEditView.as_view(), name="curated-edit"),
+    path("lists/", storefront_portal.CuratedListListView.as_view(), name="curated"),
+    path("lists/new/", storefront_portal.CuratedListEditView.as_view(), name="curated-create"),
+    path(
+        "lists/<int:pk>/edit/", storefront_portal.CuratedListEditView.as_view(), name="curated-edit"
+    ),
     path(
         "lists/<int:pk>/<str:action>/",
-        portal.CuratedListActionView.as_view(),
+        storefront_portal.CuratedListActionView.as_view(),
         name="curated-action",
     ),
 ]

@@ -5,7 +5,8 @@ trading code, which does not import the newer sub-packages: both pages load thei
 
 from django import template
 
-from orders.insight.dashboard import institution_dashboard, platform_overview, review_queues
+from orders.insight.dashboard import institution_dashboard, platform_overview
+from orders.insight.staff_queues import review_queues
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ the catalogue, sees them side by side with one rebased NAV chart, switches the c
 and removes one; an investor opens the same comparison on a 390-pixel phone and sees whether
 each suits them. Screenshots: var/screens/compare-*.png.
 
-The three funds are the demo's (products/demo.py: their names, codes, fees and seeded NAV
+The three funds are the demo's (products/demo/: their names, codes, fees and seeded NAV
 walks), one of them launched nine months ago so its 1-year and longer figures are "—"."""
 
 import datetime as dt
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from marketplace.dates import months_before
-from products import demo
+from products.demo import generators, listings
 from products.models import FundTerms, FundType, NavPrice, ProductKind
 from products.services.stats import product_stats_refresh
 from tests.e2e.test_catalogue import log_in
@@ -26,7 +26,7 @@ SCREENS = Path(settings.BASE_DIR) / "var" / "screens"
 CODES = ("202101", "202007", "160119")  # a bond, a young mixed fund, an index fund
 
 
-def demo_fund(spec: demo.FundSpec, *, institution, end: dt.date, **extra):
+def demo_fund(spec: listings.FundSpec, *, institution, end: dt.date, **extra):
     product = ProductFactory(
         institution=institution,
         name=spec.name,
@@ -35,14 +35,14 @@ def demo_fund(spec: demo.FundSpec, *, institution, end: dt.date, **extra):
         fund_type=spec.fund_type,
         risk_level=spec.risk,
         min_purchase=Decimal(spec.min_purchase),
-        summary=demo.fund_summary(spec),
+        summary=generators.fund_summary(spec),
         **extra,
     )
     FundTerms.objects.filter(product=product).update(
-        **demo.fund_terms(code=spec.code, fund_type=spec.fund_type)
+        **generators.fund_terms(code=spec.code, fund_type=spec.fund_type)
     )
-    days = demo.trading_days(months_before(end, spec.launch_months), end)
-    series = demo.nav_walk(
+    days = generators.trading_days(months_before(end, spec.launch_months), end)
+    series = generators.nav_walk(
         code=spec.code, fund_type=spec.fund_type, risk_level=spec.risk, days=days
     )
     NavPrice.objects.bulk_create(
@@ -53,12 +53,12 @@ def demo_fund(spec: demo.FundSpec, *, institution, end: dt.date, **extra):
 
 @pytest.fixture
 def funds():
-    end = demo.last_trading_day(timezone.localdate())
+    end = generators.last_trading_day(timezone.localdate())
     institution = InstitutionFactory(
         name="Southern Cross Fund Management Company Limited (Shenzhen Qianhai Branch)",
-        slug=demo.SC,
+        slug=listings.SC,
     )
-    specs = {s.code: s for s in demo.FUNDS}
+    specs = {s.code: s for s in listings.FUNDS}
     made = [
         demo_fund(
             specs["202101"],
@@ -88,7 +88,7 @@ def save(page, name: str, *, parts: int = 0) -> None:
 
 def test_a_visitor_compares_three_demo_funds_from_the_catalogue(new_page, funds):
     page = new_page(1280, 900)
-    page.goto("/products/?institution=" + demo.SC)
+    page.goto("/products/?institution=" + listings.SC)
     for fund in funds:
         page.locator(f"label.compare-toggle:has(input[value='{fund.slug}'])").click()
     save(page, "catalogue")

@@ -13,7 +13,10 @@ from decimal import Decimal
 import pytest
 
 from orders import services
-from orders.plans.distributions import services as distributions
+from orders.plans.distributions.services.declaration import (
+    distribution_approve,
+    distribution_declare,
+)
 from products.models import ProductKind
 from tests.e2e.test_catalogue import log_in
 from tests.factories import (
@@ -54,7 +57,7 @@ def holder(clock):
     _nav(fund, MONDAY, "1.0000")
     _evening(clock, MONDAY)
     clock.set(D(2026, 11, 24), 10)
-    declared = distributions.distribution_declare(
+    declared = distribution_declare(
         institution=fund.institution,
         product=fund,
         actor=editor,
@@ -63,7 +66,7 @@ def holder(clock):
         ex_date=EX,
         pay_date=PAY,
     )
-    distributions.distribution_approve(distribution=declared, actor=StaffFactory())
+    distribution_approve(distribution=declared, actor=StaffFactory())
     for day, nav in ((D(2026, 11, 24), "1.0310"), (RECORD, "1.0480"), (EX, "1.0000")):
         _nav(fund, day, nav)
         _evening(clock, day)

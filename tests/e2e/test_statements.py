@@ -16,7 +16,7 @@ from institutions.models import Role
 from marketplace.dates import add_months
 from orders import services
 from orders.models import CommissionEntry, Order
-from products.demo import last_trading_day
+from products.demo.generators import last_trading_day
 from products.models import NavPrice
 from tests.e2e.test_catalogue import log_in
 from tests.e2e.test_checkout import buy

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from institutions import services
-from institutions.models import InstitutionStatus, Role
+from institutions.models import APPLICATION_SUBMITTED, InstitutionEvent, InstitutionStatus, Role
+from institutions.services import applications, members
 from tests.factories import (
     InstitutionFactory,
     InvitationFactory,
@@ -31,10 +31,10 @@ def test_the_portal_dashboard_and_members_page_speak_chinese(client, member_of):
     assert "管理员" in page  # the role, from Role's labels
     assert "已通过" in page  # the status badge
     assert "Dashboard" not in page
-    members = client.get("/portal/members/", **ZH).content.decode()
-    assert "邀请成员" in members
-    assert "发送邀请" in members
-    assert "Send invitation" not in members
+    members_page = client.get("/portal/members/", **ZH).content.decode()
+    assert "邀请成员" in members_page
+    assert "发送邀请" in members_page
+    assert "Send invitation" not in members_page
 
 
 def test_the_apply_page_and_its_form_speak_chinese(verified_client):
@@ -47,11 +47,11 @@ def test_the_apply_page_and_its_form_speak_chinese(verified_client):
 
 def test_staff_review_page_offers_its_decisions_in_chinese(client):
     applied = InstitutionFactory(status=InstitutionStatus.APPLIED)
-    services.InstitutionEvent.objects.create(
+    InstitutionEvent.objects.create(
         institution=applied,
         actor=applied.applicant,
         to_status=InstitutionStatus.APPLIED,
-        reason=services.APPLICATION_SUBMITTED,
+        reason=APPLICATION_SUBMITTED,
     )
     client.force_login(StaffFactory())
     page = client.get(f"/staff/institutions/{applied.slug}/", **ZH).content.decode()
@@ -72,7 +72,7 @@ def test_staff_home_shows_revenue_in_yuan(client):
 def test_a_service_error_is_chinese_under_a_chinese_request_and_keeps_its_code():
     institution = InstitutionFactory(status=InstitutionStatus.REJECTED)
     with translation.override("zh-hans"), pytest.raises(ValidationError) as err:
-        services.institution_approve(institution=institution, actor=StaffFactory(), reason="ok")
+        applications.institution_approve(institution=institution, actor=StaffFactory(), reason="ok")
     assert err.value.code == "illegal_transition"
     with translation.override("zh-hans"):
         assert "「已驳回」" in err.value.messages[0]
@@ -87,7 +87,7 @@ def test_the_decision_email_is_written_in_the_applicants_language(
     institution = InstitutionFactory(status=InstitutionStatus.APPLIED, applicant=applicant)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.institution_approve(
+        applications.institution_approve(
             institution=institution, actor=StaffFactory(), reason="证照齐全。"
         )
     message = mail.outbox[-1]
@@ -103,7 +103,9 @@ def test_an_english_applicant_still_gets_english(django_capture_on_commit_callba
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.institution_approve(institution=institution, actor=StaffFactory(), reason="Fine.")
+        applications.institution_approve(
+            institution=institution, actor=StaffFactory(), reason="Fine."
+        )
     assert "is approved on Fortune Market" in mail.outbox[-1].subject
 
 
@@ -115,7 +117,7 @@ def test_the_invitation_email_follows_the_invitee_else_the_inviting_admin():
     mail.outbox.clear()
     for email in ("known@example.com", "stranger@example.com"):
         invitation = InvitationFactory(institution=institution, invited_by=admin, email=email)
-        services.invitation_send_email(invitation_id=invitation.pk)
+        members.invitation_send_email(invitation_id=invitation.pk)
     known, stranger = mail.outbox[-2:]
     assert known.subject.startswith("You are invited to join")
     assert stranger.subject.startswith("邀请您加入财富市场上的")

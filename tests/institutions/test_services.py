@@ -8,7 +8,6 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from institutions import services
 from institutions.models import (
     INSTITUTION_TRANSITIONS,
     CommissionContract,
@@ -22,6 +21,7 @@ from institutions.models import (
     Role,
 )
 from institutions.selectors import commission_contract_in_force
+from institutions.services import applications, contracts, members
 from tests.factories import (
     InstitutionFactory,
     InvitationFactory,
@@ -46,7 +46,7 @@ APPLICATION = {
 
 
 def apply(user, **overrides):
-    return services.institution_apply(applicant=user, **{**APPLICATION, **overrides})
+    return applications.institution_apply(applicant=user, **{**APPLICATION, **overrides})
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def test_duplicate_licence_number_is_refused_and_saves_nothing():
     apply(UserFactory())
     with pytest.raises(ValidationError) as err:
         apply(UserFactory(), name="Another", licence_number="CSRC-FM-1998-002 ")
-    assert err.value.message_dict == {"licence_number": [services.LICENCE_TAKEN]}
+    assert err.value.message_dict == {"licence_number": [applications.LICENCE_TAKEN]}
     assert Institution.objects.filter(name="Another").count() == 0
     assert InstitutionEvent.objects.count() == 1
 
@@ -118,7 +118,7 @@ def test_approval_makes_the_applicant_first_admin_and_emails_them(
     staff = StaffFactory()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        event = services.institution_approve(
+        event = applications.institution_approve(
             institution=institution, actor=staff, reason="Licence checked."
         )
     institution.refresh_from_db()
@@ -142,12 +142,12 @@ def test_notification_is_sent_once_even_if_the_task_runs_twice(
     django_capture_on_commit_callbacks,
 ):
     institution = apply(UserFactory())
-    event = services.institution_reject(
+    event = applications.institution_reject(
         institution=institution, actor=StaffFactory(), reason="Licence not found."
     )
     mail.outbox.clear()
-    assert services.institution_event_notify(event_id=event.pk) is True
-    assert services.institution_event_notify(event_id=event.pk) is False
+    assert applications.institution_event_notify(event_id=event.pk) is True
+    assert applications.institution_event_notify(event_id=event.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -160,7 +160,7 @@ def test_only_the_lifecycle_moves_are_allowed(from_status, to_status):
     staff = StaffFactory()
     allowed = to_status in INSTITUTION_TRANSITIONS[from_status]
     if allowed:
-        services.institution_transition(
+        applications.institution_transition(
             institution=institution, to_status=to_status, actor=staff, reason="Because."
         )
         institution.refresh_from_db()
@@ -168,7 +168,7 @@ def test_only_the_lifecycle_moves_are_allowed(from_status, to_status):
         assert institution.events.get().to_status == to_status
     else:
         with pytest.raises(ValidationError):
-            services.institution_transition(
+            applications.institution_transition(
                 institution=institution, to_status=to_status, actor=staff, reason="Because."
             )
         institution.refresh_from_db()
@@ -179,21 +179,23 @@ def test_only_the_lifecycle_moves_are_allowed(from_status, to_status):
 def test_approving_a_rejected_application_is_refused():
     institution = InstitutionFactory(status=InstitutionStatus.REJECTED)
     with pytest.raises(ValidationError, match="rejected cannot be approved"):
-        services.institution_approve(institution=institution, actor=StaffFactory(), reason="x")
+        applications.institution_approve(institution=institution, actor=StaffFactory(), reason="x")
 
 
 def test_suspending_an_applied_institution_is_refused():
     institution = InstitutionFactory(status=InstitutionStatus.APPLIED)
     with pytest.raises(ValidationError, match="applied cannot be suspended"):
-        services.institution_suspend(institution=institution, actor=StaffFactory(), reason="x")
+        applications.institution_suspend(institution=institution, actor=StaffFactory(), reason="x")
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_every_decision_needs_a_reason(reason):
     institution = InstitutionFactory(status=InstitutionStatus.APPLIED)
     with pytest.raises(ValidationError) as err:
-        services.institution_approve(institution=institution, actor=StaffFactory(), reason=reason)
-    assert err.value.message_dict == {"reason": [services.REASON_REQUIRED]}
+        applications.institution_approve(
+            institution=institution, actor=StaffFactory(), reason=reason
+        )
+    assert err.value.message_dict == {"reason": [applications.REASON_REQUIRED]}
     institution.refresh_from_db()
     assert institution.status == InstitutionStatus.APPLIED
 
@@ -201,7 +203,7 @@ def test_every_decision_needs_a_reason(reason):
 def test_only_staff_can_decide():
     institution = InstitutionFactory(status=InstitutionStatus.APPLIED)
     with pytest.raises(PermissionDenied):
-        services.institution_approve(institution=institution, actor=UserFactory(), reason="me")
+        applications.institution_approve(institution=institution, actor=UserFactory(), reason="me")
     institution.refresh_from_db()
     assert institution.status == InstitutionStatus.APPLIED
 
@@ -209,9 +211,9 @@ def test_only_staff_can_decide():
 def test_reinstating_does_not_duplicate_the_admin_membership():
     institution = apply(UserFactory())
     staff = StaffFactory()
-    services.institution_approve(institution=institution, actor=staff, reason="ok")
-    services.institution_suspend(institution=institution, actor=staff, reason="complaint")
-    services.institution_reinstate(institution=institution, actor=staff, reason="resolved")
+    applications.institution_approve(institution=institution, actor=staff, reason="ok")
+    applications.institution_suspend(institution=institution, actor=staff, reason="complaint")
+    applications.institution_reinstate(institution=institution, actor=staff, reason="resolved")
     assert Membership.objects.filter(institution=institution).count() == 1
     assert [e.to_status for e in institution.events.order_by("pk")] == [
         "applied",
@@ -234,7 +236,7 @@ def test_kinds_follow_the_type_and_staff_can_widen_them():
         "savings",
     ]
     fund_co = apply(UserFactory(), requested_kinds=["fund", "insurance"])
-    services.institution_approve(
+    applications.institution_approve(
         institution=fund_co, actor=StaffFactory(), reason="ok", granted_kinds=["insurance"]
     )
     fund_co.refresh_from_db()
@@ -250,19 +252,19 @@ def test_admin_invites_and_the_invitee_joins_with_the_invited_role(
     institution = InstitutionFactory()
     admin = MembershipFactory(institution=institution, role=Role.ADMIN).user
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invitation_create(
+        invitation = members.invitation_create(
             institution=institution, invited_by=admin, email="New@Example.com", role=Role.ANALYST
         )
     assert invitation.email == "new@example.com"
     assert len(mail.outbox) == 1
     assert invitation.token in mail.outbox[0].body
     invitee = UserFactory(email="new@example.com")
-    membership = services.invitation_accept(token=invitation.token, user=invitee)
+    membership = members.invitation_accept(token=invitation.token, user=invitee)
     assert (membership.institution, membership.role) == (institution, Role.ANALYST)
     invitation.refresh_from_db()
     assert invitation.status == "accepted"
     with pytest.raises(ValidationError) as used:
-        services.invitation_accept(token=invitation.token, user=invitee)
+        members.invitation_accept(token=invitation.token, user=invitee)
     assert used.value.code == "invitation_used"
 
 
@@ -270,7 +272,7 @@ def test_expired_invitation_cannot_be_accepted():
     invitation = InvitationFactory(expires_at=timezone.now() - dt.timedelta(minutes=1))
     invitee = UserFactory(email=invitation.email)
     with pytest.raises(ValidationError, match="expired"):
-        services.invitation_accept(token=invitation.token, user=invitee)
+        members.invitation_accept(token=invitation.token, user=invitee)
     assert not Membership.objects.filter(user=invitee).exists()
 
 
@@ -280,7 +282,7 @@ def test_invitation_accepted_only_by_the_invited_verified_address():
     unverified = UserFactory(email=invitation.email, verified=False)
     for user in (stranger, unverified):
         with pytest.raises(ValidationError, match="was sent to"):
-            services.invitation_accept(token=invitation.token, user=user)
+            members.invitation_accept(token=invitation.token, user=user)
     assert not Membership.objects.filter(institution=invitation.institution).exists()
 
 
@@ -288,13 +290,13 @@ def test_only_admins_of_an_approved_institution_invite():
     institution = InstitutionFactory()
     editor = MembershipFactory(institution=institution, role=Role.EDITOR).user
     with pytest.raises(PermissionDenied):
-        services.invitation_create(
+        members.invitation_create(
             institution=institution, invited_by=editor, email="a@example.com", role="editor"
         )
     suspended = InstitutionFactory(status=InstitutionStatus.SUSPENDED)
     admin = MembershipFactory(institution=suspended, role=Role.ADMIN).user
     with pytest.raises(PermissionDenied):
-        services.invitation_create(
+        members.invitation_create(
             institution=suspended, invited_by=admin, email="a@example.com", role="editor"
         )
     assert not Invitation.objects.exists()
@@ -304,14 +306,14 @@ def test_inviting_an_existing_member_or_twice_is_a_clear_error():
     institution = InstitutionFactory()
     admin = MembershipFactory(institution=institution, role=Role.ADMIN).user
     with pytest.raises(ValidationError, match="already a member"):
-        services.invitation_create(
+        members.invitation_create(
             institution=institution, invited_by=admin, email=admin.email, role="editor"
         )
-    services.invitation_create(
+    members.invitation_create(
         institution=institution, invited_by=admin, email="b@example.com", role="editor"
     )
     with pytest.raises(ValidationError, match="already open"):
-        services.invitation_create(
+        members.invitation_create(
             institution=institution, invited_by=admin, email="B@example.com", role="analyst"
         )
     assert Invitation.objects.count() == 1
@@ -322,14 +324,14 @@ def test_the_last_admin_can_be_neither_removed_nor_demoted():
     admin_membership = MembershipFactory(institution=institution, role=Role.ADMIN)
     admin = admin_membership.user
     with pytest.raises(ValidationError, match="at least one admin"):
-        services.membership_remove(membership=admin_membership, actor=admin)
+        members.membership_remove(membership=admin_membership, actor=admin)
     with pytest.raises(ValidationError, match="at least one admin"):
-        services.membership_change_role(membership=admin_membership, role="editor", actor=admin)
+        members.membership_change_role(membership=admin_membership, role="editor", actor=admin)
     admin_membership.refresh_from_db()
     assert admin_membership.role == Role.ADMIN
     second = MembershipFactory(institution=institution, role=Role.EDITOR)
-    services.membership_change_role(membership=second, role=Role.ADMIN, actor=admin)
-    services.membership_remove(membership=admin_membership, actor=second.user)
+    members.membership_change_role(membership=second, role=Role.ADMIN, actor=admin)
+    members.membership_remove(membership=admin_membership, actor=second.user)
     assert list(Membership.objects.filter(institution=institution)) == [second]
 
 
@@ -346,7 +348,7 @@ def contract(institution, staff, **overrides):
         "valid_from": dt.date(2026, 1, 1),
         "actor": staff,
     }
-    return services.commission_contract_create(**{**values, **overrides})
+    return contracts.commission_contract_create(**{**values, **overrides})
 
 
 def test_a_new_contract_ends_the_previous_one_the_day_before():

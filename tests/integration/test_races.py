@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from institutions import services
 from institutions.models import Institution, InstitutionType, Membership, Role
+from institutions.services import applications, members
 from orders import services as orders_services
 from orders.models import CashAccount, CashEntry, Holding, Lot, Order, OrderEvent
 from products.models import FeeTier, NavPrice
@@ -58,8 +58,8 @@ def test_two_admins_removing_each_other_at_once_leave_one_admin():
 
     results = race(
         [
-            lambda: services.membership_remove(membership=second, actor=first.user),
-            lambda: services.membership_remove(membership=first, actor=second.user),
+            lambda: members.membership_remove(membership=second, actor=first.user),
+            lambda: members.membership_remove(membership=first, actor=second.user),
         ]
     )
 
@@ -82,7 +82,7 @@ def test_the_same_licence_applied_for_concurrently_is_saved_once():
     results = race(
         [
             (
-                lambda u=u, i=i: services.institution_apply(
+                lambda u=u, i=i: applications.institution_apply(
                     applicant=u, name=f"Bank {i}", **application
                 )
             )
@@ -92,7 +92,7 @@ def test_the_same_licence_applied_for_concurrently_is_saved_once():
     assert Institution.objects.filter(licence_number="RACE-0001").count() == 1
     errors = [r for r in results if isinstance(r, ValidationError)]
     assert len(errors) == 7
-    assert all(e.message_dict == {"licence_number": [services.LICENCE_TAKEN]} for e in errors)
+    assert all(e.message_dict == {"licence_number": [applications.LICENCE_TAKEN]} for e in errors)
 
 
 def test_fifty_orders_racing_for_one_balance_never_overdraw():
@@ -157,7 +157,7 @@ def test_applications_with_the_same_name_at_once_all_get_their_own_slug():
     results = race(
         [
             (
-                lambda u=u, i=i: services.institution_apply(
+                lambda u=u, i=i: applications.institution_apply(
                     applicant=u, licence_number=f"SLUG-{i:04d}", **application
                 )
             )

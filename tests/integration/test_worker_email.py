@@ -5,8 +5,8 @@ import time
 import pytest
 from django.core import mail
 
-from institutions import services
 from institutions.models import InstitutionEvent, InstitutionStatus
+from institutions.services import applications
 from tests.factories import InstitutionFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_approval_email_is_sent_by_a_worker_through_redis(real_worker):
     )
     mail.outbox.clear()
 
-    event = services.institution_approve(
+    event = applications.institution_approve(
         institution=institution, actor=StaffFactory(), reason="All documents in order."
     )
 

@@ -5,7 +5,7 @@ themselves instead."""
 import re
 from pathlib import Path
 
-from orders.plans.distributions.services import distributions_pay
+from orders.plans.distributions.services.payment import distributions_pay
 from orders.services.end_of_day import AFTER_CONFIRMATION
 
 TRADING = Path(__file__).resolve().parents[2] / "orders" / "services"

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from institutions.models import InstitutionStatus
-from institutions.services import institution_suspend
+from institutions.services.applications import institution_suspend
 from orders import services
 from orders.models import CashEntry, Holding, OrderStatus
 from orders.selectors import WAITING_NO_NAV, WAITING_SUSPENDED, orders_stuck_pending

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from institutions import services as institution_services
 from institutions.models import Institution, InstitutionStatus, InstitutionType, Role
+from institutions.services import applications as institution_applications
 from products import services
 from products.models import Product, ProductStatus
 from tests.factories import (
@@ -214,7 +214,7 @@ def test_anonymous_pages_are_cached_until_the_catalogue_changes(
     assert b"Cached Bond" not in page
     assert b"Suspended Owner Bond" in page
     with django_capture_on_commit_callbacks(execute=True):
-        institution_services.institution_suspend(
+        institution_applications.institution_suspend(
             institution=other.institution, actor=StaffFactory(), reason="Licence under review."
         )
     assert b"Suspended Owner Bond" not in client.get("/products/").content

@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from institutions.models import InstitutionType, ProductKind, Role
-from products import demo
+from products.demo import listings, names_zh
 from products.models import FundType, Product, RiskLevel
 from products.templatetags.catalogue import change_rows
 from tests.factories import InstitutionFactory, MembershipFactory, ProductFactory
@@ -169,16 +169,16 @@ def test_the_portal_form_needs_a_name_in_some_language(editor_client):
 
 
 def test_every_demo_listing_has_a_chinese_name_and_summary():
-    for spec in demo.FUNDS:
-        assert demo.FUND_NAMES_ZH[spec.code], spec.name
-        assert spec.theme == "" or spec.theme in demo.THEMES_ZH, spec.theme
-        assert not any(c.isascii() and c.isalpha() for c in demo.fund_summary_zh(spec)[:2])
-    for spec in demo.INSURANCE:
-        name, summary = demo.INSURANCE_ZH[spec.name]
+    for spec in listings.FUNDS:
+        assert names_zh.FUND_NAMES_ZH[spec.code], spec.name
+        assert spec.theme == "" or spec.theme in names_zh.THEMES_ZH, spec.theme
+        assert not any(c.isascii() and c.isalpha() for c in names_zh.fund_summary_zh(spec)[:2])
+    for spec in listings.INSURANCE:
+        name, summary = names_zh.INSURANCE_ZH[spec.name]
         assert name
         assert summary
-    for spec in demo.SAVINGS:
-        assert demo.SAVINGS_NAMES_ZH[spec.name]
+    for spec in listings.SAVINGS:
+        assert names_zh.SAVINGS_NAMES_ZH[spec.name]
 
 
 # --- Chinese pages and messages (need the compiled catalogue) ---------------------------------

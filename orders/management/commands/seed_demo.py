@@ -10,15 +10,11 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from institutions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_user, seed_institutions
-from orders.demo import (
-    seed_after_sales,
-    seed_cash,
-    seed_holidays,
-    seed_page_views,
-    seed_portfolios,
-    seed_watchlist,
-)
-from products.demo import seed_products
+from orders.demo.cash import seed_cash
+from orders.demo.clock import seed_holidays
+from orders.demo.engagement import seed_after_sales, seed_page_views, seed_watchlist
+from orders.demo.portfolios import seed_portfolios
+from products.demo.seed import seed_products
 from profiles.demo import IN_REVIEW, LOGINS, NEWCOMER, seed_investors
 
 INVESTORS = LOGINS

@@ -17,7 +17,7 @@ from institutions.tenancy import PortalAPIMixin
 from products.models import Product
 
 from ...models import Holding
-from . import selectors, services
+from . import selectors
 from .models import Distribution
 from .serializers import (
     DistributionDeclareSerializer,
@@ -25,6 +25,7 @@ from .serializers import (
     ElectionInputSerializer,
     HoldingElectionSerializer,
 )
+from .services import declaration
 
 
 class PortalDistributionsAPI(PortalAPIMixin, APIView):
@@ -49,7 +50,7 @@ class PortalDistributionsAPI(PortalAPIMixin, APIView):
         product = self.get_product(slug)
         serializer = DistributionDeclareSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        distribution = services.distribution_declare(
+        distribution = declaration.distribution_declare(
             institution=request.institution,
             product=product,
             actor=request.user,
@@ -71,7 +72,7 @@ class PortalDistributionWithdrawAPI(PortalAPIMixin, APIView):
         distribution = generics.get_object_or_404(
             Distribution.objects.filter(product=product, institution=request.institution), pk=pk
         )
-        distribution = services.distribution_withdraw(
+        distribution = declaration.distribution_withdraw(
             distribution=distribution, institution=request.institution, actor=request.user
         )
         return Response(DistributionSerializer(distribution).data)
@@ -108,7 +109,7 @@ class HoldingElectionAPI(APIView):
         holding = self.get_holding(request, slug)
         serializer = ElectionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.election_set(
+        declaration.election_set(
             holding=holding, actor=request.user, election=serializer.validated_data["election"]
         )
         return Response(_election(holding))

@@ -21,7 +21,7 @@ class DistributionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("distribution status", "Withdrawn")
 
 
-# The one table of allowed moves (orders.plans.distributions.services._move enforces it).
+# The one table of allowed moves (services.status.status_move enforces it).
 DISTRIBUTION_TRANSITIONS = {
     DistributionStatus.PENDING_REVIEW: {
         DistributionStatus.APPROVED,

@@ -13,9 +13,10 @@ from institutions.tenancy import PortalMixin
 from marketplace.permissions import form_errors_from
 from products.models import Product
 
-from . import selectors, services
+from . import selectors
 from .forms import DeclareForm
 from .models import Distribution
+from .services import declaration
 
 
 class _FundMixin(PortalMixin):
@@ -55,7 +56,7 @@ class DistributionDeclareView(_FundMixin, View):
         form = DeclareForm(request.POST)
         if form.is_valid():
             try:
-                services.distribution_declare(
+                declaration.distribution_declare(
                     institution=request.institution,
                     product=product,
                     actor=request.user,
@@ -80,7 +81,7 @@ class DistributionWithdrawView(_FundMixin, View):
             Distribution.objects.filter(product=product, institution=request.institution), pk=pk
         )
         try:
-            services.distribution_withdraw(
+            declaration.distribution_withdraw(
                 distribution=distribution, institution=request.institution, actor=request.user
             )
         except PermissionDenied as exc:

@@ -11,9 +11,10 @@ from django.views import View
 
 from marketplace.permissions import StaffRequiredMixin, form_errors_from
 
-from . import selectors, services
+from . import selectors
 from .forms import ReviewForm
 from .models import Distribution, DistributionStatus
+from .services import declaration
 
 
 class QueueView(StaffRequiredMixin, View):
@@ -53,11 +54,11 @@ class ReviewView(StaffRequiredMixin, View):
             action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
             try:
                 if action == "approve":
-                    services.distribution_approve(
+                    declaration.distribution_approve(
                         distribution=distribution, actor=request.user, reason=reason
                     )
                 else:
-                    services.distribution_reject(
+                    declaration.distribution_reject(
                         distribution=distribution, actor=request.user, reason=reason
                     )
             except (ValidationError, PermissionDenied) as exc:

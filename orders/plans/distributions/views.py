@@ -13,8 +13,9 @@ from django.utils.translation import gettext
 from marketplace.permissions import form_errors_from
 
 from ...models import Holding
-from . import selectors, services
+from . import selectors
 from .forms import ElectionForm
+from .services import declaration
 
 
 @login_required
@@ -30,7 +31,7 @@ def holding_distributions(request, slug: str):
         status = 400
         if form.is_valid():
             try:
-                services.election_set(
+                declaration.election_set(
                     holding=holding, actor=request.user, election=form.cleaned_data["election"]
                 )
             except ValidationError as exc:

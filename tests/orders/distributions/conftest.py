@@ -10,7 +10,10 @@ from decimal import Decimal
 import pytest
 
 from orders import services as orders
-from orders.plans.distributions import services
+from orders.plans.distributions.services.declaration import (
+    distribution_approve,
+    distribution_declare,
+)
 from products.models import NavPrice
 from tests import factories
 
@@ -76,7 +79,7 @@ def declare(fund, editor, clock):
             "pay_date": PAY,
         }
         values.update(fields)
-        return services.distribution_declare(**values)
+        return distribution_declare(**values)
 
     return make
 
@@ -85,7 +88,7 @@ def declare(fund, editor, clock):
 def approved(declare, staff):
     def make(**fields):
         distribution = declare(**fields)
-        return services.distribution_approve(distribution=distribution, actor=staff)
+        return distribution_approve(distribution=distribution, actor=staff)
 
     return make
 

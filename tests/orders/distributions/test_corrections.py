@@ -11,8 +11,8 @@ import pytest
 from orders import services as orders
 from orders.campaigns.models import InboxMessage, Topic
 from orders.models import EntryKind, Holding, Lot, LotSource, MovementKind
-from orders.plans.distributions import services
 from orders.plans.distributions.models import DistributionPayment, Election
+from orders.plans.distributions.services.declaration import election_set
 from orders.services.cash import reconcile_cash
 from products.models import NavPrice
 from tests import factories
@@ -35,7 +35,7 @@ def _correct(fund, new_nav):
 
 @pytest.fixture
 def reinvested(holder, fund, approved, pay_day):
-    services.election_set(
+    election_set(
         holding=Holding.objects.get(user=holder, product=fund), actor=holder, election="reinvest"
     )
     approved()

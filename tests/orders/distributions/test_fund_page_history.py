@@ -10,8 +10,8 @@ from django.core.cache import cache
 
 from marketplace.cache import VERSION_KEY
 from orders.models import Holding
-from orders.plans.distributions import services
 from orders.plans.distributions.selectors import public_history
+from orders.plans.distributions.services.declaration import distribution_approve, election_set
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,10 @@ def test_a_holder_sees_the_election_their_payment_used_and_the_one_to_come(
     client, fund, holder, approved, pay_day, django_assert_max_num_queries
 ):
     holding = Holding.objects.get(user=holder, product=fund)
-    services.election_set(holding=holding, actor=holder, election="reinvest")
+    election_set(holding=holding, actor=holder, election="reinvest")
     approved()
     pay_day()
-    services.election_set(holding=holding, actor=holder, election="cash")
+    election_set(holding=holding, actor=holder, election="cash")
     upcoming = approved(
         record_date=dt.date(2026, 12, 10),
         ex_date=dt.date(2026, 12, 11),
@@ -57,5 +57,5 @@ def test_approving_a_distribution_refreshes_the_cached_public_page(
     distribution = declare()
     cache.set(VERSION_KEY, 1, timeout=None)
     with django_capture_on_commit_callbacks(execute=True):
-        services.distribution_approve(distribution=distribution, actor=staff)
+        distribution_approve(distribution=distribution, actor=staff)
     assert cache.get(VERSION_KEY) != 1

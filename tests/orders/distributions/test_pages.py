@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from orders.models import Holding
-from orders.plans.distributions import services
 from orders.plans.distributions.models import (
     Distribution,
     DistributionStatus,
     Election,
     HoldingElection,
 )
+from orders.plans.distributions.services.declaration import distribution_withdraw
 from tests import factories
 
 from .conftest import EX, PAY, RECORD
@@ -163,9 +163,7 @@ def test_the_withdraw_api_and_its_refusals(client, fund, editor, declare, staff,
     again = client.post(url)  # already withdrawn: nothing left to take back
     assert again.status_code == 400
     with pytest.raises(ValidationError) as refused:
-        services.distribution_withdraw(
-            distribution=distribution, institution=fund.institution, actor=editor
-        )
+        distribution_withdraw(distribution=distribution, institution=fund.institution, actor=editor)
     assert refused.value.code == "distribution_not_pending"
 
 

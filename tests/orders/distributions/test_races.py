@@ -6,8 +6,8 @@ import pytest
 
 from orders import services as orders
 from orders.models import CashEntry, EntryKind, Holding, Lot, LotSource
-from orders.plans.distributions import services
 from orders.plans.distributions.models import DistributionPayment, DistributionStatus, Election
+from orders.plans.distributions.services.declaration import election_set
 from orders.services.cash import reconcile_cash
 from products.models import NavPrice
 from tests import factories
@@ -24,7 +24,7 @@ def test_two_end_of_day_runs_of_the_pay_date_pay_each_holder_once(clock, fund, b
         buy(user)
         if n % 2:
             holding = Holding.objects.get(user=user, product=fund)
-            services.election_set(holding=holding, actor=user, election=Election.REINVEST)
+            election_set(holding=holding, actor=user, election=Election.REINVEST)
     distribution = approved()
     NavPrice.objects.create(product=fund, date=EX, nav=Decimal("1.0300"))
     clock.set(PAY, 20)

@@ -9,13 +9,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from institutions.models import Role
 from orders import services as orders
 from orders.models import CashEntry, EntryKind, Holding, Lot, LotSource
-from orders.plans.distributions import selectors, services
+from orders.plans.distributions import selectors
 from orders.plans.distributions.models import (
     Distribution,
     DistributionEvent,
     DistributionPayment,
     DistributionStatus,
     Election,
+)
+from orders.plans.distributions.services.declaration import (
+    distribution_approve,
+    distribution_declare,
+    distribution_reject,
+    election_set,
 )
 from orders.selectors import portfolio_for
 from orders.services.cash import reconcile_cash
@@ -86,7 +92,7 @@ def test_money_market_funds_and_other_kinds_declare_none(editor, fund, clock):
         institution=fund.institution, fund_type=FundType.MONEY_MARKET
     )
     with pytest.raises(ValidationError) as exc_info:
-        services.distribution_declare(
+        distribution_declare(
             institution=fund.institution,
             product=money_market,
             actor=editor,
@@ -129,7 +135,7 @@ def test_a_declaration_waits_for_review_and_is_not_paid_until_approved(holder, d
 def test_only_staff_and_not_the_declarer_approve(declare, editor, fund):
     distribution = declare()
     with pytest.raises(PermissionDenied):
-        services.distribution_approve(distribution=distribution, actor=editor)
+        distribution_approve(distribution=distribution, actor=editor)
     # A member of staff who is also the institution's editor cannot approve their own.
     staff_member = factories.StaffFactory()
     factories.MembershipFactory(user=staff_member, institution=fund.institution)
@@ -138,29 +144,29 @@ def test_only_staff_and_not_the_declarer_approve(declare, editor, fund):
         record_date=RECORD + week, ex_date=EX + week, pay_date=PAY + week, actor=staff_member
     )
     with pytest.raises(PermissionDenied):
-        services.distribution_approve(distribution=own, actor=staff_member)
+        distribution_approve(distribution=own, actor=staff_member)
     distribution.refresh_from_db()
     own.refresh_from_db()
     assert distribution.status == own.status == DistributionStatus.PENDING_REVIEW
 
 
 def test_approval_is_audited_and_cannot_repeat(declare, staff):
-    distribution = services.distribution_approve(distribution=declare(), actor=staff)
+    distribution = distribution_approve(distribution=declare(), actor=staff)
     assert distribution.status == DistributionStatus.APPROVED
     assert distribution.reviewed_by == staff
     moves = list(DistributionEvent.objects.values_list("from_status", "to_status", "actor"))
     assert moves[-1] == ("pending_review", "approved", staff.pk)
     with pytest.raises(ValidationError) as exc_info:
-        services.distribution_reject(distribution=distribution, actor=staff, reason="No.")
+        distribution_reject(distribution=distribution, actor=staff, reason="No.")
     assert exc_info.value.code == "illegal_distribution_move"
 
 
 def test_rejection_needs_a_reason(declare, staff):
     distribution = declare()
     with pytest.raises(ValidationError) as exc_info:
-        services.distribution_reject(distribution=distribution, actor=staff, reason="  ")
+        distribution_reject(distribution=distribution, actor=staff, reason="  ")
     assert _code(exc_info, "reason") == "reason_required"
-    distribution = services.distribution_reject(
+    distribution = distribution_reject(
         distribution=distribution, actor=staff, reason="The amount is wrong."
     )
     assert (distribution.status, distribution.reason) == ("rejected", "The amount is wrong.")
@@ -171,7 +177,7 @@ def test_approval_after_the_record_date_is_refused(declare, staff, clock):
     distribution = declare()
     clock.set(RECORD + dt.timedelta(days=1))
     with pytest.raises(ValidationError) as exc_info:
-        services.distribution_approve(distribution=distribution, actor=staff)
+        distribution_approve(distribution=distribution, actor=staff)
     assert _code(exc_info, "reason") == "record_date_passed"
 
 
@@ -216,7 +222,7 @@ def test_reinvest_buys_units_at_the_ex_date_nav_rounded_down_in_a_lot_of_their_o
     holder, fund, approved, pay_day
 ):
     holding = _holding(holder, fund)
-    services.election_set(holding=holding, actor=holder, election=Election.REINVEST)
+    election_set(holding=holding, actor=holder, election=Election.REINVEST)
     approved()
     balance = holder.cash_account.balance
     pay_day(nav="1.0300")
@@ -250,9 +256,7 @@ def test_reinvesting_waits_for_the_ex_date_nav_while_cash_is_paid(fund, buy, app
     cash_holder, reinvester = (factories.investor_with_cash(cash="20000") for _ in range(2))
     buy(cash_holder)
     buy(reinvester)
-    services.election_set(
-        holding=_holding(reinvester, fund), actor=reinvester, election=Election.REINVEST
-    )
+    election_set(holding=_holding(reinvester, fund), actor=reinvester, election=Election.REINVEST)
     distribution = approved()
     stats = pay_day(nav=None)
     assert list(DistributionPayment.objects.values_list("election", flat=True)) == ["cash"]
@@ -357,7 +361,7 @@ def test_an_election_changed_after_the_record_date_applies_from_the_next_distrib
     holding = _holding(holder, fund)
     approved()
     clock.set(EX, 10)  # after the record date
-    services.election_set(holding=holding, actor=holder, election=Election.REINVEST)
+    election_set(holding=holding, actor=holder, election=Election.REINVEST)
     assert selectors.current_election(holding=holding) == Election.REINVEST
     pay_day()
     assert DistributionPayment.objects.get().election == Election.CASH
@@ -367,14 +371,14 @@ def test_an_election_changed_after_the_record_date_applies_from_the_next_distrib
 def test_an_election_made_on_the_record_date_counts(holder, fund, approved, pay_day, clock):
     approved()
     clock.set(RECORD, 14)
-    services.election_set(holding=_holding(holder, fund), actor=holder, election="reinvest")
+    election_set(holding=_holding(holder, fund), actor=holder, election="reinvest")
     pay_day()
     assert DistributionPayment.objects.get().election == Election.REINVEST
 
 
 def test_a_bad_election_is_refused(holder, fund):
     with pytest.raises(ValidationError) as exc_info:
-        services.election_set(holding=_holding(holder, fund), actor=holder, election="units")
+        election_set(holding=_holding(holder, fund), actor=holder, election="units")
     assert _code(exc_info, "election") == "invalid_election"
 
 
@@ -405,7 +409,7 @@ def test_a_cash_distribution_counts_as_return(holder, fund, approved, pay_day):
 def test_a_reinvested_distribution_never_shows_as_a_loss(holder, fund, approved, pay_day):
     _nav_now(fund, MONDAY, "1.0000")
     before = _position(holder, fund).pnl
-    services.election_set(holding=_holding(holder, fund), actor=holder, election="reinvest")
+    election_set(holding=_holding(holder, fund), actor=holder, election="reinvest")
     approved(amount_per_unit="0.0500")
     pay_day(nav="0.9500")
     _nav_now(fund, EX, "0.9500")  # 1.0000 less the 0.0500 distributed

@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from orders import services as orders
 from orders.models import Holding, StatementLine
-from orders.plans.distributions import services
 from orders.plans.distributions.models import DistributionPayment, Election
+from orders.plans.distributions.services.declaration import election_set
 from orders.statement_figures import StatementFigures
 from tests import factories
 
@@ -24,7 +24,7 @@ def test_the_months_statement_carries_the_distributions_paid_and_reconciles(
     cash_holder, reinvester = (factories.investor_with_cash(cash="20000") for _ in range(2))
     buy(cash_holder)
     buy(reinvester)
-    services.election_set(
+    election_set(
         holding=Holding.objects.get(user=reinvester, product=fund),
         actor=reinvester,
         election=Election.REINVEST,

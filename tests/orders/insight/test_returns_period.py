@@ -11,7 +11,10 @@ import pytest
 from orders import services as orders
 from orders.insight.returns import Period, figures_of, months_before, portfolio_performance
 from orders.models import LotSource
-from orders.plans.distributions import services as distributions
+from orders.plans.distributions.services.declaration import (
+    distribution_approve,
+    distribution_declare,
+)
 from products.models import FundType
 from products.performance import Valuation
 from tests import factories
@@ -122,7 +125,7 @@ def test_a_cash_distribution_counts_in_total_gain(clock):
     _buy(clock, user, fund, "10150", MONDAY)  # 10,000.00 units
     record, ex, pay = (MONDAY + dt.timedelta(days=n) for n in (2, 3, 4))
     clock.set(MONDAY + dt.timedelta(days=1), 10)
-    distribution = distributions.distribution_declare(
+    distribution = distribution_declare(
         institution=fund.institution,
         product=fund,
         actor=editor,
@@ -131,7 +134,7 @@ def test_a_cash_distribution_counts_in_total_gain(clock):
         ex_date=ex,
         pay_date=pay,
     )
-    distributions.distribution_approve(distribution=distribution, actor=factories.StaffFactory())
+    distribution_approve(distribution=distribution, actor=factories.StaffFactory())
     _nav(fund, ex, "0.9500")  # the NAV falls by the distribution on the ex-date
     clock.set(pay, 20)
     orders.end_of_day(run_date=pay)

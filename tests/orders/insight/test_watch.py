@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from institutions.models import Role
 from orders.campaigns.models import InboxMessage, Topic
-from orders.insight import watch
+from orders.insight import watch, watch_checks
 from orders.insight.models import Alert, AlertFiring, AlertKind, WatchItem
 from products.models import ArticleKind, FundType, ProductKind
 from products.services import article_publish, nav_upload
@@ -47,7 +47,7 @@ def _publish(product, day, nav):
     from products.services.stats import product_stats_refresh
 
     product_stats_refresh(product=product)
-    return watch.alerts_check_nav(product_id=product.pk)
+    return watch_checks.alerts_check_nav(product_id=product.pk)
 
 
 # --- the watchlist ------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def test_a_nav_above_alert_fires_once_and_re_arms_only_after_falling_back():
 
     assert _publish(fund, DAY + dt.timedelta(days=1), "1.0600") == 1
     assert _publish(fund, DAY + dt.timedelta(days=2), "1.0700") == 0  # still above: no repeat
-    assert watch.alerts_check_nav(product_id=fund.pk) == 0  # the same NAV checked again
+    assert watch_checks.alerts_check_nav(product_id=fund.pk) == 0  # the same NAV checked again
     alert = Alert.objects.get()
     assert alert.armed is False
     assert alert.last_value == D("1.0700")
@@ -213,7 +213,7 @@ def test_a_daily_move_alert_fires_once_per_day_of_a_large_move_either_way():
     watch.alert_create(user=user, product=fund, kind="daily_move", threshold=D("2"))
     assert _publish(fund, DAY + dt.timedelta(days=1), "1.0100") == 0  # +1%
     assert _publish(fund, DAY + dt.timedelta(days=2), "0.9797") == 1  # −3%
-    assert watch.alerts_check_nav(product_id=fund.pk) == 0  # the same day again
+    assert watch_checks.alerts_check_nav(product_id=fund.pk) == 0  # the same day again
     assert _publish(fund, DAY + dt.timedelta(days=3), "1.0100") == 1  # +3.09%, a new day
     sent = _alerts_sent(user)
     assert len(sent) == 2
@@ -279,7 +279,7 @@ def test_a_published_announcement_reaches_each_watcher_once(django_capture_on_co
     assert len(sent) == 1  # one message, though two of their alerts met it
     assert article.title in sent[0].title
     assert _alerts_sent(stranger) == []
-    assert watch.alerts_check_article(article_id=article.pk) == 0  # a rerun sends nothing
+    assert watch_checks.alerts_check_article(article_id=article.pk) == 0  # a rerun sends nothing
 
 
 def test_an_article_about_another_product_does_not_reach_this_products_watchers():
@@ -290,7 +290,7 @@ def test_an_article_about_another_product_does_not_reach_this_products_watchers(
     article = ArticleFactory(institution=fund.institution, product=other, status="published")
     article.published_at = article.created_at
     article.save()
-    assert watch.alerts_check_article(article_id=article.pk) == 0
+    assert watch_checks.alerts_check_article(article_id=article.pk) == 0
 
 
 def test_products_never_import_orders():
@@ -443,7 +443,7 @@ def test_checks_racing_on_one_upload_send_each_alert_once():
     def run():
         try:
             barrier.wait()
-            return watch.alerts_check_nav(product_id=fund.pk, batch_size=2)
+            return watch_checks.alerts_check_nav(product_id=fund.pk, batch_size=2)
         finally:
             connection.close()
 
