@@ -27,11 +27,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 import pytest
 import redis
-from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
 from django.db import connection, models
 from django.db.models import Count, Sum
 
@@ -347,13 +349,22 @@ def worker_backends() -> list[int]:
 
 # --- figures -----------------------------------------------------------------------------------
 
+
 # What each ledger and outcome table is grouped by; every decimal column is summed (except
 # running balances, which depend on the order entries of different accounts were written in).
 def _groups() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     from orders.campaigns.models import InboxMessage
     from orders.coupons.models import CouponGrant
-    from orders.models import CashEntry, CommissionEntry, Holding, Lot, LotMovement, Order
-    from orders.models import OrderEvent, Statement
+    from orders.models import (
+        CashEntry,
+        CommissionEntry,
+        Holding,
+        Lot,
+        LotMovement,
+        Order,
+        OrderEvent,
+        Statement,
+    )
     from orders.plans.distributions.models import DistributionPayment
     from orders.plans.models import PlanPurchase
 
@@ -389,6 +400,22 @@ def figures() -> dict[str, list]:
             {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()} for row in rows
         ]
     return found
+
+
+# Reference figures of each scenario run cleanly (eagerly, in the test process), once a session.
+CLEAN: dict[str, dict] = {}
+
+
+def clean_run(name: str, build: Callable[[], Any], start: Callable[[Any], None]) -> dict:
+    """``start(build())`` run eagerly in this process, on a database emptied afterwards: its
+    figures and the recipients of its e-mails."""
+    if name not in CLEAN:
+        built = build()
+        mail.outbox.clear()
+        start(built)
+        CLEAN[name] = {"figures": figures(), "mails": sorted(m.to[0] for m in mail.outbox)}
+        call_command("flush", interactive=False, verbosity=0)
+    return CLEAN[name]
 
 
 def differences(expected: dict, actual: dict) -> dict:

@@ -1,0 +1,107 @@
+"""Redis stopped while orders are placed and end of day runs, then restarted (empty, as a
+Redis without persistence comes back): nothing is lost and nothing is doubled.
+
+Orders placed during the outage are saved, their tasks wait in the outbox (marketplace.outbox)
+and the relay sends them once Redis is back; the end of day a worker had started finishes
+without the broker, and what it hands over (commission, notices, e-mails) waits in the outbox
+too. The final database is compared with the same day run with Redis up all along.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from marketplace import outbox
+from marketplace.models import OutboxMessage
+from orders import services
+from orders.models import EndOfDayRun, Lot, Order
+from tests.factories import investor_with_cash
+from tests.integration import fault_scenarios as scenarios
+from tests.integration import faults
+from tests.integration.faults import (
+    Trap,
+    clean_run,
+    differences,
+    go_live,
+    settle,
+    use_broker,
+    wait_for,
+    worker_env,
+)
+from tests.integration.processes import start_workers
+from tests.integration.test_faults_workers import end_of_day_start
+
+private_redis = faults.private_redis  # the fixture
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+LATE = 3  # investors who buy while Redis is down
+
+
+def build() -> dict:
+    state = scenarios.end_of_day_waiting()
+    state["late"] = [investor_with_cash(cash="5000") for _ in range(LATE)]
+    return state
+
+
+def place_late_orders(state: dict) -> list:
+    return [
+        services.order_place(
+            user=user, product=state["bond"], side="buy", amount=f"{1000 + 100 * index}"
+        )[0]
+        for index, user in enumerate(state["late"])
+    ]
+
+
+def clean(state: dict) -> None:
+    end_of_day_start()
+    place_late_orders(state)
+
+
+def test_redis_down_while_orders_are_placed_and_end_of_day_runs_loses_and_doubles_nothing(
+    private_redis, tmp_path
+):
+    expected = clean_run("redis_outage", build, clean)
+    state = build()
+    go_live(private_redis)
+    env = worker_env(private_redis, tmp_path)
+
+    with (
+        Trap("confirmations", Lot, "INSERT", "NEW.source = 'purchase'") as trap,
+        start_workers(1, tmp_path, env=env),
+    ):
+        end_of_day_start()
+        trap.caught()  # the worker is inside end of day's first batch
+        private_redis.stop()
+        use_broker(private_redis.url)  # new connections: refused at once
+        trap.release()  # end of day goes on, with the broker down
+
+        placed = place_late_orders(state)  # meanwhile, investors buy
+        assert Order.objects.filter(pk__in=[o.pk for o in placed]).count() == LATE
+        waiting = OutboxMessage.objects.filter(sent_at=None)
+        assert waiting.exists(), "the orders' tasks should wait in the outbox"
+        assert any(message.last_error for message in waiting)  # a send tried and failed
+        wait_for(
+            lambda: EndOfDayRun.objects.filter(
+                date=scenarios.DAY, finished_at__isnull=False
+            ).exists(),
+            timeout=30,
+            what="end of day to finish while Redis is down",
+        )
+        handed_over = set(OutboxMessage.objects.filter(sent_at=None).values_list("task", flat=True))
+        assert "orders.tasks.commission_entries_write" in handed_over
+        assert "orders.campaigns.tasks.notices_for_day" in handed_over
+
+        private_redis.start()  # back, empty
+        use_broker(private_redis.url)
+        wait_for(lambda: _relay() == 0, timeout=30, what="the outbox to empty")  # beat's relay
+        after = settle(private_redis)
+
+    assert differences(expected["figures"], after) == {}
+    assert OutboxMessage.objects.filter(sent_at=None).count() == 0
+
+
+def _relay() -> int:
+    """Beat's relay, as often as it takes; how many messages are still waiting."""
+    outbox.relay(older_than=dt.timedelta(0))
+    return OutboxMessage.objects.filter(sent_at=None).count()
