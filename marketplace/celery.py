@@ -39,7 +39,7 @@ class Task(DjangoTask):
 
 def _connection_errors() -> tuple[type[Exception], ...]:
     """Django's, and the driver's own (raised past Django's wrapper, e.g. by COPY)."""
-    database = connection.Database
+    database = connection.Database  # type: ignore[attr-defined]  # the backend's DB-API module
     return (InterfaceError, OperationalError, database.InterfaceError, database.OperationalError)
 
 

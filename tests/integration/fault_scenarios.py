@@ -87,6 +87,11 @@ def end_of_day_waiting() -> dict:
 
     # Held since Monday: a money-market fund earning each day, and a fund that distributes.
     holders = [investor_with_cash(cash="30000") for _ in range(2)]
+    # A money-market fund without yields or commission (nothing of end of day's touches it):
+    # sold instantly later on.
+    instant = ProductFactory(fund_type=FundType.MONEY_MARKET, risk_level=1)
+    redeemer = investor_with_cash(cash="5000")
+    _buy(redeemer, instant, "5000", MONDAY)
     for index, user in enumerate(holders):
         _buy(user, money, f"{10000 + 2500 * index}", MONDAY)
         _buy(user, paying, f"{10150 + 1015 * index}", MONDAY)
@@ -118,7 +123,7 @@ def end_of_day_waiting() -> dict:
     for index, user in enumerate(buyers):
         _buy(user, bond, f"{1015 * (index + 1)}", DAY)
     NavPrice.objects.create(product=bond, date=DAY, nav=Decimal("1.0123"))
-    return {"buyers": buyers, "bond": bond, "money": money}
+    return {"buyers": buyers, "bond": bond, "redeemer": redeemer, "instant": instant}
 
 
 def campaign_due(investors: int = 5):

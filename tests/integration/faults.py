@@ -329,11 +329,12 @@ class Trap:
 def sprung(traps: list[Trap], timeout: float = 45.0) -> Trap:
     """Wait until one of ``traps`` holds a writer; that trap."""
     found: list[Trap] = []
-    wait_for(
-        lambda: bool(found.extend(t for t in traps if t.stuck() is not None) or found),
-        timeout,
-        f"a writer caught in one of {traps}",
-    )
+
+    def one() -> bool:
+        found[:] = [trap for trap in traps if trap.stuck() is not None]
+        return bool(found)
+
+    wait_for(one, timeout, f"a writer caught in one of {traps}")
     return found[0]
 
 
@@ -395,7 +396,9 @@ def figures() -> dict[str, list]:
             for f in model._meta.concrete_fields
             if isinstance(f, models.DecimalField) and f.name not in NOT_SUMMED
         }
-        rows = model.objects.values(*group).annotate(n=Count("pk"), **sums).order_by(*group)
+        rows = (
+            model._default_manager.values(*group).annotate(n=Count("pk"), **sums).order_by(*group)
+        )
         found[model.__name__] = [
             {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()} for row in rows
         ]
