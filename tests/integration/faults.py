@@ -244,6 +244,7 @@ class Trap:
     def __enter__(self) -> Trap:
         with self.holder.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [self.key])
+            self._drop(cursor)  # what a test run killed half-way may have left (--reuse-db)
             cursor.execute(
                 f"""
                 CREATE SEQUENCE {self.ident};
@@ -318,12 +319,15 @@ class Trap:
         self.release()
         self.backend_gone()
         with self.holder.cursor() as cursor:
-            cursor.execute(
-                f'DROP TRIGGER IF EXISTS {self.ident} ON "{self.table}";'
-                f"DROP FUNCTION IF EXISTS {self.ident}();"
-                f"DROP SEQUENCE IF EXISTS {self.ident};"
-            )
+            self._drop(cursor)
         self.holder.close()
+
+    def _drop(self, cursor) -> None:
+        cursor.execute(
+            f'DROP TRIGGER IF EXISTS {self.ident} ON "{self.table}";'
+            f"DROP FUNCTION IF EXISTS {self.ident}() CASCADE;"
+            f"DROP SEQUENCE IF EXISTS {self.ident};"
+        )
 
 
 def sprung(traps: list[Trap], timeout: float = 45.0) -> Trap:
