@@ -28,8 +28,10 @@ def catalogue_version() -> int:
 
 
 def bump_catalogue_version() -> None:
-    """Call inside the write's transaction: the bump happens once it commits."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None))
+    """Call inside the write's transaction: the bump happens once it commits. With the cache
+    unreachable the write still stands and its caller goes on (robust: the failure is logged);
+    a cache that is down serves no page, and what it held expires within PAGE_TIMEOUT."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None), robust=True)
 
 
 def cache_public_page(view):

@@ -320,10 +320,14 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker outage must not hold a web request: publishing fails fast and the message waits in
 # the outbox (marketplace.outbox) until beat's relay gets it through.
+# A task taken by a worker that dies (acks_late) goes back to the queue only after
+# ``visibility_timeout``. CELERY_BROKER_TRANSPORT_OPTIONS (JSON) overrides any of these; the
+# fault tests (tests/integration/test_faults*.py) start workers with a few seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    **env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}),
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
