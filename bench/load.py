@@ -9,7 +9,8 @@ secret, a trade PIN, a page of inbox notices), serves the site on gunicorn with 
 settings (``bench/settings_bench.py``), then runs locust headless (``bench/locustfile.py``) for
 ``--duration`` seconds per page at ``--users`` closed-loop clients, page after page, for
 ``--rounds`` interleaved rounds: the bare view anonymous and signed in, the catalogue, a
-product page, the portfolio, the inbox and order placement (``POST /api/v1/orders/``). Prints
+product page, the portfolio, the inbox and order placement (``POST /api/v1/orders/``; also
+``order-lowpin``, by investors whose PIN hash has 1,000 PBKDF2 iterations). Prints
 requests/s and p50/p95/p99 for each, the ratio to both bare views, the targets and whether
 each is met; the peak RSS of the gunicorn workers over the run; and the peak RSS of a Celery
 worker process running ``orders.tasks.end_of_day_run`` on the same database (its pending orders,
