@@ -103,6 +103,20 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+def without_jit(config: dict) -> dict:
+    """PostgreSQL's JIT off for our connections (``POSTGRES_JIT=true`` turns it back on). The
+    pages' queries run in milliseconds, but a bad row estimate (an empty terms table joined to
+    350,000 holdings) pushed the portfolio's over the JIT threshold: 4.8 s of compiling per
+    request in the load test at 1,000,000 investors (bench/load.py), 10 x slower than without."""
+    if config.get("ENGINE", "").endswith("postgresql") and not env.bool("POSTGRES_JIT", False):
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return config
+
+
+without_jit(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A read replica of it (streaming replication, read-only): the catalogue's and the portfolio's
 # reads of safe requests go there, everything else stays on the primary (marketplace/db_router.py).
@@ -112,6 +126,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    without_jit(DATABASES["replica"])
 DATABASE_REPLICA_READS = bool(DATABASE_REPLICA_URL)
 # After a write (or any POST), the same browser reads only from the primary this long, so the
 # page a form redirects to shows what it wrote however far the replica lags.

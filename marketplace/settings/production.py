@@ -7,13 +7,16 @@ reports no warnings.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REST_FRAMEWORK, STORAGES, env, redis_cache
+from .base import DATABASES, REST_FRAMEWORK, STORAGES, env, redis_cache, without_jit
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Production runs on PostgreSQL and Redis: refuse to start on the embedded fallbacks.
-DATABASES = {**DATABASES, "default": {**DATABASES["default"], **env.db("DATABASE_URL")}}
+DATABASES = {
+    **DATABASES,
+    "default": without_jit({**DATABASES["default"], **env.db("DATABASE_URL")}),
+}
 REDIS_URL = env("REDIS_URL")
 PAYMENTS_SANDBOX_SECRET = env("PAYMENTS_SANDBOX_SECRET")  # no default; >= 32 chars (a check)
 # No gateway until one is configured. The sandbox mints money: it runs in production only when
