@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from . import services
@@ -28,6 +27,7 @@ from .models import (
     User,
     age_cohort,
 )
+from .security.pin_hash import pin_hash
 
 # The demo investors' trade PIN (README, demo logins); tests use the same (tests.factories).
 DEMO_TRADE_PIN = "246810"
@@ -128,7 +128,7 @@ def seed_investors(log) -> dict:
         # Demo data: set directly (the service asks for a verified identity first), once.
         TradePin.objects.get_or_create(
             user=user,
-            defaults={"pin_hash": make_password(DEMO_TRADE_PIN), "set_at": timezone.now()},
+            defaults={"pin_hash": pin_hash(DEMO_TRADE_PIN), "set_at": timezone.now()},
         )
     name, born, sequence = DEMO_IDENTITIES[IN_REVIEW]
     _demo_identity(User.objects.get(email=IN_REVIEW), name=name, born=born, sequence=sequence)

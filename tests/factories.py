@@ -7,7 +7,6 @@ from decimal import Decimal
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from institutions.models import (
@@ -36,6 +35,7 @@ from products.models import (
 )
 from profiles.identity.documents import document_hash
 from profiles.models import DocumentType, Identity, IdentityStatus, TradePin, User
+from profiles.security.pin_hash import pin_hash
 
 PASSWORD = "correct-horse-battery-9"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
@@ -83,7 +83,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def give_trade_pin(user, pin: str = TRADE_PIN) -> TradePin:
     """Set ``user``'s trade PIN directly (the service asks for a verified identity first)."""
-    return TradePin.objects.create(user=user, pin_hash=make_password(pin), set_at=timezone.now())
+    return TradePin.objects.create(user=user, pin_hash=pin_hash(pin), set_at=timezone.now())
 
 
 class StaffFactory(UserFactory):

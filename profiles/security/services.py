@@ -12,7 +12,6 @@ from allauth.mfa.totp.internal.auth import TOTP
 from allauth.usersessions.adapter import get_adapter as sessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +25,7 @@ from profiles.identity.selectors import verified_identity
 
 from . import rules
 from .models import MAX_ATTEMPTS, KnownDevice, TradePin
+from .pin_hash import pin_check, pin_hash
 
 LOCK_MINUTES = 30
 RESET_LINK_MINUTES = 30
@@ -157,12 +157,16 @@ def _attempt(*, user, code: str, allow_totp: bool):
     if not record.is_set and totp is None:
         record.save(update_fields=["failed_attempts", "locked_until"])
         return PIN_NOT_SET, None
-    right = (record.is_set and check_password(code, record.pin_hash)) or (
-        totp is not None and totp.validate_code(code)
-    )
+    right, restore = pin_check(code, record.pin_hash) if record.is_set else (False, False)
+    if not right and totp is not None:
+        right, restore = totp.validate_code(code), False
     if right:
         record.failed_attempts = 0
-        record.save(update_fields=["failed_attempts", "locked_until"])
+        fields = ["failed_attempts", "locked_until"]
+        if restore:  # an older hash or a retiring key: store it the current way
+            record.pin_hash = pin_hash(code)
+            fields.append("pin_hash")
+        record.save(update_fields=fields)
         return "ok", None
     record.failed_attempts += 1
     if record.failed_attempts < MAX_ATTEMPTS:
@@ -195,7 +199,7 @@ def _require_identity(user, field: str = "pin"):
 
 
 def _store(record: TradePin, pin: str) -> TradePin:
-    record.pin_hash = make_password(pin)
+    record.pin_hash = pin_hash(pin)
     record.set_at = timezone.now()
     record.failed_attempts, record.locked_until, record.reset_nonce = 0, None, ""
     record.full_clean()

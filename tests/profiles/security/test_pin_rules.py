@@ -5,12 +5,14 @@ table."""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.hashers import check_password, identify_hasher
+from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from profiles.security import rules, services
 from profiles.security.models import TradePin
+from profiles.security.pin_hash import pin_check, pin_hash
 from tests.factories import (
     PASSWORD,
     TRADE_PIN,
@@ -77,17 +79,51 @@ def test_the_pin_is_set_only_after_identity_verification():
         services.trade_pin_set(user=user, pin=TRADE_PIN)
 
 
-def test_the_pin_is_stored_as_a_django_hash_in_its_own_table(verified):
+def test_the_pin_is_stored_keyed_and_salted_in_its_own_table(verified):
     services.trade_pin_set(user=verified, pin=TRADE_PIN)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pin_hash FROM profiles_tradepin WHERE user_id = %s", [verified.pk])
         (raw,) = cursor.fetchone()
     assert TRADE_PIN not in raw
-    identify_hasher(raw)  # a Django password hash (raises if not)
-    assert check_password(TRADE_PIN, raw)
+    assert raw.startswith("pin_hmac_sha256$")
+    assert pin_check(TRADE_PIN, raw) == (True, False)
+    assert pin_check("135790", raw) == (False, False)
+    assert pin_hash(TRADE_PIN) != pin_hash(TRADE_PIN)  # salted: equal PINs look different
     verified.refresh_from_db()
     assert verified.check_password(PASSWORD)  # the login password is untouched
     assert not check_password(TRADE_PIN, verified.password)
+
+
+def test_a_leaked_table_without_the_secret_key_does_not_give_the_pin(verified, settings):
+    services.trade_pin_set(user=verified, pin=TRADE_PIN)
+    raw = TradePin.objects.get(user=verified).pin_hash
+    settings.SECRET_KEY = "another-deployment-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = []
+    assert pin_check(TRADE_PIN, raw) == (False, False)
+
+
+def test_a_pin_under_a_retiring_key_is_accepted_and_stored_again(verified, settings):
+    services.trade_pin_set(user=verified, pin=TRADE_PIN)
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "new-key-" + "y" * 50, [old_key]
+    services.trade_confirm(user=verified, pin=TRADE_PIN)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert pin_check(TRADE_PIN, TradePin.objects.get(user=verified).pin_hash) == (True, False)
+
+
+def test_a_pin_stored_by_a_password_hasher_is_accepted_and_upgraded(verified):
+    # PINs set before the keyed hash were Django password hashes.
+    TradePin.objects.update_or_create(
+        user=verified, defaults={"pin_hash": make_password(TRADE_PIN), "set_at": timezone.now()}
+    )
+    with pytest.raises(ValidationError):
+        services.trade_confirm(user=verified, pin="135790")
+    assert identify_hasher(TradePin.objects.get(user=verified).pin_hash)  # wrong: untouched
+    services.trade_confirm(user=verified, pin=TRADE_PIN)
+    record = TradePin.objects.get(user=verified)
+    assert record.pin_hash.startswith("pin_hmac_sha256$")
+    assert record.failed_attempts == 0
+    assert pin_check(TRADE_PIN, record.pin_hash)[0]
 
 
 def test_the_pin_may_not_be_the_login_password(db):
@@ -103,7 +139,7 @@ def test_a_set_pin_is_changed_not_set_again(verified):
     with pytest.raises(ValidationError) as err:
         services.trade_pin_set(user=verified, pin="975318")
     assert code_of(err.value, "pin") == services.PIN_ALREADY_SET
-    assert check_password(TRADE_PIN, TradePin.objects.get(user=verified).pin_hash)
+    assert pin_check(TRADE_PIN, TradePin.objects.get(user=verified).pin_hash)[0]
 
 
 def test_changing_needs_the_current_pin_and_a_wrong_one_counts(verified):
@@ -120,7 +156,7 @@ def test_changing_needs_the_current_pin_and_a_wrong_one_counts(verified):
     assert code_of(err.value, "new_pin") == services.PIN_UNCHANGED
     services.trade_pin_change(user=verified, current_pin=TRADE_PIN, new_pin="135792")
     record = TradePin.objects.get(user=verified)
-    assert check_password("135792", record.pin_hash)
+    assert pin_check("135792", record.pin_hash)[0]
     assert record.failed_attempts == 0
 
 
@@ -164,7 +200,7 @@ def test_setting_the_pin_through_the_api(client, verified):
         content_type="application/json",
     )
     assert changed.status_code == 200
-    assert check_password("135792", TradePin.objects.get(user=verified).pin_hash)
+    assert pin_check("135792", TradePin.objects.get(user=verified).pin_hash)[0]
 
 
 def test_setting_the_pin_on_the_security_page(client, verified):

@@ -4,12 +4,12 @@ single-use link, good for 30 minutes, e-mailed to the account's address; it lift
 import re
 
 import pytest
-from django.contrib.auth.hashers import check_password
 from django.core import mail
 from django.core.exceptions import ValidationError
 
 from profiles.security import services
 from profiles.security.models import TradePin
+from profiles.security.pin_hash import pin_check
 from tests.factories import PASSWORD, TRADE_PIN, IdentityFactory, UserFactory
 
 from .helpers import code_of, totp_now
@@ -67,13 +67,13 @@ def test_the_link_sets_a_new_pin_once_and_lifts_the_lock(
     assert TRADE_PIN not in mail.outbox[-1].body
     services.trade_pin_reset_complete(user=holder, token=token, pin=NEW_PIN)
     record = TradePin.objects.get(user=holder)
-    assert check_password(NEW_PIN, record.pin_hash)
+    assert pin_check(NEW_PIN, record.pin_hash)[0]
     assert (record.failed_attempts, record.locked_until) == (0, None)
     services.trade_confirm(user=holder, pin=NEW_PIN)
     with pytest.raises(ValidationError) as err:
         services.trade_pin_reset_complete(user=holder, token=token, pin="864297")
     assert code_of(err.value, "pin") == services.RESET_LINK_INVALID
-    assert check_password(NEW_PIN, TradePin.objects.get(user=holder).pin_hash)
+    assert pin_check(NEW_PIN, TradePin.objects.get(user=holder).pin_hash)[0]
 
 
 def test_the_link_expires_after_30_minutes(holder, clock, django_capture_on_commit_callbacks):
@@ -103,7 +103,7 @@ def test_a_trivial_pin_on_the_link_is_refused_and_the_link_stays_good(
     with pytest.raises(ValidationError) as err:
         services.trade_pin_reset_complete(user=holder, token=token, pin="123456")
     assert code_of(err.value, "pin") == services.PIN_TRIVIAL
-    assert check_password(TRADE_PIN, TradePin.objects.get(user=holder).pin_hash)
+    assert pin_check(TRADE_PIN, TradePin.objects.get(user=holder).pin_hash)[0]
     assert services.reset_record(user=holder, token=token) is not None
 
 
@@ -124,4 +124,4 @@ def test_the_reset_through_the_pages(client, holder, django_capture_on_commit_ca
     again = client.get(link)
     assert again.status_code == 400
     assert b'id="reset-invalid"' in again.content
-    assert check_password(NEW_PIN, TradePin.objects.get(user=holder).pin_hash)
+    assert pin_check(NEW_PIN, TradePin.objects.get(user=holder).pin_hash)[0]
