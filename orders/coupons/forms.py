@@ -8,14 +8,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.forms import MoneyField, WholeNumberField
+from marketplace.forms import AsciiDecimalField, MoneyField, WholeNumberField
 from marketplace.money import format_amount
 from marketplace.validators import plain_text
 
 from .models import CouponKind
 
 
-class _Percent(forms.DecimalField):
+class _Percent(AsciiDecimalField):  # "１０" is not 10 percent
     def __init__(self, **kwargs):
         super().__init__(
             max_digits=5,
