@@ -113,7 +113,7 @@ def _amount(value) -> Decimal:
         return value
     if isinstance(value, float):
         return Decimal(repr(value)).quantize(_CENT)
-    return Decimal(value or 0)
+    return Decimal(value or 0).quantize(_CENT)  # SQLite gives 10000 for 10000.00
 
 
 def _month(value) -> dt.date:
