@@ -93,3 +93,22 @@ class PercentField(forms.DecimalField):
             percent = (value * 100).normalize()
             return f"{percent:.2f}" if decimal_places(percent) <= 2 else f"{percent:f}"
         return value
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer typed in ASCII digits: Django's ``IntegerField`` runs ``int()``, which reads
+    ``"１０"`` (full-width) as 10 in silence; here that is the field's usual "invalid" error."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            refuse_unicode_digits(value, self.error_messages["invalid"])
+        return super().to_python(value)
+
+
+class AsciiDecimalField(forms.DecimalField):
+    """A decimal typed in ASCII digits (``Decimal("１０")`` is 10 too); otherwise Django's."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            refuse_unicode_digits(value, self.error_messages["invalid"])
+        return super().to_python(value)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
-from marketplace.fields import DecimalStringField
+from marketplace.fields import DecimalStringField, WholeNumberField
 from marketplace.money import AMOUNT_MESSAGES, UNITS_MESSAGES
 from profiles.identity.ages import ELDERLY_WARNING
 from profiles.identity.selectors import is_elderly
@@ -92,7 +92,7 @@ def _coupon_field(**kwargs) -> serializers.CharField:
 
 
 def _card_field(purpose: str) -> serializers.IntegerField:
-    return serializers.IntegerField(
+    return WholeNumberField(
         min_value=1,
         max_value=2**63 - 1,
         help_text=f"The id of one of your bound cards (GET /api/v1/me/cards/) {purpose}. Any "

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import ProductKind
-from marketplace.forms import MoneyField, PercentField
+from marketplace.forms import MoneyField, PercentField, WholeNumberField
 from marketplace.validators import plain_text
 
 from .fees import format_tiers, parse_tiers
@@ -110,8 +110,8 @@ class ProductForm(forms.Form):
         ProductKind.INSURANCE: {
             "premium": lambda: MoneyField(label=_("Premium (CNY)"), **MONEY),
             "coverage_amount": lambda: MoneyField(label=_("Coverage (CNY)"), **MONEY),
-            "term_months": lambda: forms.IntegerField(label=_("Term (months)"), min_value=1),
-            "cooling_off_days": lambda: forms.IntegerField(
+            "term_months": lambda: WholeNumberField(label=_("Term (months)"), min_value=1),
+            "cooling_off_days": lambda: WholeNumberField(
                 label=_("Cooling-off period (days)"), min_value=15, initial=15
             ),
             "cancellation_fee": lambda: MoneyField(
@@ -122,13 +122,13 @@ class ProductForm(forms.Form):
                 max_value=10,
                 initial=0,
             ),
-            "premium_years": lambda: forms.IntegerField(
+            "premium_years": lambda: WholeNumberField(
                 label=_("Premium-paying years (1 for a single premium)"),
                 min_value=1,
                 max_value=100,
                 initial=1,
             ),
-            "waiting_days": lambda: forms.IntegerField(
+            "waiting_days": lambda: WholeNumberField(
                 label=_("Waiting period (days)"), min_value=0, max_value=365, initial=0
             ),
             "claims": lambda: forms.CharField(
@@ -147,7 +147,7 @@ class ProductForm(forms.Form):
             ),
         },
         ProductKind.SAVINGS: {
-            "term_months": lambda: forms.IntegerField(label=_("Term (months)"), min_value=1),
+            "term_months": lambda: WholeNumberField(label=_("Term (months)"), min_value=1),
             "annual_rate": lambda: PercentField(label=_("Annual rate (%)")),
             "early_withdrawal_rate": lambda: PercentField(
                 label=_("Early-withdrawal rate (% a year)")
@@ -298,7 +298,7 @@ class CuratedListForm(forms.Form):
         self.products = list(products)
         placed = placed or {}
         for product in self.products:
-            self.fields[self.place_name(product)] = forms.IntegerField(
+            self.fields[self.place_name(product)] = WholeNumberField(
                 label=product.name,
                 required=False,
                 min_value=1,

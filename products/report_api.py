@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from institutions.models import ProductKind
 from institutions.tenancy import PortalAPIMixin
-from marketplace.fields import DecimalStringField
+from marketplace.fields import DecimalStringField, WholeNumberField
 from marketplace.money import AMOUNT_MAX_DIGITS
 from marketplace.validators import plain_text
 
@@ -56,7 +56,7 @@ class AllocationSerializer(serializers.Serializer):
 class ReportWriteSerializer(serializers.Serializer):
     """A report's content; percentages in percent (``"9.85"``). The allocation adds up to 100."""
 
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = WholeNumberField(min_value=2000, max_value=2100)
     period = serializers.ChoiceField(choices=ReportPeriod.choices)
     fund_size = DecimalStringField(
         places=2, maximum=10 ** (AMOUNT_MAX_DIGITS - 2) - 1, positive=True

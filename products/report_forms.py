@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from marketplace.forms import MoneyField
+from marketplace.forms import AsciiDecimalField, MoneyField, WholeNumberField
 from marketplace.permissions import form_errors_from
 from marketplace.validators import plain_text
 
@@ -30,7 +30,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ReportForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("Year"), min_value=2000, max_value=2100)
     period = forms.ChoiceField(
         label=pgettext_lazy("report period", "Period"), choices=ReportPeriod.choices
     )
@@ -42,7 +42,7 @@ class ReportForm(forms.Form):
         validators=[plain_text],
         help_text=_('As the prospectus names it, e.g. "CSI 300 Index × 80% + ChinaBond × 20%".'),
     )
-    benchmark_return_percent = forms.DecimalField(
+    benchmark_return_percent = AsciiDecimalField(
         label=_("Benchmark return over the year to the period end (%)"),
         required=False,
         max_digits=6,
@@ -83,7 +83,7 @@ class HoldingForm(forms.Form):
         validators=[plain_text],
         widget=forms.TextInput(attrs={"placeholder": pgettext_lazy("security code", "Code")}),
     )
-    percent_of_nav = forms.DecimalField(
+    percent_of_nav = AsciiDecimalField(
         label=_("% of net assets"),
         widget=forms.TextInput(attrs={"placeholder": "%", "inputmode": "decimal"}),
         **PERCENT,
@@ -124,7 +124,7 @@ class AllocationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for value, label in AssetClass.choices:
-            self.fields[value] = forms.DecimalField(
+            self.fields[value] = AsciiDecimalField(
                 label=_("%(asset)s (%% of net assets)") % {"asset": label},
                 initial=Decimal(0),
                 **PERCENT,

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from institutions.models import ProductKind
 from institutions.serializers import InstitutionSummarySerializer
-from marketplace.fields import DecimalStringField
+from marketplace.fields import DecimalStringField, WholeNumberField
 from marketplace.validators import plain_text
 
 from .fees import Tier
@@ -57,11 +57,11 @@ class FundTermsSerializer(serializers.Serializer):
 class InsuranceTermsSerializer(serializers.Serializer):
     premium = _money()
     coverage_amount = _money()
-    term_months = serializers.IntegerField(min_value=1, max_value=1200)
-    cooling_off_days = serializers.IntegerField(min_value=15, max_value=365, default=15)
+    term_months = WholeNumberField(min_value=1, max_value=1200)
+    cooling_off_days = WholeNumberField(min_value=15, max_value=365, default=15)
     cancellation_fee = DecimalStringField(places=2, maximum=10, default=Decimal(0))
-    premium_years = serializers.IntegerField(min_value=1, max_value=100, default=1)
-    waiting_days = serializers.IntegerField(min_value=0, max_value=365, default=0)
+    premium_years = WholeNumberField(min_value=1, max_value=100, default=1)
+    waiting_days = WholeNumberField(min_value=0, max_value=365, default=0)
     claims = serializers.CharField(
         max_length=2000, allow_blank=True, default="", validators=[plain_text]
     )

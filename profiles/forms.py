@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.forms import WholeNumberField
 from marketplace.validators import plain_text
 
 from .models import City, ConsentKind, Experience, IncomeBand, InvestmentGoal
@@ -15,7 +16,7 @@ def _choices(choices):
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=100, validators=[plain_text], label=_("Full name"))
-    birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1900, max_value=2100)
+    birth_year = WholeNumberField(label=_("Year of birth"), min_value=1900, max_value=2100)
     city = forms.ChoiceField(choices=_choices(City), label=_("City"))
     income_band = forms.ChoiceField(choices=_choices(IncomeBand), label=_("Yearly income"))
     investment_goal = forms.ChoiceField(

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.fields import WholeNumberField
 from marketplace.validators import plain_text
 
 from .identity.ages import ELDERLY_WARNING
@@ -17,7 +18,7 @@ class ProfileSerializer(serializers.ModelSerializer):
     investment_goal = serializers.ChoiceField(choices=InvestmentGoal.choices, required=False)
     experience = serializers.ChoiceField(choices=Experience.choices, required=False)
     full_name = serializers.CharField(max_length=100, required=False, validators=[plain_text])
-    birth_year = serializers.IntegerField(required=False)
+    birth_year = WholeNumberField(required=False)
 
     class Meta:
         model = InvestorProfile
@@ -40,7 +41,7 @@ class ProfileSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         low, high = birth_year_range()  # the schema states this year's range
-        fields["birth_year"] = serializers.IntegerField(
+        fields["birth_year"] = WholeNumberField(
             required=False, allow_null=True, min_value=low, max_value=high
         )
         return fields
@@ -88,7 +89,7 @@ class QuestionnaireSerializer(serializers.Serializer):
     }
 )
 class AnswersField(serializers.DictField):
-    child = serializers.IntegerField(min_value=1, max_value=2147483647)
+    child = WholeNumberField(min_value=1, max_value=2147483647)
 
 
 class AssessmentInputSerializer(serializers.Serializer):

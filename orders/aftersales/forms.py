@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.forms import WholeNumberField
 from marketplace.validators import plain_text
 
 from .models import BODY_MAX, ID_MAX, SUBJECT_MAX, RequestKind
@@ -34,10 +35,10 @@ class RequestForm(MessageForm):
         label=_("This is a"), choices=RequestKind.choices, widget=forms.RadioSelect
     )
     subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX, validators=[plain_text])
-    order = forms.IntegerField(
+    order = WholeNumberField(
         required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
     )
-    holding = forms.IntegerField(
+    holding = WholeNumberField(
         required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
     )
     product = forms.SlugField(required=False, widget=forms.HiddenInput)

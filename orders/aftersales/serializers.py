@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.fields import WholeNumberField
 from marketplace.validators import plain_text
 
 from .models import BODY_MAX, ID_MAX, SUBJECT_MAX, RequestKind, RequestMessage, ServiceRequest
@@ -115,8 +116,8 @@ class RequestInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RequestKind.choices)
     subject = serializers.CharField(max_length=SUBJECT_MAX, validators=[plain_text])
     body = serializers.CharField(max_length=BODY_MAX, validators=[plain_text])
-    order = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    holding = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    order = WholeNumberField(required=False, min_value=1, max_value=ID_MAX)
+    holding = WholeNumberField(required=False, min_value=1, max_value=ID_MAX)
     product = serializers.SlugField(required=False, max_length=200)
 
 

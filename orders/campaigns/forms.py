@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.forms import WholeNumberField
 from marketplace.validators import plain_text
 from products.models import Product
 from profiles.models import AgeCohort, City, RiskCategory
@@ -33,7 +34,7 @@ class CampaignForm(forms.Form):
         required=False,
         to_field_name="slug",
     )
-    delay = forms.IntegerField(
+    delay = WholeNumberField(
         label=_("Delay after the purchase"), min_value=0, max_value=MAX_DELAY_HOURS, initial=0
     )
     delay_unit = forms.ChoiceField(label=_("Unit"), choices=DELAY_UNITS, initial="days")
@@ -71,13 +72,13 @@ class CampaignForm(forms.Form):
         to_field_name="slug",
         empty_label=_("Anyone"),
     )
-    purchased_min_days = forms.IntegerField(
+    purchased_min_days = WholeNumberField(
         label=_("Bought from you at least … days ago"),
         min_value=0,
         max_value=MAX_PURCHASE_DAYS,
         required=False,
     )
-    purchased_max_days = forms.IntegerField(
+    purchased_max_days = WholeNumberField(
         label=_("… and at most … days ago"),
         min_value=0,
         max_value=MAX_PURCHASE_DAYS,

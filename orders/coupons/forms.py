@@ -8,14 +8,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.forms import MoneyField
+from marketplace.forms import AsciiDecimalField, MoneyField, WholeNumberField
 from marketplace.money import format_amount
 from marketplace.validators import plain_text
 
 from .models import CouponKind
 
 
-class _Percent(forms.DecimalField):
+class _Percent(AsciiDecimalField):  # "１０" is not 10 percent
     def __init__(self, **kwargs):
         super().__init__(
             max_digits=5,
@@ -52,7 +52,7 @@ class CouponForm(forms.Form):
     rate_share = _Percent(
         label=_("Share of the list fee (%)"), help_text=_("Fee-rate card: e.g. 10.")
     )
-    per_user_limit = forms.IntegerField(
+    per_user_limit = WholeNumberField(
         min_value=1,
         max_value=1000,
         initial=1,
@@ -65,7 +65,7 @@ class CouponForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    max_count = forms.IntegerField(min_value=1, max_value=10_000_000, label=_("Total count"))
+    max_count = WholeNumberField(min_value=1, max_value=10_000_000, label=_("Total count"))
     budget = MoneyField(positive=True, label=_("Total budget (CNY)"))
 
     def __init__(self, *args, product_choices=(), product_text=False, **kwargs):

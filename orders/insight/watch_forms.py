@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from marketplace.forms import AsciiDecimalField
+
 from .models import AlertKind
 
 THRESHOLD_NOT_A_NUMBER = _("Enter a number, e.g. 1.2500.")
@@ -15,7 +17,7 @@ THRESHOLD_NOT_A_NUMBER = _("Enter a number, e.g. 1.2500.")
 class AlertForm(forms.Form):
     product = forms.SlugField(max_length=80, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Alert me when"), choices=AlertKind.choices)
-    threshold = forms.DecimalField(
+    threshold = AsciiDecimalField(
         label=pgettext_lazy("alert threshold", "Value"),
         required=False,
         max_digits=16,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.forms import MoneyField
+from marketplace.forms import MoneyField, WholeNumberField
 from profiles.security.forms import TradePinFormMixin
 
 from .models import Frequency
@@ -66,7 +66,7 @@ class PlanCreateForm(TradePinFormMixin, _Schedule):
     end_date = forms.DateField(
         label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    max_purchases = forms.IntegerField(label=_("Number of purchases"), required=False, min_value=1)
+    max_purchases = WholeNumberField(label=_("Number of purchases"), required=False, min_value=1)
 
     field_order = [
         "amount",

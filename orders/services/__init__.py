@@ -65,13 +65,13 @@ from .notices import (
     NOTIFY_TASK,
     order_events_notice_enqueue,
 )
+from .reconciliation import reconcile_statements
 from .settlement import (
     ALREADY_PAID,
     MONTH_NOT_OVER,
     SETTLED_STATUSES,
     ZERO,
     close_month,
-    reconcile_statements,
     statement_close,
     statement_flows,
     statement_mark_paid,

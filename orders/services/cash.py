@@ -50,6 +50,7 @@ from ..models import (
     Side,
 )
 from ..rows import CashBalanceRow, CashEntryRow
+from .reconciliation import cash_accounts_against_entries
 
 INSUFFICIENT_CASH = (
     "Your available cash is {balance:,.2f}: top up {short:,.2f} more, or lower the amount."
@@ -367,19 +368,9 @@ def reconcile_cash() -> list[str]:
     DESIGN §4: each balance is the sum of its entries; the sum of all cash equals deposits
     minus withdrawals, minus money put into orders, plus refunds, proceeds and income.
     """
-    problems = []
-    sums = dict(
-        CashEntry.objects.values("account")
-        .annotate(total=Sum("amount"))
-        .values_list("account", "total")
-    )
-    for account in CashAccount.objects.all().iterator():
-        ledger = sums.get(account.pk) or Decimal(0)
-        if ledger != account.balance:
-            problems.append(
-                f"account {account.pk} (user {account.user_id}): balance {account.balance} "
-                f"but entries sum to {ledger}"
-            )
+    # The accounts that disagree, found in the database (one grouped join, not a dictionary of
+    # every account's sum held in memory).
+    problems = list(cash_accounts_against_entries())
     by_kind = dict(
         CashEntry.objects.values("kind").annotate(total=Sum("amount")).values_list("kind", "total")
     )

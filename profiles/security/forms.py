@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.forms import WholeNumberField
 from marketplace.permissions import form_errors_from
 
 from . import services
@@ -107,5 +108,5 @@ class PinResetRequestForm(forms.Form):
 
 
 class SessionEndForm(forms.Form):
-    session = forms.IntegerField(min_value=1, required=False)
+    session = WholeNumberField(min_value=1, required=False)
     everywhere = forms.BooleanField(required=False)

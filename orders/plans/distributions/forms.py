@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.forms import AsciiDecimalField
 from marketplace.validators import plain_text
 
 from .models import Election
@@ -13,7 +14,7 @@ REASON_REQUIRED = _("Give a reason; the institution will read it.")
 
 
 class DeclareForm(forms.Form):
-    amount_per_unit = forms.DecimalField(
+    amount_per_unit = AsciiDecimalField(
         label=_("Amount per unit (CNY)"),
         max_digits=12,
         decimal_places=4,

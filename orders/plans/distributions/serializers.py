@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from marketplace.fields import DecimalStringField
+
 from .models import Distribution, DistributionPayment, DistributionStatus, Election
 
 
@@ -30,7 +32,8 @@ class DistributionSerializer(serializers.ModelSerializer):
 
 
 class DistributionDeclareSerializer(serializers.Serializer):
-    amount_per_unit = serializers.DecimalField(max_digits=12, decimal_places=4)
+    # A decimal string like every amount of the API (DRF's DecimalField read "１０" as 10).
+    amount_per_unit = DecimalStringField(places=4, maximum=10**8 - 1, positive=True)
     record_date = serializers.DateField()
     ex_date = serializers.DateField()
     pay_date = serializers.DateField()

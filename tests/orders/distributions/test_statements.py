@@ -9,11 +9,12 @@ import pytest
 from django.core.management import call_command
 
 from orders import services as orders
-from orders.models import Holding, StatementLine
+from orders.models import CashEntry, Holding, StatementLine
 from orders.plans.distributions.models import DistributionPayment, Election
 from orders.plans.distributions.services.declaration import election_set
 from orders.statement_figures import StatementFigures
 from tests import factories
+from tests.orders.test_reconcile_defects import tampered
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,55 @@ def test_a_distribution_cash_entry_that_disagrees_is_a_reconciliation_difference
     DistributionPayment.objects.update(cash=Decimal("122.00"), gross=Decimal("122.00"))
     problems = orders.reconcile_statements()
     assert any("distribution payment" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "expected"),
+    [
+        (
+            lambda: DistributionPayment.objects.update(statement=None),
+            [
+                r"distribution payment \d+ \(2026-11-\d\d\) is on no statement, but statement "
+                r"\d+ \(.+ 2026-11\) closed after it",
+                r"distributions \S+ != its flows' sum",
+                r"distributions \S+ != cash entries",
+            ],
+        ),
+        (
+            lambda: (
+                tampered(CashEntry)
+                .filter(kind="distribution")
+                .update(reference="distribution:999999")
+            ),
+            [
+                r"distribution cash entry \(999999, \d+\) \(123\.00\) matches no payment",
+                r"distribution payment \d+: cash 123\.00 but its cash entry says 0",
+                r"distributions 123\.00 != cash entries 0",
+            ],
+        ),
+        (
+            lambda: tampered(CashEntry).filter(kind="distribution").update(reference="dist"),
+            [
+                r"cash entry \d+ \(distribution 123\.00\): 'dist' names none",
+                r"distribution payment \d+: cash 123\.00 but its cash entry says 0",
+                r"distributions 123\.00 != cash entries 0",
+            ],
+        ),
+    ],
+    ids=["left off", "entry naming no payment", "entry naming nothing"],
+)
+def test_each_distribution_check_catches_its_defect(
+    holder, approved, pay_day, clock, fund, corrupt, expected
+):
+    approved()
+    pay_day()
+    clock.set(dt.date(2026, 12, 1), 9)
+    orders.statement_close(institution=fund.institution, month=dt.date(2026, 11, 1))
+    assert orders.reconcile_statements() == []
+    corrupt()
+
+    problems = orders.reconcile_statements()
+
+    for pattern in expected:
+        assert any(re.search(pattern, p) for p in problems), (pattern, problems)
+    assert all(any(re.search(e, p) for e in expected) for p in problems), problems
