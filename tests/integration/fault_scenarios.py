@@ -22,7 +22,7 @@ from django.utils import timezone
 from orders import services
 from orders.campaigns import services as campaigns
 from orders.plans import services as plans
-from orders.plans.distributions import services as distributions
+from orders.plans.distributions.services import declaration as distributions
 from products.models import DailyYield, FundType, NavPrice, ProductKind
 from tests.factories import (
     CommissionContractFactory,
