@@ -50,21 +50,33 @@ def catalogue(request):
     products = fragments.page_products(params=request.GET, page=page, version=counts.version)
     query = request.GET.copy()
     query.pop("page", None)
+    bands_applied = any(request.GET.get(group) for group in BANDS)
+    # The filter panel is the same for everyone asking the same filters: cached with the counts.
+    panel = fragments.filter_panel(
+        counts=counts,
+        context={
+            "form": filterset.form,
+            "facets": counts.facets,
+            "band_fields": [filterset.form[group] for group in BANDS],
+            "bands_applied": bands_applied,
+        },
+    )
     return render(
         request,
         "products/catalogue.html",
         {
             "filter": filterset,
             "form": filterset.form,
+            "filter_panel": panel,
             "page": page,
             "products": products,
             "cards": fragments.card_parts(products=products, version=counts.version),
+            # Each card's per-investor part is rendered once per look and version ({% variant %}).
+            "card_version": counts.version,
             "profile": profile_of(user=request.user),
-            "facets": counts.facets,
             "querystring": query.urlencode(),
             "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
-            "band_fields": [filterset.form[group] for group in BANDS],
-            "bands_applied": any(request.GET.get(group) for group in BANDS),
+            "bands_applied": bands_applied,
             "risk_levels": RiskLevel.choices,
             # The "Compare" tick boxes on the cards, and the products already chosen.
             "compare_enabled": True,
