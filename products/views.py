@@ -113,18 +113,14 @@ def product_detail(request, slug):
     range_key = request.GET.get("range", "1y")
     if range_key not in selectors.NAV_RANGES:
         range_key = "1y"
-    # The chart and performance sections are the same for everyone: cached by version, read
-    # before the product so a section is never stored under a version newer than its rows.
-    chart_key = fragments.chart_key(slug=slug, range_key=range_key)
-    version, charts = fragments.cached_charts(key=chart_key)
+    # The product, its charts, key figures, report, terms, fees and documents are the same for
+    # everyone: cached by version (read before the rows, so nothing is stored under a version
+    # newer than what it was built from). Only the investor's own parts are read per request.
     try:
-        product = selectors.product_detail_for_catalogue(slug=slug)
+        shared = fragments.product_page(slug=slug, range_key=range_key)
     except Product.DoesNotExist as exc:
         raise Http404("No such product") from exc
-    if charts is None and product.is_fund:
-        charts = fragments.product_charts(
-            product=product, range_key=range_key, key=chart_key, version=version
-        )
+    product, charts = shared.product, shared.charts
     profile = profile_of(user=request.user)
     suitability = (
         suitability_for(profile=profile, product_risk=product.risk_level)
@@ -139,6 +135,8 @@ def product_detail(request, slug):
             "terms": getattr(product, f"{product.kind}_terms", None),
             "tiers": selectors.fee_tiers_by_schedule(product=product),
             "charts": charts,
+            "detail_figures": shared.figures,
+            "detail_body": shared.body,
             # Its own section after the cached ones: it says how this investor is paid.
             "show_distributions": product.is_fund and not product.is_money_market,
             "earnings": selectors.platform_earnings(product=product),
