@@ -70,9 +70,11 @@ def membership_flags(user) -> MembershipFlags:
 
 
 def forget(*user_ids) -> None:
-    """Drop the users' cached flags once the current transaction commits (now, outside one)."""
+    """Drop the users' cached flags now and again once the current transaction commits (a
+    request in between may have cached what it read before the commit)."""
     keys = [_key(user_id) for user_id in user_ids]
     if keys:
+        cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from institutions.selectors import institution_public_list
-from marketplace.cache import cache_public_page
+from marketplace.cache import cache_public_page, catalogue_version
 from profiles.selectors import (
     assessment_expires_soon,
     assessment_is_valid,
@@ -208,6 +208,17 @@ def me_home(request):
     """The investor's home: where they stand, and the products that suit them."""
     profile = profile_for(user=request.user)
     valid = assessment_is_valid(profile)
+    # Read before the products, so no card is stored under a version newer than its row.
+    version = catalogue_version()
+    recommendations = list(
+        selectors.recommendations_for(
+            risk_level=profile.risk_level,
+            assessment_valid=valid,
+            goal=profile.investment_goal,
+            horizon=investment_horizon(user=request.user),
+            held_by=request.user,
+        )
+    )
     return render(
         request,
         "profiles/home.html",
@@ -215,13 +226,10 @@ def me_home(request):
             "profile": profile,
             "assessment_valid": valid,
             "expires_soon": assessment_expires_soon(profile),
-            "recommendations": selectors.recommendations_for(
-                risk_level=profile.risk_level,
-                assessment_valid=valid,
-                goal=profile.investment_goal,
-                horizon=investment_horizon(user=request.user),
-                held_by=request.user,
-            ),
+            "recommendations": recommendations,
+            # The cards' shared HTML and per-investor looks, as on the catalogue page.
+            "cards": fragments.card_parts(products=recommendations, version=version),
+            "card_version": version,
         },
     )
 
