@@ -10,7 +10,9 @@ and on the user object for the rest of the request.
 Every write that can change an answer drops the user's entry when it commits: a membership
 saved or deleted (its user), an institution saved (its members: its status decides whether
 their memberships count). The entry also expires on its own after ``TIMEOUT``, so even a write
-that bypassed the model (a raw ``UPDATE``) is seen within minutes.
+that bypassed the model (a raw ``UPDATE``) is seen within minutes. While Redis is unreachable
+the flags are read from the table on each request; dropping an entry then fails the write, on
+purpose (a stale "not an admin" must not outlive the outage).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from redis.exceptions import RedisError
 
 from .models import Institution, InstitutionStatus, Membership, Role
 
@@ -60,10 +63,14 @@ def membership_flags(user) -> MembershipFlags:
         return NONE
     flags = getattr(user, _ATTRIBUTE, None)
     if flags is None:
-        cached = cache.get(_key(user.pk))
-        flags = MembershipFlags(*cached) if cached is not None else None
-        if flags is None:
-            flags = _read(user.pk)
+        try:
+            cached = cache.get(_key(user.pk))
+        except (RedisError, OSError):  # Redis unreachable: ask the table, cache nothing
+            cached, unreachable = None, True
+        else:
+            unreachable = False
+        flags = MembershipFlags(*cached) if cached is not None else _read(user.pk)
+        if cached is None and not unreachable:
             cache.set(_key(user.pk), tuple(flags), TIMEOUT)
         setattr(user, _ATTRIBUTE, flags)
     return flags

@@ -137,8 +137,8 @@ if REDIS_URL:
     # Sessions are read from Redis on every signed-in request and written through to the
     # database (which stays the record: a Redis restart signs nobody out). Ending a session
     # (sign-out, "sign out everywhere", erasure) goes through the session store, which drops
-    # both copies.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # both copies. marketplace/sessions.py: Django's cached_db, still served while Redis is down.
+    SESSION_ENGINE = "marketplace.sessions"
 # A product page view is a Redis HINCRBY, moved to its row by beat every minute; without Redis
 # (no shared buffer) it is an UPDATE of the row (products.services.page_views).
 PAGE_VIEWS_BUFFERED = bool(REDIS_URL)
