@@ -30,14 +30,26 @@ _rendered: dict[tuple, str] = {}
 
 
 class _Placeholders:
-    """What the block sees as ``request``: the real user, a placeholder for the path."""
+    """What the block sees as ``request``: the real user, a placeholder for the path, and the
+    real request's private attributes (what tags memoise on it, such as the watched ids), so a
+    block rendered on a miss costs no more queries than the plain template would."""
+
+    path = PATH_PLACEHOLDER
 
     def __init__(self, request):
-        self.user = request.user
-        self.path = PATH_PLACEHOLDER
+        object.__setattr__(self, "_request", request)
+        object.__setattr__(self, "user", request.user)
 
     def get_full_path(self) -> str:
         return PATH_PLACEHOLDER
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            return getattr(self._request, name)
+        raise AttributeError(name)
+
+    def __setattr__(self, name, value) -> None:
+        setattr(self._request, name, value)
 
 
 def _token(request) -> str:
