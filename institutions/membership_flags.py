@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -97,8 +98,14 @@ def _institution_changed(sender, instance: Institution, **kwargs) -> None:
     forget(*Membership.objects.filter(institution=instance).values_list("user_id", flat=True))
 
 
+def _signed_in(sender, request, user, **kwargs) -> None:
+    """Read (and cache) the flags at sign-in, so the first page costs what the next ones do."""
+    membership_flags(user)
+
+
 def connect() -> None:
     """Called once from ``InstitutionsConfig.ready``."""
+    user_logged_in.connect(_signed_in, dispatch_uid="member_flags_sign_in")
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="member_flags_save")
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="member_flags_del")
     post_save.connect(_institution_changed, sender=Institution, dispatch_uid="member_flags_inst")
