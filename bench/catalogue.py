@@ -7,7 +7,8 @@ Creates the database if it is missing, migrates it, loads the demo data plus syn
 settings (``bench/settings_bench.py``) on gunicorn, then measures requests per second of the
 catalogue list, one product page and ``/bench/bare/`` (the same middleware with no view work)
 in one run, each anonymous and signed in as an assessed investor (``-in``: the anonymous page
-cache does not apply; the pages' shared parts come from the fragment cache, warmed first). It
+cache does not apply; the pages' shared parts come from the fragment cache, warmed first), and
+the portfolio and the investor's home signed in as a demo investor with holdings. It
 prints the ratios next to their targets against the anonymous bare view (the fastest honest
 baseline) and, for signed-in pages, against the signed-in bare view too; it never fails on a
 timing.
@@ -33,8 +34,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fortune_bench"
-TARGETS = {"list": 0.6, "product": 0.5, "list-in": 0.3, "product-in": 0.3}
+TARGETS = {
+    "list": 0.6,
+    "product": 0.5,
+    "list-in": 0.3,
+    "product-in": 0.3,
+    "portfolio-in": 0.25,
+}
 INVESTOR_EMAIL = "bench-investor@example.com"
+# The portfolio and the investor's home are measured as a demo investor who holds funds.
+HOLDER_EMAIL = "investor2@fortune.example"
 PRODUCT_CODE = "202101"  # Southern Cross Steady Bond A: fees, NAV chart, articles
 
 
@@ -206,13 +215,31 @@ def fill(target: int) -> None:
     )
 
 
-def investor_cookie() -> str:
-    """A session cookie of an investor at C3 with a valid assessment (made on first use)."""
-    import datetime as dt
+def holder_cookie() -> str:
+    """A session cookie of the demo investor with holdings (the bench investor without one)."""
+    from profiles.models import User
+
+    user = User.objects.filter(email=HOLDER_EMAIL).first()
+    return session_cookie(user) if user is not None else investor_cookie()
+
+
+def session_cookie(user) -> str:
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def investor_cookie() -> str:
+    """A session cookie of an investor at C3 with a valid assessment (made on first use)."""
+    import datetime as dt
 
     from profiles.models import InvestorProfile, User
 
@@ -222,12 +249,7 @@ def investor_cookie() -> str:
     InvestorProfile.objects.update_or_create(
         user=user, defaults={"risk_level": 3, "assessment_valid_until": dt.date(2099, 1, 1)}
     )
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return session_cookie(user)
 
 
 def default_product_path() -> str:
@@ -394,6 +416,9 @@ def main() -> None:
     pages = {name: (path, "") for name, path in paths.items()}
     for name in ("bare", "list", "product"):
         pages[f"{name}-in"] = (paths[name], cookie)
+    holder = holder_cookie()
+    pages["portfolio-in"] = ("/me/portfolio/", holder)
+    pages["home-in"] = ("/me/", holder)
     connections.close_all()  # the client processes fork from here
 
     port = args.port or free_port()

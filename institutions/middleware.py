@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import user_is_institution_admin
+from .membership_flags import membership_flags
 
 MFA_REQUIRED = _(
     "Your role needs two-factor authentication. Set up an authenticator app to continue."
@@ -21,7 +21,9 @@ EXEMPT_PREFIXES = ("/accounts/", "/_allauth/", "/static/", "/media/", "/healthz"
 
 
 def mfa_required(user) -> bool:
-    return user.is_staff or user_is_institution_admin(user=user)
+    # The memberships' answer is cached per user (dropped when a membership or institution
+    # changes), so the rule costs no query on an ordinary signed-in request.
+    return user.is_staff or membership_flags(user).admin
 
 
 def mfa_missing(user) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from marketplace.cache import shared_get, shared_get_many, shared_key, shared_set_many
+from marketplace.cache import shared_get_many, shared_key, shared_set_many
 
 from . import selectors
 from .charts import line_chart
@@ -44,20 +44,45 @@ class CatalogueCounts:
     version: int
     facets: dict
     matches: int
+    panel: SafeString | None  # the filter panel's HTML when cached (``filter_panel``)
+    panel_key: str
+
+
+def _panel_key(params) -> str:
+    return shared_key("panel", repr(normalised_filters(params)), params.getlist("ordering"))
 
 
 def catalogue_counts(*, params, filterset: CatalogueFilter) -> CatalogueCounts:
-    """Facet counts and the number of products matching ``filterset`` (built from ``params``):
-    nine queries on a miss, none on a hit. Call it before reading the page's products."""
-    key = shared_key("facets", repr(normalised_filters(params)))
-    version, cached = shared_get(key)
+    """Facet counts and the number of products matching ``filterset`` (built from ``params``),
+    and the filter panel if it is cached, in one round trip: nine queries on a miss, none on a
+    hit. Call it before reading the page's products."""
+    key, panel_key = shared_key("facets", repr(normalised_filters(params))), _panel_key(params)
+    version, found = shared_get_many([key, panel_key])
+    cached = found.get(key)
     if cached is None:
         cached = {
             "facets": selectors.catalogue_facets(params=params),
             "matches": filterset.qs.count(),
         }
         shared_set_many(version, {key: cached})
-    return CatalogueCounts(version=version, facets=cached["facets"], matches=cached["matches"])
+    panel = found.get(panel_key)
+    return CatalogueCounts(
+        version=version,
+        facets=cached["facets"],
+        matches=cached["matches"],
+        panel=None if panel is None else mark_safe(panel),  # noqa: S308 (our own template's)
+        panel_key=panel_key,
+    )
+
+
+def filter_panel(*, counts: CatalogueCounts, context: dict) -> SafeString:
+    """The catalogue's filter panel (``_filter_panel.html``: the form, the facet counts; the
+    same for everyone with the same filters and order), cached with the counts' version."""
+    if counts.panel is not None:
+        return counts.panel
+    html = render_to_string("products/_filter_panel.html", context)
+    shared_set_many(counts.version, {counts.panel_key: html})
+    return mark_safe(html)  # noqa: S308 (rendered by our own, escaping, template)
 
 
 @dataclass(frozen=True)
@@ -101,18 +126,56 @@ def chart_key(*, slug: str, range_key: str) -> str:
     return shared_key("charts", slug, range_key)
 
 
-def product_charts(*, product: Product, range_key: str, key: str, version: int) -> SafeString:
-    """A fund page's chart and performance sections, rendered and stored under ``version``
-    (read, with ``key``, before the product was). Non-funds have none."""
-    context = _chart_context(product=product, range_key=range_key)
-    html = render_to_string("products/_charts.html", context)
-    shared_set_many(version, {key: html})
-    return mark_safe(html)  # noqa: S308
+@dataclass(frozen=True)
+class ProductPage:
+    """What a product page shows alike to everyone, as of ``version``."""
+
+    version: int
+    product: Product  # with its terms, institution, fee tiers, documents and articles
+    charts: SafeString | None  # a fund's chart and performance sections (None: not a fund)
+    figures: SafeString  # the platform note and key figures (``_detail_figures.html``)
+    body: SafeString  # report, description, terms, fees, documents (``_detail_body.html``)
 
 
-def cached_charts(*, key: str) -> tuple[int, SafeString | None]:
-    version, html = shared_get(key)
-    return version, (None if html is None else mark_safe(html))  # noqa: S308
+def product_page(*, slug: str, range_key: str) -> ProductPage:
+    """The product (as ``selectors.product_detail_for_catalogue`` reads it), its chart sections
+    for ``range_key`` and the page's other shared sections, from one round trip when all are
+    cached (no query); what is missing is read, rendered and stored under the version read
+    first. Raises Product.DoesNotExist."""
+    keys = {
+        "product": shared_key("product", slug),
+        "charts": chart_key(slug=slug, range_key=range_key),
+        "figures": shared_key("detail-figures", slug),
+        "body": shared_key("detail-body", slug),
+    }
+    version, found = shared_get_many(keys.values())
+    parts = {name: found.get(key) for name, key in keys.items()}
+    if parts["product"] is None:
+        parts["product"] = selectors.product_detail_for_catalogue(slug=slug)
+    product = parts["product"]
+    if parts["charts"] is None and product.is_fund:
+        parts["charts"] = render_to_string(
+            "products/_charts.html", _chart_context(product=product, range_key=range_key)
+        )
+    context = {
+        "product": product,
+        "terms": getattr(product, f"{product.kind}_terms", None),
+        "tiers": selectors.fee_tiers_by_schedule(product=product),
+    }
+    for name in ("figures", "body"):
+        if parts[name] is None:
+            parts[name] = render_to_string(f"products/_detail_{name}.html", context)
+    shared_set_many(
+        version, {key: parts[name] for name, key in keys.items() if found.get(key) is None}
+    )
+    # Rendered by our own templates (escaped there): safe to output as they are.
+    return ProductPage(
+        version=version,
+        product=product,
+        charts=None if parts["charts"] is None else mark_safe(parts["charts"]),  # noqa: S308
+        figures=mark_safe(parts["figures"]),  # noqa: S308
+        body=mark_safe(parts["body"]),  # noqa: S308
+    )
 
 
 def _chart_context(*, product: Product, range_key: str) -> dict:

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from institutions.selectors import institution_public_list
-from marketplace.cache import cache_public_page
+from marketplace.cache import cache_public_page, catalogue_version
 from profiles.selectors import (
     assessment_expires_soon,
     assessment_is_valid,
@@ -50,21 +50,33 @@ def catalogue(request):
     products = fragments.page_products(params=request.GET, page=page, version=counts.version)
     query = request.GET.copy()
     query.pop("page", None)
+    bands_applied = any(request.GET.get(group) for group in BANDS)
+    # The filter panel is the same for everyone asking the same filters: cached with the counts.
+    panel = fragments.filter_panel(
+        counts=counts,
+        context={
+            "form": filterset.form,
+            "facets": counts.facets,
+            "band_fields": [filterset.form[group] for group in BANDS],
+            "bands_applied": bands_applied,
+        },
+    )
     return render(
         request,
         "products/catalogue.html",
         {
             "filter": filterset,
             "form": filterset.form,
+            "filter_panel": panel,
             "page": page,
             "products": products,
             "cards": fragments.card_parts(products=products, version=counts.version),
+            # Each card's per-investor part is rendered once per look and version ({% variant %}).
+            "card_version": counts.version,
             "profile": profile_of(user=request.user),
-            "facets": counts.facets,
             "querystring": query.urlencode(),
             "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
-            "band_fields": [filterset.form[group] for group in BANDS],
-            "bands_applied": any(request.GET.get(group) for group in BANDS),
+            "bands_applied": bands_applied,
             "risk_levels": RiskLevel.choices,
             # The "Compare" tick boxes on the cards, and the products already chosen.
             "compare_enabled": True,
@@ -101,18 +113,14 @@ def product_detail(request, slug):
     range_key = request.GET.get("range", "1y")
     if range_key not in selectors.NAV_RANGES:
         range_key = "1y"
-    # The chart and performance sections are the same for everyone: cached by version, read
-    # before the product so a section is never stored under a version newer than its rows.
-    chart_key = fragments.chart_key(slug=slug, range_key=range_key)
-    version, charts = fragments.cached_charts(key=chart_key)
+    # The product, its charts, key figures, report, terms, fees and documents are the same for
+    # everyone: cached by version (read before the rows, so nothing is stored under a version
+    # newer than what it was built from). Only the investor's own parts are read per request.
     try:
-        product = selectors.product_detail_for_catalogue(slug=slug)
+        shared = fragments.product_page(slug=slug, range_key=range_key)
     except Product.DoesNotExist as exc:
         raise Http404("No such product") from exc
-    if charts is None and product.is_fund:
-        charts = fragments.product_charts(
-            product=product, range_key=range_key, key=chart_key, version=version
-        )
+    product, charts = shared.product, shared.charts
     profile = profile_of(user=request.user)
     suitability = (
         suitability_for(profile=profile, product_risk=product.risk_level)
@@ -127,6 +135,8 @@ def product_detail(request, slug):
             "terms": getattr(product, f"{product.kind}_terms", None),
             "tiers": selectors.fee_tiers_by_schedule(product=product),
             "charts": charts,
+            "detail_figures": shared.figures,
+            "detail_body": shared.body,
             # Its own section after the cached ones: it says how this investor is paid.
             "show_distributions": product.is_fund and not product.is_money_market,
             "earnings": selectors.platform_earnings(product=product),
@@ -198,6 +208,17 @@ def me_home(request):
     """The investor's home: where they stand, and the products that suit them."""
     profile = profile_for(user=request.user)
     valid = assessment_is_valid(profile)
+    # Read before the products, so no card is stored under a version newer than its row.
+    version = catalogue_version()
+    recommendations = list(
+        selectors.recommendations_for(
+            risk_level=profile.risk_level,
+            assessment_valid=valid,
+            goal=profile.investment_goal,
+            horizon=investment_horizon(user=request.user),
+            held_by=request.user,
+        )
+    )
     return render(
         request,
         "profiles/home.html",
@@ -205,13 +226,10 @@ def me_home(request):
             "profile": profile,
             "assessment_valid": valid,
             "expires_soon": assessment_expires_soon(profile),
-            "recommendations": selectors.recommendations_for(
-                risk_level=profile.risk_level,
-                assessment_valid=valid,
-                goal=profile.investment_goal,
-                horizon=investment_horizon(user=request.user),
-                held_by=request.user,
-            ),
+            "recommendations": recommendations,
+            # The cards' shared HTML and per-investor looks, as on the catalogue page.
+            "cards": fragments.card_parts(products=recommendations, version=version),
+            "card_version": version,
         },
     )
 

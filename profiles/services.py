@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -236,9 +237,11 @@ def account_anonymise(*, user: User) -> User:
         anonymised_at=now,
         updated_at=now,
     )
+    # Through the session store, not the table: a cached session (cached_db) lives in Redis too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=now).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            store().delete(session.session_key)
     return user
 
 

@@ -149,7 +149,15 @@ def redis_cache(url: str) -> dict:
 
 if REDIS_URL:
     CACHES = redis_cache(REDIS_URL)
-else:
+    # Sessions are read from Redis on every signed-in request and written through to the
+    # database (which stays the record: a Redis restart signs nobody out). Ending a session
+    # (sign-out, "sign out everywhere", erasure) goes through the session store, which drops
+    # both copies. marketplace/sessions.py: Django's cached_db, still served while Redis is down.
+    SESSION_ENGINE = "marketplace.sessions"
+# A product page view is a Redis HINCRBY, moved to its row by beat every minute; without Redis
+# (no shared buffer) it is an UPDATE of the row (products.services.page_views).
+PAGE_VIEWS_BUFFERED = bool(REDIS_URL)
+if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -357,6 +365,8 @@ CELERY_IMPORTS = [
 # Beat schedule: later issues add end-of-day, trail accrual and monthly close here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "marketplace.tasks.outbox_relay", "schedule": 30.0},
+    # Product page views buffered in Redis go to their daily rows (products.services.page_views).
+    "page-views-flush": {"task": "products.tasks.page_views_flush", "schedule": 60.0},
     "purge-expired-invitations-nightly": {
         "task": "institutions.tasks.invitations_purge_expired",
         "schedule": crontab(hour=2, minute=0),

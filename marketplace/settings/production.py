@@ -39,6 +39,7 @@ if IDENTITY_PROVIDER == "sandbox" and not IDENTITY_SANDBOX_IN_PRODUCTION:
         "IDENTITY_PROVIDER=sandbox in production needs IDENTITY_SANDBOX_IN_PRODUCTION=true."
     )
 CACHES = redis_cache(REDIS_URL)
+SESSION_ENGINE = "marketplace.sessions"  # cached_db: Redis first (base.py)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -18,3 +18,6 @@ ACCOUNT_RATE_LIMITS = False  # the rate-limit test turns them back on explicitly
 # it), so tests/test_replica_router.py can prove the routing; off unless a test turns it on.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DATABASE_REPLICA_READS = False
+# Page views go straight to their rows, so a test sees them at once; the buffer's own tests
+# (tests/products/test_page_view_buffer.py) turn it on.
+PAGE_VIEWS_BUFFERED = False

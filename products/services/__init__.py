@@ -70,6 +70,7 @@ from .page_views import (
     BOT_MARKERS,
     page_view_count,
     page_view_countable,
+    page_views_flush,
 )
 from .prices import (
     NAV_BAD_DATE,
@@ -161,6 +162,7 @@ __all__ = [
     "nav_upload",
     "page_view_count",
     "page_view_countable",
+    "page_views_flush",
     "parse_nav_csv",
     "parse_price_csv",
     "judge_rows",

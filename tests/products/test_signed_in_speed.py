@@ -1,0 +1,130 @@
+"""Signed-in pages at scale (issue 16): what every signed-in request asks is cached, the pages'
+shared parts come from the fragment cache, and each card's per-investor part is rendered once
+per look, without one investor ever seeing another's badge, watch state or CSRF token."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from orders.insight.models import WatchItem
+from products.templatetags import variants
+from tests.factories import InstitutionFactory, ProductFactory, investor_with_cash
+
+pytestmark = pytest.mark.django_db
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0"
+
+
+def _tables(captured) -> list[str]:
+    return [
+        re.search(r'FROM "(\w+)"', q["sql"]).group(1) if "FROM" in q["sql"] else q["sql"][:30]
+        for q in captured.captured_queries
+    ]
+
+
+def _signed_in(level: int = 3) -> Client:
+    client = Client(HTTP_USER_AGENT=BROWSER)
+    client.force_login(investor_with_cash(level=level))
+    return client
+
+
+@pytest.mark.redis
+def test_a_warm_signed_in_request_reads_neither_the_session_nor_the_memberships_from_the_db():
+    assert settings.SESSION_ENGINE == "marketplace.sessions"  # cached_db (Redis first)
+    ProductFactory()
+    client = _signed_in()
+    client.get("/products/")  # warms the session cache, the member flags and the fragments
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/products/").status_code == 200
+
+    tables = _tables(captured)
+    assert "django_session" not in tables
+    assert "institutions_membership" not in tables
+    assert tables.count("profiles_user") == 1
+
+
+def test_a_warm_signed_in_catalogue_page_runs_four_queries_for_any_number_of_products():
+    institution = InstitutionFactory()
+    ProductFactory.create_batch(3, institution=institution)
+    client = _signed_in()
+    client.get("/products/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/products/")
+    ProductFactory.create_batch(30, institution=institution)
+    from django.core.cache import cache
+
+    cache.clear()  # factories skip the services that move the catalogue version
+    client.get("/products/")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/products/")
+
+    # The user, the page's products, the investor's profile, their watchlist: no filter
+    # panel's institution list, no facet counts, no memberships (cached without Redis too).
+    assert (
+        len(many) == len(few) <= 4 + (0 if settings.SESSION_ENGINE == "marketplace.sessions" else 1)
+    )
+
+
+def test_a_warm_signed_in_product_page_reads_only_the_investors_own_rows():
+    product = ProductFactory()
+    client = _signed_in()
+    url = f"/products/{product.slug}/"
+    first = client.get(url, HTTP_USER_AGENT="Googlebot")  # a robot: not counted
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url, HTTP_USER_AGENT="Googlebot")
+
+    assert again.content.count(b"<section") == first.content.count(b"<section")
+    tables = set(_tables(captured))
+    shared = {"products_product", "products_feetier", "products_productdocument"}
+    assert not tables & shared, tables
+    assert "institutions_membership" not in tables
+
+
+def _card_badge(content: bytes, product) -> str:
+    html = content.decode()
+    start = html.index(f'value="{product.slug}"')
+    return html[start - 1500 : start]
+
+
+def test_each_investor_sees_their_own_fit_on_the_cards_however_the_parts_are_reused():
+    product = ProductFactory(risk_level=3)
+    cautious, bold = _signed_in(level=1), _signed_in(level=5)
+    for _ in range(2):  # the second round comes from the rendered looks
+        bold_page = bold.get("/products/").content.decode()
+        cautious_page = cautious.get("/products/").content.decode()
+        assert "Suits your risk level (C5)" in bold_page
+        assert "Suits your risk level" not in cautious_page
+        assert "Above your risk level" in cautious_page or "You cannot buy" in cautious_page
+    assert variants._rendered  # the looks were reused, not rendered each time
+    assert product.slug in bold_page
+
+
+def test_the_watch_state_and_the_forms_token_and_path_are_the_investors_own():
+    product = ProductFactory()
+    watcher = Client(HTTP_USER_AGENT=BROWSER, enforce_csrf_checks=True)
+    user = investor_with_cash()
+    watcher.force_login(user)
+    other = _signed_in()
+    WatchItem.objects.create(user=user, product=product)
+    other.get("/products/?q=a")  # renders the unwatched look first
+
+    page = watcher.get("/products/?ordering=name").content.decode()
+
+    assert "Remove " in page
+    assert "watch-button__btn--on" in page
+    assert "watch-button__btn--on" not in other.get("/products/").content.decode()
+    assert variants.CSRF_PLACEHOLDER not in page
+    assert variants.PATH_PLACEHOLDER not in page
+    assert 'name="next" value="/products/?ordering=name"' in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = watcher.post(
+        reverse("watch:remove", args=[product.slug]),
+        {"csrfmiddlewaretoken": token, "next": "/products/"},
+    )
+    assert response.status_code == 302  # the reused look's form carries a valid token
+    assert not WatchItem.objects.filter(user=user, product=product).exists()
