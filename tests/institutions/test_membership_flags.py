@@ -7,9 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from institutions import services
 from institutions.membership_flags import membership_flags
 from institutions.models import InstitutionStatus, Membership, Role
+from institutions.services import applications, members
 from tests.factories import InstitutionFactory, MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_a_member_made_admin_must_set_up_mfa_on_the_very_next_request(
     assert client.get(PAGE).status_code == 200  # flags cached: not an admin
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.membership_change_role(membership=membership, role=Role.ADMIN, actor=admin)
+        members.membership_change_role(membership=membership, role=Role.ADMIN, actor=admin)
 
     assert _needs_mfa(client.get(PAGE))
 
@@ -61,7 +61,7 @@ def test_an_admin_whose_institution_is_approved_must_set_up_mfa_at_once(
     assert client.get(PAGE).status_code == 200  # an applicant's admin: no portal yet
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.institution_approve(institution=institution, actor=StaffFactory(), reason="ok")
+        applications.institution_approve(institution=institution, actor=StaffFactory(), reason="ok")
 
     assert _needs_mfa(client.get(PAGE))
 
@@ -76,7 +76,7 @@ def test_a_removed_member_loses_the_portal_link_and_counts_as_a_visitor_again(
     assert PORTAL_LINK in client.get(PAGE).content
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.membership_remove(membership=membership, actor=user)
+        members.membership_remove(membership=membership, actor=user)
 
     assert PORTAL_LINK not in client.get(PAGE).content
     assert membership_flags(UserFactory()) == (False, False, False)
