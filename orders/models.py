@@ -449,7 +449,15 @@ class Lot(models.Model):
 
     class Meta:
         ordering = ["acquired_on", "id"]
-        indexes = [models.Index(fields=["holding", "acquired_on", "id"], name="lot_fifo_idx")]
+        indexes = [
+            models.Index(fields=["holding", "acquired_on", "id"], name="lot_fifo_idx"),
+            # Deposits still to mature: every end-of-day part looks for its own (a few rows).
+            models.Index(
+                fields=["matures_on"],
+                name="lot_maturing_idx",
+                condition=models.Q(matures_on__isnull=False, units_remaining__gt=0),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(units__gt=0), name="lot_units_positive"),
             models.CheckConstraint(

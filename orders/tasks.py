@@ -13,12 +13,12 @@ from . import services
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
-def end_of_day_run(run_date: str | None = None) -> dict:
+def end_of_day_run(run_date: str | None = None, batch_size: int = services.BATCH_SIZE) -> dict:
     """After a day's close: start the day's end of day on the workers (its parts go through the
     outbox, any number of workers run them at once). A rerun while it is unfinished hands its
     parts still to do over again; a part done twice does nothing the second time."""
     day = dt.date.fromisoformat(run_date) if run_date else timezone.localdate()
-    return services.end_of_day_start(run_date=day)
+    return services.end_of_day_start(run_date=day, batch_size=batch_size)
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=3600, time_limit=3700)
