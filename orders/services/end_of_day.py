@@ -53,6 +53,9 @@ QUEUE = "end_of_day"
 CONFIRM, HOLDINGS = "confirm", "holdings"
 MAX_PARTS = 1_000  # of one phase: more would only add overhead
 FIRST_USER, LAST_USER = 0, 2**63 - 1  # the ends of the first and last range stay open
+# A part reads its rows in one go: it holds about a batch already, and a keyset batch (ORDER BY
+# id LIMIT n) over one investor range would walk the whole table in id order for every part.
+WHOLE_PART = 10**9
 
 # Steps of later sub-packages that run right after the day's confirmations, each called as
 # ``step(run_date=…, batch_size=…, stats=…)``. They register themselves (OrdersConfig.ready):
@@ -262,19 +265,19 @@ def _part_do(part: EndOfDayPart, *, worker: str, dispatch: bool) -> None:
         shared()
         money_market_income(
             run_date=run.date,
-            batch_size=run.batch_size,
+            batch_size=WHOLE_PART,
             stats=stats,
             users=users,  # type: ignore[arg-type]
         )
         savings_maturity(
             run_date=run.date,
-            batch_size=run.batch_size,
+            batch_size=WHOLE_PART,
             stats=stats,
             users=users,  # type: ignore[arg-type]
         )
         stats["trail_entries"] += trail_accrue(
             on_date=run.date,
-            batch_size=run.batch_size,
+            batch_size=WHOLE_PART,
             first_user=part.first_user,
             last_user=part.last_user,
         )
@@ -292,19 +295,11 @@ def _part_do(part: EndOfDayPart, *, worker: str, dispatch: bool) -> None:
 
 
 def _confirm(run: EndOfDayRun, users: tuple[int, int], stats: Counter) -> None:
-    """The range's pending orders of a trade date ≤ the run date, in keyset batches."""
+    """The range's pending orders of a trade date ≤ the run date (about a batch), at once."""
     mine = Order.objects.filter(
         trade_date__lte=run.date, user_id__gte=users[0], user_id__lte=users[1]
     )
-    last_id: int | None = 0
-    while last_id is not None:
-        last_id = confirm_orders(
-            orders=mine.filter(pk__gt=last_id),
-            business_date=run.date,
-            limit=run.batch_size,
-            stats=stats,
-            part_users=users,
-        )
+    confirm_orders(orders=mine, business_date=run.date, stats=stats, part_users=users)
 
 
 def _advance(part: EndOfDayPart, *, dispatch: bool) -> None:
