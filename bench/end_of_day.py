@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fortune_bench_eod"
 TARGET = 1.2  # end of day / hand-written SQL
 SPEED_UP_TARGET = 1.6  # two workers / one
+STALLED = 3600  # seconds
 TRADE_DATE = dt.date(2026, 11, 23)
 RUN_DATE = dt.date(2026, 11, 24)
 
@@ -262,6 +263,9 @@ def on_workers(count: int, args) -> tuple[float, dict, dict]:
         while not EndOfDayRun.objects.filter(date=RUN_DATE, finished_at__isnull=False).exists():
             if any(w.process.poll() is not None for w in workers):
                 raise RuntimeError("a worker died:\n" + workers[0].output()[-3000:])
+            if time.perf_counter() - started > STALLED:
+                # e.g. another consumer on the same Redis database took the parts' messages
+                raise RuntimeError(f"the run did not close in {STALLED} s")
             time.sleep(0.05)
         seconds = time.perf_counter() - started
     celery_app.control.purge()  # what the run handed over to other queues
