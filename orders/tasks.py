@@ -12,12 +12,19 @@ from marketplace.dates import previous_month_start
 from . import services
 
 
-@shared_task(acks_late=True, soft_time_limit=3 * 3600, time_limit=3 * 3600 + 300)
-def end_of_day_run(run_date: str | None = None) -> dict:
-    """After a day's close: confirm orders, money-market income, savings maturity. A rerun (or a
-    second worker) finds nothing left to do; a run killed mid-way resumes where it stopped."""
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def end_of_day_run(run_date: str | None = None, batch_size: int = services.BATCH_SIZE) -> dict:
+    """After a day's close: start the day's end of day on the workers (its parts go through the
+    outbox, any number of workers run them at once). A rerun while it is unfinished hands its
+    parts still to do over again; a part done twice does nothing the second time."""
     day = dt.date.fromisoformat(run_date) if run_date else timezone.localdate()
-    return services.end_of_day(run_date=day)
+    return services.end_of_day_start(run_date=day, batch_size=batch_size)
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=3600, time_limit=3700)
+def end_of_day_part(self, part_id: int) -> bool:
+    """One part of an end-of-day run (a phase's work for a range of investors)."""
+    return services.end_of_day_part_run(part_id=part_id, worker=self.request.hostname or "")
 
 
 @shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
@@ -26,16 +33,32 @@ def commission_entries_write(
     last_id: int | None = None,
     since_days: int | None = None,
     batch_size: int = services.ENTRY_BATCH_SIZE,
+    first_user: int | None = None,
+    last_user: int | None = None,
 ) -> dict:
     """Upfront commission for confirmed purchases still without one (orders ``first_id`` to
-    ``last_id``, or confirmed in the last ``since_days`` days, or all), and corrections for
-    cancelled policies: exactly once each, however often it runs."""
+    ``last_id`` of investors ``first_user`` to ``last_user``, or confirmed in the last
+    ``since_days`` days, or all), and corrections for cancelled policies: exactly once each,
+    however often it runs."""
     since = timezone.localdate() - dt.timedelta(days=since_days) if since_days else None
     return dict(
         services.commission_entries_write(
-            first_id=first_id, last_id=last_id, since=since, batch_size=batch_size
+            first_id=first_id,
+            last_id=last_id,
+            since=since,
+            batch_size=batch_size,
+            first_user=first_user,
+            last_user=last_user,
         )
     )
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def commission_sweep(since_days: int | None = None) -> int:
+    """Beat, hourly: the safety net behind the outbox, split into id ranges that any number of
+    workers write at once (``commission_entries_write`` each)."""
+    since = timezone.localdate() - dt.timedelta(days=since_days) if since_days else None
+    return services.commission_sweep(since=since)
 
 
 @shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)

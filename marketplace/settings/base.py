@@ -425,7 +425,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # A safety net behind the outbox: upfront commission for anything confirmed and missed.
     "commission-sweep": {
-        "task": "orders.tasks.commission_entries_write",
+        "task": "orders.tasks.commission_sweep",
         "schedule": crontab(minute=15),
         "kwargs": {"since_days": 3},
     },

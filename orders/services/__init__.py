@@ -27,6 +27,7 @@ from .commission import (
     ENTRY_BATCH_SIZE,
     OWED_STEP,
     commission_entries_write,
+    commission_sweep,
     trail_accrue,
     trail_commission,
     upfront_commission,
@@ -57,7 +58,7 @@ from .corrections import (
     nav_correction_reject,
     nav_correction_request,
 )
-from .end_of_day import FUTURE_DATE, end_of_day
+from .end_of_day import FUTURE_DATE, end_of_day, end_of_day_part_run, end_of_day_start
 from .income import CONFIRMATION_WINDOW, ONE_DAY, money_market_income
 from .maturity import PAID_AT_MATURITY, PARTLY_PAID_AT_MATURITY, savings_maturity
 from .notices import (
@@ -186,9 +187,12 @@ __all__ = [
     "cash_account_for",
     "close_month",
     "commission_entries_write",
+    "commission_sweep",
     "confirm_orders",
     "deposit_start",
     "end_of_day",
+    "end_of_day_part_run",
+    "end_of_day_start",
     "holiday_add",
     "holiday_remove",
     "instant_allowance",

@@ -14,7 +14,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from institutions.models import UpfrontBasis
@@ -22,6 +22,7 @@ from institutions.selectors import contracts_in_force
 from marketplace.bulk import bulk_insert
 from marketplace.dates import month_start
 from marketplace.money import RATE_STEP, round_amount
+from marketplace.tasks import enqueue
 from products.models import FundType, NavPrice, Product, ProductKind
 
 from ..models import (
@@ -57,13 +58,17 @@ def commission_entries_write(
     last_id: int | None = None,
     since: dt.date | None = None,
     batch_size: int = ENTRY_BATCH_SIZE,
+    first_user: int | None = None,
+    last_user: int | None = None,
 ) -> Counter:
     """Write every missing upfront entry (confirmed purchases with a contract snapshot) and
     every missing correction (insurance policies cancelled after their upfront was written).
 
     End of day passes the id range of the batch it confirmed, so each call looks at that range
     only; beat's safety net passes ``since`` (orders confirmed from that day on); with neither,
-    every order is looked at.
+    every order is looked at. An end-of-day part also passes its investors (user ids
+    ``first_user``–``last_user``), and the sweep (``commission_sweep``) splits the orders
+    into id ranges that workers write at once; corrections are looked for in the same range.
     """
     stats: Counter = Counter()
     has_upfront = CommissionEntry.objects.filter(order=OuterRef("pk"), kind=CommissionKind.UPFRONT)
@@ -76,6 +81,10 @@ def commission_entries_write(
         missing_upfront = missing_upfront.filter(pk__lte=last_id)
     if since is not None:
         missing_upfront = missing_upfront.filter(confirmed_on__gte=since)
+    users = _user_range(first_user, last_user)
+    missing_upfront = missing_upfront.filter(**users)
+    ids = {"pk__gte": first_id, "pk__lte": last_id}
+    ids = {key: value for key, value in ids.items() if value is not None}
     last_id = (first_id or 1) - 1
     while True:
         with transaction.atomic():
@@ -118,11 +127,44 @@ def commission_entries_write(
                 )
             bulk_insert(CommissionEntry, entries, ignore_conflicts=True)
             stats["upfront"] += len(entries)
-    stats["corrections"] = _corrections_write(since=since)
+    stats["corrections"] = _corrections_write(since=since, within={**ids, **users})
     return stats
 
 
-def _corrections_write(*, since: dt.date | None = None) -> int:
+def _user_range(first_user: int | None, last_user: int | None) -> dict[str, int]:
+    users = {"user_id__gte": first_user, "user_id__lte": last_user}
+    return {key: value for key, value in users.items() if value is not None}
+
+
+def commission_sweep(
+    *, since: dt.date | None = None, part_size: int = 10 * ENTRY_BATCH_SIZE
+) -> int:
+    """The safety net's sweep, split: the orders confirmed from ``since`` on (all: None) are
+    cut into id ranges of ``part_size`` ids, one ``commission_entries_write`` task each, that
+    any number of workers run at once (each writes its own orders' entries; the unique
+    constraints keep a redelivered range from writing twice). Returns how many it handed over.
+    """
+    orders = Order.objects.all()
+    if since is not None:
+        orders = orders.filter(confirmed_on__gte=since)
+    bounds = orders.aggregate(first=Min("pk"), last=Max("pk"))
+    if bounds["first"] is None:
+        return 0
+    since_days = (timezone.localdate() - since).days if since is not None else None
+    parts = 0
+    with transaction.atomic():
+        for first in range(bounds["first"], bounds["last"] + 1, part_size):
+            enqueue(
+                "orders.tasks.commission_entries_write",
+                first,
+                min(first + part_size - 1, bounds["last"]),
+                since_days,
+            )
+            parts += 1
+    return parts
+
+
+def _corrections_write(*, since: dt.date | None = None, within: dict | None = None) -> int:
     """A policy cancelled in its cooling-off period gives its upfront commission back: one
     negative entry per cancellation, referring to the cancelling order."""
     has_correction = CommissionEntry.objects.filter(
@@ -130,7 +172,7 @@ def _corrections_write(*, since: dt.date | None = None) -> int:
     )
     cancellations = Order.objects.filter(
         side=Side.SELL, kind=ProductKind.INSURANCE, status=OrderStatus.SETTLED
-    ).filter(~Exists(has_correction))
+    ).filter(~Exists(has_correction), **(within or {}))
     if since is not None:
         cancellations = cancellations.filter(confirmed_on__gte=since)
     written = 0
@@ -215,14 +257,21 @@ def _trail_shares(day: dt.date) -> dict[int, Decimal]:
     return dict(contracts.filter(trail_rate__gt=0).values_list("institution_id", "trail_rate"))
 
 
-def trail_accrue(*, on_date: dt.date, batch_size: int = ENTRY_BATCH_SIZE) -> int:
+def trail_accrue(
+    *,
+    on_date: dt.date,
+    batch_size: int = ENTRY_BATCH_SIZE,
+    first_user: int | None = None,
+    last_user: int | None = None,
+) -> int:
     """Accrue ``on_date``'s trail commission on every fund holding, once (unique per holding
     and day): market value at the day's NAV × management fee × the contract's trail share /
     365, with the rounding remainder carried within the month. Returns how many were priced.
 
     Holdings already accrued for the day are priced again and skipped by the insert's ``ON
     CONFLICT DO NOTHING``, not filtered with ``NOT EXISTS``: while a run inserts, the planner's
-    row estimates for the day are stale and that anti-join degrades to quadratic.
+    row estimates for the day are stale and that anti-join degrades to quadratic. An end-of-day
+    part accrues its investors' holdings only (user ids ``first_user``–``last_user``).
     """
     shares = _trail_shares(on_date)
     if not shares:
@@ -239,6 +288,7 @@ def trail_accrue(*, on_date: dt.date, batch_size: int = ENTRY_BATCH_SIZE) -> int
         units__gt=0,
         institution_id__in=list(shares),
         product__fund_terms__management_fee_rate__gt=0,
+        **_user_range(first_user, last_user),
     ).annotate(carried=Subquery(previous.values("carry")[:1]))
     fees = dict(
         Product.objects.filter(kind=ProductKind.FUND).values_list(

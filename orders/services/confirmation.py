@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import cast
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -304,8 +305,37 @@ def open_lots_of(holding_ids: Iterable[int]) -> dict[int, list[pricing.OpenLot]]
     return lots
 
 
+def _navs_locked(
+    product_ids: set[int], days: set[dt.date], *, shared: bool
+) -> dict[tuple[int, dt.date], Decimal]:
+    """NAV(T) of these funds and days, locked against corrections until the batch commits.
+
+    ``shared``: an end-of-day part, beside others that price with the same NAVs. It locks them
+    ``FOR SHARE`` (parts never wait for each other; a correction waits for all of them) and
+    uses only the NAVs the run stamped when it opened (``end_of_day_parts.run_open``): a NAV
+    uploaded after that waits for the next run, so no part ever has to write a NAV row."""
+    if not product_ids or not days:
+        return {}
+    which = NavPrice.objects.filter(product_id__in=product_ids, date__in=days)
+    if not shared:
+        rows = which.select_for_update().values_list("product_id", "date", "nav")
+        return {(product_id, day): nav for product_id, day, nav in rows}
+    which = which.filter(priced_at__isnull=False)
+    if connection.vendor != "postgresql":
+        return {(p, d): nav for p, d, nav in which.values_list("product_id", "date", "nav")}
+    sql, params = which.values_list("product_id", "date", "nav").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} FOR SHARE", params)
+        return {(product_id, day): nav for product_id, day, nav in cursor.fetchall()}
+
+
 def confirm_orders(
-    *, orders: QuerySet, business_date: dt.date, stats: Counter, limit: int | None = None
+    *,
+    orders: QuerySet,
+    business_date: dt.date,
+    stats: Counter,
+    limit: int | None = None,
+    part_users: tuple[int, int] | None = None,
 ) -> int | None:
     """Confirm the pending ones among ``orders`` (the first ``limit`` by id) that can be priced,
     as of ``business_date``; leave the rest. Returns the last id looked at (None: there was
@@ -315,6 +345,10 @@ def confirm_orders(
     pending while it is missing; savings and insurance orders confirm as they are. Buys become
     lots in the investor's holding; sells take units out of lots (FIFO for funds and savings,
     newest policy first for insurance), are paid into cash and settle. Call inside a transaction.
+
+    ``part_users``: called by an end-of-day part for the investors of that user-id range (the
+    range's orders, and their holdings and cash, are no other part's): NAVs are read shared,
+    and the upfront commission handed over is that range's.
     """
     now = timezone.now()
     pending = (
@@ -329,15 +363,11 @@ def confirm_orders(
     last_id = orders[-1].id
     orders += _switch_partners(orders)
     terms = _terms_for(o.product_id for o in orders)
-    navs = {
-        (product_id, day): nav
-        for product_id, day, nav in NavPrice.objects.select_for_update()
-        .filter(
-            product_id__in={o.product_id for o in orders if o.kind == ProductKind.FUND},
-            date__in={o.trade_date for o in orders if o.kind == ProductKind.FUND},
-        )
-        .values_list("product_id", "date", "nav")
-    }
+    navs = _navs_locked(
+        {o.product_id for o in orders if o.kind == ProductKind.FUND},
+        {o.trade_date for o in orders if o.kind == ProductKind.FUND},
+        shared=part_users is not None,
+    )
 
     def nav_of(order: _Order) -> Decimal | None:
         if terms[order.product_id].money_market:
@@ -397,18 +427,30 @@ def confirm_orders(
                 stats,
             )
     writes.flush()
-    _mark_navs_priced(
-        {
-            (o.product_id, o.trade_date)
-            for o in ready
-            if o.kind == ProductKind.FUND and not terms[o.product_id].money_market
-        },
-        now,
-    )
+    if part_users is None:  # a part's NAVs were stamped when its run opened
+        _mark_navs_priced(
+            {
+                (o.product_id, o.trade_date)
+                for o in ready
+                if o.kind == ProductKind.FUND and not terms[o.product_id].money_market
+            },
+            now,
+        )
     if any(o.side == Side.BUY or o.kind == ProductKind.INSURANCE for o in ready):
         # Upfront commission (and corrections) for what this batch confirmed; the outbox row
-        # commits with the batch, so the work cannot be lost.
-        enqueue("orders.tasks.commission_entries_write", ready[0].id, ready[-1].id)
+        # commits with the batch, so the work cannot be lost. A part's covers its investors
+        # only: the id range alone would take in other parts' orders between its ids.
+        if part_users is None:
+            enqueue("orders.tasks.commission_entries_write", ready[0].id, ready[-1].id)
+        else:
+            first_user, last_user = part_users
+            enqueue(
+                "orders.tasks.commission_entries_write",
+                ready[0].id,
+                ready[-1].id,
+                first_user=first_user,
+                last_user=last_user,
+            )
     return last_id
 
 

@@ -28,7 +28,7 @@ from ..rows import (
     HoldingIncomeRow,
     IncomeLotRow,
 )
-from .batches import exclusive
+from .batches import shared
 
 ONE_DAY = dt.timedelta(days=1)
 # Longer than any gap between a trade date and its confirmation day (holidays included): a
@@ -50,7 +50,13 @@ def _after(field: str, delta: dt.timedelta) -> ExpressionWrapper:
     return ExpressionWrapper(F(field) + delta, output_field=DateField())
 
 
-def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -> None:
+def money_market_income(
+    *,
+    run_date: dt.date,
+    batch_size: int,
+    stats: Counter,
+    users: tuple[int, int] | None = None,
+) -> None:
     """Credit every money-market holding the income of each calendar day since its last
     credited day (``Holding.income_through``) through ``run_date``, each day at that day's own
     published income per 10,000 units (``DailyYield``), as units (NAV 1.0000, rounded down) in
@@ -64,7 +70,9 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
     to the day before). Catching up, units sold since the last credited day are counted back
     for the days before their sale. Set-based: holdings in keyset batches, their recent lots and
     sales in two queries, lots and holdings written in bulk. Running a date twice (or an
-    earlier date later) adds nothing; the income lot's unique constraint backs it up."""
+    earlier date later) adds nothing; the income lot's unique constraint backs it up. An
+    end-of-day part credits its investors' holdings only (``users``: first and last user id).
+    """
     funds = (
         DailyYield.objects.filter(product__fund_type=FundType.MONEY_MARKET, date__lte=run_date)
         .values_list("product_id", flat=True)
@@ -74,12 +82,14 @@ def money_market_income(*, run_date: dt.date, batch_size: int, stats: Counter) -
     due = Q(income_through__isnull=True) | Q(income_through__lt=run_date) & (
         Q(units__gt=0) | Q(updated_at__date__gt=F("income_through"))
     )
+    if users is not None:
+        due &= Q(user_id__gte=users[0], user_id__lte=users[1])
     confirmations: dict[dt.date, dt.date] = {}
     for product_id in sorted(set(funds)):
         last_id = 0
         while True:
             with transaction.atomic():
-                exclusive()
+                shared()
                 holdings = list(
                     Holding.objects.select_for_update()
                     .filter(due, product_id=product_id, pk__gt=last_id)

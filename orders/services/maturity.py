@@ -27,7 +27,7 @@ from ..rows import (
     LotMovementRow,
     LotRemainingRow,
 )
-from .batches import exclusive
+from .batches import shared
 from .cash import Credit
 from .confirmation import OPEN_LOT_FIELDS, BatchWrites, HoldingState, open_lot, open_lots_of
 
@@ -41,22 +41,33 @@ PARTLY_PAID_AT_MATURITY = (
 )
 
 
-def savings_maturity(*, run_date: dt.date, batch_size: int, stats: Counter) -> None:
+def savings_maturity(
+    *,
+    run_date: dt.date,
+    batch_size: int,
+    stats: Counter,
+    users: tuple[int, int] | None = None,
+) -> None:
     """Pay every savings deposit that matured on or before ``run_date``: principal plus simple
     interest for the whole term at the terms it was made with, into cash, whatever else is
     pending on the holding. A pending withdrawal that would have taken matured money (oldest
     deposit first, as it would be priced) gives that part up to the payout: it keeps only the
-    rest, or is cancelled when nothing is left, with the reason in an order event."""
+    rest, or is cancelled when nothing is left, with the reason in an order event. An
+    end-of-day part pays its investors' deposits only (``users``: first and last user id)."""
+    mine = {}
+    if users is not None:
+        mine = {"holding__user_id__gte": users[0], "holding__user_id__lte": users[1]}
     last_id = 0
     while True:
         with transaction.atomic():
-            exclusive()
+            shared()
             due = list(
                 Lot.objects.filter(
                     source=LotSource.PURCHASE,
                     matures_on__lte=run_date,
                     units_remaining__gt=0,
                     pk__gt=last_id,
+                    **mine,
                 )
                 .order_by("pk")
                 .values_list("pk", "holding_id", *OPEN_LOT_FIELDS)[:batch_size]
