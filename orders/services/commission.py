@@ -14,7 +14,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, Max, Min, OuterRef, Subquery
+from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from institutions.models import UpfrontBasis
@@ -29,6 +29,7 @@ from ..models import (
     CommissionEntry,
     CommissionKind,
     Holding,
+    Lot,
     LotMovement,
     Order,
     OrderStatus,
@@ -257,6 +258,29 @@ def _trail_shares(day: dt.date) -> dict[int, Decimal]:
     return dict(contracts.filter(trail_rate__gt=0).values_list("institution_id", "trail_rate"))
 
 
+def _units_after(holdings: list[int], day: dt.date) -> dict[int, Decimal]:
+    """What each holding's units changed by after ``day`` (lots traded later in, sales and
+    other movements of later days out): its units now less this are the units held on ``day``,
+    however late the day is accrued. Two indexed reads of the batch's holdings, empty for a
+    night accrued on time (nothing has traded after it yet)."""
+    later = dict(
+        Lot.objects.filter(holding_id__in=holdings, acquired_on__gt=day)
+        .values("holding_id")
+        .annotate(units=Sum("units"))
+        .values_list("holding_id", "units")
+    )
+    out = (
+        LotMovement.objects.filter(lot__holding_id__in=holdings, created_at__date__gt=day)
+        .filter(Q(order__isnull=True) | Q(order__trade_date__gt=day))
+        .values("lot__holding_id")
+        .annotate(units=Sum("units"))
+        .values_list("lot__holding_id", "units")
+    )
+    for holding_id, units in out:
+        later[holding_id] = later.get(holding_id, Decimal(0)) - units
+    return later
+
+
 def trail_accrue(
     *,
     on_date: dt.date,
@@ -283,9 +307,14 @@ def trail_accrue(
         accrual_date__gte=month_first,
         accrual_date__lt=on_date,
     ).order_by("-accrual_date")
+    # Held on the day: units now, or sold since (a late run, or an instant redemption of the
+    # next morning while end of day runs) — priced below at the units of the day.
+    sold_since = LotMovement.objects.filter(
+        lot__holding=OuterRef("pk"), created_at__date__gt=on_date
+    )
     holdings = Holding.objects.filter(
+        Q(units__gt=0) | Exists(sold_since),
         kind=ProductKind.FUND,
-        units__gt=0,
         institution_id__in=list(shares),
         product__fund_terms__management_fee_rate__gt=0,
         **_user_range(first_user, last_user),
@@ -310,10 +339,12 @@ def trail_accrue(
             wanted = [r[2] for r in rows if r[2] not in navs]
             if wanted:
                 navs.update(_nav_on(sorted(set(wanted)), on_date))
+            later = _units_after([r[0] for r in rows], on_date)
             now, entries = timezone.now(), []
             for pk, institution_id, product_id, units, carried in rows:
                 nav = navs.get(product_id)
-                if nav is None:
+                units -= later.get(pk, 0)
+                if nav is None or units <= 0:
                     continue
                 value = round_amount(units * nav)
                 # Stored to 6 dp like every rate, and applied as stored: an entry can be redone

@@ -113,12 +113,8 @@ def _relay() -> int:
     return OutboxMessage.objects.filter(sent_at=None).count()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orders/services/commission.py trail_accrue prices a past day at the holding's "
-    "units now, not the units held that day (owned by the scale-out rewrite)",
-)
-def test_trail_for_a_past_day_is_on_the_units_held_that_day():
+@pytest.mark.parametrize("sold", ["4000", "10000"])  # part, and all of it (units now 0)
+def test_trail_for_a_past_day_is_on_the_units_held_that_day(sold):
     """Found by the test above: end of day's trail accrual for day D, run after an instant
     redemption of the next morning (or a missed night caught up later), is on the reduced
     units, so the clean and the faulted run disagreed by the redeemed units' trail."""
@@ -141,7 +137,7 @@ def test_trail_for_a_past_day_is_on_the_units_held_that_day():
         services.end_of_day(run_date=scenarios.MONDAY)
     tuesday = scenarios.MONDAY + dt.timedelta(days=1)
     with scenarios.clock_at(tuesday + dt.timedelta(days=2)):  # Thursday: an instant redemption
-        sale, _ = services.order_place(user=user, product=money, side="sell", units="4000")
+        sale, _ = services.order_place(user=user, product=money, side="sell", units=sold)
     assert sale.status == "settled"
 
     with scenarios.clock_at(tuesday + dt.timedelta(days=2), 21):
