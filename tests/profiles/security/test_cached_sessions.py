@@ -72,3 +72,20 @@ def test_signed_in_pages_are_still_served_from_the_table_while_redis_is_down(mon
 
     assert response.status_code == 200
     assert response.context["user"] == user
+
+
+def test_a_cached_session_past_its_expiry_date_is_not_served():
+    # The cached copy's time to live is Redis's clock; the session ends at its expiry date by
+    # ours (the e2e plan test moves the clock a month on and expects to sign in again).
+    import datetime as dt
+    from unittest import mock
+
+    store = _store()
+    store["_auth_user_id"] = "1"
+    store.set_expiry(60)
+    store.create()
+    key = store.session_key
+    assert _store().__class__(key).load() == {"_auth_user_id": "1", "_session_expiry": 60}
+    later = store.get_expiry_date() + dt.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert _store().__class__(key).load() == {}
