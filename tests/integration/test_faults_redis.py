@@ -87,20 +87,35 @@ def test_redis_down_while_orders_are_placed_and_end_of_day_runs_loses_and_double
         notice = OutboxMessage.objects.get(task="orders.campaigns.tasks.order_notices")
         assert notice.sent_at is None  # the redemption's notice waits in the outbox
         assert notice.last_error
+        # The part in hand commits; the parts it hands over (end of day is split into parts
+        # any worker takes) wait in the outbox with everything else, and nothing finishes
+        # half-way: the run stays open until the broker is back.
         wait_for(
-            lambda: EndOfDayRun.objects.filter(
-                date=scenarios.DAY, finished_at__isnull=False
+            lambda: OutboxMessage.objects.filter(
+                task="orders.tasks.end_of_day_part", sent_at=None
             ).exists(),
             timeout=30,
-            what="end of day to finish while Redis is down",
+            what="end of day's next parts to wait in the outbox while Redis is down",
         )
-        handed_over = set(OutboxMessage.objects.filter(sent_at=None).values_list("task", flat=True))
-        assert "orders.tasks.commission_entries_write" in handed_over
-        assert "orders.campaigns.tasks.notices_for_day" in handed_over
+        assert not EndOfDayRun.objects.filter(date=scenarios.DAY, finished_at__isnull=False)
 
         private_redis.start()  # back, empty
         use_broker(private_redis.url)
-        wait_for(lambda: _relay() == 0, timeout=30, what="the outbox to empty")  # beat's relay
+        wait_for(  # beat's relay, until end of day has run its last part and handed over
+            lambda: (
+                _relay() == 0
+                and EndOfDayRun.objects.filter(
+                    date=scenarios.DAY, finished_at__isnull=False
+                ).exists()
+            ),
+            timeout=60,
+            what="end of day to finish and the outbox to empty once Redis is back",
+        )
+        sent = set(OutboxMessage.objects.exclude(sent_at=None).values_list("task", flat=True))
+        assert {
+            "orders.tasks.commission_entries_write",
+            "orders.campaigns.tasks.notices_for_day",
+        } <= sent
         after = settle(private_redis)
 
     assert differences(expected["figures"], after) == {}
