@@ -9,8 +9,7 @@ secret, a trade PIN, a page of inbox notices), serves the site on gunicorn with 
 settings (``bench/settings_bench.py``), then runs locust headless (``bench/locustfile.py``) for
 ``--duration`` seconds per page at ``--users`` closed-loop clients, page after page, for
 ``--rounds`` interleaved rounds: the bare view anonymous and signed in, the catalogue, a
-product page, the portfolio, the inbox and order placement (``POST /api/v1/orders/``; also
-``order-lowpin``, by investors whose PIN hash has 1,000 PBKDF2 iterations). Prints
+product page, the portfolio, the inbox and order placement (``POST /api/v1/orders/``). Prints
 requests/s and p50/p95/p99 for each, the ratio to both bare views, the targets and whether
 each is met; the peak RSS of the gunicorn workers over the run; and the peak RSS of a Celery
 worker process running ``orders.tasks.end_of_day_run`` on the same database (its pending orders,
@@ -23,7 +22,6 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
-import http.client
 import json
 import os
 import signal
@@ -35,7 +33,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.catalogue import ensure_database, fetch, free_port, start_gunicorn  # noqa: E402
+from bench.catalogue import (  # noqa: E402
+    ensure_database,
+    free_port,
+    start_gunicorn,
+    wait_ready,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "load"
@@ -49,13 +52,8 @@ ENDPOINTS = (
     "portfolio",
     "inbox",
     "order",
-    "order-lowpin",
 )
-TARGETS = {"catalogue": 0.3, "product": 0.3, "portfolio": 0.25, "order": 0.2, "order-lowpin": 0.2}
-# ``order-lowpin``: the same placement by investors whose PIN hash has 1,000 PBKDF2 iterations
-# instead of the default 1,000,000 (Django verifies a hash at the iterations it was made with):
-# what the rest of order placement costs. Not production; reported beside ``order``.
-LOW_PIN_ITERATIONS = 1000
+TARGETS = {"catalogue": 0.3, "product": 0.3, "portfolio": 0.25, "order": 0.2}
 P99_LIMIT_MS = 250.0
 INBOX_NOTICES = 30
 
@@ -140,15 +138,13 @@ def scale_counts() -> dict:
 
 
 def sign_ins(count: int) -> dict:
-    """Sessions for ``count`` seeded investors (and ``count // 2`` more for ``order-lowpin``)
-    at C3 or above with a valid assessment, funds held and cash to buy with (chosen by a fixed
-    hash of their id: the same ones every run), each with the trade PIN set and
-    ``INBOX_NOTICES`` order notices in the inbox."""
+    """Sessions for ``count`` seeded investors at C3 or above with a valid assessment, funds
+    held and cash to buy with (chosen by a fixed hash of their id: the same ones every run),
+    each with the trade PIN set and ``INBOX_NOTICES`` order notices in the inbox."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
     from django.db import connection
     from django.utils import timezone
     from django.utils.crypto import get_random_string
@@ -157,6 +153,7 @@ def sign_ins(count: int) -> dict:
     from products.models import Product, ProductStatus
     from profiles.models import User
     from profiles.security.models import TradePin
+    from profiles.security.pin_hash import pin_hash
 
     today = timezone.localdate()
     with connection.cursor() as cursor:
@@ -169,7 +166,7 @@ def sign_ins(count: int) -> dict:
                           AND h.units > 0)
             ORDER BY md5(p.user_id::text) LIMIT %s
             """,
-            [today, count + count // 2],
+            [today, count],
         )
         chosen = cursor.fetchall()
     funds = list(
@@ -177,16 +174,11 @@ def sign_ins(count: int) -> dict:
         .order_by("pk")
         .values_list("slug", "risk_level")
     )
-    # One hash for every PIN: verifying it costs the same as each investor's own would.
-    pin_hash = make_password(PIN)
-    low_pin_hash = PBKDF2PasswordHasher().encode(PIN, get_random_string(22), LOW_PIN_ITERATIONS)
     now = timezone.now()
     users = {u.pk: u for u in User.objects.filter(pk__in=[pk for pk, _ in chosen])}
     TradePin.objects.filter(user_id__in=users).delete()
-    low = {pk for pk, _ in chosen[count:]}
-    TradePin.objects.bulk_create(
-        TradePin(user_id=pk, pin_hash=low_pin_hash if pk in low else pin_hash, set_at=now)
-        for pk in users
+    TradePin.objects.bulk_create(  # the PIN as production stores it (a keyed HMAC)
+        TradePin(user_id=pk, pin_hash=pin_hash(PIN), set_at=now) for pk in users
     )
     notices = []
     for pk in users:
@@ -226,8 +218,7 @@ def sign_ins(count: int) -> dict:
             }
         )
     return {
-        "investors": investors[:count],
-        "investors_lowpin": investors[count:],
+        "investors": investors,
         "products": [slug for slug, _ in funds],
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
@@ -251,16 +242,6 @@ def children(pid: int) -> list[int]:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
         return [int(p) for p in text.split()]
     return []
-
-
-def wait_ready(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            if fetch(port, "/bench/bare/")[0] == 200:
-                return
-        time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
 
 
 def locust(
@@ -459,10 +440,7 @@ def main() -> None:
     meta = scale_counts()
     OUT.mkdir(parents=True, exist_ok=True)
     sessions = sign_ins(args.sign_ins)
-    print(
-        f"load: {len(sessions['investors'])} + {len(sessions['investors_lowpin'])} investors "
-        "signed in"
-    )
+    print(f"load: {len(sessions['investors'])} investors signed in")
     sessions_file = OUT / "sessions.json"
     sessions_file.write_text(json.dumps(sessions), encoding="utf-8")
     env["LOAD_SESSIONS"] = str(sessions_file)
@@ -474,7 +452,7 @@ def main() -> None:
     web_peaks: list[int] = []
     meta["load_before"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     try:
-        wait_ready(port)
+        wait_ready(port, timeout=60)
         for n in range(args.rounds):
             for name in args.endpoints:
                 locust(name, port=port, users=args.users, seconds=args.warmup, env=env,

@@ -17,9 +17,7 @@ page it loads:
 - ``portfolio``: ``/me/portfolio/``; ``inbox``: ``/me/inbox/``;
 - ``order``: ``POST /api/v1/orders/`` (a buy, with a fresh ``Idempotency-Key``, the
   ``X-Trade-PIN`` and the CSRF token of the session: exactly what a browser or app sends);
-  every request places one real pending order; ``order-lowpin``: the same by investors whose
-  PIN hash has 1,000 PBKDF2 iterations instead of 1,000,000 (not production: what the rest of
-  placement costs).
+  every request places one real pending order.
 
 A response other than the expected status counts as a failure in locust's figures.
 """
@@ -54,7 +52,7 @@ class LoadUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        investors = DATA["investors_lowpin" if ENDPOINT == "order-lowpin" else "investors"]
+        investors = DATA["investors"]
         self.investor = investors[next(_next_investor) % len(investors)] if investors else None
         self.headers: dict[str, str] = {}
         if self.investor and ENDPOINT != "bare":
