@@ -49,7 +49,6 @@ def build() -> None:
             plan(investor_with_cash(cash="20000"), 500 + 37 * n)
         twice = investor_with_cash(cash="20000")
         plan(twice, 300)
-        plan(twice, 400, frequency="weekly", day=DAY.isoweekday())
         for n in range(3):
             plan(investor_with_cash(cash="20000"), 600 + n, max_purchases=1)
         for n in range(3):
@@ -67,6 +66,9 @@ def build() -> None:
             paused = plan(investor_with_cash(cash="20000"), 1100 + n)
             plans.plan_pause(plan=paused, actor=paused.user)
         plan(investor_with_cash(cash="20000"), 1200, end_date=tuesday + dt.timedelta(days=5))
+        # ``twice``'s second plan, due the same day, in the last range: two workers may
+        # buy from the same cash account at once.
+        plan(twice, 400, frequency="weekly", day=DAY.isoweekday())
 
 
 def _ranks(queryset) -> dict[int, int]:
