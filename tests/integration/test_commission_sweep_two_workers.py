@@ -131,3 +131,31 @@ def test_two_worker_processes_sweep_the_missed_commission_as_one_unsplit_run_doe
     assert parts >= 10
     assert all(took), took  # both workers wrote ranges
     assert not took[0] & took[1]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="orders/services/commission.py _corrections_write skips a cancellation whose "
+    "purchase has no upfront entry yet, even when another range of the same sweep writes it",
+)
+def test_a_cancellation_s_range_swept_before_its_purchase_s_still_gets_its_correction(
+    monkeypatch,
+):
+    """Two workers may take a sweep's ranges in any order: the range of a policy's
+    cancellation before the range of its purchase, both missed. One unsplit run writes the
+    purchase's upfront and then its correction; the split sweep must too (beat's next sweep
+    an hour later finds it, but only within its three days)."""
+    policy = ProductFactory(kind=ProductKind.INSURANCE, risk_level=1)
+    _contract(policy, upfront_rate=Decimal("0.05"))
+    monkeypatch.setattr(confirmation, "enqueue", lambda *args, **kwargs: None)  # both lost
+    user = investor_with_cash(cash="5000")
+    bought = buy(user, policy, "1200")
+    services.end_of_day(run_date=MONDAY)
+    cancel = sell(user, policy, "1", day=DAYS[-1])
+    services.end_of_day(run_date=DAYS[-1])
+
+    services.commission_entries_write(first_id=cancel.pk, last_id=cancel.pk)
+    services.commission_entries_write(first_id=bought.pk, last_id=bought.pk)
+
+    entries = sorted(CommissionEntry.objects.values_list("kind", "amount"))
+    assert entries == [("correction", Decimal("-60.00")), ("upfront", Decimal("60.00"))]
