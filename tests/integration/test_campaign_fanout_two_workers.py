@@ -172,6 +172,7 @@ def test_two_worker_processes_send_two_campaigns_as_the_serial_send_does(
     ranges = CampaignRange.objects.filter(campaign__in=[first, second])
     assert ranges.count() > 2 * 6  # a dozen ranges or so each
     assert not ranges.filter(done_at__isnull=True).exists()
+    assert ranges.filter(delivered__gt=0).count() > 5  # the workers' ranges are small too
     assert all(took), took  # both workers delivered ranges
     assert not took[0] & took[1]  # and none twice
     assert len(took[0] | took[1]) == ranges.count()

@@ -164,6 +164,8 @@ def test_two_worker_processes_run_the_day_s_plans_as_the_serial_run_does(
     for key in serial:
         assert parallel[key] == serial[key], key
     assert tasks > 10
+    claims = set(PlanPurchase.objects.values_list("created_at", flat=True))
+    assert len(claims) > 5  # claimed range by range (the workers' RANGE_IDS too), not at once
     assert all(took), took  # both workers ran ranges
     assert not took[0] & took[1]
     keys = Order.objects.values_list("idempotency_key", flat=True)
