@@ -7,7 +7,7 @@ The state: the upfront commission end of day hands to the outbox was lost for th
 purchases (``enqueue`` of ``commission_entries_write`` dropped while they were confirmed),
 which is what the sweep is the safety net for. The policies' own upfront was written when they
 were bought the Monday before, so each cancellation's correction has its upfront to give
-back whichever range comes first. Ranges of :data:`PART` order ids make a dozen tasks.
+back whichever range comes first. Ranges of :data:`PART` order ids make ten or so tasks.
 """
 
 import datetime as dt
