@@ -9,12 +9,8 @@ of ``RANGE_IDS`` plan ids (as the campaign fan-out does). A range task (:func:`p
    holiday's purchase is bought on the next trading day) and purchases left, with ONE
    ``INSERT INTO plan purchases … SELECT … FROM plans WHERE <due> ON CONFLICT (plan, due_date)
    DO NOTHING``: the unique (plan, due day) makes a rerun or a second worker claim nothing;
-2. places each claimed purchase in its own transaction (row locked ``SKIP LOCKED``, so two
-   workers never take the same one) through ``orders.services.order_place`` with the plan's own
-   idempotency key ``plan-<id>-<due date>``: suitability, cash, fee snapshot and commission are
-   the order service's. A purchase it refuses is skipped with the reason (its error code) and
-   the investor told in the inbox, once per plan and due day; the third skip in a row pauses
-   the plan (and says so). A placed purchase resets the count.
+2. places each claimed purchase in its own transaction, through the order service under the
+   plan's own idempotency key, or skips it with its reason (:mod:`orders.plans.placing`).
 
 A worker killed between 1 and 2 leaves claimed purchases: the next run (the sweep, or
 ``manage.py plans_run``) places them, still under their own keys.
@@ -25,69 +21,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from marketplace.accounts import EMAIL_NOT_VERIFIED
-from marketplace.i18n import language_for
-from marketplace.money import format_cny
 from marketplace.tasks import enqueue
-from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from ..calendar import is_trading_day
-from ..campaigns.inbox import message_row, messages_post
-from ..campaigns.models import Topic
-from ..services import trading
-from ..services.cash import InsufficientCashError
 from . import schedule
 from .models import InvestmentPlan, PlanEvent, PlanPurchase, PlanStatus, PurchaseStatus
+from .placing import purchase_place
 from .selectors import trading_checker
-from .services import plan_transition
 
 RANGE_IDS = 10_000
 RANGE_TASK = "orders.plans.tasks.plan_range_run"
 QUEUE = "end_of_day"
-SKIPS_TO_PAUSE = 3
 _LOCK_CLASS = 0x0F1A  # pg_advisory_xact_lock(class, bucket): one range of plans' claim
 _PLAN = InvestmentPlan._meta.db_table
 _PURCHASE = PlanPurchase._meta.db_table
 
 # Stored in English on the plan and its event (the column keeps the text); shown translated
 # through models.stored_reason_text.
-PAUSED_AFTER_SKIPS = gettext_noop("Paused after %(count)s purchases in a row could not be made.")
 END_DATE_REACHED = gettext_noop("End date reached.")
-LAST_PURCHASE_MADE = gettext_noop("Last purchase made.")
-# Inbox notices: rendered in the investor's language (translation.override) when they are sent.
-SKIPPED_TITLE = _("Plan purchase skipped: %(product)s")
-SKIPPED_BODY = _(
-    "Your plan could not buy %(amount)s of %(product)s on %(date)s: %(reason)s Nothing was taken "
-    "from your cash. The plan carries on with its next purchase on its next due day."
-)
-PAUSED_TITLE = _("Plan paused: %(product)s")
-PAUSED_BODY = _(
-    "Your plan to buy %(amount)s of %(product)s is paused: its last %(count)s purchases could "
-    "not be made (the last: %(reason)s). Resume it from My account → Plans once the problem is "
-    "solved."
-)
-FINISHED_TITLE = _("Plan finished: %(product)s")
-FINISHED_BODY = _("Your plan to buy %(product)s has made its last purchase (%(count)s in all).")
-PLAN_NOT_ACTIVE = _("The plan was paused or stopped before the purchase was placed.")
-
-# Skip reasons: the order service's error code where it gives one, else one of these.
-REASON_CASH = "insufficient_cash"
-REASON_NO_ASSESSMENT = "no_assessment"
-REASON_EXPIRED = "assessment_expired"
-REASON_RISK = "risk_above_level"
-REASON_CLOSED = "product_closed"
-REASON_AMOUNT = "amount_refused"
-REASON_EMAIL = "email_not_verified"
-REASON_KEY = "idempotency_conflict"
-REASON_NOT_ALLOWED = "not_allowed"
-REASON_REFUSED = "refused"
-REASON_PLAN_NOT_ACTIVE = "plan_not_active"
 
 
 def bucket_of(plan_id: int) -> int:
@@ -169,171 +126,6 @@ def plans_claim_range(*, bucket: int, day: dt.date, window: list[WindowDay], now
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return len(cursor.fetchall())
-
-
-def skip_reason(exc: Exception) -> tuple[str, str]:
-    """``(code, message)`` of why the order service refused a purchase."""
-    if isinstance(exc, PermissionDenied):
-        message = str(exc)
-        return (REASON_EMAIL if message == EMAIL_NOT_VERIFIED else REASON_NOT_ALLOWED), message
-    if isinstance(exc, trading.IdempotencyConflictError):
-        return REASON_KEY, " ".join(exc.messages)
-    if not isinstance(exc, ValidationError):
-        return REASON_REFUSED, str(exc)
-    if isinstance(exc.__cause__, InsufficientCashError):
-        return REASON_CASH, " ".join(exc.messages)
-    errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
-    for field, items in errors.items():
-        for error in items:
-            message = " ".join(error.messages)
-            if error.code and error.code not in ("invalid", "required"):
-                return error.code, message
-            if field == "acknowledge_risk":
-                return REASON_RISK, message
-            if field == "product":
-                if message == str(trading.NOT_ON_SALE):
-                    return REASON_CLOSED, message
-                if message == REFUSED_EXPIRED:
-                    return REASON_EXPIRED, message
-                if message == REFUSED_NO_ASSESSMENT:
-                    return REASON_NO_ASSESSMENT, message
-                return REASON_RISK, message
-            if field == "amount":
-                return REASON_AMOUNT, message
-            return REASON_REFUSED, message
-    return REASON_REFUSED, " ".join(exc.messages)
-
-
-def plan_key(plan_id: int, due_date: dt.date) -> str:
-    return f"plan-{plan_id}-{due_date:%Y-%m-%d}"
-
-
-def _notice(plan: InvestmentPlan, *, topic: str, key: str, title, body, now) -> None:
-    messages_post(
-        rows=[
-            message_row(
-                user_id=plan.user_id,
-                topic=topic,
-                subject_key=key,
-                title=str(title),
-                body=str(body),
-                link=f"/me/plans/{plan.pk}/",
-                now=now,
-            )
-        ]
-    )
-
-
-def _skip(purchase: PlanPurchase, plan: InvestmentPlan, *, code: str, message: str, now) -> None:
-    purchase.status = PurchaseStatus.SKIPPED
-    purchase.reason_code = code[:40]
-    purchase.reason = message[:500]
-    purchase.decided_at = now
-    purchase.save(update_fields=["status", "reason_code", "reason", "decided_at"])
-    if code == REASON_PLAN_NOT_ACTIVE:
-        return
-    product = plan.product.name
-    with translation.override(language_for(plan.user)):
-        _notice(
-            plan,
-            topic=Topic.PLAN_SKIPPED,
-            key=f"plan:{plan.pk}:{purchase.due_date:%Y-%m-%d}",
-            title=SKIPPED_TITLE % {"product": product},
-            body=SKIPPED_BODY
-            % {
-                "amount": format_cny(purchase.amount),
-                "product": product,
-                "date": purchase.due_date,
-                "reason": gettext(message),
-            },
-            now=now,
-        )
-    plan.consecutive_skips += 1
-    plan.save(update_fields=["consecutive_skips"])
-    if plan.consecutive_skips >= SKIPS_TO_PAUSE:
-        reason = PAUSED_AFTER_SKIPS % {"count": plan.consecutive_skips}
-        plan_transition(plan=plan, to_status=PlanStatus.PAUSED, actor=None, reason=reason)
-        with translation.override(language_for(plan.user)):
-            _notice(
-                plan,
-                topic=Topic.PLAN_PAUSED,
-                key=f"plan:{plan.pk}:{purchase.due_date:%Y-%m-%d}",
-                title=PAUSED_TITLE % {"product": product},
-                body=PAUSED_BODY
-                % {
-                    "amount": format_cny(plan.amount),
-                    "product": product,
-                    "count": plan.consecutive_skips,
-                    "reason": gettext(message),
-                },
-                now=now,
-            )
-
-
-def _placed(purchase: PlanPurchase, plan: InvestmentPlan, *, order, now) -> None:
-    purchase.status = PurchaseStatus.PLACED
-    purchase.order = order
-    purchase.decided_at = now
-    purchase.save(update_fields=["status", "order", "decided_at"])
-    plan.consecutive_skips = 0
-    plan.purchases_made += 1
-    plan.save(update_fields=["consecutive_skips", "purchases_made"])
-    if plan.max_purchases is not None and plan.purchases_made >= plan.max_purchases:
-        plan_transition(
-            plan=plan, to_status=PlanStatus.FINISHED, actor=None, reason=LAST_PURCHASE_MADE
-        )
-        with translation.override(language_for(plan.user)):
-            _notice(
-                plan,
-                topic=Topic.PLAN_FINISHED,
-                key=f"plan:{plan.pk}",
-                title=FINISHED_TITLE % {"product": plan.product.name},
-                body=FINISHED_BODY % {"product": plan.product.name, "count": plan.purchases_made},
-                now=now,
-            )
-
-
-@transaction.atomic
-def purchase_place(*, purchase_id: int, now=None) -> str | None:
-    """Place one claimed purchase, or skip it with its reason; returns the new status (None:
-    another worker has it, or it was already decided)."""
-    now = now or timezone.now()
-    purchase = (
-        PlanPurchase.objects.select_for_update(skip_locked=True)
-        .filter(pk=purchase_id, status=PurchaseStatus.CLAIMED)
-        .first()
-    )
-    if purchase is None:
-        return None
-    plan = (
-        InvestmentPlan.objects.select_for_update(of=("self",))
-        .select_related("product", "product__institution", "user")
-        .get(pk=purchase.plan_id)
-    )
-    if plan.status != PlanStatus.ACTIVE:
-        with translation.override("en"):  # the reason column keeps English; shown translated
-            message = str(PLAN_NOT_ACTIVE)
-        _skip(purchase, plan, code=REASON_PLAN_NOT_ACTIVE, message=message, now=now)
-        return purchase.status
-    key = plan_key(plan.pk, purchase.due_date)
-    try:
-        order, _created = trading.order_place(
-            user=plan.user,
-            product=plan.product,
-            side="buy",
-            amount=purchase.amount,
-            acknowledge_risk=False,
-            idempotency_key=key,
-            request_hash=f"plan:{plan.pk}:{purchase.due_date:%Y-%m-%d}:{purchase.amount}",
-            now=now,
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        with translation.override("en"):  # the reason column keeps English; shown translated
-            code, message = skip_reason(exc)
-        _skip(purchase, plan, code=code, message=message, now=now)
-    else:
-        _placed(purchase, plan, order=order, now=now)
-    return purchase.status
 
 
 def _claimed_in_range(*, bucket: int, day: dt.date) -> list[int]:

@@ -10,7 +10,7 @@ import pytest
 from orders import services
 from orders.campaigns.models import InboxMessage, Topic
 from orders.models import Order
-from orders.plans import run
+from orders.plans import placing, run
 from orders.plans.models import InvestmentPlan, PurchaseStatus
 from products.models import NavPrice
 from tests.e2e.test_catalogue import log_in
@@ -85,7 +85,7 @@ def test_a_monthly_plan_rolls_over_a_holiday_and_skips_a_month_short_of_cash(new
     run.plans_dispatch()
     purchase = plan.purchases.get(due_date=D(2027, 1, 1))
     assert purchase.status == PurchaseStatus.SKIPPED
-    assert purchase.reason_code == run.REASON_CASH
+    assert purchase.reason_code == placing.REASON_CASH
     assert InboxMessage.objects.filter(user=investor, topic=Topic.PLAN_SKIPPED).count() == 1
     log_in(page, "planner@example.com")  # a month on: the session has expired
     page.goto("/me/inbox/")

@@ -4,7 +4,7 @@ back whole, the task is retried on a new connection, and the run ends to the cen
 one.
 
 Only backends of this test database named by the workers' ``application_name`` are ever
-terminated (:class:`faults.Trap` checks both).
+terminated (:class:`fault_traps.Trap` checks both).
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import pytest
 from orders.models import CommissionEntry, EndOfDayRun, Lot
 from tests.integration import fault_scenarios as scenarios
 from tests.integration import faults
+from tests.integration.fault_traps import Trap, sprung
 from tests.integration.faults import (
-    Trap,
     clean_run,
     differences,
     figures,
     go_live,
     settle,
-    sprung,
     worker_env,
 )
 from tests.integration.processes import start_workers

@@ -20,8 +20,8 @@ from orders.models import EndOfDayRun, Lot, Order
 from tests.factories import investor_with_cash
 from tests.integration import fault_scenarios as scenarios
 from tests.integration import faults
+from tests.integration.fault_traps import Trap
 from tests.integration.faults import (
-    Trap,
     clean_run,
     differences,
     go_live,

@@ -1,14 +1,14 @@
 """A Celery worker SIGKILLed inside every kind of batch: once a new worker takes over, the work
 is done exactly once, to the cent of a clean run.
 
-Each test builds its state, sends the public entry point (the task beat or the outbox sends) and
-arms one :class:`faults.Trap` per kind of batch. Whenever a worker is caught in one, inside the
-batch's transaction, its whole process group is SIGKILLed (what the OOM killer does) and a
-fresh worker (started beforehand on a standby queue) takes over; the broker gives it the dead
-worker's unacknowledged task after ``VISIBILITY_TIMEOUT``. When every trap has caught a worker
-and nothing is left to do, the database is compared with the same state run cleanly in the
-test process: counts and sums per kind and status (no ids), so that how the work is split into
-tasks does not matter.
+Each test builds its state, sends the public entry point (the task beat or the outbox sends)
+and arms one :class:`fault_traps.Trap` per kind of batch. Whenever a worker is caught in one,
+inside the batch's transaction, its whole process group is SIGKILLed (what the OOM killer
+does) and a fresh worker (started beforehand on a standby queue) takes over; the broker gives
+it the dead worker's unacknowledged task after ``VISIBILITY_TIMEOUT``. When every trap has
+caught a worker and nothing is left to do, the database is compared with the same state run
+cleanly in the test process: counts and sums per kind and status (no ids), so that how the
+work is split into tasks does not matter.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from orders.plans.distributions.models import DistributionPayment
 from orders.tasks import end_of_day_run
 from tests.integration import fault_scenarios as scenarios
 from tests.integration import faults
+from tests.integration.fault_traps import Trap, sprung
 from tests.integration.faults import (
     STANDBY,
     RedisServer,
-    Trap,
     clean_run,
     consume,
     differences,
@@ -39,7 +39,6 @@ from tests.integration.faults import (
     go_live,
     mails,
     settle,
-    sprung,
     worker_env,
 )
 from tests.integration.processes import start_workers

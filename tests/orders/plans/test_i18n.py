@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from orders.campaigns.models import InboxMessage, Topic
-from orders.plans import run
+from orders.plans import placing, run
 from orders.plans.models import PlanPurchase, stored_reason_text
 from tests.factories import investor_with_cash
 
@@ -50,7 +50,7 @@ def test_a_skipped_purchase_is_told_in_the_investors_language(
     assert amount in notice.body
     # The reason column keeps English whatever the recipient reads.
     purchase = PlanPurchase.objects.get(plan=plan)
-    assert purchase.reason_code == run.REASON_CASH
+    assert purchase.reason_code == placing.REASON_CASH
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in purchase.reason)
 
 
@@ -77,7 +77,7 @@ def test_two_investors_of_one_run_each_get_their_own_language(clock, fund):
 
 
 def test_a_stored_pause_reason_is_shown_in_the_readers_language():
-    stored = run.PAUSED_AFTER_SKIPS % {"count": 3}
+    stored = placing.PAUSED_AFTER_SKIPS % {"count": 3}
     with translation.override("zh-hans"):
         assert stored_reason_text(stored) == "连续 3 期扣款未能执行，定投已暂停。"
         assert stored_reason_text(run.END_DATE_REACHED) == "已到结束日期。"

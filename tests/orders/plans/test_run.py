@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from orders import services as orders_services
 from orders.campaigns.models import InboxMessage, Topic
 from orders.models import Holiday, Order
-from orders.plans import run, services
+from orders.plans import placing, run, services
 from orders.plans.models import PlanPurchase, PlanStatus, PurchaseStatus
 from products.models import ProductStatus
 from profiles.models import InvestorProfile
@@ -130,7 +130,7 @@ def test_not_enough_cash_skips_with_the_reason_and_tells_the_investor_once(clock
 
     purchase = PlanPurchase.objects.get(plan=plan)
     assert purchase.status == PurchaseStatus.SKIPPED
-    assert purchase.reason_code == run.REASON_CASH
+    assert purchase.reason_code == placing.REASON_CASH
     assert purchase.order is None
     notices = InboxMessage.objects.filter(user=plan.user, topic=Topic.PLAN_SKIPPED)
     assert notices.count() == 1
@@ -145,7 +145,7 @@ def test_an_expired_assessment_skips(clock, make_plan, investor):
     plan = make_plan(day=1)
     InvestorProfile.objects.filter(user=investor).update(assessment_valid_until=D(2026, 11, 30))
     run_on(clock, D(2026, 12, 1))
-    assert PlanPurchase.objects.get(plan=plan).reason_code == run.REASON_EXPIRED
+    assert PlanPurchase.objects.get(plan=plan).reason_code == placing.REASON_EXPIRED
 
 
 def test_a_closed_product_skips(clock, make_plan, fund):
@@ -153,7 +153,7 @@ def test_a_closed_product_skips(clock, make_plan, fund):
     fund.status = ProductStatus.CLOSED
     fund.save()
     run_on(clock, D(2026, 12, 1))
-    assert PlanPurchase.objects.get(plan=plan).reason_code == run.REASON_CLOSED
+    assert PlanPurchase.objects.get(plan=plan).reason_code == placing.REASON_CLOSED
 
 
 def test_a_risk_level_raised_above_the_investor_skips(clock, make_plan, fund):
@@ -161,7 +161,7 @@ def test_a_risk_level_raised_above_the_investor_skips(clock, make_plan, fund):
     fund.risk_level = 5
     fund.save()
     run_on(clock, D(2026, 12, 1))
-    assert PlanPurchase.objects.get(plan=plan).reason_code == run.REASON_RISK
+    assert PlanPurchase.objects.get(plan=plan).reason_code == placing.REASON_RISK
 
 
 def test_a_limit_skips(clock, make_plan, fund):
@@ -169,7 +169,7 @@ def test_a_limit_skips(clock, make_plan, fund):
     fund.min_purchase = Decimal("5000.00")
     fund.save()
     run_on(clock, D(2026, 12, 1))
-    assert PlanPurchase.objects.get(plan=plan).reason_code == run.REASON_AMOUNT
+    assert PlanPurchase.objects.get(plan=plan).reason_code == placing.REASON_AMOUNT
 
 
 def test_a_suspended_institution_skips_with_its_code(clock, make_plan, fund):
