@@ -186,11 +186,7 @@ def _corrections_write(*, since: dt.date | None = None, within: dict | None = No
             "lot__order_id",
         )
         bought = {m[4] for m in movements}
-        upfront = dict(
-            CommissionEntry.objects.filter(
-                order_id__in=bought, kind=CommissionKind.UPFRONT
-            ).values_list("order_id", "amount")
-        )
+        upfront = _upfront_given(bought)
         totals: dict[int, list] = {}
         for order_id, institution_id, product_id, confirmed_on, buy_id in movements:
             if buy_id not in upfront:
@@ -220,6 +216,26 @@ def _corrections_write(*, since: dt.date | None = None, within: dict | None = No
         bulk_insert(CommissionEntry, entries, ignore_conflicts=True)
         written = len(entries)
     return written
+
+
+def _upfront_given(buy_ids: set[int]) -> dict[int, Decimal]:
+    """The upfront commission of each purchase: its entry, or, where no entry is written yet
+    (a split sweep may take a cancellation's range before its purchase's), the amount the entry
+    will have, priced from the purchase's contract snapshot. A purchase without a snapshot had
+    no upfront, so its cancellation gives nothing back."""
+    given = dict(
+        CommissionEntry.objects.filter(
+            order_id__in=buy_ids, kind=CommissionKind.UPFRONT
+        ).values_list("order_id", "amount")
+    )
+    pending = Order.objects.filter(
+        pk__in=buy_ids - given.keys(),
+        status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED],
+        contract_upfront_rate__isnull=False,
+    ).values_list("pk", "contract_upfront_basis", "contract_upfront_rate", "amount", "fee")
+    for pk, basis, rate, amount, fee in pending:
+        given[pk] = upfront_commission(basis=basis, rate=rate, amount=amount, fee=fee)[1]
+    return given
 
 
 # --- trail ------------------------------------------------------------------------------------

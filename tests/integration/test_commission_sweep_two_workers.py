@@ -133,11 +133,6 @@ def test_two_worker_processes_sweep_the_missed_commission_as_one_unsplit_run_doe
     assert not took[0] & took[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orders/services/commission.py _corrections_write skips a cancellation whose "
-    "purchase has no upfront entry yet, even when another range of the same sweep writes it",
-)
 def test_a_cancellation_s_range_swept_before_its_purchase_s_still_gets_its_correction(
     monkeypatch,
 ):
