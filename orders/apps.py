@@ -11,7 +11,7 @@ class OrdersConfig(AppConfig):
         from .insight import watch_checks
         from .plans.distributions.services.corrections import reinvestments_follow_correction
         from .plans.distributions.services.payment import distributions_pay
-        from .services.corrections import after_lots_repriced
+        from .services.corrections.workflow import after_lots_repriced
         from .services.end_of_day import after_confirmation
 
         events.connect()  # a product's risk raised (products' signal) → holders' notices

@@ -1,9 +1,9 @@
-"""The database connection's own settings (marketplace/settings/base.py)."""
+"""The database connection's own settings (marketplace/settings/stores.py)."""
 
 import pytest
 from django.db import connection
 
-from marketplace.settings.base import without_jit
+from marketplace.settings.stores import without_jit
 
 
 @pytest.mark.postgres

@@ -7,7 +7,8 @@ reports no warnings.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REST_FRAMEWORK, STORAGES, env, redis_cache, without_jit
+from .base import DATABASES, REST_FRAMEWORK, STORAGES, env
+from .stores import redis_cache, without_jit
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
@@ -27,7 +28,7 @@ if PAYMENTS_GATEWAY == "sandbox" and not PAYMENTS_SANDBOX_IN_PRODUCTION:
     raise ImproperlyConfigured(
         "PAYMENTS_GATEWAY=sandbox in production needs PAYMENTS_SANDBOX_IN_PRODUCTION=true."
     )
-# Identity documents: no default keys in production (see base.py for what each one does).
+# Identity documents: no default keys in production (see business.py for what each one does).
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS")
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY")
 # No identity provider until one is configured; the sandbox verifies people nobody checked, so
@@ -39,7 +40,7 @@ if IDENTITY_PROVIDER == "sandbox" and not IDENTITY_SANDBOX_IN_PRODUCTION:
         "IDENTITY_PROVIDER=sandbox in production needs IDENTITY_SANDBOX_IN_PRODUCTION=true."
     )
 CACHES = redis_cache(REDIS_URL)
-SESSION_ENGINE = "marketplace.sessions"  # cached_db: Redis first (base.py)
+SESSION_ENGINE = "marketplace.sessions"  # cached_db: Redis first (stores.py)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 

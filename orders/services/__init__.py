@@ -33,12 +33,20 @@ from .commission import (
     upfront_commission,
 )
 from .confirmation import HOLDING_SHORT, NO_UNITS, confirm_orders, open_lot
-from .corrections import (
+from .corrections.repricing import (
+    CORRECTION_NO_UNITS,
+    REPRICED_BUY,
+    REPRICED_BUY_UNITS,
+    REPRICED_CASH,
+    REPRICED_REASON,
+    REPRICED_SELL,
+    REPRICED_SHORTFALL,
+)
+from .corrections.workflow import (
     CORRECTION_BAD_NAV,
     CORRECTION_DECIDED,
     CORRECTION_DECISION_REASON,
     CORRECTION_NO_NAV,
-    CORRECTION_NO_UNITS,
     CORRECTION_NOT_A_FUND,
     CORRECTION_NOT_ALLOWED,
     CORRECTION_NOT_PRICED,
@@ -48,12 +56,6 @@ from .corrections import (
     CORRECTION_SAME_NAV,
     CORRECTION_STAFF_ONLY,
     CORRECTION_STALE,
-    REPRICED_BUY,
-    REPRICED_BUY_UNITS,
-    REPRICED_CASH,
-    REPRICED_REASON,
-    REPRICED_SELL,
-    REPRICED_SHORTFALL,
     nav_correction_approve,
     nav_correction_reject,
     nav_correction_request,

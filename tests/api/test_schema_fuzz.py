@@ -166,7 +166,7 @@ NOT_ACCEPTANCE_CHECKED = {
     "POST /api/v1/me/alerts/",
     # A periodic report's period must have ended, after the current report's, its dates not
     # lie in the future, its allocation add up to 100 and its holdings to at most 100: the
-    # clock, state and relations between fields. tests/products/test_reports.py covers the
+    # clock, state and relations between fields. tests/products/reports/ covers the
     # shape. Only a draft is submitted, once: state.
     "POST /api/v1/portal/products/{slug}/reports/",
     "POST /api/v1/portal/products/{slug}/reports/{report_pk}/submit/",

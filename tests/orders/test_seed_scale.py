@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from orders import scale_seed, services
+from orders import services
 from orders.models import (
     CashAccount,
     Holding,
@@ -21,6 +21,8 @@ from orders.models import (
     Side,
     Statement,
 )
+from orders.scale_seed.investors import EMAIL_DOMAIN
+from orders.scale_seed.load import seed_scale
 from products.models import Product
 from profiles.identity.selectors import verified_identity
 from profiles.models import InvestorProfile, RiskAssessment, User
@@ -40,7 +42,7 @@ def seeded():
 
 def test_counts_match_the_arguments(seeded):
     assert "Loaded 300 investors, 2,000 orders" in seeded
-    investors = User.objects.filter(email__endswith=f"@{scale_seed.EMAIL_DOMAIN}")
+    investors = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
     assert investors.count() == INVESTORS
     assert Order.objects.count() == ORDERS
     assert CashAccount.objects.count() == INVESTORS
@@ -74,7 +76,7 @@ def test_the_ledgers_and_statements_reconcile(seeded):
 
 def test_the_app_places_an_order_afterwards(seeded):
     investor = (
-        User.objects.filter(email__endswith=f"@{scale_seed.EMAIL_DOMAIN}", profile__risk_level=3)
+        User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", profile__risk_level=3)
         .order_by("pk")
         .first()
     )
@@ -113,10 +115,10 @@ def test_the_same_seed_loads_the_same_rows():
         )
 
     with transaction.atomic():
-        scale_seed.seed_scale(investors=40, orders=200, seed=3)
+        seed_scale(investors=40, orders=200, seed=3)
         first = fingerprint()
         transaction.set_rollback(True)
     assert not Order.objects.exists()
-    scale_seed.seed_scale(investors=40, orders=200, seed=3)
+    seed_scale(investors=40, orders=200, seed=3)
     assert fingerprint() == first
     assert len(first) == 200

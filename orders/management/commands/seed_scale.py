@@ -1,11 +1,11 @@
 """``python manage.py seed_scale --investors N --orders M [--seed S] [--days D]``: load a
 platform-sized, consistent data set by COPY into an empty PostgreSQL database (see
-``orders.scale_seed``), with a progress bar."""
+``orders.scale_seed.load``), with a progress bar."""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from orders import scale_seed
+from orders.scale_seed import copy_text, load
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            scale_seed.check_database()
+            load.check_database()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         bar = tqdm(
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             bar.set_postfix(rows=f"{rows:,}", refresh=False)
 
         try:
-            result = scale_seed.seed_scale(
+            result = load.seed_scale(
                 investors=options["investors"],
                 orders=options["orders"],
                 seed=options["seed"],
@@ -67,4 +67,4 @@ class Command(BaseCommand):
             f"VACUUM ANALYZE {result.analyse_seconds:.1f} s"
         )
         for name, count in sorted(result.by_table.items()):
-            self.stdout.write(f"  {scale_seed.TABLES[name]}: {count:,}")
+            self.stdout.write(f"  {copy_text.TABLES[name]}: {count:,}")

@@ -1,0 +1,1 @@
+"""Listings, review, revisions, NAV uploads, documents and articles (products.services)."""
