@@ -11,8 +11,12 @@ from ..insight.views import returns_context
 
 @login_required
 def portfolio(request):
+    portfolio = selectors.portfolio_for(user=request.user)
     return render(
         request,
         "orders/portfolio.html",
-        {"portfolio": selectors.portfolio_for(user=request.user), **returns_context(request)},
+        {
+            "portfolio": portfolio,
+            **returns_context(request, first_trade_date=portfolio.first_trade_date),
+        },
     )
