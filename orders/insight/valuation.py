@@ -337,10 +337,32 @@ def _holding_history(
             return round_amount(total)
         return round_amount(sum((line.units_on(day) * line.unit_cost for line in lines), ZERO))
 
+    def fund_values() -> list[Decimal]:
+        """``value_on`` of every day of a fund, in one sweep over the (ascending) days: the
+        units and the price of a day are those of the last change on or before it."""
+        money_market = product.is_money_market
+        values, ui, ni, units, price = [], 0, 0, ZERO, None
+        for day in days:
+            while ui < len(unit_days) and unit_days[ui] <= day:
+                units, ui = unit_totals[ui], ui + 1
+            while ni < len(nav_days) and nav_days[ni] <= day:
+                price, ni = navs[ni][1], ni + 1
+            if money_market:
+                values.append(round_amount(units))
+            elif price is not None:
+                values.append(round_amount(units * price))
+            else:
+                values.append(value_on(day))
+        return values
+
     end = days[-1]
+    values = fund_values() if product.kind == ProductKind.FUND else [value_on(day) for day in days]
     history = HoldingHistory(
         product=product,
-        valuations=[Valuation(day, value_on(day), flows.get(day, ZERO)) for day in days],
+        valuations=[
+            Valuation(day, value, flows.get(day, ZERO))
+            for day, value in zip(days, values, strict=True)
+        ],
         units_end=units_on(end),
     )
     history.valuations[0] = Valuation(days[0], history.valuations[0].value)  # the base: no flow
