@@ -300,7 +300,7 @@ def _account_figures(*, user, cash: bool = True) -> dict:
     db = read_alias()
     balance = CashAccount.objects.filter(user=OuterRef("pk")).order_by("pk").values("balance")[:1]
     together = cash and db == DEFAULT_DB_ALIAS
-    row = (
+    found = (
         get_user_model()
         .objects.using(db)
         .filter(pk=user.pk)
@@ -316,7 +316,8 @@ def _account_figures(*, user, cash: bool = True) -> dict:
             **({"cash": Subquery(balance)} if together else {}),
         )
         .first()
-    ) or {}
+    )
+    row: dict = dict(found or {})
     if cash and not together:
         account = CashAccount.objects.filter(user=user).first()
         row["cash"] = account.balance if account else None
