@@ -25,8 +25,7 @@ def portfolio(request):
                 "portfolio": portfolio,
                 **returns_context(request, first_trade_date=portfolio.first_trade_date),
             },
-            request=request,
-        )
+        )  # no request: nothing per request (a CSRF token) may end up in the cached body
 
     period, error = period_from(request.GET)
     body = investor_part(
