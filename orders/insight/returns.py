@@ -322,10 +322,13 @@ def portfolio_performance(
 ) -> Performance:
     """Per holding and for the whole portfolio, over ``period`` ending ``today`` (or from an
     explicit ``base``): values, flows, gain, day's change, money- and time-weighted returns.
-    Seven queries, however many holdings and days."""
+    Four queries (five since the first purchase) and one cache round trip, however many
+    holdings and days."""
     today = today or timezone.localdate()
     if base is None:
-        base = period_base(period=period, today=today, first_day=first_purchase_day(user=user))
+        # Only "since first purchase" needs the first purchase (one query the others skip).
+        first = first_purchase_day(user=user) if period == Period.ALL else None
+        base = period_base(period=period, today=today, first_day=first)
     history = history_for(user=user, base=base, end=today)
     holdings = [
         HoldingPerformance(

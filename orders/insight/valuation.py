@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from marketplace.cache import shared_get_many, shared_key, shared_set_many
 from marketplace.db_router import read_alias
 from marketplace.money import round_amount
 from products.models import FundType, NavPrice, Product, ProductKind
@@ -127,10 +128,55 @@ def _movement_day(kind: str, trade_date: dt.date | None, created_at: dt.datetime
     return timezone.localdate(created_at)
 
 
+def products_and_navs(
+    *, db: str, product_ids: set[int]
+) -> tuple[dict[int, ProductInfo], dict[int, tuple[tuple[dt.date, ...], tuple[Decimal, ...]]]]:
+    """What the valuations need of each product, the same for every investor: its
+    ``ProductInfo`` and (funds priced by NAV) its whole NAV series as (dates, navs), oldest
+    first. Cached by catalogue version (``marketplace.cache``: every NAV upload, correction and
+    product write bumps it), per product and language; only the products missing from the
+    cache are read, in two queries."""
+    keys = {product_id: shared_key("valuation-product", product_id) for product_id in product_ids}
+    version, found = shared_get_many(keys.values())
+    cached = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = product_ids - set(cached)
+    if missing:
+        infos = {
+            row[0]: ProductInfo(*row)
+            for row in Product.objects.using(db)
+            .filter(pk__in=missing)
+            .order_by()
+            .values_list(
+                "pk", "slug", "name", "code", "kind", "fund_type", "risk_level", "institution__name"
+            )
+        }
+        rows: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+        priced = [
+            p.id for p in infos.values() if p.kind == ProductKind.FUND and not p.is_money_market
+        ]
+        for product_id, on, nav in (
+            NavPrice.objects.using(db)
+            .filter(product_id__in=priced)
+            .order_by("product_id", "date")
+            .values_list("product_id", "date", "nav")
+        ):
+            rows[product_id].append((on, nav))
+        built = {
+            pk: (info, tuple(on for on, _ in rows[pk]), tuple(nav for _, nav in rows[pk]))
+            for pk, info in infos.items()
+        }
+        shared_set_many(version, {keys[pk]: value for pk, value in built.items()})
+        cached.update(built)
+    products = {pk: value[0] for pk, value in cached.items()}
+    series = {pk: (value[1], value[2]) for pk, value in cached.items() if value[1]}
+    return products, series
+
+
 def history_for(*, user, base: dt.date, end: dt.date) -> History:
     """Each product the investor held or moved money in, valued at the end of ``base`` and of
-    every day in (base, end] where a price or the holding changed, in six queries (all from
-    the read replica when the request may use it: ``marketplace.db_router``)."""
+    every day in (base, end] where a price or the holding changed, in four queries (all from
+    the read replica when the request may use it: ``marketplace.db_router``) and one cache
+    round trip for the products and their NAVs (``products_and_navs``)."""
     db = read_alias()
     lots: dict[int, _LotLine] = {}
     for pk, product_id, source, acquired_on, units, cost_remaining, rate, matures in (
@@ -201,26 +247,12 @@ def history_for(*, user, base: dt.date, end: dt.date) -> History:
         if cash:
             flows[product_id][ex_date] -= cash
     product_ids = {line.product_id for line in lots.values()} | set(flows)
-    products = {
-        row[0]: ProductInfo(*row)
-        for row in Product.objects.using(db)
-        .filter(pk__in=product_ids)
-        .order_by()
-        .values_list(
-            "pk", "slug", "name", "code", "kind", "fund_type", "risk_level", "institution__name"
-        )
-    }
+    products, series = products_and_navs(db=db, product_ids=product_ids)
+    since = base - NAV_LOOKBACK
     navs: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    priced = [
-        p.id for p in products.values() if p.kind == ProductKind.FUND and not p.is_money_market
-    ]
-    for product_id, on, nav in (
-        NavPrice.objects.using(db)
-        .filter(product_id__in=priced, date__lte=end, date__gte=base - NAV_LOOKBACK)
-        .order_by("product_id", "date")
-        .values_list("product_id", "date", "nav")
-    ):
-        navs[product_id].append((on, nav))
+    for product_id, (dates, prices) in series.items():
+        low, high = bisect.bisect_left(dates, since), bisect.bisect_right(dates, end)
+        navs[product_id] = list(zip(dates[low:high], prices[low:high], strict=True))
 
     # The days: the base, the end, and every day in between that changed a value.
     changes = {end}
@@ -305,10 +337,32 @@ def _holding_history(
             return round_amount(total)
         return round_amount(sum((line.units_on(day) * line.unit_cost for line in lines), ZERO))
 
+    def fund_values() -> list[Decimal]:
+        """``value_on`` of every day of a fund, in one sweep over the (ascending) days: the
+        units and the price of a day are those of the last change on or before it."""
+        money_market = product.is_money_market
+        values, ui, ni, units, price = [], 0, 0, ZERO, None
+        for day in days:
+            while ui < len(unit_days) and unit_days[ui] <= day:
+                units, ui = unit_totals[ui], ui + 1
+            while ni < len(nav_days) and nav_days[ni] <= day:
+                price, ni = navs[ni][1], ni + 1
+            if money_market:
+                values.append(round_amount(units))
+            elif price is not None:
+                values.append(round_amount(units * price))
+            else:
+                values.append(value_on(day))
+        return values
+
     end = days[-1]
+    values = fund_values() if product.kind == ProductKind.FUND else [value_on(day) for day in days]
     history = HoldingHistory(
         product=product,
-        valuations=[Valuation(day, value_on(day), flows.get(day, ZERO)) for day in days],
+        valuations=[
+            Valuation(day, value, flows.get(day, ZERO))
+            for day, value in zip(days, values, strict=True)
+        ],
         units_end=units_on(end),
     )
     history.valuations[0] = Valuation(days[0], history.valuations[0].value)  # the base: no flow

@@ -3,6 +3,7 @@ year and the printable yearly statement. Thin: parse, call one selector, render.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.contrib.auth.decorators import login_required
@@ -40,8 +41,9 @@ def period_from(params) -> tuple[str, str | None]:
     return value, None
 
 
-def returns_context(request) -> dict:
-    """What the portfolio page shows of the returns over the chosen period."""
+def returns_context(request, *, first_trade_date: dt.date | None) -> dict:
+    """What the portfolio page shows of the returns over the chosen period (the statements
+    from the year of the investor's first order, ``Portfolio.first_trade_date``)."""
     period, error = period_from(request.GET)
     performance = returns.portfolio_performance(user=request.user, period=period)
     chart: LineChart | None = value_chart(
@@ -58,7 +60,7 @@ def returns_context(request) -> dict:
             (_("By fund type"), performance.allocation("fund_type")),
             (_("By risk level"), performance.allocation("risk_level")),
         ],
-        "statement_years": yearly.statement_years(user=request.user),
+        "statement_years": yearly.years_since(first_trade_date),
     }
 
 

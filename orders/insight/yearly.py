@@ -153,13 +153,18 @@ class YearlyStatement(NamedTuple):
 
 def statement_years(*, user, today: dt.date | None = None) -> list[int]:
     """The years with a statement, newest first: from the first order's year to this one."""
-    today = today or timezone.localdate()
     first = (
         Order.objects.filter(user=user)
         .order_by("trade_date")
         .values_list("trade_date", flat=True)
         .first()
     )
+    return years_since(first, today=today)
+
+
+def years_since(first: dt.date | None, *, today: dt.date | None = None) -> list[int]:
+    """The statement years of an investor whose first order trades on ``first``, newest first."""
+    today = today or timezone.localdate()
     return list(range(today.year, (first.year if first else today.year) - 1, -1))
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -135,6 +137,7 @@ class Portfolio:
     positions: list[Position]
     cash: Decimal
     transit: InTransit = InTransit()
+    first_trade_date: dt.date | None = None  # of the investor's first order (statements)
 
     @property
     def market_value(self) -> Decimal:
@@ -267,28 +270,73 @@ def _position(holding: Holding, today: dt.date) -> Position:
     return Position(holding, price, price_date, value, lots, income, received)
 
 
+def _order_total(**conditions) -> Subquery:
+    """The sum of the amounts of the outer user's orders matching ``conditions``."""
+    return Subquery(
+        Order.objects.filter(Q(**conditions), user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=DecimalField(max_digits=18, decimal_places=2),
+    )
+
+
+def _account_figures(*, user, cash: bool = True) -> dict:
+    """The money in transit, the first order's trade date and (``cash``) the cash balance of
+    ``user``, in one query. Transit is read from the alias the holdings come from, so the two
+    agree; the balance always from the primary (``marketplace.db_router``), in the same query
+    when that is where the rest is read, else in a second one."""
+    waiting = (
+        Order.objects.filter(
+            Q(status=OrderStatus.PENDING) | Q(side=Side.SELL, status=OrderStatus.CONFIRMED),
+            user=OuterRef("pk"),
+        )
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    db = read_alias()
+    balance = CashAccount.objects.filter(user=OuterRef("pk")).order_by("pk").values("balance")[:1]
+    together = cash and db == DEFAULT_DB_ALIAS
+    found = (
+        get_user_model()
+        .objects.using(db)
+        .filter(pk=user.pk)
+        .values(
+            buying=_order_total(side=Side.BUY, status=OrderStatus.PENDING),
+            selling=_order_total(side=Side.SELL, status=OrderStatus.CONFIRMED),
+            waiting_orders=Subquery(waiting),
+            first_trade_date=Subquery(
+                Order.objects.filter(user=OuterRef("pk"))
+                .order_by("trade_date")
+                .values("trade_date")[:1]
+            ),
+            **({"cash": Subquery(balance)} if together else {}),
+        )
+        .first()
+    )
+    row: dict = dict(found or {})
+    if cash and not together:
+        account = CashAccount.objects.filter(user=user).first()
+        row["cash"] = account.balance if account else None
+    return row
+
+
+def _in_transit(figures: dict) -> InTransit:
+    return InTransit(
+        buying=figures.get("buying") or Decimal(0),
+        selling=figures.get("selling") or Decimal(0),
+        orders=figures.get("waiting_orders") or 0,
+    )
+
+
 def in_transit_for(*, user) -> InTransit:
     """Buys placed and paid but not confirmed, and sells confirmed but not yet paid, in one
     query (units reserved by pending sells are valued with the holdings), from the alias the
     holdings come from."""
-    figures = (
-        Order.objects.using(read_alias())
-        .filter(user=user)
-        .aggregate(
-            buying=Sum("amount", filter=Q(side=Side.BUY, status=OrderStatus.PENDING)),
-            selling=Sum("amount", filter=Q(side=Side.SELL, status=OrderStatus.CONFIRMED)),
-            orders=Count(
-                "pk",
-                filter=Q(status=OrderStatus.PENDING)
-                | Q(side=Side.SELL, status=OrderStatus.CONFIRMED),
-            ),
-        )
-    )
-    return InTransit(
-        buying=figures["buying"] or Decimal(0),
-        selling=figures["selling"] or Decimal(0),
-        orders=figures["orders"] or 0,
-    )
+    return _in_transit(_account_figures(user=user, cash=False))
 
 
 def cash_shortfall(*, user, amount: Decimal | None) -> Decimal | None:
@@ -304,11 +352,12 @@ def cash_shortfall(*, user, amount: Decimal | None) -> Decimal | None:
 def portfolio_for(*, user, today: dt.date | None = None) -> Portfolio:
     """The investor's positions, cash and money in transit, valued on ``today``."""
     today = today or timezone.localdate()
-    account = CashAccount.objects.filter(user=user).first()
+    figures = _account_figures(user=user)
     return Portfolio(
         positions=[_position(h, today) for h in holdings_of(user=user)],
-        cash=account.balance if account else Decimal(0),
-        transit=in_transit_for(user=user),
+        cash=figures.get("cash") or Decimal(0),
+        transit=_in_transit(figures),
+        first_trade_date=figures.get("first_trade_date"),
     )
 
 

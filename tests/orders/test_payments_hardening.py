@@ -23,7 +23,7 @@ from orders.cash.gateway import (
     sign,
 )
 from orders.models import CashEntry, EntryKind, Payment
-from orders.views import PAYOUT_REFUSED
+from orders.views.cash import PAYOUT_REFUSED
 from tests.factories import (
     TRADE_PIN,
     BankCardFactory,
