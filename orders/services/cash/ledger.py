@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db import connections, router
 from django.utils import timezone
 
 from marketplace.bulk import bulk_insert, bulk_update
+from marketplace.money import round_amount
 
 from ...models import CashAccount, CashEntry
 from ...rows import CashBalanceRow, CashEntryRow
@@ -29,6 +30,33 @@ def cash_account_for(*, user) -> CashAccount:
     return account
 
 
+def _add(*, user, amount: Decimal) -> tuple[int, Decimal] | None:
+    """One statement adds ``amount`` to the investor's balance (a debit only while the balance
+    covers it) and returns the account's id and new balance; None when no row changed."""
+    connection = connections[router.db_for_write(CashAccount)]
+    meta = CashAccount._meta
+    balance, updated_at = meta.get_field("balance"), meta.get_field("updated_at")
+    sql = (
+        f"UPDATE {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 - the model's table
+        "SET balance = balance + %s, updated_at = %s WHERE user_id = %s"
+    )
+    params = [
+        balance.get_db_prep_value(amount, connection),
+        updated_at.get_db_prep_value(timezone.now(), connection),
+        user.pk,
+    ]
+    if amount < 0:
+        sql += " AND balance >= %s"
+        params.append(balance.get_db_prep_value(-amount, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " RETURNING id, balance", params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # PostgreSQL returns a Decimal; SQLite a number that rounds back to the cent it holds.
+    return row[0], round_amount(balance.to_python(row[1]))
+
+
 def post_entry(
     *, user, kind: str, amount: Decimal, reference: str, description: str = ""
 ) -> CashEntry:
@@ -36,23 +64,24 @@ def post_entry(
 
     A debit is one conditional ``UPDATE … SET balance = balance - x WHERE balance >= x``: two
     concurrent debits can never take the balance below zero (a check constraint backs it up).
-    Call inside the caller's transaction.
+    The update returns the new balance, so a movement is two statements, the update and its
+    entry; an investor's first movement creates the account. Call inside the caller's
+    transaction (the update holds the account's row until it commits).
     """
-    account = cash_account_for(user=user)
-    rows = CashAccount.objects.filter(pk=account.pk)
-    if amount < 0:
-        rows = rows.filter(balance__gte=-amount)
-    if not rows.update(balance=F("balance") + amount, updated_at=timezone.now()):
-        account.refresh_from_db(fields=["balance"])
-        raise InsufficientCashError(
-            INSUFFICIENT_CASH.format(balance=account.balance, short=-amount - account.balance)
-        )
-    account.refresh_from_db(fields=["balance"])
+    added = _add(user=user, amount=amount)
+    if added is None:
+        account = cash_account_for(user=user)  # none yet: created empty; or too little in it
+        added = None if amount < 0 else _add(user=user, amount=amount)
+        if added is None:
+            raise InsufficientCashError(
+                INSUFFICIENT_CASH.format(balance=account.balance, short=-amount - account.balance)
+            )
+    account_id, balance = added
     return CashEntry.objects.create(
-        account=account,
+        account_id=account_id,
         kind=kind,
         amount=amount,
-        balance_after=account.balance,
+        balance_after=balance,
         reference=reference,
         description=description,
     )

@@ -8,6 +8,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -141,6 +142,8 @@ def agreed_terms(*, product: Product, amount: Decimal) -> dict:
         }
     if product.kind == ProductKind.INSURANCE:
         return {"cancellation_fee": product.insurance_terms.cancellation_fee}
+    if not product.is_money_market:  # both schedules from one read of the product's tiers
+        prefetch_related_objects([product], "fee_tiers")
     band = subscription_band_for(product=product, amount=amount)
     fixed = band.fixed_fee if band is not None else None
     return {
