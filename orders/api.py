@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,7 +31,7 @@ from .cash import errors as card_errors
 from .cash import selectors as card_selectors
 from .exports import statement_csv
 from .filters import InstitutionOrderFilter, InvestorOrderFilter
-from .models import NavCorrection, Order, Statement
+from .models import LotMovement, NavCorrection, Order, OrderStatus, Statement
 from .serializers import (
     BuyOrderInputSerializer,
     CashSerializer,
@@ -220,7 +221,7 @@ class OrderListCreateAPI(generics.ListAPIView):
         # record, and a retry with the same key and the right PIN places the order.
         trade_confirm_request(request)
         try:
-            order, _ = services.order_place(
+            order, created = services.order_place(
                 user=request.user,
                 product=product,
                 side=data["side"],
@@ -235,6 +236,10 @@ class OrderListCreateAPI(generics.ListAPIView):
             return Response(
                 {"idempotency_key": exc.messages}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
             )
+        if created and order.status == OrderStatus.PENDING:
+            # Nothing is priced yet, so it has moved no lots: the answer need not ask.
+            none = Prefetch("lot_movements", queryset=LotMovement.objects.none())
+            prefetch_related_objects([order], none)
         return Response(OrderPlacedSerializer(order).data, status=status.HTTP_201_CREATED)
 
 

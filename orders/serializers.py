@@ -19,7 +19,7 @@ from .models import (
     StatementLine,
 )
 from .schedule import can_cancel, cancel_by
-from .services.trading import AMOUNT_REQUIRED, UNITS_REQUIRED
+from .services.trading.checks import AMOUNT_REQUIRED, UNITS_REQUIRED
 from .statement_figures import PAYABLE_FIELDS, STATEMENT_FIELDS, StatementFigures
 
 

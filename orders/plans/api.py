@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from products.selectors import catalogue_queryset
 from profiles.security.api import TRADE_PIN_PARAMETER, TRADE_PIN_RESPONSES, trade_confirm_request
 
-from ..services.trading import NOT_ON_SALE
+from ..services.trading.checks import NOT_ON_SALE
 from . import selectors, services
 from .models import InvestmentPlan
 from .serializers import (

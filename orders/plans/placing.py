@@ -25,8 +25,9 @@ from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from ..campaigns.inbox import message_row, messages_post
 from ..campaigns.models import Topic
-from ..services import trading
-from ..services.cash import InsufficientCashError
+from ..services.cash.ledger import InsufficientCashError
+from ..services.trading import checks as order_checks
+from ..services.trading import placing as order_placing
 from .models import InvestmentPlan, PlanPurchase, PlanStatus, PurchaseStatus
 from .services import plan_transition
 
@@ -71,7 +72,7 @@ def skip_reason(exc: Exception) -> tuple[str, str]:
     if isinstance(exc, PermissionDenied):
         message = str(exc)
         return (REASON_EMAIL if message == EMAIL_NOT_VERIFIED else REASON_NOT_ALLOWED), message
-    if isinstance(exc, trading.IdempotencyConflictError):
+    if isinstance(exc, order_placing.IdempotencyConflictError):
         return REASON_KEY, " ".join(exc.messages)
     if not isinstance(exc, ValidationError):
         return REASON_REFUSED, str(exc)
@@ -86,7 +87,7 @@ def skip_reason(exc: Exception) -> tuple[str, str]:
             if field == "acknowledge_risk":
                 return REASON_RISK, message
             if field == "product":
-                if message == str(trading.NOT_ON_SALE):
+                if message == str(order_checks.NOT_ON_SALE):
                     return REASON_CLOSED, message
                 if message == REFUSED_EXPIRED:
                     return REASON_EXPIRED, message
@@ -212,7 +213,7 @@ def purchase_place(*, purchase_id: int, now=None) -> str | None:
         return purchase.status
     key = plan_key(plan.pk, purchase.due_date)
     try:
-        order, _created = trading.order_place(
+        order, _created = order_placing.order_place(
             user=plan.user,
             product=plan.product,
             side="buy",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from products.models import Product, ProductKind
 from profiles.identity.selectors import identity_required
 
-from ..services import trading
+from ..services.trading import checks as order_checks
 from . import schedule
 from .models import PLAN_TRANSITIONS, Frequency, InvestmentPlan, PlanEvent, PlanStatus
 
@@ -73,7 +73,7 @@ def _check_amount(*, user, product: Product, amount) -> Decimal:
     if product.kind != ProductKind.FUND:
         raise _error("product", NOT_A_FUND, "not_a_fund")
     try:
-        checked, _suitability = trading.order_check(
+        checked, _suitability = order_checks.order_check(
             user=user, product=product, side="buy", amount=amount, acknowledge_risk=False
         )
     except ValidationError as exc:

@@ -5,22 +5,24 @@ settlement's own is ``orders.services.settlement.STAFF_ONLY``.
 """
 
 from .batches import BATCH_SIZE
-from .cash import (
-    BAD_CALLBACK,
-    BAD_SIGNATURE,
+from .cash.ledger import (
     INSUFFICIENT_CASH,
-    UNKNOWN_PAYMENT,
     Credit,
     InsufficientCashError,
     cash_account_for,
+    post_credits,
+    post_entry,
+)
+from .cash.payments import (
+    BAD_CALLBACK,
+    BAD_SIGNATURE,
+    UNKNOWN_PAYMENT,
     deposit_start,
     payment_callback,
     payouts_retry,
-    post_credits,
-    post_entry,
-    reconcile_cash,
     withdrawal_request,
 )
+from .cash.reconcile import reconcile_cash
 from .commission import (
     CARRY_PLACES,
     DAYS_PER_YEAR,
@@ -79,42 +81,48 @@ from .settlement import (
     statement_flows,
     statement_mark_paid,
 )
-from .trading import (
+from .trading.checks import (
     ACK_REQUIRED,
     AMOUNT_REQUIRED,
     BELOW_MINIMUM,
     COOLING_OFF_OVER,
-    HOLIDAY_MOVED_CONFIRMATION,
-    HOLIDAY_MOVED_TRADE,
-    HOLIDAY_TAKEN,
-    HOLIDAY_WEEKEND,
-    IDEMPOTENCY_CONFLICT,
-    ILLEGAL_ORDER_MOVE,
     INSTITUTION_SUSPENDED,
     NOT_HELD,
     NOT_ON_SALE,
     PREMIUM_ONLY,
     SELL_TOO_MANY,
     SELL_TOO_MANY_RESERVED,
+    UNITS_REQUIRED,
+    WHOLE_POLICIES,
+    instant_allowance,
+    order_check,
+    purchase_refusal_record,
+    sellable_units,
+)
+from .trading.holidays import (
+    HOLIDAY_MOVED_CONFIRMATION,
+    HOLIDAY_MOVED_TRADE,
+    HOLIDAY_TAKEN,
+    HOLIDAY_WEEKEND,
+    holiday_add,
+    holiday_remove,
+    orders_move_for_holiday,
+)
+from .trading.placing import (
+    IDEMPOTENCY_CONFLICT,
+    IdempotencyConflictError,
+    agreed_terms,
+    kept_band,
+    order_place,
+)
+from .trading.status import (
+    ILLEGAL_ORDER_MOVE,
     STAFF_CANCELLED,
     STAFF_ONLY,
     STAFF_REASON_REQUIRED,
-    UNITS_REQUIRED,
-    WHOLE_POLICIES,
-    IdempotencyConflictError,
-    agreed_terms,
-    holiday_add,
-    holiday_remove,
-    instant_allowance,
-    kept_band,
     order_cancel,
     order_cancel_by_staff,
-    order_check,
-    order_place,
     order_transition,
-    orders_move_for_holiday,
-    purchase_refusal_record,
-    sellable_units,
 )
 
 __all__ = [

@@ -46,7 +46,7 @@ from ..rows import (
     NewHoldingRow,
     OrderEventRow,
 )
-from .cash import Credit, post_credits
+from .cash.ledger import Credit, post_credits
 
 NO_UNITS = gettext_noop("The amount buys no units after fees at this NAV; the money is refunded.")
 HOLDING_SHORT = gettext_noop("The holding no longer has these units; nothing was sold.")

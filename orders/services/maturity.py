@@ -28,7 +28,7 @@ from ..rows import (
     LotRemainingRow,
 )
 from .batches import shared
-from .cash import Credit
+from .cash.ledger import Credit
 from .confirmation import OPEN_LOT_FIELDS, BatchWrites, HoldingState, open_lot, open_lots_of
 
 PAID_AT_MATURITY = (

@@ -108,8 +108,11 @@ def _wrong_message(left: int) -> str:
 
 
 def _row_for_update(user) -> TradePin:
-    record, _ = TradePin.objects.get_or_create(user=user)
-    return TradePin.objects.select_for_update().get(pk=record.pk)
+    record = TradePin.objects.select_for_update().filter(user=user).first()
+    if record is None:  # the first answer or PIN of this investor: its row, then its lock
+        record, _ = TradePin.objects.get_or_create(user=user)
+        record = TradePin.objects.select_for_update().get(pk=record.pk)
+    return record
 
 
 # --- the one check ---------------------------------------------------------------------------
@@ -131,6 +134,8 @@ def trade_confirm(*, user, pin: str | None = None) -> None:
         raise _error(PIN_REQUIRED)
     if not rules.is_pin_shaped(code):
         raise _error(PIN_INVALID, message=rules.SHAPE)
+    if _right_with_nothing_to_count(user=user, code=code):
+        return
     outcome, value = _attempt(user=user, code=code, allow_totp=True)
     if outcome == "ok":
         return
@@ -143,6 +148,25 @@ def trade_confirm(*, user, pin: str | None = None) -> None:
     raise _error(outcome)
 
 
+def _right_with_nothing_to_count(*, user, code: str) -> bool:
+    """The common answer, checked with one read and no lock or write: a PIN is set, stored the
+    current way, no wrong answer is counted, no lock (not even one that ran out), and ``code``
+    is the PIN. Anything else is counted by :func:`_attempt` under the row's lock.
+
+    Without the lock a right answer can pass while a concurrent wrong one is being counted:
+    as if the right one had come first, which is what the count allows anyway (a right answer
+    clears it). Wrong answers are all counted under the lock, so parallel guesses still cannot
+    pass five; and this check never reads TOTP, so one query confirms a purchase."""
+    fields = ("pin_hash", "failed_attempts", "locked_until")
+    record = TradePin.objects.filter(user=user).only(*fields).first()
+    if record is None or not record.is_set or record.failed_attempts:
+        return False
+    if record.locked_until is not None:
+        return False
+    right, restore = pin_check(code, record.pin_hash)
+    return right and not restore
+
+
 @transaction.atomic
 def _attempt(*, user, code: str, allow_totp: bool):
     """One counted answer, committed whatever it was: ``("ok", None)``, ``(PIN_WRONG, attempts
@@ -153,11 +177,12 @@ def _attempt(*, user, code: str, allow_totp: bool):
         return PIN_LOCKED, record.locked_until
     if record.locked_until is not None:  # a lock that ran out: start counting afresh
         record.failed_attempts, record.locked_until = 0, None
-    totp = totp_of(user) if allow_totp else None
+    right, restore = pin_check(code, record.pin_hash) if record.is_set else (False, False)
+    # TOTP is read only when the PIN did not answer (a right PIN needs no authenticator).
+    totp = totp_of(user) if allow_totp and not right else None
     if not record.is_set and totp is None:
         record.save(update_fields=["failed_attempts", "locked_until"])
         return PIN_NOT_SET, None
-    right, restore = pin_check(code, record.pin_hash) if record.is_set else (False, False)
     if not right and totp is not None:
         right, restore = totp.validate_code(code), False
     if right:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from orders import services
-from orders.services.trading import BELOW_MINIMUM
+from orders.services.trading.checks import BELOW_MINIMUM
 from orders.views.trading import _sold_message
 from profiles.models import InvestorProfile
 from tests.factories import ProductFactory, bound_card, give_trade_pin

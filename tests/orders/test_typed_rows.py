@@ -22,7 +22,7 @@ from marketplace.bulk import (
 from orders import pricing
 from orders.models import CashAccount, CashEntry, EntryKind, Holding
 from orders.rows import CashBalanceRow, CashEntryRow, HoldingKey, LockedHoldingRow
-from orders.services.cash import cash_account_for
+from orders.services.cash.ledger import cash_account_for
 from tests.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from marketplace.fields import DecimalStringField
 from marketplace.money import UNITS_MESSAGES
 
 from ...serializers import OrderSerializer
-from ...services.trading import UNITS_REQUIRED
+from ...services.trading.checks import UNITS_REQUIRED
 from . import selectors
 from .models import Switch, SwitchStatus
 

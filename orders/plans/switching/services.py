@@ -1,6 +1,7 @@
 """Switching: check, place and cancel a switch (one linked pair of orders).
 
-Both legs go through the one order service (``orders.services.trading.order_place``): the sell
+Both legs go through the one order service
+(``orders.services.trading.placing.order_place``): the sell
 of A is an ordinary sell (units held and not already in a pending sell, reserved under the
 holding's row lock); the buy of B is an ordinary buy for the estimated proceeds (on sale,
 identity, valid assessment, suitability with its acknowledgement, the commission contract
@@ -27,7 +28,9 @@ from profiles.suitability import Suitability
 from ...models import Order, Side
 from ...schedule import cancel_refusal
 from ...selectors.portfolio import position_of
-from ...services import trading
+from ...services.trading import checks as order_checks
+from ...services.trading import placing
+from ...services.trading import status as order_status
 from . import selectors
 from .models import Switch
 
@@ -116,7 +119,7 @@ def switch_check(
     if position is None or position.holding.units <= 0:
         raise _error("from_product", NOT_HELD, "switch_not_held")
     try:
-        units, _none = trading.order_check(
+        units, _none = order_checks.order_check(
             user=user, product=from_product, side=Side.SELL, units=units, acknowledge_risk=None
         )
     except ValidationError as exc:
@@ -135,7 +138,7 @@ def switch_check(
         }
         raise _error("units", message, "switch_below_minimum")
     try:
-        _amount, suitability = trading.order_check(
+        _amount, suitability = order_checks.order_check(
             user=user,
             product=to_product,
             side=Side.BUY,
@@ -217,7 +220,7 @@ def switch_place(
 
 def _place_legs(*, switch: Switch, user, check: SwitchCheck, acknowledge_risk: bool, now):
     try:
-        trading.order_place(
+        placing.order_place(
             user=user,
             product=switch.from_product,
             side=Side.SELL,
@@ -228,7 +231,7 @@ def _place_legs(*, switch: Switch, user, check: SwitchCheck, acknowledge_risk: b
     except ValidationError as exc:
         raise _renamed(exc, SELL_FIELDS) from exc
     try:
-        trading.order_place(
+        placing.order_place(
             user=user,
             product=switch.to_product,
             side=Side.BUY,
@@ -251,5 +254,5 @@ def switch_cancel(*, switch: Switch, actor, now: dt.datetime | None = None) -> S
         if refusal := cancel_refusal(order=leg, now=now, with_switch=True):
             raise ValidationError(refusal.message, code=refusal.code)
     for leg in legs:
-        trading.order_cancel(order=leg, actor=actor, now=now, with_switch=True)
+        order_status.order_cancel(order=leg, actor=actor, now=now, with_switch=True)
     return selectors.switch_of(user=switch.user, pk=switch.pk)

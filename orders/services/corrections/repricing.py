@@ -26,7 +26,7 @@ from ...models import (
     NavCorrectionLine,
     Order,
 )
-from ..cash import cash_account_for, post_entry
+from ..cash.ledger import cash_account_for, post_entry
 
 CORRECTION_NO_UNITS = _("At {nav} order {order} would buy no units; check the NAV.")
 

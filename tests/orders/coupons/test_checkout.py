@@ -211,7 +211,7 @@ def test_codes_are_unique_whatever_the_case():
 
 def test_the_checkout_offers_the_best_coupon_the_investor_holds(investor, clock):
     from orders.coupons import selectors
-    from orders.services.trading import agreed_terms, kept_band
+    from orders.services.trading.placing import agreed_terms, kept_band
 
     product = ProductFactory()
     small = make_coupon(product=product, kind=CouponKind.FEE_VOUCHER)

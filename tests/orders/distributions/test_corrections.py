@@ -13,7 +13,7 @@ from orders.campaigns.models import InboxMessage, Topic
 from orders.models import EntryKind, Holding, Lot, LotSource, MovementKind
 from orders.plans.distributions.models import DistributionPayment, Election
 from orders.plans.distributions.services.declaration import election_set
-from orders.services.cash import reconcile_cash
+from orders.services.cash.reconcile import reconcile_cash
 from products.models import NavPrice
 from tests import factories
 

@@ -8,7 +8,7 @@ from orders import services as orders
 from orders.models import CashEntry, EntryKind, Holding, Lot, LotSource
 from orders.plans.distributions.models import DistributionPayment, DistributionStatus, Election
 from orders.plans.distributions.services.declaration import election_set
-from orders.services.cash import reconcile_cash
+from orders.services.cash.reconcile import reconcile_cash
 from products.models import NavPrice
 from tests import factories
 from tests.integration.test_races import race

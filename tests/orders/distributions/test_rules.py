@@ -24,7 +24,7 @@ from orders.plans.distributions.services.declaration import (
     election_set,
 )
 from orders.selectors import portfolio_for
-from orders.services.cash import reconcile_cash
+from orders.services.cash.reconcile import reconcile_cash
 from products.models import FundType, NavPrice
 from tests import factories
 

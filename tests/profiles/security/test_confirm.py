@@ -56,6 +56,14 @@ def test_no_pin_set_says_so_with_where_to_set_it(user):
     assert "/me/security/" in error.messages[0]
 
 
+def test_a_right_pin_with_nothing_counted_is_one_read_and_no_write(
+    holder, django_assert_num_queries
+):
+    services.trade_confirm(user=holder, pin=TRADE_PIN)
+    with django_assert_num_queries(1):  # no lock, no TOTP lookup, no update
+        services.trade_confirm(user=holder, pin=TRADE_PIN)
+
+
 def test_a_right_pin_resets_the_count(holder):
     for _ in range(4):
         refusal(holder, WRONG)

@@ -50,7 +50,7 @@ from ....models import (
 )
 from ....rows import HoldingFiguresRow
 from ....services.batches import BATCH_SIZE, exclusive
-from ....services.cash import Credit, post_credits
+from ....services.cash.ledger import Credit, post_credits
 from ..models import (
     Distribution,
     DistributionPayment,

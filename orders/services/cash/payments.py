@@ -1,27 +1,23 @@
-"""The cash ledger and payments: deposits, withdrawals, callbacks, reconciliation."""
+"""Payments through the gateway: deposits from a bound card, withdrawals to one, the
+provider's callbacks and the retries of payouts it could not answer."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
-from marketplace.bulk import bulk_insert, bulk_update
 from marketplace.money import parse_amount
 from profiles.identity.selectors import identity_required
 
-from ..cash import errors as cash_errors
-from ..cash.gateway import (
+from ...cash import errors as cash_errors
+from ...cash.gateway import (
     PAYOUT_MAX_ATTEMPTS,
     PAYOUT_RETRY_BASE,
     GatewayError,
@@ -30,119 +26,19 @@ from ..cash.gateway import (
     new_reference,
     signature_is_valid,
 )
-from ..models import (
+from ...models import (
     BankCard,
     CardStatus,
-    CashAccount,
-    CashEntry,
-    DistributionPayment,
     EntryKind,
-    Holding,
-    Lot,
-    LotMovement,
-    MovementKind,
-    NavCorrectionLine,
-    Order,
-    OrderStatus,
     Payment,
     PaymentDirection,
     PaymentStatus,
-    Side,
 )
-from ..rows import CashBalanceRow, CashEntryRow
-from .reconciliation import cash_accounts_against_entries
+from .ledger import InsufficientCashError, post_entry
 
-INSUFFICIENT_CASH = (
-    "Your available cash is {balance:,.2f}: top up {short:,.2f} more, or lower the amount."
-)
 BAD_SIGNATURE = "The callback signature does not match."
 BAD_CALLBACK = "The callback body is not valid JSON with provider_reference and status."
 UNKNOWN_PAYMENT = "No payment has this provider reference."
-
-
-class InsufficientCashError(ValidationError):
-    pass
-
-
-def cash_account_for(*, user) -> CashAccount:
-    account, _ = CashAccount.objects.get_or_create(user=user)
-    return account
-
-
-def post_entry(
-    *, user, kind: str, amount: Decimal, reference: str, description: str = ""
-) -> CashEntry:
-    """Move money in or out of the investor's cash, atomically with its ledger line.
-
-    A debit is one conditional ``UPDATE … SET balance = balance - x WHERE balance >= x``: two
-    concurrent debits can never take the balance below zero (a check constraint backs it up).
-    Call inside the caller's transaction.
-    """
-    account = cash_account_for(user=user)
-    rows = CashAccount.objects.filter(pk=account.pk)
-    if amount < 0:
-        rows = rows.filter(balance__gte=-amount)
-    if not rows.update(balance=F("balance") + amount, updated_at=timezone.now()):
-        account.refresh_from_db(fields=["balance"])
-        raise InsufficientCashError(
-            INSUFFICIENT_CASH.format(balance=account.balance, short=-amount - account.balance)
-        )
-    account.refresh_from_db(fields=["balance"])
-    return CashEntry.objects.create(
-        account=account,
-        kind=kind,
-        amount=amount,
-        balance_after=account.balance,
-        reference=reference,
-        description=description,
-    )
-
-
-@dataclass(frozen=True)
-class Credit:
-    user_id: int
-    kind: str
-    amount: Decimal
-    reference: str
-    description: str = ""
-
-
-def post_credits(credits: Sequence[Credit]) -> None:
-    """Credit many investors at once (end of day): a handful of statements for the whole batch.
-
-    The accounts are locked in id order, their new balances and each entry's ``balance_after``
-    computed here, then written in bulk. A concurrent ``post_entry`` waits for the lock and
-    then applies its own change on top. Call inside the caller's transaction.
-    """
-    credits = [c for c in credits if c.amount]
-    if not credits:
-        return
-    user_ids = {c.user_id for c in credits}
-    CashAccount.objects.bulk_create(
-        [CashAccount(user_id=u) for u in user_ids], ignore_conflicts=True
-    )
-    accounts = {
-        a.user_id: a
-        for a in CashAccount.objects.select_for_update().filter(user_id__in=user_ids).order_by("id")
-    }
-    now = timezone.now()
-    entries = []
-    for credit in credits:
-        account = accounts[credit.user_id]
-        account.balance += credit.amount
-        entries.append(
-            CashEntryRow(
-                account_id=account.pk,
-                kind=credit.kind,
-                amount=credit.amount,
-                balance_after=account.balance,
-                reference=credit.reference,
-                description=credit.description[:200],
-                created_at=now,
-            )
-        )
-    bulk_update(CashAccount, [CashBalanceRow(a.pk, a.balance, now) for a in accounts.values()])
-    bulk_insert(CashEntry, entries)
 
 
 def _movement_amount(*, user, amount) -> Decimal:
@@ -360,113 +256,3 @@ def payouts_retry(*, now=None, limit: int = 500) -> dict:
         payment.refresh_from_db()
         counts["settled"] += payment.status != PaymentStatus.PENDING
     return counts
-
-
-def reconcile_cash() -> list[str]:
-    """Every difference between the ledger, the balances and the payments (empty: all agree).
-
-    DESIGN §4: each balance is the sum of its entries; the sum of all cash equals deposits
-    minus withdrawals, minus money put into orders, plus refunds, proceeds and income.
-    """
-    # The accounts that disagree, found in the database (one grouped join, not a dictionary of
-    # every account's sum held in memory).
-    problems = list(cash_accounts_against_entries())
-    by_kind = dict(
-        CashEntry.objects.values("kind").annotate(total=Sum("amount")).values_list("kind", "total")
-    )
-    deposits = Payment.objects.filter(
-        direction=PaymentDirection.DEPOSIT, status=PaymentStatus.SUCCEEDED
-    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    if (by_kind.get(EntryKind.DEPOSIT) or Decimal(0)) != deposits:
-        entries = by_kind.get(EntryKind.DEPOSIT) or 0
-        problems.append(f"deposit entries {entries} != succeeded deposits {deposits}")
-    paid_out = Payment.objects.filter(
-        direction=PaymentDirection.WITHDRAWAL,
-        status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.PENDING],
-    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    withdrawn = -(by_kind.get(EntryKind.WITHDRAWAL) or Decimal(0)) - (
-        by_kind.get(EntryKind.WITHDRAWAL_RETURNED) or Decimal(0)
-    )
-    if withdrawn != paid_out:
-        problems.append(f"net withdrawal entries {withdrawn} != withdrawals paid out {paid_out}")
-    total_cash = CashAccount.objects.aggregate(total=Sum("balance"))["total"] or Decimal(0)
-    if total_cash != sum(by_kind.values(), Decimal(0)):
-        problems.append(f"all cash {total_cash} != all entries {sum(by_kind.values(), Decimal(0))}")
-    return problems + _reconcile_orders_and_holdings(by_kind)
-
-
-def _total(queryset, expression) -> Decimal:
-    return queryset.aggregate(total=Sum(expression))["total"] or Decimal(0)
-
-
-def _reconcile_orders_and_holdings(by_kind: dict) -> list[str]:
-    """Money that left cash for orders is in live buy orders; money that came back is what
-    settled sells, refunds and maturities say; holdings carry the cost of what was bought less
-    the cost of what was sold; every holding is the sum of its lots."""
-    problems = []
-
-    def kind(name: str) -> Decimal:
-        return by_kind.get(name) or Decimal(0)
-
-    buys = Order.objects.filter(side=Side.BUY)
-    live_buys = _total(
-        buys.filter(status__in=[OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SETTLED]),
-        "amount",
-    )
-    if -kind(EntryKind.PURCHASE) - kind(EntryKind.REFUND) != live_buys:
-        problems.append(
-            f"purchases {-kind(EntryKind.PURCHASE)} less refunds {kind(EntryKind.REFUND)} "
-            f"!= money in live buy orders {live_buys}"
-        )
-    proceeds = _total(Order.objects.filter(side=Side.SELL, status=OrderStatus.SETTLED), "amount")
-    # A NAV correction re-prices a settled sell; the difference is a correction entry (what a
-    # debit could not recover stays on the correction line, as owed).
-    corrected = _total(NavCorrectionLine.objects.filter(order__side=Side.SELL), "cash_owed")
-    if kind(EntryKind.REDEMPTION) + corrected != proceeds:
-        problems.append(
-            f"sale proceeds paid {kind(EntryKind.REDEMPTION)} and corrected {corrected} "
-            f"!= settled sells {proceeds}"
-        )
-    posted = _total(NavCorrectionLine.objects.all(), "cash_posted")
-    if kind(EntryKind.CORRECTION) != posted:
-        problems.append(
-            f"correction entries {kind(EntryKind.CORRECTION)} != NAV corrections posted {posted}"
-        )
-    matured = _total(
-        LotMovement.objects.filter(kind=MovementKind.MATURITY), F("gross") + F("interest")
-    )
-    if kind(EntryKind.MATURITY) != matured:
-        problems.append(
-            f"maturity payments {kind(EntryKind.MATURITY)} != matured deposits {matured}"
-        )
-    distributed = _total(DistributionPayment.objects.all(), "cash")
-    if kind(EntryKind.DISTRIBUTION) != distributed:
-        problems.append(
-            f"distribution entries {kind(EntryKind.DISTRIBUTION)} != distributions paid in cash "
-            f"{distributed}"
-        )
-    bought = _total(buys.filter(status__in=[OrderStatus.CONFIRMED, OrderStatus.SETTLED]), "amount")
-    # A reinvested distribution bought units that cost what was reinvested.
-    reinvested = _total(DistributionPayment.objects.all(), "reinvested")
-    released = _total(LotMovement.objects.all(), "cost")
-    held_cost = _total(Holding.objects.all(), "cost")
-    if held_cost != bought + reinvested - released:
-        problems.append(
-            f"holdings' cost {held_cost} != confirmed buys {bought} and reinvested distributions "
-            f"{reinvested} less cost sold {released}"
-        )
-    lots = Lot.objects.filter(holding=OuterRef("pk")).values("holding")
-    mismatched = Holding.objects.annotate(
-        lot_units=Coalesce(
-            Subquery(lots.annotate(t=Sum("units_remaining")).values("t")), Decimal(0)
-        ),
-        lot_cost=Coalesce(Subquery(lots.annotate(t=Sum("cost_remaining")).values("t")), Decimal(0)),
-    ).exclude(  # rounded: SQLite adds decimals as floats
-        units=Round(F("lot_units"), 2), cost=Round(F("lot_cost"), 2)
-    )
-    for holding in mismatched[:20]:
-        problems.append(
-            f"holding {holding.pk}: {holding.units} units / cost {holding.cost} but its lots "
-            f"hold {holding.lot_units} / {holding.lot_cost}"
-        )
-    return problems
