@@ -129,3 +129,19 @@ def test_the_watch_state_and_the_forms_token_and_path_are_the_investors_own():
     )
     assert response.status_code == 302  # the reused look's form carries a valid token
     assert not WatchItem.objects.filter(user=user, product=product).exists()
+
+
+def test_a_cards_compare_choice_is_the_requests_own_and_the_home_shares_the_looks():
+    product = ProductFactory(risk_level=1)
+    client = _signed_in(level=3)
+    client.get("/products/")  # the unchosen look, in memory
+
+    chosen = client.get(f"/products/?compare={product.slug}").content.decode()
+    plain = client.get("/products/").content.decode()
+
+    assert "Chosen for comparison" in chosen
+    assert "Chosen for comparison" not in plain
+    assert f'name="p" value="{product.slug}"' in plain
+    home = client.get("/me/").content.decode()
+    assert variants.CSRF_PLACEHOLDER not in home
+    assert variants.PATH_PLACEHOLDER not in home
