@@ -21,8 +21,6 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from orders.templatetags.watch import is_watched
-
 from .fit import card_fit
 
 register = template.Library()
@@ -127,11 +125,26 @@ _CARD = """<article class="product-card{platform}">
 </article>"""
 
 
+# Whether the investor watches a product is orders' to say (products may not import it): asked
+# through its template tag, as the templates do, one precompiled template per engine.
+_WATCHED_SOURCE = "{% load watch %}{% is_watched product as w %}{% if w %}1{% endif %}"
+_watched_templates: dict[int, template.Template] = {}
+
+
+def _is_watched(context, product) -> bool:
+    engine = context.template.engine
+    compiled = _watched_templates.get(id(engine))
+    if compiled is None:
+        compiled = _watched_templates[id(engine)] = engine.from_string(_WATCHED_SOURCE)
+    with context.push(product=product):
+        return compiled.render(context) == "1"
+
+
 def _card(context, product, card) -> str:
     engine = context.template.engine
     profile = context.get("profile")
     fit = card_fit(profile, product) if profile else None
-    watching = is_watched(context, product)
+    watching = _is_watched(context, product)
     with context.push(product=product, fit=fit, watching=watching):
         if card is None:
             head = engine.get_template("products/_card_head.html").render(context)
