@@ -137,6 +137,8 @@ def product_detail(request, slug):
             "charts": charts,
             "detail_figures": shared.figures,
             "detail_body": shared.body,
+            # The per-look parts are rendered once per look and version ({% variant %}).
+            "page_version": shared.version,
             # Its own section after the cached ones: it says how this investor is paid.
             "show_distributions": product.is_fund and not product.is_money_market,
             "earnings": selectors.platform_earnings(product=product),

@@ -145,3 +145,28 @@ def test_a_cards_compare_choice_is_the_requests_own_and_the_home_shares_the_look
     home = client.get("/me/").content.decode()
     assert variants.CSRF_PLACEHOLDER not in home
     assert variants.PATH_PLACEHOLDER not in home
+
+
+def test_each_investor_sees_their_own_fit_watch_state_and_buy_button_on_a_product_page():
+    product = ProductFactory(risk_level=3)
+    url = f"/products/{product.slug}/"
+    cautious, bold = _signed_in(level=1), _signed_in(level=5)
+    watcher_user = investor_with_cash(level=5)
+    watcher = Client(HTTP_USER_AGENT=BROWSER)
+    watcher.force_login(watcher_user)
+    WatchItem.objects.create(user=watcher_user, product=product)
+    checkout = reverse("orders:checkout", args=[product.slug])
+    for _ in range(2):  # the second round comes from the rendered looks
+        bold_page = bold.get(url).content.decode()
+        cautious_page = cautious.get(url).content.decode()
+        watcher_page = watcher.get(url).content.decode()
+        assert "Suits your risk level (C5)" in bold_page
+        assert f'href="{checkout}"' in bold_page
+        assert "Suits your risk level" not in cautious_page
+        assert f'href="{checkout}"' not in cautious_page
+        assert "watch-button__btn--on" in watcher_page
+        assert "watch-button__btn--on" not in bold_page
+        for page in (bold_page, cautious_page, watcher_page):
+            assert variants.CSRF_PLACEHOLDER not in page
+            assert variants.PATH_PLACEHOLDER not in page
+            assert f'name="next" value="{url}"' in page
