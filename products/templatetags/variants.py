@@ -126,25 +126,30 @@ _CARD = """<article class="product-card{platform}">
 
 
 # Whether the investor watches a product is orders' to say (products may not import it): asked
-# through its template tag, as the templates do, one precompiled template per engine.
-_WATCHED_SOURCE = "{% load watch %}{% is_watched product as w %}{% if w %}1{% endif %}"
+# through its template tag, as the templates do, for a whole list at once, one precompiled
+# template per engine.
+_WATCHED_SOURCE = (
+    "{% load watch %}{% for product in fm_products %}{% is_watched product as w %}"
+    "{% if w %}{{ product.pk }} {% endif %}{% endfor %}"
+)
 _watched_templates: dict[int, template.Template] = {}
 
 
-def _is_watched(context, product) -> bool:
+def _watched(context, products) -> set[str]:
+    """The ids (as text) of ``products`` the signed-in investor watches."""
     engine = context.template.engine
     compiled = _watched_templates.get(id(engine))
     if compiled is None:
         compiled = _watched_templates[id(engine)] = engine.from_string(_WATCHED_SOURCE)
-    with context.push(product=product):
-        return compiled.render(context) == "1"
+    with context.push(fm_products=products):
+        return set(compiled.render(context).split())
 
 
-def _card(context, product, card) -> str:
+def _card(context, product, card, watched: set[str]) -> str:
     engine = context.template.engine
     profile = context.get("profile")
     fit = card_fit(profile, product) if profile else None
-    watching = _is_watched(context, product)
+    watching = str(product.pk) in watched
     with context.push(product=product, fit=fit, watching=watching):
         if card is None:
             head = engine.get_template("products/_card_head.html").render(context)
@@ -182,12 +187,14 @@ def _card(context, product, card) -> str:
 def product_card(context, product, card=None) -> SafeString:
     """One product's card (``_product_card.html``); ``card``: its cached shared HTML."""
     # An include without ``card`` passes the template's empty string: render the shared parts.
-    return mark_safe(_card(context, product, card or None))  # noqa: S308 (our escaping templates')
+    watched = _watched(context, [product])
+    return mark_safe(_card(context, product, card or None, watched))  # noqa: S308 (our templates')
 
 
 @register.simple_tag(takes_context=True)
 def product_cards(context, products, cards) -> SafeString:
     """Each product's card in an ``<li>``, ``cards`` its shared HTML by product id."""
+    watched = _watched(context, products)
     return mark_safe(  # noqa: S308 (our escaping templates')
-        "\n".join(f"<li>{_card(context, p, cards.get(p.pk))}</li>" for p in products)
+        "\n".join(f"<li>{_card(context, p, cards.get(p.pk), watched)}</li>" for p in products)
     )
