@@ -5,6 +5,8 @@ catalogue version (``marketplace.cache``) so a signed-in page renders only what 
 - a product card's shared HTML (name, tags, summary, figures), per product and language; the
   card's per-investor parts (compare tick box, suitability badge, watch button) are rendered
   around it on every request (``_product_card.html``);
+- a catalogue page's products (the rows, in the day's order) with their cards' HTML, per
+  normalised filter query, order, page and page size, fetched with the counts;
 - a fund page's chart and performance sections, per product, range and language; the
   distributions table (it says how *this* investor is paid) stays outside.
 
@@ -46,18 +48,36 @@ class CatalogueCounts:
     matches: int
     panel: SafeString | None  # the filter panel's HTML when cached (``filter_panel``)
     panel_key: str
+    page_key: str  # the requested page's key (``catalogue_page``)
+    page: tuple | None  # its products and cards' HTML when cached under ``version``
 
 
 def _panel_key(params) -> str:
     return shared_key("panel", repr(normalised_filters(params)), params.getlist("ordering"))
 
 
-def catalogue_counts(*, params, filterset: CatalogueFilter) -> CatalogueCounts:
+def _page_key(params, number, per_page: int) -> str:
+    filters = repr(normalised_filters(params))
+    return shared_key("page-cards", filters, params.get("ordering", ""), number, per_page)
+
+
+def _requested_page(params) -> int:
+    """The page number asked for, as ``Paginator.get_page`` reads it when it is in range (any
+    other request simply misses the cached page: ``catalogue_page`` checks the key)."""
+    try:
+        return int(params.get("page") or 1)
+    except ValueError:
+        return 1
+
+
+def catalogue_counts(*, params, filterset: CatalogueFilter, per_page: int) -> CatalogueCounts:
     """Facet counts and the number of products matching ``filterset`` (built from ``params``),
-    and the filter panel if it is cached, in one round trip: nine queries on a miss, none on a
-    hit. Call it before reading the page's products."""
+    the filter panel and the requested page of ``per_page`` products with their cards, those
+    that are cached, in one round trip: nine queries on a miss, none on a hit. Call it before
+    reading the page's products."""
     key, panel_key = shared_key("facets", repr(normalised_filters(params))), _panel_key(params)
-    version, found = shared_get_many([key, panel_key])
+    page_key = _page_key(params, _requested_page(params), per_page)
+    version, found = shared_get_many([key, panel_key, page_key])
     cached = found.get(key)
     if cached is None:
         cached = {
@@ -72,6 +92,8 @@ def catalogue_counts(*, params, filterset: CatalogueFilter) -> CatalogueCounts:
         matches=cached["matches"],
         panel=None if panel is None else mark_safe(panel),  # noqa: S308 (our own template's)
         panel_key=panel_key,
+        page_key=page_key,
+        page=found.get(page_key),
     )
 
 
@@ -202,21 +224,28 @@ def _chart_context(*, product: Product, range_key: str) -> dict:
     }
 
 
-def page_products(*, params, page, version: int) -> list[Product]:
+def catalogue_page(
+    *, params, page, counts: CatalogueCounts
+) -> tuple[list[Product], dict[int, CardParts]]:
     """The products of a catalogue ``page`` (a Paginator page over the filtered catalogue) in
-    its order. The order (the day's rotation over the filtered catalogue) is the same for
-    everyone, so the page's ids are cached per version and query; a hit reads just those rows
-    by primary key."""
-    filters = normalised_filters(params)
-    ordering = params.get("ordering", "")
-    key = shared_key("page", repr(filters), ordering, page.number, page.paginator.per_page)
-    current, found = shared_get_many([key])
-    ids = found.get(key) if version == current else None
-    if ids is not None:
-        rows = selectors.catalogue_queryset().filter(pk__in=ids).in_bulk()
-        products = [rows[pk] for pk in ids if pk in rows]
-        if len(products) == len(ids):  # else a product left since: read the page again
-            return products
-    products = list(page.object_list)
-    shared_set_many(version, {key: [p.pk for p in products]})
-    return products
+    its order, and their cards' shared HTML. The order (the day's rotation over the filtered
+    catalogue) and the cards are the same for everyone, so the page's products and cards are
+    cached together per version and query: on a hit they came with the counts' round trip
+    (``catalogue_counts``) and the page costs no query; a miss reads the page's products and
+    their cards (``card_parts``) and stores them under the counts' version."""
+    key = _page_key(params, page.number, page.paginator.per_page)
+    cached = counts.page if key == counts.page_key else None
+    if cached is None:
+        products = list(page.object_list)
+        cards = card_parts(products=products, version=counts.version)
+        shared_set_many(
+            counts.version,
+            {key: (products, {pk: (c.head, c.figures) for pk, c in cards.items()})},
+        )
+        return products, cards
+    products, html = cached
+    # Rendered by our own templates (escaped there): safe to output as they are.
+    return products, {
+        pk: CardParts(head=mark_safe(head), figures=mark_safe(figures))  # noqa: S308
+        for pk, (head, figures) in html.items()
+    }

@@ -41,13 +41,13 @@ def catalogue(request):
         page_size = min(max(int(request.GET.get("page_size", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
         page_size = PAGE_SIZE
-    # What every visitor sees alike comes from the cache (read first: it fixes the version the
-    # page's cards are stored under); only the page's products are read for this request.
-    counts = fragments.catalogue_counts(params=request.GET, filterset=filterset)
+    # What every visitor sees alike comes from the cache in one round trip (read first: it
+    # fixes the version the page's products and cards are stored under), the page included.
+    counts = fragments.catalogue_counts(params=request.GET, filterset=filterset, per_page=page_size)
     paginator = Paginator(filterset.qs, page_size)
     paginator.count = counts.matches  # a cached_property: the cached count saves its query
     page = paginator.get_page(request.GET.get("page"))
-    products = fragments.page_products(params=request.GET, page=page, version=counts.version)
+    products, cards = fragments.catalogue_page(params=request.GET, page=page, counts=counts)
     query = request.GET.copy()
     query.pop("page", None)
     bands_applied = any(request.GET.get(group) for group in BANDS)
@@ -70,7 +70,7 @@ def catalogue(request):
             "filter_panel": panel,
             "page": page,
             "products": products,
-            "cards": fragments.card_parts(products=products, version=counts.version),
+            "cards": cards,
             # Each card's per-investor part is rendered once per look and version ({% variant %}).
             "card_version": counts.version,
             "profile": profile_of(user=request.user),
@@ -137,6 +137,8 @@ def product_detail(request, slug):
             "charts": charts,
             "detail_figures": shared.figures,
             "detail_body": shared.body,
+            # The per-look parts are rendered once per look and version ({% variant %}).
+            "page_version": shared.version,
             # Its own section after the cached ones: it says how this investor is paid.
             "show_distributions": product.is_fund and not product.is_money_market,
             "earnings": selectors.platform_earnings(product=product),

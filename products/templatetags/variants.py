@@ -18,8 +18,10 @@ from __future__ import annotations
 from django import template
 from django.middleware.csrf import get_token
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from .fit import card_fit
 
 register = template.Library()
 
@@ -60,28 +62,39 @@ def _token(request) -> str:
     return token
 
 
+def _variant(context, key: tuple, render) -> SafeString:
+    """``render()``'s output for ``key`` (which names everything it reads) from this process's
+    memory, rendered with placeholders on a miss, with this request's token and path put in."""
+    request = context["request"]
+    html = _rendered.get(key)
+    if html is None:
+        with context.push(request=_Placeholders(request), csrf_token=CSRF_PLACEHOLDER):
+            html = render()
+        if len(_rendered) >= MAX_ENTRIES:
+            _rendered.clear()
+        _rendered[key] = html
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, _token(request))
+    if PATH_PLACEHOLDER in html:
+        html = html.replace(PATH_PLACEHOLDER, conditional_escape(request.get_full_path()))
+    return mark_safe(html)  # noqa: S308 (rendered by the block's own, escaping, template)
+
+
+def _reusable(context, version) -> bool:
+    request = context.get("request")
+    return bool(version) and request is not None and request.user.is_authenticated
+
+
 class VariantNode(template.Node):
     def __init__(self, nodelist, version, parts):
         self.nodelist, self.version, self.parts = nodelist, version, parts
 
     def render(self, context) -> str:
-        request = context.get("request")
         version = self.version.resolve(context)
-        if not version or request is None or not request.user.is_authenticated:
+        if not _reusable(context, version):
             return self.nodelist.render(context)
         key = (version, get_language(), *(part.resolve(context) for part in self.parts))
-        html = _rendered.get(key)
-        if html is None:
-            with context.push(request=_Placeholders(request), csrf_token=CSRF_PLACEHOLDER):
-                html = self.nodelist.render(context)
-            if len(_rendered) >= MAX_ENTRIES:
-                _rendered.clear()
-            _rendered[key] = html
-        if CSRF_PLACEHOLDER in html:
-            html = html.replace(CSRF_PLACEHOLDER, _token(request))
-        if PATH_PLACEHOLDER in html:
-            html = html.replace(PATH_PLACEHOLDER, conditional_escape(request.get_full_path()))
-        return mark_safe(html)  # noqa: S308 (rendered by the block's own, escaping, template)
+        return _variant(context, key, lambda: self.nodelist.render(context))
 
 
 @register.tag
@@ -93,4 +106,95 @@ def variant(parser, token):
     parser.delete_first_token()
     return VariantNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
+
+
+# --- product cards ------------------------------------------------------------------------------
+#
+# A list of twenty cards cost forty template includes and their tags on every signed-in page;
+# a card is put together here instead: its shared HTML (``fragments.card_parts``, cached per
+# product), and its per-investor look (``_card_look.html``) through the same memory as above,
+# keyed by everything the look reads.
+
+_CARD = """<article class="product-card{platform}">
+  <div class="product-card__main">
+    {head}
+    {look}
+  </div>
+  {figures}
+</article>"""
+
+
+# Whether the investor watches a product is orders' to say (products may not import it): asked
+# through its template tag, as the templates do, for a whole list at once, one precompiled
+# template per engine.
+_WATCHED_SOURCE = (
+    "{% load watch %}{% for product in fm_products %}{% is_watched product as w %}"
+    "{% if w %}{{ product.pk }} {% endif %}{% endfor %}"
+)
+_watched_templates: dict[int, template.Template] = {}
+
+
+def _watched(context, products) -> set[str]:
+    """The ids (as text) of ``products`` the signed-in investor watches."""
+    engine = context.template.engine
+    compiled = _watched_templates.get(id(engine))
+    if compiled is None:
+        compiled = _watched_templates[id(engine)] = engine.from_string(_WATCHED_SOURCE)
+    with context.push(fm_products=products):
+        return set(compiled.render(context).split())
+
+
+def _card(context, product, card, watched: set[str]) -> str:
+    engine = context.template.engine
+    profile = context.get("profile")
+    fit = card_fit(profile, product) if profile else None
+    watching = str(product.pk) in watched
+    with context.push(product=product, fit=fit, watching=watching):
+        if card is None:
+            head = engine.get_template("products/_card_head.html").render(context)
+            figures = engine.get_template("products/_card_figures.html").render(context)
+        else:
+            head, figures = card.head, card.figures
+        look = engine.get_template("products/_card_look.html")
+        version = context.get("card_version")
+        if _reusable(context, version):
+            key = (
+                version,
+                get_language(),
+                "card-look",
+                product.pk,
+                getattr(profile, "risk_level", None),
+                getattr(fit, "outcome", None),
+                str(getattr(fit, "reason", "")),
+                watching,
+                bool(context.get("compare_enabled")),
+                bool(context.get("compare_link")),
+                tuple(context.get("compare_chosen") or ()),
+            )
+            html = _variant(context, key, lambda: look.render(context))
+        else:
+            html = look.render(context)
+    return _CARD.format(
+        platform=" product-card--platform" if product.is_platform_operated else "",
+        head=head,
+        look=html,
+        figures=figures,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def product_card(context, product, card=None) -> SafeString:
+    """One product's card (``_product_card.html``); ``card``: its cached shared HTML."""
+    # An include without ``card`` passes the template's empty string: render the shared parts.
+    watched = _watched(context, [product])
+    return mark_safe(_card(context, product, card or None, watched))  # noqa: S308 (our templates')
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context, products, cards) -> SafeString:
+    """Each product's card in an ``<li>``, ``cards`` its shared HTML by product id."""
+    watched = _watched(context, products)
+    return mark_safe(  # noqa: S308 (our escaping templates')
+        "\n".join(f"<li>{_card(context, p, cards.get(p.pk), watched)}</li>" for p in products)
     )

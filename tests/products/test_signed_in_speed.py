@@ -48,7 +48,7 @@ def test_a_warm_signed_in_request_reads_neither_the_session_nor_the_memberships_
     assert tables.count("profiles_user") == 1
 
 
-def test_a_warm_signed_in_catalogue_page_runs_four_queries_for_any_number_of_products():
+def test_a_warm_signed_in_catalogue_page_runs_three_queries_for_any_number_of_products():
     institution = InstitutionFactory()
     ProductFactory.create_batch(3, institution=institution)
     client = _signed_in()
@@ -63,10 +63,11 @@ def test_a_warm_signed_in_catalogue_page_runs_four_queries_for_any_number_of_pro
     with CaptureQueriesContext(connection) as many:
         client.get("/products/")
 
-    # The user, the page's products, the investor's profile, their watchlist: no filter
-    # panel's institution list, no facet counts, no memberships (cached without Redis too).
+    # The user, the investor's profile, their watchlist: no filter panel's institution list,
+    # no facet counts, no page of products (cached with the counts), no memberships (cached
+    # without Redis too).
     assert (
-        len(many) == len(few) <= 4 + (0 if settings.SESSION_ENGINE == "marketplace.sessions" else 1)
+        len(many) == len(few) <= 3 + (0 if settings.SESSION_ENGINE == "marketplace.sessions" else 1)
     )
 
 
@@ -128,3 +129,44 @@ def test_the_watch_state_and_the_forms_token_and_path_are_the_investors_own():
     )
     assert response.status_code == 302  # the reused look's form carries a valid token
     assert not WatchItem.objects.filter(user=user, product=product).exists()
+
+
+def test_a_cards_compare_choice_is_the_requests_own_and_the_home_shares_the_looks():
+    product = ProductFactory(risk_level=1)
+    client = _signed_in(level=3)
+    client.get("/products/")  # the unchosen look, in memory
+
+    chosen = client.get(f"/products/?compare={product.slug}").content.decode()
+    plain = client.get("/products/").content.decode()
+
+    assert "Chosen for comparison" in chosen
+    assert "Chosen for comparison" not in plain
+    assert f'name="p" value="{product.slug}"' in plain
+    home = client.get("/me/").content.decode()
+    assert variants.CSRF_PLACEHOLDER not in home
+    assert variants.PATH_PLACEHOLDER not in home
+
+
+def test_each_investor_sees_their_own_fit_watch_state_and_buy_button_on_a_product_page():
+    product = ProductFactory(risk_level=3)
+    url = f"/products/{product.slug}/"
+    cautious, bold = _signed_in(level=1), _signed_in(level=5)
+    watcher_user = investor_with_cash(level=5)
+    watcher = Client(HTTP_USER_AGENT=BROWSER)
+    watcher.force_login(watcher_user)
+    WatchItem.objects.create(user=watcher_user, product=product)
+    checkout = reverse("orders:checkout", args=[product.slug])
+    for _ in range(2):  # the second round comes from the rendered looks
+        bold_page = bold.get(url).content.decode()
+        cautious_page = cautious.get(url).content.decode()
+        watcher_page = watcher.get(url).content.decode()
+        assert "Suits your risk level (C5)" in bold_page
+        assert f'href="{checkout}"' in bold_page
+        assert "Suits your risk level" not in cautious_page
+        assert f'href="{checkout}"' not in cautious_page
+        assert "watch-button__btn--on" in watcher_page
+        assert "watch-button__btn--on" not in bold_page
+        for page in (bold_page, cautious_page, watcher_page):
+            assert variants.CSRF_PLACEHOLDER not in page
+            assert variants.PATH_PLACEHOLDER not in page
+            assert f'name="next" value="{url}"' in page
