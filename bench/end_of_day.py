@@ -228,7 +228,7 @@ def quiet_hand_overs() -> None:
     """Upfront commission and the notices are not handed over (nothing the SQL does)."""
     import importlib
 
-    confirmation = importlib.import_module("orders.services.confirmation")
+    confirmation = importlib.import_module("orders.services.confirmation.batch")
     eod = importlib.import_module("orders.services.end_of_day")  # the module, not the function
 
     for module in (confirmation, eod):

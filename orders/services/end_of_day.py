@@ -43,7 +43,7 @@ from products.models import FundType, NavPrice, ProductKind
 from ..models import EndOfDayPart, EndOfDayRun, Holding, Order, OrderStatus
 from .batches import BATCH_SIZE, shared
 from .commission import trail_accrue
-from .confirmation import confirm_orders
+from .confirmation.batch import confirm_orders
 from .income import money_market_income
 from .maturity import savings_maturity
 
