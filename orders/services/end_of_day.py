@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -291,7 +291,16 @@ def _part_do(part: EndOfDayPart, *, worker: str, dispatch: bool) -> None:
         key: str(value) if isinstance(value, Decimal) else value for key, value in stats.items()
     }
     part.save(update_fields=["done_at", "worker", "stats"])
+    _deferred_checks_now()
     _advance(part, dispatch=dispatch)
+
+
+def _deferred_checks_now() -> None:
+    """Run the part's deferred foreign-key checks (one per lot, event and new holding) now,
+    before ``_advance`` takes the run row's lock, instead of at commit with the lock held: the
+    other workers' parts finishing meanwhile wait for the commit only."""
+    if connection.vendor == "postgresql":
+        connection.check_constraints()  # SET CONSTRAINTS ALL IMMEDIATE, then DEFERRED again
 
 
 def _confirm(run: EndOfDayRun, users: tuple[int, int], stats: Counter) -> None:
