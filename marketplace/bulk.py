@@ -122,6 +122,9 @@ def _copy_column(values: Sequence) -> list[str]:
     if kinds <= _PLAIN:
         return list(map(str, values))
     if all(issubclass(kind, str) for kind in kinds):
+        joined = "".join(values)
+        if joined.translate(_COPY_ESCAPES) == joined:  # nothing to escape (the usual case)
+            return list(values)
         return [value.translate(_COPY_ESCAPES) for value in values]
     encoded: dict[int, str] = {}  # by id: the values are alive for the whole call
     column = []

@@ -49,7 +49,7 @@ def confirm_orders(
         .order_by("pk")
         .values_list(*ORDER_FIELDS)
     )
-    orders = [PendingOrder(*row) for row in (pending[:limit] if limit else pending)]
+    orders = list(map(PendingOrder._make, pending[:limit] if limit else pending))
     if not orders:
         return None
     last_id = orders[-1].id
@@ -159,7 +159,7 @@ def _switch_partners(orders: list[PendingOrder]) -> list[PendingOrder]:
         .order_by("pk")
         .values_list(*ORDER_FIELDS)
     )
-    return [PendingOrder(*row) for row in rows]
+    return list(map(PendingOrder._make, rows))
 
 
 def _switch_rates(switch_ids: set[int]) -> dict[int, tuple[Decimal, Decimal]]:

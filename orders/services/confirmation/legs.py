@@ -256,7 +256,7 @@ def _agreed_lot_terms(order: PendingOrder, terms: Terms) -> dict:
             else kept
         }
     kept = order.redemption_tiers
-    return {"redemption_tiers": [t.as_dict() for t in terms.redemption] if kept is None else kept}
+    return {"redemption_tiers": terms.redemption_rows if kept is None else kept}
 
 
 def _remaining(written: LotRemainingRow | None, lot: pricing.OpenLot) -> tuple[Decimal, Decimal]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q
@@ -39,8 +40,10 @@ ORDER_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class PendingOrder:
+class PendingOrder(NamedTuple):
+    """A pending order as confirming reads it (``ORDER_FIELDS``, in that order): a tuple, since
+    a batch makes ten thousand of them at once."""
+
     id: int
     user_id: int
     product_id: int
@@ -75,6 +78,9 @@ class Terms:
     subscription: list[Tier]
     redemption: list[Tier]
     product: Product
+    # ``redemption`` as a lot keeps it (``Tier.as_dict`` rows), made once for the batch: every
+    # lot of the product that kept no schedule of its own shares it (nothing changes it).
+    redemption_rows: list[dict] = field(default_factory=list)
 
 
 def terms_for(product_ids: Iterable[int]) -> dict[int, Terms]:
@@ -89,12 +95,14 @@ def terms_for(product_ids: Iterable[int]) -> dict[int, Terms]:
         for t in product.fee_tiers.all():
             tiers[t.schedule].append(Tier.of(t))
         money_market = product.fund_type == FundType.MONEY_MARKET
+        redemption = [] if money_market else tiers[FeeSchedule.REDEMPTION]
         terms[product.pk] = Terms(
             kind=product.kind,
             money_market=money_market,
             subscription=[] if money_market else tiers[FeeSchedule.SUBSCRIPTION],
-            redemption=[] if money_market else tiers[FeeSchedule.REDEMPTION],
+            redemption=redemption,
             product=product,
+            redemption_rows=[t.as_dict() for t in redemption],
         )
     return terms
 
