@@ -228,7 +228,7 @@ def quiet_hand_overs() -> None:
     """Upfront commission and the notices are not handed over (nothing the SQL does)."""
     import importlib
 
-    confirmation = importlib.import_module("orders.services.confirmation")
+    confirmation = importlib.import_module("orders.services.confirmation.batch")
     eod = importlib.import_module("orders.services.end_of_day")  # the module, not the function
 
     for module in (confirmation, eod):
@@ -277,6 +277,31 @@ def on_workers(count: int, args) -> tuple[float, dict, dict]:
     return seconds, EndOfDayRun.objects.get(date=RUN_DATE).stats, took
 
 
+def load() -> str:
+    """The machine's load average as a run ends: the figures are only as good as it is quiet."""
+    return "load average " + ", ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
+def phase_ends() -> str:
+    """When each phase's last part was done, in seconds from the run's start: where a run's
+    time goes (the confirmations, the one-part steps after them, the holdings)."""
+    from django.db.models import Max
+
+    from orders.models import EndOfDayPart, EndOfDayRun
+
+    run = EndOfDayRun.objects.get(date=RUN_DATE)
+    ends = (
+        EndOfDayPart.objects.filter(run=run, attempt=run.attempt)
+        .values("phase")
+        .annotate(end=Max("done_at"), last=Max("seq"))
+        .order_by("last")
+    )
+    return ", ".join(
+        f"{row['phase'].split('.')[-1]} {(row['end'] - run.started_at).total_seconds():.1f} s"
+        for row in ends
+    )
+
+
 def main() -> None:
     args = parse_args()
     counts = [int(n) for n in args.workers.split(",") if n.strip()]
@@ -297,7 +322,7 @@ def main() -> None:
     sql_seconds = time.perf_counter() - started  # committed, like end_of_day's parts
     with connection.cursor() as cursor:
         sql_result = fingerprint(cursor)
-    print(f"hand-written SQL       : {sql_seconds:8.1f} s  {sql_result}")
+    print(f"hand-written SQL       : {sql_seconds:8.1f} s  {sql_result}  {load()}")
 
     fill(args)  # the same orders again (seeded), pending
     started = time.perf_counter()
@@ -307,6 +332,7 @@ def main() -> None:
         results = {"in this process": fingerprint(cursor)}
     print(
         f"end_of_day, in process : {serial_seconds:8.1f} s  {results['in this process']}  {stats}"
+        f"; phases done at {phase_ends()}  {load()}"
     )
     timings = {}
     for count in counts:
@@ -317,7 +343,7 @@ def main() -> None:
         timings[count] = seconds
         print(
             f"end_of_day, {count} worker(s): {seconds:8.1f} s  {results[f'{count} workers']}  "
-            f"parts per worker {sorted(took.values())}"
+            f"parts per worker {sorted(took.values())}; phases done at {phase_ends()}  {load()}"
         )
 
     ratio = serial_seconds / sql_seconds

@@ -15,11 +15,13 @@ Plain tuples in ``fields`` order are still accepted (then ``fields`` is required
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import operator
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from functools import reduce
 from typing import Any, TypeVar, cast, overload
 
@@ -97,19 +99,48 @@ def _fields_of(row_type: type) -> tuple[str, ...]:
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_line(row: Sequence) -> str:
-    """One row in COPY's text format: ``\\N`` is NULL; backslash, tab and newlines in text are
-    escaped (numbers and dates need no escaping, and big batches are mostly those); lists and
-    dicts are JSON (for JSON columns)."""
-    return "\t".join([_copy_value(v) for v in row]) + "\n"
-
-
 def _copy_value(value) -> str:
+    """One value in COPY's text format: ``\\N`` is NULL; backslash, tab and newlines in text are
+    escaped (numbers and dates need no escaping); lists and dicts are JSON (for JSON columns)."""
     if value is None:
         return r"\N"
     if isinstance(value, list | dict):
         value = json.dumps(value)
     return value.translate(_COPY_ESCAPES) if isinstance(value, str) else str(value)
+
+
+# Values whose ``str`` is already their COPY text (``bool`` prints True/False, which COPY reads).
+_PLAIN = frozenset({int, bool, Decimal, dt.date, dt.datetime})
+
+
+def _copy_column(values: Sequence) -> list[str]:
+    """One column of a batch in COPY's text format, as ``_copy_value`` writes each value, but
+    converted a column at a time: a column of numbers or dates (the bulk of a batch) is one
+    ``map(str, …)``, and a JSON value shared by many rows (a lot's kept schedule) is encoded
+    once."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:
+        return list(map(str, values))
+    if all(issubclass(kind, str) for kind in kinds):
+        joined = "".join(values)
+        if joined.translate(_COPY_ESCAPES) == joined:  # nothing to escape (the usual case)
+            return list(values)
+        return [value.translate(_COPY_ESCAPES) for value in values]
+    encoded: dict[int, str] = {}  # by id: the values are alive for the whole call
+    column = []
+    for value in values:
+        if value is None:
+            column.append(r"\N")
+        elif type(value) in _PLAIN:
+            column.append(str(value))
+        elif isinstance(value, list | dict):
+            text = encoded.get(id(value))
+            if text is None:
+                text = encoded[id(value)] = _copy_value(value)
+            column.append(text)
+        else:
+            column.append(_copy_value(value))
+    return column
 
 
 def bulk_upsert(
@@ -313,8 +344,13 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
 
 
 def _copy_buffer(rows: Iterable[Sequence]) -> io.StringIO:
+    """``rows`` in COPY's text format (a line each, tab-separated), built a
+    column at a time (``_copy_column``)."""
+    columns = [_copy_column(column) for column in zip(*rows, strict=True)]
     buffer = io.StringIO()
-    buffer.writelines(map(_copy_line, rows))
+    if columns:
+        buffer.write("\n".join(map("\t".join, zip(*columns, strict=True))))
+        buffer.write("\n")
     buffer.seek(0)
     return buffer
 

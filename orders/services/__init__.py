@@ -34,7 +34,9 @@ from .commission import (
     trail_commission,
     upfront_commission,
 )
-from .confirmation import HOLDING_SHORT, NO_UNITS, confirm_orders, open_lot
+from .confirmation.batch import confirm_orders
+from .confirmation.legs import HOLDING_SHORT, NO_UNITS
+from .confirmation.writes import open_lot
 from .corrections.repricing import (
     CORRECTION_NO_UNITS,
     REPRICED_BUY,

@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -43,7 +43,7 @@ from products.models import FundType, NavPrice, ProductKind
 from ..models import EndOfDayPart, EndOfDayRun, Holding, Order, OrderStatus
 from .batches import BATCH_SIZE, shared
 from .commission import trail_accrue
-from .confirmation import confirm_orders
+from .confirmation.batch import confirm_orders
 from .income import money_market_income
 from .maturity import savings_maturity
 
@@ -56,6 +56,11 @@ FIRST_USER, LAST_USER = 0, 2**63 - 1  # the ends of the first and last range sta
 # A part reads its rows in one go: it holds about a batch already, and a keyset batch (ORDER BY
 # id LIMIT n) over one investor range would walk the whole table in id order for every part.
 WHOLE_PART = 10**9
+# A part locks its own row only. Its query joins the run (parts are ordered by their run's date,
+# and picked by it), and a bare FOR UPDATE would lock the run row too, for the whole part: every
+# other part would wait for it (two workers ran one part at a time). The run row is locked only
+# by ``_advance``, at a part's end.
+PART_ONLY = ("self",)
 
 # Steps of later sub-packages that run right after the day's confirmations, each called as
 # ``step(run_date=…, batch_size=…, stats=…)``. They register themselves (OrdersConfig.ready):
@@ -107,7 +112,7 @@ def end_of_day(*, run_date: dt.date, batch_size: int = BATCH_SIZE) -> dict[str, 
     while True:
         with transaction.atomic():
             part = (
-                EndOfDayPart.objects.select_for_update(skip_locked=True)
+                EndOfDayPart.objects.select_for_update(skip_locked=True, of=PART_ONLY)
                 .filter(run__date=run_date, attempt=attempt, done_at__isnull=True)
                 .order_by("seq")
                 .first()
@@ -245,7 +250,7 @@ def end_of_day_part_run(*, part_id: int, worker: str = "", dispatch: bool = True
     """Do one part (a worker's task). False: it was done already (a redelivery, or a rerun),
     or is gone; nothing changed."""
     with transaction.atomic():
-        part = EndOfDayPart.objects.select_for_update().filter(pk=part_id).first()
+        part = EndOfDayPart.objects.select_for_update(of=PART_ONLY).filter(pk=part_id).first()
         if part is None or part.done_at is not None:
             return False
         _part_do(part, worker=worker, dispatch=dispatch)
@@ -291,7 +296,16 @@ def _part_do(part: EndOfDayPart, *, worker: str, dispatch: bool) -> None:
         key: str(value) if isinstance(value, Decimal) else value for key, value in stats.items()
     }
     part.save(update_fields=["done_at", "worker", "stats"])
+    _deferred_checks_now()
     _advance(part, dispatch=dispatch)
+
+
+def _deferred_checks_now() -> None:
+    """Run the part's deferred foreign-key checks (one per lot, event and new holding) now,
+    before ``_advance`` takes the run row's lock, instead of at commit with the lock held: the
+    other workers' parts finishing meanwhile wait for the commit only."""
+    if connection.vendor == "postgresql":
+        connection.check_constraints()  # SET CONSTRAINTS ALL IMMEDIATE, then DEFERRED again
 
 
 def _confirm(run: EndOfDayRun, users: tuple[int, int], stats: Counter) -> None:

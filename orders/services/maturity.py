@@ -29,7 +29,13 @@ from ..rows import (
 )
 from .batches import shared
 from .cash.ledger import Credit
-from .confirmation import OPEN_LOT_FIELDS, BatchWrites, HoldingState, open_lot, open_lots_of
+from .confirmation.writes import (
+    OPEN_LOT_FIELDS,
+    BatchWrites,
+    HoldingState,
+    open_lot,
+    open_lots_of,
+)
 
 PAID_AT_MATURITY = (
     "The deposit matured on {matures_on} and was paid in full with its term interest before "

@@ -20,7 +20,7 @@ from institutions.models import UpfrontBasis
 from marketplace.models import OutboxMessage
 from orders import services
 from orders.models import CashAccount, CommissionEntry, Holding, Order
-from orders.services import confirmation
+from orders.services.confirmation import batch as confirmation
 from products.models import NavPrice, Product, ProductKind
 from tests.factories import CommissionContractFactory, ProductFactory, investor_with_cash
 from tests.integration.processes import not_eager, start_workers

@@ -4,10 +4,12 @@ or a second run) changes nothing, and a part that fails leaves nothing half-writ
 
 import datetime as dt
 import importlib
+import threading
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection, transaction
 
 from marketplace.models import OutboxMessage
 from orders import services
@@ -184,3 +186,44 @@ def test_the_sweep_splits_upfront_commission_into_id_ranges(day, settings):
     for first, last in ranges:
         services.commission_entries_write(first_id=first, last_id=last)
     assert CommissionEntry.objects.filter(kind="upfront").count() == 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("runner", ["worker", "in this process"])
+def test_a_part_at_work_leaves_the_run_row_to_the_other_parts(day, monkeypatch, runner):
+    """A part locks its own row only: the run row is taken by a part for a moment at its end
+    (to decide whether its phase is over). Locking the run row for the whole part, as the
+    part's row ordered by its run's date once did, ran two workers' parts one at a time."""
+    run = eod.run_open(run_date=MONDAY, batch_size=2, dispatch=False)
+    first = EndOfDayPart.objects.filter(run=run).order_by("seq").first()
+    at_work, done = threading.Event(), threading.Event()
+
+    def part_stopped_midway(part, **kwargs):
+        at_work.set()
+        done.wait(30)
+        raise RuntimeError("stopped")  # nothing of the part is kept
+
+    monkeypatch.setattr(eod, "_part_do", part_stopped_midway)
+
+    def run_part():
+        try:
+            if runner == "worker":
+                eod.end_of_day_part_run(part_id=first.pk, dispatch=False)
+            else:
+                eod.end_of_day(run_date=MONDAY, batch_size=2)
+        except RuntimeError:
+            pass
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run_part)
+    thread.start()
+    try:
+        assert at_work.wait(30)
+        with transaction.atomic():
+            locked = EndOfDayRun.objects.select_for_update(nowait=True).get(pk=run.pk)
+        assert locked.attempt == run.attempt
+    finally:
+        done.set()
+        thread.join(30)
