@@ -145,7 +145,10 @@ def _form_and_serializer_fields():
             if issubclass(cls, forms.BaseForm):
                 fields = cls.base_fields
             elif issubclass(cls, serializers.BaseSerializer):
-                fields = cls().fields  # declared and model-derived fields alike
+                try:
+                    fields = cls().fields  # declared and model-derived fields alike
+                except TypeError:  # needs arguments to be built: its declared fields at least
+                    fields = getattr(cls, "_declared_fields", {})
             else:
                 continue
             for field_name, field in fields.items():
