@@ -7,6 +7,7 @@ placeholders match the English, GNU msgfmt accepts it, and the committed .mo is 
 from __future__ import annotations
 
 import gettext
+import io
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 polib = pytest.importorskip("polib")
@@ -215,3 +216,20 @@ def test_the_stale_mo_check_names_the_messages_the_mo_lacks(tmp_path):
     assert _msgfmt(older_po, older_mo) is None
     problems = _stale_messages(PO, older_mo, tmp_path)
     assert problems == [f"missing from the .mo: {dropped.msgid!r}"]
+
+
+def test_the_pure_python_compile_refuses_a_message_defined_twice(tmp_path):
+    # polib keeps both copies and would write whichever came last; msgfmt refuses the file.
+    folder = tmp_path / "zh_Hans" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="Fund size", msgstr="基金规模"))
+    po.append(polib.POEntry(msgid="Fund facts", msgstr="基金概况"))
+    po.append(polib.POEntry(msgid="Fund size", msgstr="规模"))
+    po.save(str(folder / "django.po"))
+    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
+        with pytest.raises(CommandError) as refusal:
+            call_command("compiletranslations", stdout=io.StringIO())
+    assert "['Fund size']" in str(refusal.value)
+    assert not (folder / "django.mo").exists()
