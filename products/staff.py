@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -18,6 +20,14 @@ from .forms import ReasonForm, StaffNavUploadForm
 from .marketing import marketing_violations
 from .models import FundReport, Product, ProductRevision, ProductStatus, RevisionStatus
 from .services import reports as report_services
+
+# What staff read after a decision.
+PRODUCT_PUBLISHED = _("{name} is published.")
+PRODUCT_SENT_BACK = _("{name} went back to the institution.")
+CHANGE_APPLIED = _("Change approved and applied.")
+CHANGE_REJECTED = _("Change rejected.")
+REPORT_APPROVED = _("Report approved: the fund page shows it now.")
+REPORT_SENT_BACK = _("Report sent back to the institution.")
 
 
 class ProductQueueView(StaffRequiredMixin, TemplateView):
@@ -35,74 +45,90 @@ class ProductQueueView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class DecisionMixin:
-    """Approve or reject with a reason (``action`` = approve | reject), then back to the queue;
-    a missing reason or a refused move shows the page again with the error."""
+class DecisionView(StaffRequiredMixin, TemplateView):
+    """The page of one item under review (a listing, a change to a published product, a periodic
+    report): approve or reject it with a reason (``action`` = approve | reject) through the
+    item's own services, then back to the queue; a missing reason or a refused move shows the
+    page again with the error (400)."""
 
-    def decide(self, request, *, obj, context_name, approve, reject, approved, rejected):
+    item_name: str  # the item's name in the template and the services' keyword argument
+    decisions: dict[str, Callable[..., object]]  # action -> service(item_name=, actor=, reason=)
+
+    def get_item(self):
+        raise NotImplementedError
+
+    def decided(self, item, action: str) -> str:
+        """The message after ``action`` succeeded."""
+        raise NotImplementedError
+
+    def item_context(self, item) -> dict:
+        """What the page shows beside the item and the reason form."""
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = kwargs.get(self.item_name) or self.get_item()
+        context[self.item_name] = item
+        context.update(self.item_context(item))
+        context.setdefault("form", ReasonForm())
+        return context
+
+    def post(self, request, **kwargs):
+        item = self.get_item()
         form = ReasonForm(request.POST)
         action = request.POST.get("action")
-        if form.is_valid() and action in ("approve", "reject"):
+        if form.is_valid() and action in self.decisions:
             try:
-                (approve if action == "approve" else reject)(form.cleaned_data["reason"])
+                self.decisions[action](
+                    **{self.item_name: item},
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(request, approved if action == "approve" else rejected)
+                messages.success(request, self.decided(item, action))
                 return redirect("staff_products:queue")
         return self.render_to_response(
-            self.get_context_data(**{context_name: obj, "form": form}), status=400
+            self.get_context_data(**{self.item_name: item, "form": form}), status=400
         )
 
 
-class ProductReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
+class ProductReviewView(DecisionView):
     template_name = "staff/product_review.html"
+    item_name = "product"
+    decisions = {"approve": services.product_approve, "reject": services.product_reject}
 
-    def get_product(self) -> Product:
+    def get_item(self) -> Product:
         return get_object_or_404(
             Product.objects.select_related("institution", *selectors.TERMS_RELATED),
             slug=self.kwargs["slug"],
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        product = kwargs.get("product") or self.get_product()
-        context.update(
-            product=product,
-            terms=services.product_terms(product),
-            tiers=selectors.fee_tiers_by_schedule(product=product),
-            events=product.events.select_related("actor")[:30],
-            revisions=product.revisions.filter(status=RevisionStatus.PENDING).select_related(
+    def decided(self, item, action):
+        message = PRODUCT_PUBLISHED if action == "approve" else PRODUCT_SENT_BACK
+        return message.format(name=item.name)
+
+    def item_context(self, item):
+        return {
+            "terms": services.product_terms(item),
+            "tiers": selectors.fee_tiers_by_schedule(product=item),
+            "events": item.events.select_related("actor")[:30],
+            "revisions": item.revisions.filter(status=RevisionStatus.PENDING).select_related(
                 "submitted_by"
             ),
-            can_decide=product.status == ProductStatus.IN_REVIEW,
-            marketing=marketing_violations(product.description),
-            missing_documents=missing_documents(product=product),
-        )
-        context.setdefault("form", ReasonForm())
-        return context
-
-    def post(self, request, slug):
-        product = self.get_product()
-        return self.decide(
-            request,
-            obj=product,
-            context_name="product",
-            approve=lambda reason: services.product_approve(
-                product=product, actor=request.user, reason=reason
-            ),
-            reject=lambda reason: services.product_reject(
-                product=product, actor=request.user, reason=reason
-            ),
-            approved=f"{product.name} is published.",
-            rejected=f"{product.name} went back to the institution.",
-        )
+            "can_decide": item.status == ProductStatus.IN_REVIEW,
+            "marketing": marketing_violations(item.description),
+            "missing_documents": missing_documents(product=item),
+        }
 
 
-class RevisionReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
+class RevisionReviewView(DecisionView):
     template_name = "staff/revision_review.html"
+    item_name = "revision"
+    decisions = {"approve": services.revision_approve, "reject": services.revision_reject}
 
-    def get_revision(self) -> ProductRevision:
+    def get_item(self) -> ProductRevision:
         return get_object_or_404(
             ProductRevision.objects.select_related(
                 "product", "product__institution", "submitted_by"
@@ -110,63 +136,31 @@ class RevisionReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
             pk=self.kwargs["pk"],
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["revision"] = kwargs.get("revision") or self.get_revision()
-        context.setdefault("form", ReasonForm())
-        return context
-
-    def post(self, request, pk):
-        revision = self.get_revision()
-        return self.decide(
-            request,
-            obj=revision,
-            context_name="revision",
-            approve=lambda reason: services.revision_approve(
-                revision=revision, actor=request.user, reason=reason
-            ),
-            reject=lambda reason: services.revision_reject(
-                revision=revision, actor=request.user, reason=reason
-            ),
-            approved="Change approved and applied.",
-            rejected="Change rejected.",
-        )
+    def decided(self, item, action):
+        return str(CHANGE_APPLIED if action == "approve" else CHANGE_REJECTED)
 
 
-class ReportReviewView(DecisionMixin, StaffRequiredMixin, TemplateView):
+class ReportReviewView(DecisionView):
     """A fund's periodic report beside the one the fund page shows now: approve or reject."""
 
     template_name = "staff/report_review.html"
+    item_name = "report"
+    decisions = {
+        "approve": report_services.fund_report_approve,
+        "reject": report_services.fund_report_reject,
+    }
 
-    def get_report(self) -> FundReport:
+    def get_item(self) -> FundReport:
         try:
             return report_selectors.report_for_review(pk=self.kwargs["pk"])
         except FundReport.DoesNotExist as exc:
             raise Http404("No such report") from exc
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        report = kwargs.get("report") or self.get_report()
-        context["report"] = report
-        context["current"] = report_selectors.current_report(product=report.product)
-        context.setdefault("form", ReasonForm())
-        return context
+    def decided(self, item, action):
+        return str(REPORT_APPROVED if action == "approve" else REPORT_SENT_BACK)
 
-    def post(self, request, pk):
-        report = self.get_report()
-        return self.decide(
-            request,
-            obj=report,
-            context_name="report",
-            approve=lambda reason: report_services.fund_report_approve(
-                report=report, actor=request.user, reason=reason
-            ),
-            reject=lambda reason: report_services.fund_report_reject(
-                report=report, actor=request.user, reason=reason
-            ),
-            approved=_("Report approved: the fund page shows it now."),
-            rejected=_("Report sent back to the institution."),
-        )
+    def item_context(self, item):
+        return {"current": report_selectors.current_report(product=item.product)}
 
 
 class StaffNavUploadView(StaffRequiredMixin, View):

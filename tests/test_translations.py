@@ -1,18 +1,22 @@
 """The translation catalogue is complete and current (issue 14): every string the code marks
 for translation is in locale/zh_Hans/LC_MESSAGES/django.po with a reviewed (non-fuzzy)
 Chinese translation, nothing in it is left over from strings the code dropped, its
-placeholders match the English, and the committed .mo is the compiled .po."""
+placeholders match the English, GNU msgfmt accepts it, and the committed .mo is the compiled
+.po (by polib and by msgfmt)."""
 
 from __future__ import annotations
 
+import gettext
+import io
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 polib = pytest.importorskip("polib")
@@ -129,3 +133,103 @@ def test_the_placeholder_check_accepts_a_chinese_plural_and_refuses_a_lost_place
         test_translations_keep_every_placeholder()
     assert "Sent to %(email)s." in str(failure.value)
     assert "Due by" not in str(failure.value)
+
+
+# GNU msgfmt is the compiler Django's own `compilemessages` runs and the stricter judge of a
+# .po: it refuses a catalogue that defines a message twice or whose translation breaks a
+# format string, where polib (and so the pure-Python compile) accepts it silently. Both the
+# .po and the .mo are checked against msgfmt, so a refused .po or a stale .mo fails CI.
+needs_msgfmt = pytest.mark.skipif(
+    shutil.which("msgfmt") is None,
+    reason="GNU gettext's msgfmt is not installed (apt-get install gettext): the catalogue "
+    "cannot be checked or compiled the way Django's compilemessages does",
+)
+
+
+def _msgfmt(po: Path, mo: Path) -> str | None:
+    """Compile ``po`` to ``mo`` with msgfmt's checks; msgfmt's complaint if it refuses."""
+    done = subprocess.run(  # noqa: S603 - a fixed program on files the test chose
+        [shutil.which("msgfmt") or "msgfmt", "-c", "--check-format", "-o", str(mo), str(po)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return None if done.returncode == 0 else (done.stderr.strip() or done.stdout.strip())
+
+
+def _messages(mo: Path) -> dict:
+    """A compiled catalogue as gettext loads it: {msgid (or (msgid, n)): translation}."""
+    with mo.open("rb") as handle:
+        # gettext keeps the loaded messages in _catalog and offers no public view of them.
+        return dict(gettext.GNUTranslations(handle)._catalog)
+
+
+def _stale_messages(po: Path, mo: Path, scratch: Path) -> list[str]:
+    """How ``mo`` differs from what msgfmt compiles ``po`` to (empty when it is current)."""
+    fresh_mo = scratch / "fresh.mo"
+    refusal = _msgfmt(po, fresh_mo)
+    assert refusal is None, f"msgfmt refuses {po.name}:\n{refusal}"
+    fresh, committed = _messages(fresh_mo), _messages(mo)
+    problems = [f"missing from the .mo: {key!r}" for key in fresh if key not in committed]
+    problems += [f"left over in the .mo: {key!r}" for key in committed if key not in fresh]
+    problems += [
+        f"translated differently in the .mo: {key!r}"
+        for key in fresh
+        if key in committed and committed[key] != fresh[key]
+    ]
+    return problems
+
+
+@needs_msgfmt
+def test_msgfmt_accepts_the_catalogue(tmp_path):
+    refusal = _msgfmt(PO, tmp_path / "django.mo")
+    assert refusal is None, f"msgfmt -c --check-format refuses {PO}:\n{refusal}"
+
+
+@needs_msgfmt
+def test_the_committed_mo_carries_exactly_the_po_messages(tmp_path):
+    assert MO.exists(), f"{MO} is missing: run `make messages`"
+    problems = _stale_messages(PO, MO, tmp_path)
+    assert not problems, (
+        f"the committed {MO.name} is stale ({len(problems)} differences; run "
+        "`manage.py compiletranslations` and commit the .mo):\n" + "\n".join(problems[:20])
+    )
+
+
+@needs_msgfmt
+def test_the_msgfmt_check_refuses_a_message_defined_twice(tmp_path):
+    entry = next(e for e in _catalogue() if e.msgstr and not e.msgid_plural)
+    po = tmp_path / "django.po"
+    po.write_text(PO.read_text(encoding="utf-8") + "\n" + str(entry) + "\n", encoding="utf-8")
+    refusal = _msgfmt(po, tmp_path / "django.mo")
+    assert refusal is not None
+    assert "duplicate message definition" in refusal
+
+
+@needs_msgfmt
+def test_the_stale_mo_check_names_the_messages_the_mo_lacks(tmp_path):
+    catalogue = _catalogue()
+    dropped = next(e for e in catalogue if e.msgstr and not e.msgid_plural and not e.msgctxt)
+    catalogue.remove(dropped)
+    older_po, older_mo = tmp_path / "older.po", tmp_path / "older.mo"
+    catalogue.save(str(older_po))
+    assert _msgfmt(older_po, older_mo) is None
+    problems = _stale_messages(PO, older_mo, tmp_path)
+    assert problems == [f"missing from the .mo: {dropped.msgid!r}"]
+
+
+def test_the_pure_python_compile_refuses_a_message_defined_twice(tmp_path):
+    # polib keeps both copies and would write whichever came last; msgfmt refuses the file.
+    folder = tmp_path / "zh_Hans" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="Fund size", msgstr="基金规模"))
+    po.append(polib.POEntry(msgid="Fund facts", msgstr="基金概况"))
+    po.append(polib.POEntry(msgid="Fund size", msgstr="规模"))
+    po.save(str(folder / "django.po"))
+    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
+        with pytest.raises(CommandError) as refusal:
+            call_command("compiletranslations", stdout=io.StringIO())
+    assert "['Fund size']" in str(refusal.value)
+    assert not (folder / "django.mo").exists()

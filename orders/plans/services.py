@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from marketplace.errors import field_error
 from products.models import Product, ProductKind
 from profiles.identity.selectors import identity_required
 
@@ -45,25 +46,21 @@ NOTHING_TO_CHANGE = _("Change the amount or the day (or both).")
 NOT_CHANGEABLE = _("A %(status)s plan cannot be changed.")
 
 
-def _error(field: str, message, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def tomorrow(now: dt.datetime | None = None) -> dt.date:
     return timezone.localdate(now or timezone.now()) + dt.timedelta(days=1)
 
 
 def _check_day(frequency: str, day) -> int:
     if frequency not in Frequency.values:
-        raise _error("frequency", BAD_FREQUENCY, "invalid_frequency")
+        raise field_error("frequency", BAD_FREQUENCY, "invalid_frequency")
     try:
         day = int(day)
     except (TypeError, ValueError):
         day = 0
     if frequency == Frequency.MONTHLY and not 1 <= day <= 28:
-        raise _error("day", BAD_MONTH_DAY, "invalid_day")
+        raise field_error("day", BAD_MONTH_DAY, "invalid_day")
     if frequency != Frequency.MONTHLY and not 1 <= day <= 5:
-        raise _error("day", BAD_WEEKDAY, "invalid_day")
+        raise field_error("day", BAD_WEEKDAY, "invalid_day")
     return day
 
 
@@ -71,25 +68,25 @@ def _check_amount(*, user, product: Product, amount) -> Decimal:
     """The order service's own check of a buy of ``amount`` today (no acknowledgement: a plan
     may only buy what suits the investor)."""
     if product.kind != ProductKind.FUND:
-        raise _error("product", NOT_A_FUND, "not_a_fund")
+        raise field_error("product", NOT_A_FUND, "not_a_fund")
     try:
         checked, _suitability = order_checks.order_check(
             user=user, product=product, side="buy", amount=amount, acknowledge_risk=False
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "acknowledge_risk" in exc.error_dict:
-            raise _error("product", RISK_ABOVE_LEVEL, "risk_above_level") from exc
+            raise field_error("product", RISK_ABOVE_LEVEL, "risk_above_level") from exc
         raise
     return checked
 
 
 def _check_end(*, start_date: dt.date, end_date, max_purchases) -> None:
     if end_date is not None and max_purchases is not None:
-        raise _error("end_date", ONE_END_ONLY, "one_end_only")
+        raise field_error("end_date", ONE_END_ONLY, "one_end_only")
     if end_date is not None and end_date < start_date:
-        raise _error("end_date", END_BEFORE_START, "end_before_start")
+        raise field_error("end_date", END_BEFORE_START, "end_before_start")
     if max_purchases is not None and not 1 <= int(max_purchases) <= MAX_PURCHASES:
-        raise _error(
+        raise field_error(
             "max_purchases",
             BAD_MAX_PURCHASES % {"maximum": MAX_PURCHASES},
             "invalid_max_purchases",
@@ -145,10 +142,10 @@ def plan_create(
     day = _check_day(frequency, day)
     earliest = tomorrow(now)
     if start_date < earliest:
-        raise _error("start_date", START_TOO_SOON % {"date": earliest}, "start_too_soon")
+        raise field_error("start_date", START_TOO_SOON % {"date": earliest}, "start_too_soon")
     latest = earliest + dt.timedelta(days=MAX_START_AHEAD_DAYS)
     if start_date > latest:
-        raise _error("start_date", START_TOO_LATE % {"date": latest}, "start_too_late")
+        raise field_error("start_date", START_TOO_LATE % {"date": latest}, "start_too_late")
     _check_end(start_date=start_date, end_date=end_date, max_purchases=max_purchases)
     amount = _check_amount(user=user, product=product, amount=amount)
     plan = InvestmentPlan(

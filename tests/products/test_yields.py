@@ -216,3 +216,17 @@ def test_a_yield_csv_with_a_huge_field_is_refused_with_its_line():
     with pytest.raises(ValidationError) as caught:
         yields.parse_yield_csv(data)
     assert caught.value.error_dict["file"][0].code == "csv_bad_line"
+
+
+def test_the_yield_upload_report_counts_read_in_chinese_word_order(client, editor, mmf):
+    # The NAV and yield pages share one report: "新增 1 条", not the English order "1 新增".
+    client.force_login(editor)
+    text = "date,income_per_10k,seven_day_yield\n2026-11-02,0.4712,0.0172\n"
+    response = client.post(
+        f"/portal/products/{mmf.slug}/yield/",
+        {"file": csv_file(text)},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    page = response.content.decode()
+    assert '新增<span class="report-counts__n">1</span>条' in page
+    assert '未变<span class="report-counts__n">0</span>条' in page

@@ -6,10 +6,18 @@ then this."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+
+def _defined_twice(catalogue) -> list[str]:
+    """The messages (by context and msgid) the catalogue defines more than once: polib keeps
+    every copy and the .mo would carry whichever came last, where msgfmt refuses the file."""
+    seen = Counter((entry.msgctxt, entry.msgid) for entry in catalogue if not entry.obsolete)
+    return [msgid for (_context, msgid), count in seen.items() if count > 1]
 
 
 class Command(BaseCommand):
@@ -31,6 +39,13 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"{po_path}: {len(fuzzy)} fuzzy entries (review them, drop the flag): "
                         f"{fuzzy[:3]}"
+                    )
+                twice = _defined_twice(catalogue)
+                if twice:
+                    raise CommandError(
+                        f"{po_path}: {len(twice)} messages defined more than once (GNU msgfmt, "
+                        f"and so Django's compilemessages, refuses the file; keep one of each): "
+                        f"{twice[:5]}"
                     )
                 catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
                 compiled += 1

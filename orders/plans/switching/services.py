@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
+from marketplace.errors import field_error
 from marketplace.money import format_cny
 from products.models import Product, ProductKind
 from profiles.suitability import Suitability
@@ -65,10 +66,6 @@ class SwitchIdempotencyConflictError(ValidationError):
     """The same key was sent with a different switch (HTTP 422)."""
 
 
-def _error(field: str, message, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
     """The order service's field errors under the switch's field names."""
     if not hasattr(exc, "error_dict"):
@@ -103,21 +100,21 @@ def switch_check(
     if not email_verified(user):
         raise PermissionDenied(EMAIL_NOT_VERIFIED)
     if from_product.kind != ProductKind.FUND:
-        raise _error("from_product", NOT_A_FUND, "switch_not_a_fund")
+        raise field_error("from_product", NOT_A_FUND, "switch_not_a_fund")
     if to_product is None:
-        raise _error("to_product", TO_PRODUCT_REQUIRED, "switch_not_on_sale")
+        raise field_error("to_product", TO_PRODUCT_REQUIRED, "switch_not_on_sale")
     if to_product.kind != ProductKind.FUND:
-        raise _error("to_product", NOT_A_FUND, "switch_not_a_fund")
+        raise field_error("to_product", NOT_A_FUND, "switch_not_a_fund")
     if to_product.pk == from_product.pk:
-        raise _error("to_product", SAME_FUND, "switch_same_fund")
+        raise field_error("to_product", SAME_FUND, "switch_same_fund")
     if to_product.institution_id != from_product.institution_id:
         message = OTHER_INSTITUTION % {"institution": from_product.institution.name}
-        raise _error("to_product", message, "switch_other_institution")
+        raise field_error("to_product", message, "switch_other_institution")
     if not selectors.switch_targets(from_product=from_product).filter(pk=to_product.pk).exists():
-        raise _error("to_product", NOT_ON_SALE, "switch_not_on_sale")
+        raise field_error("to_product", NOT_ON_SALE, "switch_not_on_sale")
     position = position_of(user=user, product_slug=from_product.slug)
     if position is None or position.holding.units <= 0:
-        raise _error("from_product", NOT_HELD, "switch_not_held")
+        raise field_error("from_product", NOT_HELD, "switch_not_held")
     try:
         units, _none = order_checks.order_check(
             user=user, product=from_product, side=Side.SELL, units=units, acknowledge_risk=None
@@ -128,7 +125,7 @@ def switch_check(
         position=position, to_product=to_product, units=units, now=now
     )
     if estimate is None:
-        raise _error("from_product", NO_PRICE, "switch_no_price")
+        raise field_error("from_product", NO_PRICE, "switch_no_price")
     amount = estimate.fee.amount
     if amount < to_product.min_purchase:
         message = BELOW_MINIMUM % {
@@ -136,7 +133,7 @@ def switch_check(
             "fund": to_product.name,
             "minimum": format_cny(to_product.min_purchase),
         }
-        raise _error("units", message, "switch_below_minimum")
+        raise field_error("units", message, "switch_below_minimum")
     try:
         _amount, suitability = order_checks.order_check(
             user=user,

@@ -152,3 +152,18 @@ def test_a_description_claiming_what_no_product_may_claim_cannot_be_submitted(fu
     with pytest.raises(ValidationError) as err:
         services.product_submit(product=product, actor=editor)
     assert any("risk-free" in m for m in err.value.message_dict["description"])
+
+
+def test_staff_read_the_outcome_of_a_review_in_their_language(client, fund_company, editor):
+    product = ProductFactory(institution=fund_company, risk_level=2)
+    revision = services.product_update(
+        product=product, actor=editor, changes={"risk_level": 3}
+    ).revision
+    client.force_login(StaffFactory())
+    response = client.post(
+        f"/staff/revisions/{revision.pk}/",
+        {"action": "approve", "reason": "Correct."},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["变更已通过并生效。"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from institutions.models import Institution, Membership, Role
+from marketplace.errors import field_error
 from marketplace.money import decimal_places
 from products.models import Product, ProductKind
 
@@ -59,10 +60,6 @@ BAD_ELECTION = _("Choose cash or reinvest.")
 NO_ELECTION_HERE = _("Only fund holdings (other than money-market funds) have an election.")
 
 
-def _error(field: str, message, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 # --- declaration and review -------------------------------------------------------------------
 
 
@@ -71,15 +68,15 @@ def parse_amount_per_unit(value) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError) as exc:
-        raise _error("amount_per_unit", AMOUNT_NOT_NUMBER, "not_a_number") from exc
+        raise field_error("amount_per_unit", AMOUNT_NOT_NUMBER, "not_a_number") from exc
     if not amount.is_finite():
-        raise _error("amount_per_unit", AMOUNT_NOT_NUMBER, "not_a_number")
+        raise field_error("amount_per_unit", AMOUNT_NOT_NUMBER, "not_a_number")
     if amount <= 0:
-        raise _error("amount_per_unit", AMOUNT_NOT_POSITIVE, "amount_not_positive")
+        raise field_error("amount_per_unit", AMOUNT_NOT_POSITIVE, "amount_not_positive")
     if decimal_places(amount) > AMOUNT_PLACES:
-        raise _error("amount_per_unit", AMOUNT_TOO_PRECISE, "amount_too_precise")
+        raise field_error("amount_per_unit", AMOUNT_TOO_PRECISE, "amount_too_precise")
     if amount > MAX_AMOUNT_PER_UNIT:
-        raise _error(
+        raise field_error(
             "amount_per_unit",
             AMOUNT_TOO_LARGE.format(maximum=MAX_AMOUNT_PER_UNIT),
             "amount_too_large",
@@ -89,11 +86,13 @@ def parse_amount_per_unit(value) -> Decimal:
 
 def check_dates(*, record_date: dt.date, ex_date: dt.date, pay_date: dt.date, today: dt.date):
     if record_date <= today:
-        raise _error("record_date", RECORD_NOT_FUTURE.format(today=today), "record_date_not_future")
+        raise field_error(
+            "record_date", RECORD_NOT_FUTURE.format(today=today), "record_date_not_future"
+        )
     if ex_date < record_date:
-        raise _error("ex_date", EX_BEFORE_RECORD, "ex_before_record")
+        raise field_error("ex_date", EX_BEFORE_RECORD, "ex_before_record")
     if pay_date < ex_date:
-        raise _error("pay_date", PAY_BEFORE_EX, "pay_before_ex")
+        raise field_error("pay_date", PAY_BEFORE_EX, "pay_before_ex")
 
 
 def distribution_declare(
@@ -116,7 +115,7 @@ def distribution_declare(
     if membership is None or not membership.has_role(Role.EDITOR):
         raise PermissionDenied(NOT_EDITOR)
     if product.kind != ProductKind.FUND or product.is_money_market:
-        raise _error("product", NOT_A_FUND, "not_a_fund")
+        raise field_error("product", NOT_A_FUND, "not_a_fund")
     amount = parse_amount_per_unit(amount_per_unit)
     check_dates(record_date=record_date, ex_date=ex_date, pay_date=pay_date, today=today)
     distribution = Distribution(
@@ -133,7 +132,7 @@ def distribution_declare(
             distribution.save()
             status_event(distribution, actor=actor, from_status="", reason=DECLARED_REASON)
     except IntegrityError as exc:
-        raise _error("record_date", ALREADY_DECLARED, "already_declared") from exc
+        raise field_error("record_date", ALREADY_DECLARED, "already_declared") from exc
     return distribution
 
 
@@ -144,7 +143,7 @@ def _review(distribution: Distribution, *, actor, to_status: str, reason: str, t
     if locked.declared_by_id == actor.pk:
         raise PermissionDenied(OWN_DECLARATION)
     if to_status == DistributionStatus.APPROVED and locked.record_date < today:
-        raise _error(
+        raise field_error(
             "reason",
             RECORD_DATE_PASSED.format(record_date=locked.record_date),
             "record_date_passed",
@@ -174,7 +173,7 @@ def distribution_reject(
     """Pending review → rejected, with the reason the institution reads."""
     reason = (reason or "").strip()
     if not reason:
-        raise _error("reason", REASON_REQUIRED, "reason_required")
+        raise field_error("reason", REASON_REQUIRED, "reason_required")
     return _review(
         distribution,
         actor=actor,
@@ -221,10 +220,10 @@ def election_set(
     in effect at the end of its record date, so a change after a record date applies from the
     next distribution. Returns the new election row (None: it was already the election)."""
     if election not in Election.values:
-        raise _error("election", BAD_ELECTION, "invalid_election")
+        raise field_error("election", BAD_ELECTION, "invalid_election")
     product = holding.product
     if product.kind != ProductKind.FUND or product.is_money_market:
-        raise _error("election", NO_ELECTION_HERE, "no_election")
+        raise field_error("election", NO_ELECTION_HERE, "no_election")
     today = today or timezone.localdate()
     with transaction.atomic():
         Holding.objects.select_for_update().filter(pk=holding.pk).first()
