@@ -18,9 +18,12 @@ request rebuilds them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from marketplace.cache import shared_get_many, shared_key, shared_set_many
@@ -97,12 +100,13 @@ def catalogue_counts(*, params, filterset: CatalogueFilter, per_page: int) -> Ca
     )
 
 
-def filter_panel(*, counts: CatalogueCounts, context: dict) -> SafeString:
+def filter_panel(*, counts: CatalogueCounts, context: Callable[[], dict]) -> SafeString:
     """The catalogue's filter panel (``_filter_panel.html``: the form, the facet counts; the
-    same for everyone with the same filters and order), cached with the counts' version."""
+    same for everyone with the same filters and order), cached with the counts' version;
+    ``context()`` (the form's) is called only to render it on a miss."""
     if counts.panel is not None:
         return counts.panel
-    html = render_to_string("products/_filter_panel.html", context)
+    html = render_to_string("products/_filter_panel.html", context())
     shared_set_many(counts.version, {counts.panel_key: html})
     return mark_safe(html)  # noqa: S308 (rendered by our own, escaping, template)
 
@@ -111,6 +115,26 @@ def filter_panel(*, counts: CatalogueCounts, context: dict) -> SafeString:
 class CardParts:
     head: SafeString  # name, institution, code, tags, summary
     figures: SafeString  # the <dl> of headline figures
+
+
+class CountedPaginator(Paginator):
+    """A paginator that knows its ``count`` (the cached one) and reads its rows only when a
+    page's ``object_list`` is read: a warm catalogue page, whose rows come with the counts,
+    builds neither the filtered queryset nor its form."""
+
+    def __init__(self, queryset: Callable, per_page: int, *, count: int):
+        super().__init__((), per_page)
+        self._queryset = queryset
+        self.count = count  # a cached_property: set, it is never computed
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = SimpleLazyObject(lambda: list(self._queryset()[bottom:top]))
+        return self._get_page(rows, number, self)
 
 
 def _card_key(product: Product, hide_institution: bool) -> str:
@@ -236,7 +260,7 @@ def catalogue_page(
     key = _page_key(params, page.number, page.paginator.per_page)
     cached = counts.page if key == counts.page_key else None
     if cached is None:
-        products = list(page.object_list)
+        products = list(page.object_list)  # read only now (``CountedPaginator``)
         cards = card_parts(products=products, version=counts.version)
         shared_set_many(
             counts.version,

@@ -11,9 +11,16 @@ everything the block reads; the only per-request values it may contain are the C
 the page's own path, rendered as placeholders and put in afterwards. Without a ``version``, or
 for a visitor who is not signed in (their pages come from the page cache), the block is
 simply rendered.
+
+``{% fresh %}…{% endfresh %}`` inside a block is a hole in it: rendered on every request, with
+the request's own context, and put in where it stands. A whole page's chrome (the catalogue's
+results bar, pagination, filter panel; the site header) is then kept once per look, with the
+investor's own parts (the cards' badges and watch buttons, their e-mail) as holes.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from django import template
 from django.middleware.csrf import get_token
@@ -25,10 +32,16 @@ from .fit import card_fit
 
 register = template.Library()
 
-MAX_ENTRIES = 20_000  # ~1 KB each; the whole memory is dropped past it (a new version does too)
+MAX_ENTRIES = 20_000  # most ~1 KB; the whole memory is dropped past it (a new version does too)
+MAX_CHARS = 40_000_000  # a page's chrome is ~60 KB: dropped too once they add up to this
 CSRF_PLACEHOLDER = "fmCsrfPlaceholder0e8b1c"
 PATH_PLACEHOLDER = "/fm-path-placeholder-7d41a9/"
 _rendered: dict[tuple, str] = {}
+_chars = 0
+# Marks a hole in a kept block: random per process, so no request can put one in (a search
+# echoed on the page, say) to make another part appear there.
+_HOLE = "fmHole" + secrets.token_hex(8)
+_IN_VARIANT = "fm_variant_holes"  # set in the context while a block is rendered to be kept
 
 
 class _Placeholders:
@@ -62,21 +75,35 @@ def _token(request) -> str:
     return token
 
 
-def _variant(context, key: tuple, render) -> SafeString:
+def _keep(key: tuple, html: str) -> None:
+    global _chars
+    if len(_rendered) >= MAX_ENTRIES or _chars + len(html) > MAX_CHARS:
+        _rendered.clear()
+        _chars = 0
+    _rendered[key] = html
+    _chars += len(html)
+
+
+def _variant(context, key: tuple, render, holes=()) -> SafeString:
     """``render()``'s output for ``key`` (which names everything it reads) from this process's
-    memory, rendered with placeholders on a miss, with this request's token and path put in."""
+    memory, rendered with placeholders on a miss, with this request's token and path put in,
+    and each of ``holes`` (``FreshNode``s in the block) rendered now where it stands."""
     request = context["request"]
     html = _rendered.get(key)
     if html is None:
-        with context.push(request=_Placeholders(request), csrf_token=CSRF_PLACEHOLDER):
+        placeholders = {"request": _Placeholders(request), "csrf_token": CSRF_PLACEHOLDER}
+        with context.push(placeholders, **{_IN_VARIANT: True}):
             html = render()
-        if len(_rendered) >= MAX_ENTRIES:
-            _rendered.clear()
-        _rendered[key] = html
+        _keep(key, html)
+    if context.get(_IN_VARIANT):
+        return mark_safe(html)  # noqa: S308 (inside a block being kept: it puts them all in)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, _token(request))
     if PATH_PLACEHOLDER in html:
         html = html.replace(PATH_PLACEHOLDER, conditional_escape(request.get_full_path()))
+    for hole in holes:
+        if hole.marker in html:
+            html = html.replace(hole.marker, hole.nodelist.render(context))
     return mark_safe(html)  # noqa: S308 (rendered by the block's own, escaping, template)
 
 
@@ -85,16 +112,30 @@ def _reusable(context, version) -> bool:
     return bool(version) and request is not None and request.user.is_authenticated
 
 
+class FreshNode(template.Node):
+    """A hole in a kept block: its marker while the block is rendered to be kept, its own
+    output otherwise (and in the hole, on every request)."""
+
+    def __init__(self, nodelist, number: int):
+        self.nodelist, self.marker = nodelist, f"{_HOLE}-{number}-"
+
+    def render(self, context) -> str:
+        if context.get(_IN_VARIANT):
+            return self.marker
+        return self.nodelist.render(context)
+
+
 class VariantNode(template.Node):
     def __init__(self, nodelist, version, parts):
         self.nodelist, self.version, self.parts = nodelist, version, parts
+        self.holes = nodelist.get_nodes_by_type(FreshNode)
 
     def render(self, context) -> str:
         version = self.version.resolve(context)
         if not _reusable(context, version):
             return self.nodelist.render(context)
         key = (version, get_language(), *(part.resolve(context) for part in self.parts))
-        return _variant(context, key, lambda: self.nodelist.render(context))
+        return _variant(context, key, lambda: self.nodelist.render(context), self.holes)
 
 
 @register.tag
@@ -107,6 +148,17 @@ def variant(parser, token):
     return VariantNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
     )
+
+
+_holes = iter(range(1, 1 << 62))
+
+
+@register.tag
+def fresh(parser, token):
+    """``{% fresh %}…{% endfresh %}``: rendered on every request inside a ``{% variant %}``."""
+    nodelist = parser.parse(("endfresh",))
+    parser.delete_first_token()
+    return FreshNode(nodelist, next(_holes))
 
 
 # --- product cards ------------------------------------------------------------------------------

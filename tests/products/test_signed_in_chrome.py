@@ -1,0 +1,117 @@
+"""A signed-in page's chrome (issue 16): the catalogue around its cards, kept once per query and
+catalogue version in each web process ({% variant %} with {% fresh %} holes), so a warm page
+builds neither the filter form nor the page around the cards; what is the investor's own (the
+cards' looks, the CSRF token, the form's path) is still theirs on every request."""
+
+import re
+
+import pytest
+from django.template import engines
+from django.test import Client, RequestFactory
+
+from orders.insight.models import WatchItem
+from products import selectors
+from products.templatetags import variants
+from tests.factories import ProductFactory, investor_with_cash
+
+pytestmark = pytest.mark.django_db
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def _signed_in(level: int = 3, user=None) -> Client:
+    client = Client(HTTP_USER_AGENT=BROWSER)
+    client.force_login(user or investor_with_cash(level=level))
+    return client
+
+
+def _page(client, path="/products/") -> str:
+    response = client.get(path, **EN)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_warm_signed_in_catalogue_page_builds_no_filter_form(monkeypatch):
+    ProductFactory.create_batch(3)
+    client = _signed_in()
+    _page(client, "/products/?kind=fund&ordering=fees")  # warms the counts, page and chrome
+    built = []
+    real = selectors.product_list_for_catalogue
+    monkeypatch.setattr(
+        selectors,
+        "product_list_for_catalogue",
+        lambda **kwargs: built.append(kwargs) or real(**kwargs),
+    )
+
+    html = _page(client, "/products/?kind=fund&ordering=fees")
+
+    assert built == []
+    assert 'name="kind" value="fund"' in html  # the sort form keeps the filter
+    assert '<option value="fees" selected>' in html
+
+
+def test_each_query_has_its_own_chrome_and_each_investor_their_own_cards():
+    product = ProductFactory(risk_level=3)
+    bold_user, cautious_user = investor_with_cash(level=5), investor_with_cash(level=1)
+    WatchItem.objects.create(user=bold_user, product=product)
+    bold, cautious = _signed_in(user=bold_user), _signed_in(user=cautious_user)
+    for _ in range(2):  # the second round comes from the kept chrome
+        bold_page = _page(bold, "/products/?ordering=fees")
+        cautious_page = _page(cautious, "/products/")
+        searched = _page(bold, "/products/?q=%3Cscript%3E")
+        assert "Suits your risk level (C5)" in bold_page
+        assert "Suits your risk level" not in cautious_page
+        assert "watch-button__btn--on" in bold_page
+        assert "watch-button__btn--on" not in cautious_page
+        assert 'value="&lt;script&gt;"' in searched
+        assert "<script>" not in searched
+        assert 'value="&lt;script&gt;"' not in bold_page + cautious_page
+        assert '<option value="fees" selected>' in bold_page
+        assert '<option value="fees" selected>' not in cautious_page
+        assert bold_user.email in bold_page
+        assert cautious_user.email not in bold_page
+        assert cautious_user.email in cautious_page
+        assert bold_user.email not in cautious_page
+        for html in (bold_page, cautious_page, searched):
+            assert variants.CSRF_PLACEHOLDER not in html
+            assert variants.PATH_PLACEHOLDER not in html
+            assert variants._HOLE not in html
+    tokens = {
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        for html in (bold_page, cautious_page)
+    }
+    assert len(tokens) == 2  # each page carries its own request's token
+    assert 'name="next" value="/products/?ordering=fees"' in bold_page
+    assert 'name="next" value="/products/?q=%3Cscript%3E"' in searched
+
+
+def test_a_new_catalogue_version_renders_the_chrome_again():
+    ProductFactory(name="First fund")
+    client = _signed_in()
+    assert "1 product" in _page(client)
+    ProductFactory(name="Second fund")
+    from django.core.cache import cache
+
+    cache.clear()  # factories skip the services that move the catalogue version
+
+    assert "2 products" in _page(client)
+
+
+def test_a_hole_is_rendered_on_every_request_and_a_visitor_gets_the_plain_block():
+    template = engines["django"].from_string(
+        "{% load variants %}{% variant 7 'test-hole' %}kept {{ shown }} "
+        "{% fresh %}fresh {{ shown }}{% endfresh %}{% endvariant %}"
+    )
+    request = RequestFactory().get("/")
+    request.user = investor_with_cash()
+
+    first = template.render({"shown": "a"}, request)
+    second = template.render({"shown": "b"}, request)
+
+    assert first == "kept a fresh a"
+    assert second == "kept a fresh b"  # the block was kept, the hole rendered again
+
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    assert template.render({"shown": "c"}, request) == "kept c fresh c"
