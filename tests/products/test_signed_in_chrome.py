@@ -115,3 +115,20 @@ def test_a_hole_is_rendered_on_every_request_and_a_visitor_gets_the_plain_block(
 
     request.user = AnonymousUser()
     assert template.render({"shown": "c"}, request) == "kept c fresh c"
+
+
+def test_the_kept_header_marks_each_pages_own_section_and_names_its_own_investor():
+    first, second = investor_with_cash(), investor_with_cash()
+    one, other = _signed_in(user=first), _signed_in(user=second)
+    for _ in range(2):  # the second round comes from the kept header
+        catalogue = _page(one, "/products/")
+        home = _page(other, "/me/")
+        assert '<a href="/products/" aria-current="page">' in catalogue
+        assert '<a href="/products/" aria-current="page">' not in home
+        assert 'href="/me/" aria-current="page"' in home
+        assert f"Signed in as {first.email}" in catalogue
+        assert second.email not in catalogue
+        assert f"Signed in as {second.email}" in home
+        assert 'name="next" value="/me/"' in home
+        assert 'name="next" value="/me/"' not in catalogue
+    assert any("site-header" in key for key in variants._rendered)  # kept, not rendered again
