@@ -181,6 +181,7 @@ class ProductPage:
     charts: SafeString | None  # a fund's chart and performance sections (None: not a fund)
     figures: SafeString  # the platform note and key figures (``_detail_figures.html``)
     body: SafeString  # report, description, terms, fees, documents (``_detail_body.html``)
+    earnings: SafeString  # what the platform earns, the contract in force today
 
 
 def product_page(*, slug: str, range_key: str) -> ProductPage:
@@ -193,6 +194,9 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         "charts": chart_key(slug=slug, range_key=range_key),
         "figures": shared_key("detail-figures", slug),
         "body": shared_key("detail-body", slug),
+        # The contract in force today (the key carries the business day; a new contract moves
+        # the version): no contract query per page.
+        "earnings": shared_key("detail-earnings", slug),
     }
     version, found = shared_get_many(keys.values())
     parts = {name: found.get(key) for name, key in keys.items()}
@@ -208,7 +212,9 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         "terms": getattr(product, f"{product.kind}_terms", None),
         "tiers": selectors.fee_tiers_by_schedule(product=product),
     }
-    for name in ("figures", "body"):
+    if parts["earnings"] is None:
+        context["earnings"] = selectors.platform_earnings(product=product)
+    for name in ("figures", "body", "earnings"):
         if parts[name] is None:
             parts[name] = render_to_string(f"products/_detail_{name}.html", context)
     shared_set_many(
@@ -221,6 +227,7 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         charts=None if parts["charts"] is None else mark_safe(parts["charts"]),  # noqa: S308
         figures=mark_safe(parts["figures"]),  # noqa: S308
         body=mark_safe(parts["body"]),  # noqa: S308
+        earnings=mark_safe(parts["earnings"]),  # noqa: S308
     )
 
 

@@ -157,7 +157,7 @@ def product_detail(request, slug):
             "page_version": shared.version,
             # Its own section after the cached ones: it says how this investor is paid.
             "show_distributions": product.is_fund and not product.is_money_market,
-            "earnings": selectors.platform_earnings(product=product),
+            "detail_earnings": shared.earnings,
             "risk_meanings": RISK_MEANING,
             "profile": profile,
             "suitability": suitability,

@@ -132,3 +132,38 @@ def test_the_kept_header_marks_each_pages_own_section_and_names_its_own_investor
         assert 'name="next" value="/me/"' in home
         assert 'name="next" value="/me/"' not in catalogue
     assert any("site-header" in key for key in variants._rendered)  # kept, not rendered again
+
+
+def test_what_the_platform_earns_is_cached_with_the_page_and_a_new_contract_shows_at_once(
+    django_capture_on_commit_callbacks,
+):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from institutions.services.contracts import commission_contract_create
+    from tests.factories import UserFactory
+
+    product = ProductFactory()
+    client = _signed_in()
+    url = f"/products/{product.slug}/"
+    _page(client, url)
+    with CaptureQueriesContext(connection) as captured:
+        _page(client, url)
+    assert not any("commissioncontract" in q["sql"] for q in captured.captured_queries)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        commission_contract_create(
+            institution=product.institution,
+            product_kind=product.kind,
+            upfront_basis="amount",
+            upfront_rate=Decimal("0.0123"),
+            trail_rate=Decimal("0"),
+            valid_from=timezone.localdate() - dt.timedelta(days=1),
+            actor=UserFactory(is_staff=True),
+        )
+
+    assert "1.23%" in _page(client, url)
