@@ -28,7 +28,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .fit import card_fit
+from .fit import card_fits
 
 register = template.Library()
 
@@ -178,29 +178,26 @@ _CARD = """<article class="product-card{platform}">
 
 
 # Whether the investor watches a product is orders' to say (products may not import it): asked
-# through its template tag, as the templates do, for a whole list at once, one precompiled
+# through its template tag, as the templates do, once for a whole list, one precompiled
 # template per engine.
-_WATCHED_SOURCE = (
-    "{% load watch %}{% for product in fm_products %}{% is_watched product as w %}"
-    "{% if w %}{{ product.pk }} {% endif %}{% endfor %}"
-)
+_WATCHED_SOURCE = "{% load watch %}{% watched_ids %}"
 _watched_templates: dict[int, template.Template] = {}
 
 
 def _watched(context, products) -> set[str]:
-    """The ids (as text) of ``products`` the signed-in investor watches."""
+    """The ids (as text) of the products the signed-in investor watches (``products``: the
+    list asking; a set of them all answers for each)."""
     engine = context.template.engine
     compiled = _watched_templates.get(id(engine))
     if compiled is None:
         compiled = _watched_templates[id(engine)] = engine.from_string(_WATCHED_SOURCE)
-    with context.push(fm_products=products):
-        return set(compiled.render(context).split())
+    return set(compiled.render(context).split())
 
 
-def _card(context, product, card, watched: set[str]) -> str:
+def _card(context, product, card, watched: set[str], fits: dict) -> str:
     engine = context.template.engine
     profile = context.get("profile")
-    fit = card_fit(profile, product) if profile else None
+    fit = fits.get(product.pk)
     watching = str(product.pk) in watched
     with context.push(product=product, fit=fit, watching=watching):
         if card is None:
@@ -240,13 +237,15 @@ def product_card(context, product, card=None) -> SafeString:
     """One product's card (``_product_card.html``); ``card``: its cached shared HTML."""
     # An include without ``card`` passes the template's empty string: render the shared parts.
     watched = _watched(context, [product])
-    return mark_safe(_card(context, product, card or None, watched))  # noqa: S308 (our templates')
+    fits = card_fits(context.get("profile"), [product])
+    return mark_safe(_card(context, product, card or None, watched, fits))  # noqa: S308 (ours)
 
 
 @register.simple_tag(takes_context=True)
 def product_cards(context, products, cards) -> SafeString:
     """Each product's card in an ``<li>``, ``cards`` its shared HTML by product id."""
     watched = _watched(context, products)
+    fits = card_fits(context.get("profile"), products)
     return mark_safe(  # noqa: S308 (our escaping templates')
-        "\n".join(f"<li>{_card(context, p, cards.get(p.pk), watched)}</li>" for p in products)
+        "\n".join(f"<li>{_card(context, p, cards.get(p.pk), watched, fits)}</li>" for p in products)
     )
