@@ -34,6 +34,49 @@ from .filters import CatalogueFilter
 from .models import Product
 from .yields import yield_series
 
+# --- this process's copy of the parts -----------------------------------------------------------
+#
+# A warm page's parts (a page of products with their cards, the filter panel; a product with its
+# sections) are ~100 KB: fetched from Redis and unpickled on every request they cost more than
+# the rest of the page. Each web process keeps the parts it read under the version they were
+# stored with, so a warm request reads only the version (one small round trip) and the parts
+# from memory; a new version (any write that changes them) makes every kept part stale at once.
+# The kept objects are shared by the process's requests: nothing writes to them.
+
+MAX_KEPT = 500  # parts; the whole copy is dropped past it
+_kept: dict[str, tuple[int, object]] = {}
+
+
+def _keep(version: int, values: dict) -> None:
+    if len(_kept) + len(values) > MAX_KEPT:
+        _kept.clear()
+    for key, value in values.items():
+        _kept[key] = (version, value)
+
+
+def _get_many(keys) -> tuple[int, dict]:
+    """``shared_get_many(keys)``, from this process's copy when it holds every one of them
+    under the current version (the version alone is read then)."""
+    keys = list(keys)
+    version, _ = shared_get_many(())
+    found = {}
+    for key in keys:
+        entry = _kept.get(key)
+        if entry is None or entry[0] != version:
+            break
+        found[key] = entry[1]
+    else:
+        return version, found
+    version, found = shared_get_many(keys)
+    _keep(version, found)
+    return version, found
+
+
+def _set_many(version: int, values: dict) -> None:
+    shared_set_many(version, values)
+    _keep(version, values)
+
+
 # Request parameters that are not filters: they change neither the counts nor the matches.
 _FILTER_KEYS = frozenset(CatalogueFilter.base_filters) - {"ordering"}
 
@@ -80,14 +123,14 @@ def catalogue_counts(*, params, filterset: CatalogueFilter, per_page: int) -> Ca
     reading the page's products."""
     key, panel_key = shared_key("facets", repr(normalised_filters(params))), _panel_key(params)
     page_key = _page_key(params, _requested_page(params), per_page)
-    version, found = shared_get_many([key, panel_key, page_key])
+    version, found = _get_many([key, panel_key, page_key])
     cached = found.get(key)
     if cached is None:
         cached = {
             "facets": selectors.catalogue_facets(params=params),
             "matches": filterset.qs.count(),
         }
-        shared_set_many(version, {key: cached})
+        _set_many(version, {key: cached})
     panel = found.get(panel_key)
     return CatalogueCounts(
         version=version,
@@ -107,7 +150,7 @@ def filter_panel(*, counts: CatalogueCounts, context: Callable[[], dict]) -> Saf
     if counts.panel is not None:
         return counts.panel
     html = render_to_string("products/_filter_panel.html", context())
-    shared_set_many(counts.version, {counts.panel_key: html})
+    _set_many(counts.version, {counts.panel_key: html})
     return mark_safe(html)  # noqa: S308 (rendered by our own, escaping, template)
 
 
@@ -198,7 +241,7 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         # the version): no contract query per page.
         "earnings": shared_key("detail-earnings", slug),
     }
-    version, found = shared_get_many(keys.values())
+    version, found = _get_many(keys.values())
     parts = {name: found.get(key) for name, key in keys.items()}
     if parts["product"] is None:
         parts["product"] = selectors.product_detail_for_catalogue(slug=slug)
@@ -217,9 +260,8 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
     for name in ("figures", "body", "earnings"):
         if parts[name] is None:
             parts[name] = render_to_string(f"products/_detail_{name}.html", context)
-    shared_set_many(
-        version, {key: parts[name] for name, key in keys.items() if found.get(key) is None}
-    )
+    # What was missing (a product that is not a fund stores its empty charts once, too).
+    _set_many(version, {key: parts[name] for name, key in keys.items() if key not in found})
     # Rendered by our own templates (escaped there): safe to output as they are.
     return ProductPage(
         version=version,
@@ -269,7 +311,7 @@ def catalogue_page(
     if cached is None:
         products = list(page.object_list)  # read only now (``CountedPaginator``)
         cards = card_parts(products=products, version=counts.version)
-        shared_set_many(
+        _set_many(
             counts.version,
             {key: (products, {pk: (c.head, c.figures) for pk, c in cards.items()})},
         )

@@ -167,3 +167,32 @@ def test_what_the_platform_earns_is_cached_with_the_page_and_a_new_contract_show
         )
 
     assert "1.23%" in _page(client, url)
+
+
+def test_a_warm_page_reads_only_the_catalogue_version_from_the_shared_cache(monkeypatch):
+    """Each web process keeps the parts it read (a page of products and cards, the panel; a
+    product and its sections) under their version: a warm page fetches no ~100 KB of them
+    from Redis, and a new version is read at once."""
+    from products import fragments
+
+    product = ProductFactory(name="Kept fund")
+    client = _signed_in()
+    _page(client)
+    _page(client, f"/products/{product.slug}/")
+    asked = []
+    real = fragments.shared_get_many
+    monkeypatch.setattr(
+        fragments, "shared_get_many", lambda keys: asked.append(list(keys)) or real(keys)
+    )
+
+    assert "Kept fund" in _page(client)
+    assert "Kept fund" in _page(client, f"/products/{product.slug}/")
+    assert asked == [[], []]
+
+    product.name = "Renamed fund"
+    product.save()
+    from django.core.cache import cache
+
+    cache.clear()  # a save outside the services: move the version by hand
+    assert "Renamed fund" in _page(client)
+    assert "Renamed fund" in _page(client, f"/products/{product.slug}/")
