@@ -155,6 +155,8 @@ def product_detail(request, slug):
             "detail_body": shared.body,
             # The per-look parts are rendered once per look and version ({% variant %}).
             "page_version": shared.version,
+            # The page as a whole is one look per day (the contract in force) and chart range.
+            "page_key": (timezone.localdate().isoformat(), range_key),
             # Its own section after the cached ones: it says how this investor is paid.
             "show_distributions": product.is_fund and not product.is_money_market,
             "detail_earnings": shared.earnings,

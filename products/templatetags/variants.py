@@ -24,6 +24,7 @@ import secrets
 
 from django import template
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -245,7 +246,32 @@ def product_card(context, product, card=None) -> SafeString:
 def product_cards(context, products, cards) -> SafeString:
     """Each product's card in an ``<li>``, ``cards`` its shared HTML by product id."""
     watched = _watched(context, products)
-    fits = card_fits(context.get("profile"), products)
-    return mark_safe(  # noqa: S308 (our escaping templates')
-        "\n".join(f"<li>{_card(context, p, cards.get(p.pk), watched, fits)}</li>" for p in products)
+    profile = context.get("profile")
+    fits = card_fits(profile, products)
+
+    def render() -> str:
+        return "\n".join(
+            f"<li>{_card(context, p, cards.get(p.pk), watched, fits)}</li>" for p in products
+        )
+
+    version = context.get("card_version")
+    if not _reusable(context, version):
+        return mark_safe(render())  # noqa: S308 (our escaping templates')
+    # The whole list is one look too: the same page of products (their shared HTML is cached
+    # per version and business day), seen at the same risk level, with the same of them
+    # watched and chosen for comparison. Each card's look inside it comes from memory as well.
+    key = (
+        version,
+        get_language(),
+        timezone.localdate(),
+        "card-list",
+        tuple(p.pk for p in products),
+        tuple(p.pk in cards for p in products),
+        getattr(profile, "risk_level", None),
+        bool(fits),
+        tuple(sorted(str(p.pk) for p in products if str(p.pk) in watched)),
+        bool(context.get("compare_enabled")),
+        bool(context.get("compare_link")),
+        tuple(context.get("compare_chosen") or ()),
     )
+    return _variant(context, key, render)

@@ -196,3 +196,22 @@ def test_a_warm_page_reads_only_the_catalogue_version_from_the_shared_cache(monk
     cache.clear()  # a save outside the services: move the version by hand
     assert "Renamed fund" in _page(client)
     assert "Renamed fund" in _page(client, f"/products/{product.slug}/")
+
+
+def test_a_page_of_cards_is_one_kept_look_per_level_and_watched_cards():
+    products = ProductFactory.create_batch(3, risk_level=3)
+    watcher_user = investor_with_cash(level=3)
+    WatchItem.objects.create(user=watcher_user, product=products[0])
+    watcher, plain, bold = (
+        _signed_in(user=watcher_user),
+        _signed_in(level=3),
+        _signed_in(level=5),
+    )
+    for _ in range(2):  # the second round comes from the kept lists
+        assert _page(watcher).count("watch-button__btn--on") == 1
+        assert _page(plain).count("watch-button__btn--on") == 0
+        assert _page(bold).count("Suits your risk level (C5)") == 3
+        assert _page(plain).count("Suits your risk level (C3)") == 3
+    ours = {p.pk for p in products}
+    lists = [key for key in variants._rendered if "card-list" in key and set(key[4]) == ours]
+    assert len(lists) == 3  # watcher's, the plain C3 one, the C5 one

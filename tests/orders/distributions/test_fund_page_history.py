@@ -90,3 +90,27 @@ def test_a_warm_fund_page_reads_only_the_holding_of_its_distributions(
             pay_date=dt.date(2026, 12, 14),
         )
     assert "2026-12-11" in client.get(url).content.decode()
+
+
+def test_the_kept_fund_page_shows_each_investor_their_own_distributions(
+    client, fund, holder, approved, pay_day, django_capture_on_commit_callbacks
+):
+    """The page around the distributions is kept once per look ({% variant %}); the table is
+    a hole in it, rendered for each request's investor."""
+    from django.test import Client
+
+    from products.templatetags import variants
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved()
+    pay_day()
+    url = f"/products/{fund.slug}/"
+    stranger = Client()
+    stranger.force_login(factories.investor_with_cash(level=3))
+    client.force_login(holder)
+    for _ in range(2):  # the second round comes from the kept page
+        assert "Paid to you as" in client.get(url).content.decode()
+        theirs = stranger.get(url).content.decode()
+        assert "Paid to you as" not in theirs
+        assert "Paid as" in theirs
+    assert any("page" in key for key in variants._rendered)
