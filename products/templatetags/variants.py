@@ -34,7 +34,7 @@ from .fit import card_fits
 register = template.Library()
 
 MAX_ENTRIES = 20_000  # most ~1 KB; the whole memory is dropped past it (a new version does too)
-MAX_CHARS = 40_000_000  # a page's chrome is ~60 KB: dropped too once they add up to this
+MAX_CHARS = 16_000_000  # a page's chrome is ~60 KB: dropped too once they add up to this
 CSRF_PLACEHOLDER = "fmCsrfPlaceholder0e8b1c"
 PATH_PLACEHOLDER = "/fm-path-placeholder-7d41a9/"
 _rendered: dict[tuple, str] = {}

@@ -215,3 +215,14 @@ def test_a_page_of_cards_is_one_kept_look_per_level_and_watched_cards():
     ours = {p.pk for p in products}
     lists = [key for key in variants._rendered if "card-list" in key and set(key[4]) == ours]
     assert len(lists) == 3  # watcher's, the plain C3 one, the C5 one
+
+
+def test_the_kept_looks_are_bounded_in_size(monkeypatch):
+    """Any query string makes its own chrome (~60 KB): past MAX_CHARS the memory starts again,
+    so a stream of distinct queries cannot grow a web process without bound."""
+    monkeypatch.setattr(variants, "MAX_CHARS", 100)
+    variants._keep(("bounded", 1), "x" * 60)
+    variants._keep(("bounded", 2), "y" * 60)
+
+    assert ("bounded", 1) not in variants._rendered
+    assert variants._rendered[("bounded", 2)] == "y" * 60
