@@ -109,8 +109,10 @@ def _variant(context, key: tuple, render, holes=()) -> SafeString:
 
 
 def _reusable(context, version) -> bool:
-    request = context.get("request")
-    return bool(version) and request is not None and request.user.is_authenticated
+    """Whether a block is kept: with a version, for a signed-in user (a page rendered before
+    the authentication middleware ran, such as a CSRF failure's, has no user: rendered)."""
+    user = getattr(context.get("request"), "user", None)
+    return bool(version) and bool(getattr(user, "is_authenticated", False))
 
 
 class FreshNode(template.Node):

@@ -226,3 +226,14 @@ def test_the_kept_looks_are_bounded_in_size(monkeypatch):
 
     assert ("bounded", 1) not in variants._rendered
     assert variants._rendered[("bounded", 2)] == "y" * 60
+
+
+def test_a_page_rendered_before_the_user_is_known_is_simply_rendered():
+    """A CSRF failure's 403 (its middleware runs before the authentication middleware) has a
+    request without a user: the header is rendered, not kept, and nothing fails."""
+    from django.template.loader import render_to_string
+
+    request = RequestFactory().get("/products/")
+    html = render_to_string("403.html", {}, request=request)
+
+    assert 'class="site-header"' in html
