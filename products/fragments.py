@@ -18,9 +18,12 @@ request rebuilds them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from marketplace.cache import shared_get_many, shared_key, shared_set_many
@@ -30,6 +33,49 @@ from .charts import line_chart
 from .filters import CatalogueFilter
 from .models import Product
 from .yields import yield_series
+
+# --- this process's copy of the parts -----------------------------------------------------------
+#
+# A warm page's parts (a page of products with their cards, the filter panel; a product with its
+# sections) are ~100 KB: fetched from Redis and unpickled on every request they cost more than
+# the rest of the page. Each web process keeps the parts it read under the version they were
+# stored with, so a warm request reads only the version (one small round trip) and the parts
+# from memory; a new version (any write that changes them) makes every kept part stale at once.
+# The kept objects are shared by the process's requests: nothing writes to them.
+
+MAX_KEPT = 500  # parts; the whole copy is dropped past it
+_kept: dict[str, tuple[int, object]] = {}
+
+
+def _keep(version: int, values: dict) -> None:
+    if len(_kept) + len(values) > MAX_KEPT:
+        _kept.clear()
+    for key, value in values.items():
+        _kept[key] = (version, value)
+
+
+def _get_many(keys) -> tuple[int, dict]:
+    """``shared_get_many(keys)``, from this process's copy when it holds every one of them
+    under the current version (the version alone is read then)."""
+    keys = list(keys)
+    version, _ = shared_get_many(())
+    found = {}
+    for key in keys:
+        entry = _kept.get(key)
+        if entry is None or entry[0] != version:
+            break
+        found[key] = entry[1]
+    else:
+        return version, found
+    version, found = shared_get_many(keys)
+    _keep(version, found)
+    return version, found
+
+
+def _set_many(version: int, values: dict) -> None:
+    shared_set_many(version, values)
+    _keep(version, values)
+
 
 # Request parameters that are not filters: they change neither the counts nor the matches.
 _FILTER_KEYS = frozenset(CatalogueFilter.base_filters) - {"ordering"}
@@ -77,14 +123,14 @@ def catalogue_counts(*, params, filterset: CatalogueFilter, per_page: int) -> Ca
     reading the page's products."""
     key, panel_key = shared_key("facets", repr(normalised_filters(params))), _panel_key(params)
     page_key = _page_key(params, _requested_page(params), per_page)
-    version, found = shared_get_many([key, panel_key, page_key])
+    version, found = _get_many([key, panel_key, page_key])
     cached = found.get(key)
     if cached is None:
         cached = {
             "facets": selectors.catalogue_facets(params=params),
             "matches": filterset.qs.count(),
         }
-        shared_set_many(version, {key: cached})
+        _set_many(version, {key: cached})
     panel = found.get(panel_key)
     return CatalogueCounts(
         version=version,
@@ -97,13 +143,14 @@ def catalogue_counts(*, params, filterset: CatalogueFilter, per_page: int) -> Ca
     )
 
 
-def filter_panel(*, counts: CatalogueCounts, context: dict) -> SafeString:
+def filter_panel(*, counts: CatalogueCounts, context: Callable[[], dict]) -> SafeString:
     """The catalogue's filter panel (``_filter_panel.html``: the form, the facet counts; the
-    same for everyone with the same filters and order), cached with the counts' version."""
+    same for everyone with the same filters and order), cached with the counts' version;
+    ``context()`` (the form's) is called only to render it on a miss."""
     if counts.panel is not None:
         return counts.panel
-    html = render_to_string("products/_filter_panel.html", context)
-    shared_set_many(counts.version, {counts.panel_key: html})
+    html = render_to_string("products/_filter_panel.html", context())
+    _set_many(counts.version, {counts.panel_key: html})
     return mark_safe(html)  # noqa: S308 (rendered by our own, escaping, template)
 
 
@@ -111,6 +158,26 @@ def filter_panel(*, counts: CatalogueCounts, context: dict) -> SafeString:
 class CardParts:
     head: SafeString  # name, institution, code, tags, summary
     figures: SafeString  # the <dl> of headline figures
+
+
+class CountedPaginator(Paginator):
+    """A paginator that knows its ``count`` (the cached one) and reads its rows only when a
+    page's ``object_list`` is read: a warm catalogue page, whose rows come with the counts,
+    builds neither the filtered queryset nor its form."""
+
+    def __init__(self, queryset: Callable, per_page: int, *, count: int):
+        super().__init__((), per_page)
+        self._queryset = queryset
+        self.count = count  # a cached_property: set, it is never computed
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = SimpleLazyObject(lambda: list(self._queryset()[bottom:top]))
+        return self._get_page(rows, number, self)
 
 
 def _card_key(product: Product, hide_institution: bool) -> str:
@@ -157,6 +224,7 @@ class ProductPage:
     charts: SafeString | None  # a fund's chart and performance sections (None: not a fund)
     figures: SafeString  # the platform note and key figures (``_detail_figures.html``)
     body: SafeString  # report, description, terms, fees, documents (``_detail_body.html``)
+    earnings: SafeString  # what the platform earns, the contract in force today
 
 
 def product_page(*, slug: str, range_key: str) -> ProductPage:
@@ -169,8 +237,11 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         "charts": chart_key(slug=slug, range_key=range_key),
         "figures": shared_key("detail-figures", slug),
         "body": shared_key("detail-body", slug),
+        # The contract in force today (the key carries the business day; a new contract moves
+        # the version): no contract query per page.
+        "earnings": shared_key("detail-earnings", slug),
     }
-    version, found = shared_get_many(keys.values())
+    version, found = _get_many(keys.values())
     parts = {name: found.get(key) for name, key in keys.items()}
     if parts["product"] is None:
         parts["product"] = selectors.product_detail_for_catalogue(slug=slug)
@@ -184,12 +255,13 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         "terms": getattr(product, f"{product.kind}_terms", None),
         "tiers": selectors.fee_tiers_by_schedule(product=product),
     }
-    for name in ("figures", "body"):
+    if parts["earnings"] is None:
+        context["earnings"] = selectors.platform_earnings(product=product)
+    for name in ("figures", "body", "earnings"):
         if parts[name] is None:
             parts[name] = render_to_string(f"products/_detail_{name}.html", context)
-    shared_set_many(
-        version, {key: parts[name] for name, key in keys.items() if found.get(key) is None}
-    )
+    # What was missing (a product that is not a fund stores its empty charts once, too).
+    _set_many(version, {key: parts[name] for name, key in keys.items() if key not in found})
     # Rendered by our own templates (escaped there): safe to output as they are.
     return ProductPage(
         version=version,
@@ -197,6 +269,7 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         charts=None if parts["charts"] is None else mark_safe(parts["charts"]),  # noqa: S308
         figures=mark_safe(parts["figures"]),  # noqa: S308
         body=mark_safe(parts["body"]),  # noqa: S308
+        earnings=mark_safe(parts["earnings"]),  # noqa: S308
     )
 
 
@@ -236,9 +309,9 @@ def catalogue_page(
     key = _page_key(params, page.number, page.paginator.per_page)
     cached = counts.page if key == counts.page_key else None
     if cached is None:
-        products = list(page.object_list)
+        products = list(page.object_list)  # read only now (``CountedPaginator``)
         cards = card_parts(products=products, version=counts.version)
-        shared_set_many(
+        _set_many(
             counts.version,
             {key: (products, {pk: (c.head, c.figures) for pk, c in cards.items()})},
         )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
@@ -33,10 +34,17 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
+def _valid_filterset(params):
+    filterset = selectors.product_list_for_catalogue(params=params)
+    filterset.form.is_valid()
+    return filterset
+
+
 @cache_public_page
 def catalogue(request):
-    filterset = selectors.product_list_for_catalogue(params=request.GET)
-    filterset.form.is_valid()
+    # Built only when something is not cached: a warm page needs neither the filtered queryset
+    # nor its form (the counts, the panel, the page's rows and the page's chrome are cached).
+    filterset = SimpleLazyObject(lambda: _valid_filterset(request.GET))
     try:
         page_size = min(max(int(request.GET.get("page_size", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
@@ -44,8 +52,9 @@ def catalogue(request):
     # What every visitor sees alike comes from the cache in one round trip (read first: it
     # fixes the version the page's products and cards are stored under), the page included.
     counts = fragments.catalogue_counts(params=request.GET, filterset=filterset, per_page=page_size)
-    paginator = Paginator(filterset.qs, page_size)
-    paginator.count = counts.matches  # a cached_property: the cached count saves its query
+    paginator = fragments.CountedPaginator(
+        lambda: filterset.qs, page_size, count=counts.matches
+    )  # the cached count saves its query
     page = paginator.get_page(request.GET.get("page"))
     products, cards = fragments.catalogue_page(params=request.GET, page=page, counts=counts)
     query = request.GET.copy()
@@ -54,7 +63,7 @@ def catalogue(request):
     # The filter panel is the same for everyone asking the same filters: cached with the counts.
     panel = fragments.filter_panel(
         counts=counts,
-        context={
+        context=lambda: {
             "form": filterset.form,
             "facets": counts.facets,
             "band_fields": [filterset.form[group] for group in BANDS],
@@ -66,15 +75,22 @@ def catalogue(request):
         "products/catalogue.html",
         {
             "filter": filterset,
-            "form": filterset.form,
+            "form": SimpleLazyObject(lambda: filterset.form),
             "filter_panel": panel,
             "page": page,
             "products": products,
             "cards": cards,
-            # Each card's per-investor part is rendered once per look and version ({% variant %}).
+            # Each card's per-investor part is rendered once per look and version ({% variant %}),
+            # and the page around the cards once per query and version: it reads nothing but
+            # the query string, the cached parts and the business day (the panel's date bands).
             "card_version": counts.version,
+            "chrome_key": (timezone.localdate().isoformat(), request.get_full_path()),
             "profile": profile_of(user=request.user),
             "querystring": query.urlencode(),
+            # The sort form keeps the other parameters (not the page: a new order starts at 1).
+            "sort_params": [
+                (k, v) for k, values in query.lists() if k != "ordering" for v in values
+            ],
             "orderings": [(k, v[0]) for k, v in ORDERINGS.items()],
             "bands_applied": bands_applied,
             "risk_levels": RiskLevel.choices,
@@ -139,9 +155,11 @@ def product_detail(request, slug):
             "detail_body": shared.body,
             # The per-look parts are rendered once per look and version ({% variant %}).
             "page_version": shared.version,
+            # The page as a whole is one look per day (the contract in force) and chart range.
+            "page_key": (timezone.localdate().isoformat(), range_key),
             # Its own section after the cached ones: it says how this investor is paid.
             "show_distributions": product.is_fund and not product.is_money_market,
-            "earnings": selectors.platform_earnings(product=product),
+            "detail_earnings": shared.earnings,
             "risk_meanings": RISK_MEANING,
             "profile": profile,
             "suitability": suitability,

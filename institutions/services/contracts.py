@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.cache import bump_catalogue_version
+
 from ..models import (
     CommissionContract,
     Institution,
@@ -117,4 +119,5 @@ def commission_contract_create(
     )
     contract.full_clean()
     contract.save()
+    bump_catalogue_version()  # product pages say what the platform earns (products.fragments)
     return contract

@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -64,11 +65,39 @@ def follows_nav(*, product: Product) -> bool:
     return product.kind == ProductKind.FUND and not product.is_money_market
 
 
+# The ids an investor watches, cached per investor (every signed-in catalogue and product page
+# asks them). A change marks the entry as changed for CHANGED_TIMEOUT, when it is made and again
+# after it commits, and a request only stores ids where there is no entry (``cache.add``): ids
+# read before the change can then never be stored after it, whichever request finishes first.
+_IDS_KEY = "watch:ids:{}"
+_CHANGED = "changed"
+IDS_TIMEOUT = 600
+CHANGED_TIMEOUT = 30
+
+
 def watched_product_ids(*, user) -> set[int]:
-    """The ids of the products ``user`` watches (one query, for a whole page of cards)."""
+    """The ids of the products ``user`` watches (from the cache, or one query, for a whole page
+    of cards)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(WatchItem.objects.filter(user=user).values_list("product_id", flat=True))
+    key = _IDS_KEY.format(user.pk)
+    cached = cache.get(key)
+    if isinstance(cached, frozenset):
+        return set(cached)
+    ids = set(WatchItem.objects.filter(user=user).values_list("product_id", flat=True))
+    if cached is None:
+        cache.add(key, frozenset(ids), IDS_TIMEOUT)
+    return ids
+
+
+def _watched_changed(user) -> None:
+    """Call inside the write's transaction: the cached ids are marked changed now (so the
+    investor's next page, in this transaction or not, reads them) and again once it commits
+    (robust: with the cache unreachable then the write stands; the entry expires in
+    IDS_TIMEOUT)."""
+    key = _IDS_KEY.format(user.pk)
+    cache.set(key, _CHANGED, CHANGED_TIMEOUT)
+    transaction.on_commit(lambda: cache.set(key, _CHANGED, CHANGED_TIMEOUT), robust=True)
 
 
 def watchlist_of(*, user) -> QuerySet[WatchItem]:
@@ -120,6 +149,7 @@ def watch_add(*, user, product: Product) -> tuple[WatchItem, bool]:
                 )
             }
         )
+    _watched_changed(user)
     return WatchItem.objects.create(user=user, product=product), True
 
 
@@ -130,6 +160,8 @@ def watch_remove(*, user, ref: str) -> bool:
     deleted, _rows = WatchItem.objects.filter(
         user=user, **{f"product__{k}": v for k, v in _product_ref(ref).items()}
     ).delete()
+    if deleted:
+        _watched_changed(user)
     return bool(deleted)
 
 

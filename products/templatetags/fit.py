@@ -14,3 +14,17 @@ def card_fit(profile, product):
     if not assessment_is_valid(profile):
         return None
     return suitability_for(profile=profile, product_risk=product.risk_level)
+
+
+def card_fits(profile, products) -> dict:
+    """``card_fit`` for each of ``products`` by id, the assessment's validity judged once (a
+    page of cards asked the date forty times)."""
+    if not assessment_is_valid(profile):
+        return {}
+    fits: dict = {}
+    for product in products:
+        if product.risk_level not in fits:
+            fits[product.risk_level] = suitability_for(
+                profile=profile, product_risk=product.risk_level
+            )
+    return {product.pk: fits[product.risk_level] for product in products}

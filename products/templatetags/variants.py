@@ -11,24 +11,38 @@ everything the block reads; the only per-request values it may contain are the C
 the page's own path, rendered as placeholders and put in afterwards. Without a ``version``, or
 for a visitor who is not signed in (their pages come from the page cache), the block is
 simply rendered.
+
+``{% fresh %}…{% endfresh %}`` inside a block is a hole in it: rendered on every request, with
+the request's own context, and put in where it stands. A whole page's chrome (the catalogue's
+results bar, pagination, filter panel; the site header) is then kept once per look, with the
+investor's own parts (the cards' badges and watch buttons, their e-mail) as holes.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from django import template
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .fit import card_fit
+from .fit import card_fits
 
 register = template.Library()
 
-MAX_ENTRIES = 20_000  # ~1 KB each; the whole memory is dropped past it (a new version does too)
+MAX_ENTRIES = 20_000  # most ~1 KB; the whole memory is dropped past it (a new version does too)
+MAX_CHARS = 16_000_000  # a page's chrome is ~60 KB: dropped too once they add up to this
 CSRF_PLACEHOLDER = "fmCsrfPlaceholder0e8b1c"
 PATH_PLACEHOLDER = "/fm-path-placeholder-7d41a9/"
 _rendered: dict[tuple, str] = {}
+_chars = 0
+# Marks a hole in a kept block: random per process, so no request can put one in (a search
+# echoed on the page, say) to make another part appear there.
+_HOLE = "fmHole" + secrets.token_hex(8)
+_IN_VARIANT = "fm_variant_holes"  # set in the context while a block is rendered to be kept
 
 
 class _Placeholders:
@@ -62,39 +76,69 @@ def _token(request) -> str:
     return token
 
 
-def _variant(context, key: tuple, render) -> SafeString:
+def _keep(key: tuple, html: str) -> None:
+    global _chars
+    if len(_rendered) >= MAX_ENTRIES or _chars + len(html) > MAX_CHARS:
+        _rendered.clear()
+        _chars = 0
+    _rendered[key] = html
+    _chars += len(html)
+
+
+def _variant(context, key: tuple, render, holes=()) -> SafeString:
     """``render()``'s output for ``key`` (which names everything it reads) from this process's
-    memory, rendered with placeholders on a miss, with this request's token and path put in."""
+    memory, rendered with placeholders on a miss, with this request's token and path put in,
+    and each of ``holes`` (``FreshNode``s in the block) rendered now where it stands."""
     request = context["request"]
     html = _rendered.get(key)
     if html is None:
-        with context.push(request=_Placeholders(request), csrf_token=CSRF_PLACEHOLDER):
+        placeholders = {"request": _Placeholders(request), "csrf_token": CSRF_PLACEHOLDER}
+        with context.push(placeholders, **{_IN_VARIANT: True}):
             html = render()
-        if len(_rendered) >= MAX_ENTRIES:
-            _rendered.clear()
-        _rendered[key] = html
+        _keep(key, html)
+    if context.get(_IN_VARIANT):
+        return mark_safe(html)  # noqa: S308 (inside a block being kept: it puts them all in)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, _token(request))
     if PATH_PLACEHOLDER in html:
         html = html.replace(PATH_PLACEHOLDER, conditional_escape(request.get_full_path()))
+    for hole in holes:
+        if hole.marker in html:
+            html = html.replace(hole.marker, hole.nodelist.render(context))
     return mark_safe(html)  # noqa: S308 (rendered by the block's own, escaping, template)
 
 
 def _reusable(context, version) -> bool:
-    request = context.get("request")
-    return bool(version) and request is not None and request.user.is_authenticated
+    """Whether a block is kept: with a version, for a signed-in user (a page rendered before
+    the authentication middleware ran, such as a CSRF failure's, has no user: rendered)."""
+    user = getattr(context.get("request"), "user", None)
+    return bool(version) and bool(getattr(user, "is_authenticated", False))
+
+
+class FreshNode(template.Node):
+    """A hole in a kept block: its marker while the block is rendered to be kept, its own
+    output otherwise (and in the hole, on every request)."""
+
+    def __init__(self, nodelist, number: int):
+        self.nodelist, self.marker = nodelist, f"{_HOLE}-{number}-"
+
+    def render(self, context) -> str:
+        if context.get(_IN_VARIANT):
+            return self.marker
+        return self.nodelist.render(context)
 
 
 class VariantNode(template.Node):
     def __init__(self, nodelist, version, parts):
         self.nodelist, self.version, self.parts = nodelist, version, parts
+        self.holes = nodelist.get_nodes_by_type(FreshNode)
 
     def render(self, context) -> str:
         version = self.version.resolve(context)
         if not _reusable(context, version):
             return self.nodelist.render(context)
         key = (version, get_language(), *(part.resolve(context) for part in self.parts))
-        return _variant(context, key, lambda: self.nodelist.render(context))
+        return _variant(context, key, lambda: self.nodelist.render(context), self.holes)
 
 
 @register.tag
@@ -107,6 +151,17 @@ def variant(parser, token):
     return VariantNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
     )
+
+
+_holes = iter(range(1, 1 << 62))
+
+
+@register.tag
+def fresh(parser, token):
+    """``{% fresh %}…{% endfresh %}``: rendered on every request inside a ``{% variant %}``."""
+    nodelist = parser.parse(("endfresh",))
+    parser.delete_first_token()
+    return FreshNode(nodelist, next(_holes))
 
 
 # --- product cards ------------------------------------------------------------------------------
@@ -126,29 +181,26 @@ _CARD = """<article class="product-card{platform}">
 
 
 # Whether the investor watches a product is orders' to say (products may not import it): asked
-# through its template tag, as the templates do, for a whole list at once, one precompiled
+# through its template tag, as the templates do, once for a whole list, one precompiled
 # template per engine.
-_WATCHED_SOURCE = (
-    "{% load watch %}{% for product in fm_products %}{% is_watched product as w %}"
-    "{% if w %}{{ product.pk }} {% endif %}{% endfor %}"
-)
+_WATCHED_SOURCE = "{% load watch %}{% watched_ids %}"
 _watched_templates: dict[int, template.Template] = {}
 
 
 def _watched(context, products) -> set[str]:
-    """The ids (as text) of ``products`` the signed-in investor watches."""
+    """The ids (as text) of the products the signed-in investor watches (``products``: the
+    list asking; a set of them all answers for each)."""
     engine = context.template.engine
     compiled = _watched_templates.get(id(engine))
     if compiled is None:
         compiled = _watched_templates[id(engine)] = engine.from_string(_WATCHED_SOURCE)
-    with context.push(fm_products=products):
-        return set(compiled.render(context).split())
+    return set(compiled.render(context).split())
 
 
-def _card(context, product, card, watched: set[str]) -> str:
+def _card(context, product, card, watched: set[str], fits: dict) -> str:
     engine = context.template.engine
     profile = context.get("profile")
-    fit = card_fit(profile, product) if profile else None
+    fit = fits.get(product.pk)
     watching = str(product.pk) in watched
     with context.push(product=product, fit=fit, watching=watching):
         if card is None:
@@ -188,13 +240,40 @@ def product_card(context, product, card=None) -> SafeString:
     """One product's card (``_product_card.html``); ``card``: its cached shared HTML."""
     # An include without ``card`` passes the template's empty string: render the shared parts.
     watched = _watched(context, [product])
-    return mark_safe(_card(context, product, card or None, watched))  # noqa: S308 (our templates')
+    fits = card_fits(context.get("profile"), [product])
+    return mark_safe(_card(context, product, card or None, watched, fits))  # noqa: S308 (ours)
 
 
 @register.simple_tag(takes_context=True)
 def product_cards(context, products, cards) -> SafeString:
     """Each product's card in an ``<li>``, ``cards`` its shared HTML by product id."""
     watched = _watched(context, products)
-    return mark_safe(  # noqa: S308 (our escaping templates')
-        "\n".join(f"<li>{_card(context, p, cards.get(p.pk), watched)}</li>" for p in products)
+    profile = context.get("profile")
+    fits = card_fits(profile, products)
+
+    def render() -> str:
+        return "\n".join(
+            f"<li>{_card(context, p, cards.get(p.pk), watched, fits)}</li>" for p in products
+        )
+
+    version = context.get("card_version")
+    if not _reusable(context, version):
+        return mark_safe(render())  # noqa: S308 (our escaping templates')
+    # The whole list is one look too: the same page of products (their shared HTML is cached
+    # per version and business day), seen at the same risk level, with the same of them
+    # watched and chosen for comparison. Each card's look inside it comes from memory as well.
+    key = (
+        version,
+        get_language(),
+        timezone.localdate(),
+        "card-list",
+        tuple(p.pk for p in products),
+        tuple(p.pk in cards for p in products),
+        getattr(profile, "risk_level", None),
+        bool(fits),
+        tuple(sorted(str(p.pk) for p in products if str(p.pk) in watched)),
+        bool(context.get("compare_enabled")),
+        bool(context.get("compare_link")),
+        tuple(context.get("compare_chosen") or ()),
     )
+    return _variant(context, key, render)

@@ -111,16 +111,27 @@ class HistoryRow:
         return str(Election(self.election).label) if self.election else ""
 
 
-def public_history(*, product_id: int, user=None) -> list[HistoryRow]:
-    """A fund's distributions as its page shows them: announced (approved) and paid, newest
-    ex-date first; for an investor who holds the fund, how each was or will be paid to them.
-    At most four queries, whatever the number of distributions."""
-    rows = list(
+def public_distributions(*, product_id: int) -> list[Distribution]:
+    """A fund's announced (approved) and paid distributions, newest ex-date first: the same
+    for everyone (a move to or from those statuses moves the catalogue version)."""
+    return list(
         Distribution.objects.filter(
             product_id=product_id,
             status__in=[DistributionStatus.APPROVED, DistributionStatus.PAID],
         ).order_by("-ex_date", "-pk")[:PUBLIC_HISTORY_LIMIT]
     )
+
+
+def public_history(
+    *, product_id: int, user=None, distributions: list[Distribution] | None = None
+) -> list[HistoryRow]:
+    """A fund's distributions as its page shows them: announced (approved) and paid, newest
+    ex-date first; for an investor who holds the fund, how each was or will be paid to them.
+    At most four queries, whatever the number of distributions; ``distributions``: the
+    fund's ``public_distributions``, when the caller has them (one query fewer)."""
+    if distributions is None:
+        distributions = public_distributions(product_id=product_id)
+    rows = distributions
     holding = None
     if rows and user is not None and user.is_authenticated:
         holding = Holding.objects.filter(user=user, product_id=product_id).first()

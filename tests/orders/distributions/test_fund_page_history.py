@@ -59,3 +59,58 @@ def test_approving_a_distribution_refreshes_the_cached_public_page(
     with django_capture_on_commit_callbacks(execute=True):
         distribution_approve(distribution=distribution, actor=staff)
     assert cache.get(VERSION_KEY) != 1
+
+
+def test_a_warm_fund_page_reads_only_the_holding_of_its_distributions(
+    client, fund, holder, approved, pay_day, django_capture_on_commit_callbacks
+):
+    """The fund's public distributions are kept per catalogue version in the web process (the
+    ``distribution_history`` tag); the holder's own payments are still read on every request,
+    and an approval moves the version, so the new distribution shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved()
+    pay_day()
+    client.force_login(holder)
+    url = f"/products/{fund.slug}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not any('FROM "orders_distribution"' in q for q in sql)
+    assert any('FROM "orders_holding"' in q for q in sql)  # the investor's own, read each time
+    assert "Paid to you as" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        approved(
+            record_date=dt.date(2026, 12, 10),
+            ex_date=dt.date(2026, 12, 11),
+            pay_date=dt.date(2026, 12, 14),
+        )
+    assert "2026-12-11" in client.get(url).content.decode()
+
+
+def test_the_kept_fund_page_shows_each_investor_their_own_distributions(
+    client, fund, holder, approved, pay_day, django_capture_on_commit_callbacks
+):
+    """The page around the distributions is kept once per look ({% variant %}); the table is
+    a hole in it, rendered for each request's investor."""
+    from django.test import Client
+
+    from products.templatetags import variants
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved()
+    pay_day()
+    url = f"/products/{fund.slug}/"
+    stranger = Client()
+    stranger.force_login(factories.investor_with_cash(level=3))
+    client.force_login(holder)
+    for _ in range(2):  # the second round comes from the kept page
+        assert "Paid to you as" in client.get(url).content.decode()
+        theirs = stranger.get(url).content.decode()
+        assert "Paid to you as" not in theirs
+        assert "Paid as" in theirs
+    assert any("page" in key for key in variants._rendered)

@@ -456,3 +456,37 @@ def test_checks_racing_on_one_upload_send_each_alert_once():
     assert sum(fired) == 5
     assert InboxMessage.objects.filter(topic=Topic.WATCH_ALERT).count() == 5
     assert AlertFiring.objects.count() == 5
+
+
+def test_the_watched_ids_are_cached_per_investor_and_a_change_shows_at_once(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Every signed-in catalogue and product page asks them: from the cache, one investor's
+    never another's, and an add or remove marks them changed as it commits."""
+    investor, other = UserFactory(), UserFactory()
+    first, second = ProductFactory(), ProductFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        watch.watch_add(user=investor, product=first)
+    assert watch.watched_product_ids(user=investor) == {first.pk}
+    cache.delete(watch._IDS_KEY.format(investor.pk))  # the change's mark has expired
+    assert watch.watched_product_ids(user=investor) == {first.pk}  # read and stored
+    with django_assert_num_queries(0):
+        assert watch.watched_product_ids(user=investor) == {first.pk}
+    assert watch.watched_product_ids(user=other) == set()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        watch.watch_add(user=investor, product=second)
+    assert watch.watched_product_ids(user=investor) == {first.pk, second.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        watch.watch_remove(user=investor, ref=first.slug)
+    assert watch.watched_product_ids(user=investor) == {second.pk}
+
+
+def test_ids_read_before_a_change_are_never_cached_after_it(django_capture_on_commit_callbacks):
+    investor, product = UserFactory(), ProductFactory()
+    stale = set()  # what a request read before the add committed
+    with django_capture_on_commit_callbacks(execute=True):
+        watch.watch_add(user=investor, product=product)
+    # That request now stores what it read: the change's mark keeps it out.
+    cache.add(watch._IDS_KEY.format(investor.pk), frozenset(stale), watch.IDS_TIMEOUT)
+    assert watch.watched_product_ids(user=investor) == {product.pk}
