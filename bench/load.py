@@ -410,21 +410,25 @@ def report(args, results: dict[str, dict], web_peaks: list[int], eod: dict | Non
         f"{os.cpu_count()} CPUs shared by server, database and client; load average "
         f"{meta['load_before']} before, {meta['load_after']} after"
     )
-    header = (
+    header = (  # target met: against the anonymous bare view, then the signed-in one
         f"{'endpoint':<10} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'/bare':>6} {'/bare-in':>8} {'target':>7} {'ratio':>6} {'p99<250':>8} {'fail':>5}"
+        f"{'/bare':>6} {'/bare-in':>8} {'target':>7} {'/bare':>6} {'/bare-in':>8} {'p99<250':>8} "
+        f"{'fail':>5}"
     )
     print(header)
     print("-" * len(header))
     for name, r in results.items():
         target = TARGETS.get(name)
         ratio, ratio_in = r["rps"] / bare if bare else 0, r["rps"] / bare_in if bare_in else 0
+        # The issue states its targets against "a signed-in bare view" (its first figures) and
+        # "a bare Django view": both are judged, the signed-in one being the like-for-like base.
         met = ("met" if ratio >= target else "NOT") if target else ""
+        met_in = ("met" if ratio_in >= target else "NOT") if target else ""
         p99 = "met" if r["p99"] < P99_LIMIT_MS else "NOT"
         print(
             f"{name:<10} {r['rps']:8.1f} {r['p50']:7.0f} {r['p95']:7.0f} {r['p99']:7.0f} "
             f"{ratio:6.2f} {ratio_in:8.2f} {f'>={target}' if target else '':>7} {met:>6} "
-            f"{p99:>8} {int(r['failures']):>5}"
+            f"{met_in:>8} {p99:>8} {int(r['failures']):>5}"
         )
     if web_peaks:
         print(
