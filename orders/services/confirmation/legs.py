@@ -152,18 +152,17 @@ def confirm_buy(
     agreed = _agreed_lot_terms(order, terms)
     if terms.kind == ProductKind.FUND:
         kept_band = order.subscription_rate is not None or order.subscription_fixed_fee is not None
-        band = (
-            pricing.agreed_band(
-                rate=order.subscription_rate, fixed_fee=order.subscription_fixed_fee
-            )
-            if kept_band and not terms.money_market
-            else None
-        )
         if order.discount is not None:  # a coupon's fee, fixed at placement, is the fee charged
             band = pricing.agreed_band(rate=None, fixed_fee=order.fee)
-        priced = pricing.fund_subscription(
-            amount=order.amount, nav=nav, tiers=terms.subscription, band=band
-        )
+        elif terms.money_market:
+            band = None
+        elif kept_band:
+            band = pricing.agreed_band(
+                rate=order.subscription_rate, fixed_fee=order.subscription_fixed_fee
+            )
+        else:
+            band = terms.band_for(order.amount)
+        priced = pricing.fund_subscription(amount=order.amount, nav=nav, band=band)
         fee, fee_rate, net, units = priced.fee, priced.fee_rate, priced.net, priced.units
         if order.discount is not None:
             fee_rate = order.fee_rate
