@@ -284,10 +284,28 @@ def bulk_update(
     key_column, *columns = _columns(model, fields)
     assignments = ", ".join(f"{c} = s.{c}" for c in columns)
     with _staged(model, rows, fields) as (cursor, table, staging, _):
+        # Each staged row finds its own by the primary key index. The planner, which has no
+        # statistics of the fresh staging table, would otherwise join it by reading the whole
+        # table (a hash or merge join): every batch of an end-of-day run read every order, a
+        # cost growing with the table (a fifth of the update's time at 200,000 orders).
+        cursor.execute(_JOIN_BY_INDEX)
+        hash_join, merge_join = cursor.fetchone()[:2]
         cursor.execute(
             f"UPDATE {table} AS t SET {assignments} FROM {staging} AS s "  # noqa: S608
             f"WHERE t.{key_column} = s.{key_column}"
         )
+        cursor.execute(_JOINS_AS_BEFORE, [hash_join, merge_join])
+
+
+# Planner settings for one statement (``set_config(…, true)``: this transaction only; an error
+# rolls them back with the savepoint).
+_JOIN_BY_INDEX = (
+    "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'), "
+    "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+)
+_JOINS_AS_BEFORE = (
+    "SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true)"
+)
 
 
 def _instances(model: type[models.Model], rows: list[Sequence], fields: Sequence[str]) -> list:
