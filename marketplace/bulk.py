@@ -25,7 +25,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.db.models import Q
 
-from .copy_text import array_literal, copy_buffer
+from .copy_text import CopyStream, array_literal
 
 ROW_TYPES_MIXED = "Rows of one batch must be of one type: {first} and {other} were given."
 ROW_FIELDS_MISMATCH = (
@@ -54,7 +54,7 @@ def row_fields(
         if fields is None:
             raise RowShapeError(ROW_FIELDS_MISSING)
         return _known(model, fields)
-    other = next((type(r) for r in rows if type(r) is not row_type), None)
+    other = next((kind for kind in set(map(type, rows)) if kind is not row_type), None)
     if other is not None:
         raise RowShapeError(ROW_TYPES_MIXED.format(first=row_type.__name__, other=other.__name__))
     if fields is not None and tuple(fields) != named:
@@ -156,7 +156,7 @@ def bulk_insert(
     column_list = ", ".join(_columns(model, fields))
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", copy_buffer(rows))
+        cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", CopyStream(rows))
 
 
 def next_ids(model: type[models.Model], count: int) -> list[int]:
@@ -330,6 +330,6 @@ def _staged(model: type[models.Model], rows: list[Sequence], fields: Sequence[st
             f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS "  # noqa: S608 - names are quoted
             f"SELECT {column_list} FROM {table} WITH NO DATA"
         )
-        cursor.copy_expert(f"COPY {staging} ({column_list}) FROM STDIN", copy_buffer(rows))
+        cursor.copy_expert(f"COPY {staging} ({column_list}) FROM STDIN", CopyStream(rows))
         yield cursor, table, staging, column_list
         cursor.execute(f"DROP TABLE {staging}")

@@ -1,13 +1,12 @@
 """Values as PostgreSQL reads them as text, for ``marketplace.bulk``: rows in COPY's text
-format (``copy_buffer``, built a column at a time) and arrays as one literal
-(``array_literal``)."""
+format (``CopyStream``, a chunk of rows at a time, each a column at a time) and arrays as one
+literal (``array_literal``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -69,28 +68,47 @@ def copy_column(values: Sequence) -> list[str]:
     return column
 
 
-def copy_buffer(rows: Iterable[Sequence]) -> io.StringIO:
-    """``rows`` in COPY's text format (a line each, tab-separated), built a
-    column at a time (``copy_column``)."""
+CHUNK_ROWS = 2_000
+
+
+class CopyStream:
+    """``rows`` in COPY's text format (a line each, tab-separated), made ``CHUNK_ROWS`` rows at
+    a time as the connection reads them (``read``), each chunk a column at a time
+    (``copy_column``): the server parses and writes one chunk while the next is made, instead
+    of waiting for the whole batch's text."""
+
+    def __init__(self, rows: Sequence[Sequence], chunk_rows: int | None = None):
+        self._rows, self._chunk_rows, self._at = rows, chunk_rows or CHUNK_ROWS, 0
+
+    def read(self, size: int = -1) -> str:  # noqa: ARG002 - a chunk, however much is asked
+        rows = self._rows[self._at : self._at + self._chunk_rows]
+        self._at += self._chunk_rows
+        return copy_text(rows)
+
+
+def copy_text(rows: Sequence[Sequence]) -> str:
+    """``rows`` in COPY's text format, a column at a time; empty for no rows."""
     columns = [copy_column(column) for column in zip(*rows, strict=True)]
-    buffer = io.StringIO()
-    if columns:
-        buffer.write("\n".join(map("\t".join, zip(*columns, strict=True))))
-        buffer.write("\n")
-    buffer.seek(0)
-    return buffer
+    if not columns:
+        return ""
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
+
+
+_NUMBERS = frozenset({int, Decimal, bool})
 
 
 def array_literal(values: Sequence) -> str:
     """``values`` as a PostgreSQL array literal: ``{1,2,3}``; anything but numbers quoted (a
     datetime has a space, text may have commas, quotes or backslashes), None as NULL."""
+    if set(map(type, values)) <= _NUMBERS:  # ids, the usual keys: nothing to quote
+        return "{" + ",".join(map(str, values)) + "}"
     return "{" + ",".join(map(_array_item, values)) + "}"
 
 
 def _array_item(value) -> str:
     if value is None:
         return "NULL"
-    if type(value) in (int, Decimal, bool):
+    if type(value) in _NUMBERS:
         return str(value)
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'

@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace import copy_text
 from marketplace.bulk import bulk_insert, bulk_update, lock_by_keys, next_ids
 from marketplace.copy_text import copy_column
 from orders.models import Holding, Lot, LotSource, Order, OrderEvent, OrderStatus
@@ -186,3 +187,24 @@ def test_reserved_ids_are_new_distinct_and_ahead_of_the_table():
     assert len(set(ids)) == 5
     assert min(ids) > existing.pk
     assert HoldingFactory().pk > max(ids)
+
+
+def test_a_batch_longer_than_a_chunk_is_written_whole_and_in_order(monkeypatch):
+    """COPY text is made a chunk of rows at a time as the connection reads it: the chunks
+    join up with nothing lost, doubled or reordered, and a column shared within one chunk is
+    not taken for one shared by all."""
+    monkeypatch.setattr(copy_text, "CHUNK_ROWS", 2)
+    order = OrderFactory()
+    first, later = timezone.now(), timezone.now() + dt.timedelta(seconds=1)
+    stamps = [first, first, first, later, later]
+    bulk_insert(
+        OrderEvent,
+        [
+            OrderEventRow(order.pk, OrderStatus.PENDING, OrderStatus.CONFIRMED, f"r{n}\tx", stamp)
+            for n, stamp in enumerate(stamps)
+        ],
+    )
+    stored = OrderEvent.objects.filter(order=order).order_by("pk")
+    assert [(e.reason, e.created_at) for e in stored] == [
+        (f"r{n}\tx", stamp) for n, stamp in enumerate(stamps)
+    ]

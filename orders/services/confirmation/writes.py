@@ -103,7 +103,7 @@ class BatchWrites:
         post_credits(self.credits)
 
 
-@dataclass
+@dataclass(slots=True)
 class HoldingState:
     """The part of a locked holding a batch changes."""
 
@@ -128,11 +128,10 @@ def lock_holdings(orders: list[PendingOrder], writes: BatchWrites) -> None:
         for row in rows
     }
     missing = [pair for pair in pairs if pair not in writes.holdings]
+    zero = Decimal(0)  # immutable: one object for every new holding's figures
     for pair, pk in zip(missing, next_ids(Holding, len(missing)), strict=True):
         order = pairs[pair]
-        writes.holdings[pair] = HoldingState(
-            pk, pair.user_id, pair.product_id, Decimal(0), Decimal(0), Decimal(0)
-        )
+        writes.holdings[pair] = HoldingState(pk, pair.user_id, pair.product_id, zero, zero, zero)
         writes.new_holdings[pk] = (order.institution_id, order.kind)
 
 
