@@ -71,6 +71,20 @@ class HoldingIncomeRow(NamedTuple):
 # --- orders ---------------------------------------------------------------------------------------
 
 
+class ConfirmedBuyRow(NamedTuple):
+    """A buy's figures as end of day confirms it."""
+
+    id: int
+    status: str
+    units: Decimal
+    fee: Decimal
+    fee_rate: Decimal | None
+    net_amount: Decimal
+    nav: Decimal | None
+    confirmed_at: dt.datetime
+    confirmed_on: dt.date | None
+
+
 class OrderEventRow(NamedTuple):
     order_id: int
     from_status: str
@@ -99,6 +113,20 @@ class LotRow(NamedTuple):
     term_months: int | None
     early_withdrawal_rate: Decimal | None
     cancellation_fee: Decimal | None
+
+
+class FundLotRow(NamedTuple):
+    """A fund purchase lot: ``LotRow`` without the columns only deposits and policies fill (a
+    fund's lot keeps its redemption schedule only; the rest stay NULL)."""
+
+    holding_id: int
+    order_id: int
+    source: str
+    acquired_on: dt.date
+    units: Decimal
+    units_remaining: Decimal
+    cost_remaining: Decimal
+    redemption_tiers: list[dict] | None
 
 
 class IncomeLotRow(NamedTuple):

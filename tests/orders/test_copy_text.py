@@ -5,15 +5,19 @@ amounts, dates and a status given as its choice."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
-from marketplace.bulk import bulk_insert, bulk_update
-from orders.models import Lot, LotSource, Order, OrderEvent, OrderStatus
+from marketplace import copy_text
+from marketplace.bulk import bulk_insert, bulk_update, lock_by_keys, next_ids
+from marketplace.copy_text import copy_column
+from orders.models import Holding, Lot, LotSource, Order, OrderEvent, OrderStatus
 from orders.rows import LotRow, OrderEventRow
-from tests.orders.factories import HoldingFactory, OrderFactory
+from tests.orders.factories import HoldingFactory, OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +102,109 @@ def test_an_update_of_mixed_columns_sets_each_row_its_own_values():
         Decimal("0.01"),
         None,
     )
+
+
+def test_a_column_every_row_shares_is_written_once_but_each_different_value_as_its_own():
+    now = timezone.now()
+    same_instant_elsewhere = now.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    later = now + dt.timedelta(microseconds=1)
+    day = dt.date(2026, 11, 23)
+    assert copy_column((now, now, now)) == [str(now)] * 3
+    assert copy_column((day, day)) == [str(day)] * 2
+    assert copy_column((now, later)) == [str(now), str(later)]
+    assert copy_column((now, same_instant_elsewhere)) == [str(now)] * 2  # one instant
+    assert copy_column((day, now)) == [str(day), str(now)]  # a date is not its midnight
+    assert copy_column((None, None)) == [r"\N", r"\N"]
+    assert copy_column((Decimal("1.50"), None, 3)) == ["1.50", r"\N", "3"]
+    schedule = [{"lower": "0", "upper": None, "rate": "0.005", "fixed_fee": None}]
+    assert copy_column((schedule, schedule)) == [json.dumps(schedule)] * 2
+    assert copy_column((schedule, [])) == [json.dumps(schedule), "[]"]
+
+
+def test_events_sharing_one_timestamp_and_lots_one_schedule_come_back_as_written():
+    holding = HoldingFactory()
+    orders = [OrderFactory(user=holding.user, product=holding.product) for _ in range(3)]
+    now = timezone.now()
+    bulk_insert(
+        OrderEvent,
+        [
+            OrderEventRow(o.pk, OrderStatus.PENDING, OrderStatus.CONFIRMED, "ok", now)
+            for o in orders
+        ],
+    )
+    assert set(
+        OrderEvent.objects.filter(order__in=orders).values_list("created_at", flat=True)
+    ) == {now}
+    shared = [{"lower": "0", "upper": None, "rate": "0.005", "fixed_fee": None}]
+    day = dt.date(2026, 11, 23)
+    bulk_insert(
+        Lot,
+        [
+            LotRow(
+                holding_id=holding.pk,
+                order_id=order.pk,
+                source=LotSource.PURCHASE,
+                acquired_on=day,
+                units=Decimal("1.00"),
+                units_remaining=Decimal("1.00"),
+                cost_remaining=Decimal("1.00"),
+                matures_on=None,
+                cooling_off_until=None,
+                redemption_tiers=shared,
+                annual_rate=None,
+                term_months=None,
+                early_withdrawal_rate=None,
+                cancellation_fee=None,
+            )
+            for order in orders
+        ],
+    )
+    lots = Lot.objects.filter(holding=holding)
+    assert [(lot.acquired_on, lot.redemption_tiers, lot.matures_on) for lot in lots] == [
+        (day, shared, None)
+    ] * 3
+
+
+def test_rows_are_locked_by_text_keys_with_commas_quotes_backslashes_and_spaces():
+    """The keys go to PostgreSQL as one array literal a column: each must arrive as written."""
+    keys = ["plain", "a,b", 'say "hi"', "back\\slash", "two words", "{brace}", "NULL", "x\\"]
+    user = UserFactory()
+    orders = {key: OrderFactory(user=user, idempotency_key=key) for key in keys}
+    OrderFactory(user=user, idempotency_key="other")
+    with transaction.atomic():
+        rows = lock_by_keys(
+            Order,
+            [(user.pk, key) for key in keys],
+            key_fields=["user_id", "idempotency_key"],
+            fields=["id", "idempotency_key"],
+        )
+    assert sorted(rows) == sorted((orders[key].pk, key) for key in keys)
+
+
+def test_reserved_ids_are_new_distinct_and_ahead_of_the_table():
+    existing = HoldingFactory()
+    ids = next_ids(Holding, 5)
+    assert len(set(ids)) == 5
+    assert min(ids) > existing.pk
+    assert HoldingFactory().pk > max(ids)
+
+
+def test_a_batch_longer_than_a_chunk_is_written_whole_and_in_order(monkeypatch):
+    """COPY text is made a chunk of rows at a time as the connection reads it: the chunks
+    join up with nothing lost, doubled or reordered, and a column shared within one chunk is
+    not taken for one shared by all."""
+    monkeypatch.setattr(copy_text, "CHUNK_ROWS", 2)
+    order = OrderFactory()
+    first, later = timezone.now(), timezone.now() + dt.timedelta(seconds=1)
+    stamps = [first, first, first, later, later]
+    bulk_insert(
+        OrderEvent,
+        [
+            OrderEventRow(order.pk, OrderStatus.PENDING, OrderStatus.CONFIRMED, f"r{n}\tx", stamp)
+            for n, stamp in enumerate(stamps)
+        ],
+    )
+    stored = OrderEvent.objects.filter(order=order).order_by("pk")
+    assert [(e.reason, e.created_at) for e in stored] == [
+        (f"r{n}\tx", stamp) for n, stamp in enumerate(stamps)
+    ]

@@ -17,7 +17,14 @@ from products.models import ProductKind
 from ... import pricing
 from ...models import Order, OrderStatus, Side
 from .legs import confirm_buy, confirm_sell, confirm_switch
-from .terms import ORDER_FIELDS, PendingOrder, mark_navs_priced, navs_locked, terms_for
+from .terms import (
+    ORDER_FIELDS,
+    PendingOrder,
+    mark_navs_priced,
+    navs_locked,
+    pending_orders_of,
+    terms_for,
+)
 from .writes import BatchWrites, lock_holdings, open_lots_of
 
 
@@ -49,7 +56,7 @@ def confirm_orders(
         .order_by("pk")
         .values_list(*ORDER_FIELDS)
     )
-    orders = list(map(PendingOrder._make, pending[:limit] if limit else pending))
+    orders = pending_orders_of(pending[:limit] if limit else pending)
     if not orders:
         return None
     last_id = orders[-1].id
@@ -159,7 +166,7 @@ def _switch_partners(orders: list[PendingOrder]) -> list[PendingOrder]:
         .order_by("pk")
         .values_list(*ORDER_FIELDS)
     )
-    return list(map(PendingOrder._make, rows))
+    return pending_orders_of(rows)
 
 
 def _switch_rates(switch_ids: set[int]) -> dict[int, tuple[Decimal, Decimal]]:

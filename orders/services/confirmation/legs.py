@@ -15,7 +15,7 @@ from products.models import ProductKind
 
 from ... import pricing
 from ...models import EntryKind, LotSource, MovementKind, OrderStatus
-from ...rows import LotMovementRow, LotRemainingRow, LotRow
+from ...rows import ConfirmedBuyRow, FundLotRow, LotMovementRow, LotRemainingRow, LotRow
 from ..cash.ledger import Credit
 from .terms import PendingOrder, Terms
 from .writes import BatchWrites, HoldingState
@@ -147,46 +147,13 @@ def _reject_switch(
 def confirm_buy(
     order, terms: Terms, nav, holding: HoldingState, writes: BatchWrites, stats
 ) -> None:
+    if terms.kind == ProductKind.FUND:
+        _confirm_fund_buy(order, terms, nav, holding, writes, stats)
+        return
     product = terms.product
     matures_on = cooling_off_until = None
     agreed = _agreed_lot_terms(order, terms)
-    if terms.kind == ProductKind.FUND:
-        kept_band = order.subscription_rate is not None or order.subscription_fixed_fee is not None
-        band = (
-            pricing.agreed_band(
-                rate=order.subscription_rate, fixed_fee=order.subscription_fixed_fee
-            )
-            if kept_band and not terms.money_market
-            else None
-        )
-        if order.discount is not None:  # a coupon's fee, fixed at placement, is the fee charged
-            band = pricing.agreed_band(rate=None, fixed_fee=order.fee)
-        priced = pricing.fund_subscription(
-            amount=order.amount, nav=nav, tiers=terms.subscription, band=band
-        )
-        fee, fee_rate, net, units = priced.fee, priced.fee_rate, priced.net, priced.units
-        if order.discount is not None:
-            fee_rate = order.fee_rate
-            writes.coupons_used.append(order.id)
-        if units <= 0:
-            if order.discount is not None:
-                writes.coupons_used.remove(order.id)
-                writes.coupons_released.append(order.id)
-            writes.order(order.id, OrderStatus.REJECTED)
-            writes.event(order.id, OrderStatus.PENDING, OrderStatus.REJECTED, NO_UNITS)
-            writes.credits.append(
-                Credit(
-                    order.user_id,
-                    EntryKind.REFUND,
-                    order.amount,
-                    f"order:{order.id}",
-                    "Order rejected",
-                )
-            )
-            stats["rejected"] += 1
-            return
-        reason = f"Confirmed at NAV {nav} of {order.trade_date}: {units} units."
-    elif terms.kind == ProductKind.SAVINGS:
+    if terms.kind == ProductKind.SAVINGS:
         fee, fee_rate, net, units, nav = Decimal(0), Decimal(0), order.amount, order.amount, None
         matures_on = pricing.add_months(order.trade_date, agreed["term_months"])
         reason = f"Deposit confirmed; it matures on {matures_on}."
@@ -196,16 +163,10 @@ def confirm_buy(
             days=product.insurance_terms.cooling_off_days
         )
         reason = f"Policy in force; it can be cancelled for a refund until {cooling_off_until}."
-    writes.order(
-        order.id,
-        OrderStatus.CONFIRMED,
-        units=units,
-        fee=fee,
-        fee_rate=fee_rate,
-        net_amount=net,
-        nav=nav,
-        confirmed_at=writes.now,
-        confirmed_on=writes.day,
+    writes.confirmed_buys.append(
+        ConfirmedBuyRow(
+            order.id, OrderStatus.CONFIRMED, units, fee, fee_rate, net, nav, writes.now, writes.day
+        )
     )
     writes.event(order.id, OrderStatus.PENDING, OrderStatus.CONFIRMED, reason)
     writes.new_lots.append(
@@ -224,6 +185,80 @@ def confirm_buy(
             term_months=agreed.get("term_months"),
             early_withdrawal_rate=agreed.get("early_withdrawal_rate"),
             cancellation_fee=agreed.get("cancellation_fee"),
+        )
+    )
+    holding.units += units
+    holding.cost += order.amount
+    stats["confirmed"] += 1
+
+
+def _confirm_fund_buy(
+    order, terms: Terms, nav, holding: HoldingState, writes: BatchWrites, stats
+) -> None:
+    """A fund buy at NAV(T): the band it kept at placement (or its coupon's fee), else the
+    product's band for its amount; units rounded down. No units: rejected and refunded."""
+    if order.discount is not None:  # a coupon's fee, fixed at placement, is the fee charged
+        band = pricing.agreed_band(rate=None, fixed_fee=order.fee)
+    elif terms.money_market:
+        band = None
+    elif order.subscription_rate is not None or order.subscription_fixed_fee is not None:
+        band = pricing.agreed_band(
+            rate=order.subscription_rate, fixed_fee=order.subscription_fixed_fee
+        )
+    else:
+        band = terms.band_for(order.amount)
+    priced = pricing.fund_subscription(amount=order.amount, nav=nav, band=band)
+    units = priced.units
+    if units <= 0:
+        if order.discount is not None:
+            writes.coupons_released.append(order.id)
+        writes.order(order.id, OrderStatus.REJECTED)
+        writes.event(order.id, OrderStatus.PENDING, OrderStatus.REJECTED, NO_UNITS)
+        writes.credits.append(
+            Credit(
+                order.user_id,
+                EntryKind.REFUND,
+                order.amount,
+                f"order:{order.id}",
+                "Order rejected",
+            )
+        )
+        stats["rejected"] += 1
+        return
+    fee_rate = priced.fee_rate
+    if order.discount is not None:
+        fee_rate = order.fee_rate
+        writes.coupons_used.append(order.id)
+    writes.confirmed_buys.append(
+        ConfirmedBuyRow(
+            order.id,
+            OrderStatus.CONFIRMED,
+            units,
+            priced.fee,
+            fee_rate,
+            priced.net,
+            nav,
+            writes.now,
+            writes.day,
+        )
+    )
+    writes.event(
+        order.id,
+        OrderStatus.PENDING,
+        OrderStatus.CONFIRMED,
+        f"Confirmed at NAV {nav} of {order.trade_date}: {units} units.",
+    )
+    kept = order.redemption_tiers
+    writes.fund_lots.append(
+        FundLotRow(
+            holding.pk,
+            order.id,
+            LotSource.PURCHASE,
+            order.trade_date,
+            units,
+            units,
+            order.amount,
+            terms.redemption_rows if kept is None else kept,
         )
     )
     holding.units += units

@@ -4,15 +4,16 @@ terms (fee schedules, kind) and the NAVs of the trade dates, locked against corr
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, connections
+from django.db.models import Q, QuerySet
 
-from products.fees import Tier
+from products.fees import Tier, tier_for
 from products.models import FeeSchedule, FundType, NavPrice, Product
 
 ORDER_FIELDS = (
@@ -75,12 +76,43 @@ class Terms:
 
     kind: str
     money_market: bool
-    subscription: list[Tier]
+    subscription: list[Tier]  # by lower bound (``subscription_band``'s order), sorted once
     redemption: list[Tier]
     product: Product
     # ``redemption`` as a lot keeps it (``Tier.as_dict`` rows), made once for the batch: every
     # lot of the product that kept no schedule of its own shares it (nothing changes it).
     redemption_rows: list[dict] = field(default_factory=list)
+
+    def band_for(self, amount: Decimal) -> Tier | None:
+        """The subscription band a buy of ``amount`` pays when it kept none: what
+        ``products.fees.subscription_band`` picks, with the tiers sorted once for the batch
+        instead of once per order (None: no schedule, no fee)."""
+        return tier_for(self.subscription, amount) if self.subscription else None
+
+
+_TIERS_AT = ORDER_FIELDS.index("redemption_tiers")
+
+
+def pending_orders_of(rows: QuerySet) -> list[PendingOrder]:
+    """``rows`` (a values_list of ``ORDER_FIELDS``) as ``PendingOrder`` tuples. On PostgreSQL
+    its SQL runs on a bare cursor: a batch is ten thousand rows, and the ORM's per-row pass
+    (converters, row iterator) would cost more than the query; the one column that needs
+    decoding, the JSON schedule an order kept, is decoded here."""
+    database = connections[rows.db]
+    if database.vendor != "postgresql":
+        return list(map(PendingOrder._make, rows))
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    make = PendingOrder._make
+    orders = []
+    for row in fetched:
+        tiers = row[_TIERS_AT]
+        if tiers is not None:
+            row = (*row[:_TIERS_AT], json.loads(tiers), *row[_TIERS_AT + 1 :])
+        orders.append(make(row))
+    return orders
 
 
 def terms_for(product_ids: Iterable[int]) -> dict[int, Terms]:
@@ -99,7 +131,9 @@ def terms_for(product_ids: Iterable[int]) -> dict[int, Terms]:
         terms[product.pk] = Terms(
             kind=product.kind,
             money_market=money_market,
-            subscription=[] if money_market else tiers[FeeSchedule.SUBSCRIPTION],
+            subscription=[]
+            if money_market
+            else sorted(tiers[FeeSchedule.SUBSCRIPTION], key=lambda t: t.lower),
             redemption=redemption,
             product=product,
             redemption_rows=[t.as_dict() for t in redemption],

@@ -15,6 +15,8 @@ from ... import pricing
 from ...coupons import services as coupons
 from ...models import Holding, Lot, LotMovement, Order, OrderEvent
 from ...rows import (
+    ConfirmedBuyRow,
+    FundLotRow,
     HoldingFiguresRow,
     HoldingKey,
     LockedHoldingRow,
@@ -37,6 +39,8 @@ class BatchWrites:
     orders: dict[tuple, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     events: list[OrderEventRow] = field(default_factory=list)
     new_lots: list[LotRow] = field(default_factory=list)
+    fund_lots: list[FundLotRow] = field(default_factory=list)  # the usual buy's, narrower
+    confirmed_buys: list[ConfirmedBuyRow] = field(default_factory=list)
     lots: dict[int, LotRemainingRow] = field(default_factory=dict)
     movements: list[LotMovementRow] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
@@ -87,7 +91,9 @@ class BatchWrites:
         # Orders changed alike share the keyword names their values were given under.
         for fields, rows in self.orders.items():
             bulk_update(Order, rows, fields=fields)
+        bulk_update(Order, self.confirmed_buys)
         bulk_insert(OrderEvent, self.events)
+        bulk_insert(Lot, self.fund_lots)
         bulk_insert(Lot, self.new_lots)
         bulk_update(Lot, list(self.lots.values()))
         bulk_insert(LotMovement, self.movements)
@@ -97,7 +103,7 @@ class BatchWrites:
         post_credits(self.credits)
 
 
-@dataclass
+@dataclass(slots=True)
 class HoldingState:
     """The part of a locked holding a batch changes."""
 
@@ -122,11 +128,10 @@ def lock_holdings(orders: list[PendingOrder], writes: BatchWrites) -> None:
         for row in rows
     }
     missing = [pair for pair in pairs if pair not in writes.holdings]
+    zero = Decimal(0)  # immutable: one object for every new holding's figures
     for pair, pk in zip(missing, next_ids(Holding, len(missing)), strict=True):
         order = pairs[pair]
-        writes.holdings[pair] = HoldingState(
-            pk, pair.user_id, pair.product_id, Decimal(0), Decimal(0), Decimal(0)
-        )
+        writes.holdings[pair] = HoldingState(pk, pair.user_id, pair.product_id, zero, zero, zero)
         writes.new_holdings[pk] = (order.institution_id, order.kind)
 
 
