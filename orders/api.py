@@ -46,6 +46,7 @@ from .serializers import (
     StatementDetailSerializer,
     StatementSerializer,
     WithdrawalInputSerializer,
+    order_placed_data,
 )
 
 
@@ -240,7 +241,7 @@ class OrderListCreateAPI(generics.ListAPIView):
             # Nothing is priced yet, so it has moved no lots: the answer need not ask.
             none = Prefetch("lot_movements", queryset=LotMovement.objects.none())
             prefetch_related_objects([order], none)
-        return Response(OrderPlacedSerializer(order).data, status=status.HTTP_201_CREATED)
+        return Response(order_placed_data(order), status=status.HTTP_201_CREATED)
 
 
 class HoldingsAPI(APIView):

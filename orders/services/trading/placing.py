@@ -26,7 +26,7 @@ from ...models import EntryKind, Holding, Order, OrderEvent, OrderStatus, Side
 from ...schedule import order_schedule
 from ..cash.ledger import InsufficientCashError, post_entry
 from ..end_of_day import confirm_orders
-from .checks import NOT_HELD, check_sell, instant_allowance, order_check
+from .checks import NOT_HELD, check_sell, elderly, instant_allowance, order_checks
 
 INSTANT_NOTICE_TASK = "orders.campaigns.tasks.order_notices"
 IDEMPOTENCY_CONFLICT = _("This Idempotency-Key was already used for a different order.")
@@ -81,7 +81,7 @@ def order_place(
     coupon_id = None
     if coupon not in (None, ""):
         coupon_id = coupons.coupon_reference_resolve(user=user, reference=str(coupon), side=side)
-    quantity, suitability = order_check(
+    quantity, suitability, identity = order_checks(
         user=user,
         product=product,
         side=side,
@@ -126,6 +126,8 @@ def order_place(
         if existing is None:
             raise
         return existing, False
+    # Known now from the identity the checks read: the answer need not read it again.
+    order.investor_elderly = side == Side.BUY and elderly(identity)  # type: ignore[attr-defined]
     return order, True
 
 
