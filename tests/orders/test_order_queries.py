@@ -20,12 +20,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # What one buy takes (17 before the on-sale check judged the product row already read, the
-# answer's warnings used the identity the checks had read, and the debit wrote its ledger line
-# in the same statement): the session's user, the product, the trade PIN (one read, no lock,
-# no write), the Idempotency-Key, the e-mail, identity and profile checks, the commission
-# contract, the calendar (two reads), the fee tiers, the order and its event, and the debit
-# with its entry (one UPDATE … RETURNING feeding the INSERT).
-PLACEMENT_QUERIES = 14
+# e-mail, identity and profile checks shared one read whose identity the answer's warnings
+# reuse, and the debit wrote its ledger line in the same statement): the session's user, the
+# product, the trade PIN (one read, no lock, no write), the Idempotency-Key, the profile
+# (with whether the e-mail and the identity are verified), the commission contract, the
+# calendar (two reads), the fee tiers, the order and its event, and the debit with its entry
+# (one UPDATE … RETURNING feeding the INSERT).
+PLACEMENT_QUERIES = 12
 
 
 def buy(client, product, key=None):

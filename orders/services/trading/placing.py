@@ -81,7 +81,7 @@ def order_place(
     coupon_id = None
     if coupon not in (None, ""):
         coupon_id = coupons.coupon_reference_resolve(user=user, reference=str(coupon), side=side)
-    quantity, suitability, identity = order_checks(
+    quantity, suitability, birth_date = order_checks(
         user=user,
         product=product,
         side=side,
@@ -127,7 +127,7 @@ def order_place(
             raise
         return existing, False
     # Known now from the identity the checks read: the answer need not read it again.
-    order.investor_elderly = side == Side.BUY and elderly(identity)  # type: ignore[attr-defined]
+    order.investor_elderly = side == Side.BUY and elderly(birth_date)  # type: ignore[attr-defined]
     return order, True
 
 
