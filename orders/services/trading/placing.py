@@ -37,10 +37,18 @@ class IdempotencyConflictError(ValidationError):
 
 
 def _existing_for_key(*, user, key: str, request_hash: str) -> Order | None:
-    existing = Order.objects.filter(user=user, idempotency_key=key).first()
-    if existing is not None and existing.request_hash != request_hash:
+    """The order this key placed before, or None. Almost every key is new: the lookup reads
+    two columns (no order to build), and only a replay loads the order it returns."""
+    found = (
+        Order.objects.filter(user=user, idempotency_key=key)
+        .values_list("pk", "request_hash")
+        .first()
+    )
+    if found is None:
+        return None
+    if found[1] != request_hash:
         raise IdempotencyConflictError(IDEMPOTENCY_CONFLICT)
-    return existing
+    return Order.objects.get(pk=found[0])
 
 
 @primary_reads()  # its checks decide money: never on the read replica (marketplace.db_router)
