@@ -16,8 +16,9 @@ page it loads:
 - ``product``: a fund's page signed in, a different fund each time;
 - ``portfolio``: ``/me/portfolio/``; ``inbox``: ``/me/inbox/``;
 - ``order``: ``POST /api/v1/orders/`` (a buy, with a fresh ``Idempotency-Key``, the
-  ``X-Trade-PIN`` and the CSRF token of the session: exactly what a browser or app sends);
-  every request places one real pending order.
+  ``X-Trade-PIN`` and the CSRF token of the session: exactly what a browser or app sends,
+  nothing more); every request places one real pending order, each by the next of the
+  signed-in investors in turn.
 
 A response other than the expected status counts as a failure in locust's figures.
 """
@@ -46,6 +47,7 @@ def _load_sessions() -> dict:
 
 DATA = _load_sessions()
 _next_investor = count()
+_next_order = count()
 
 
 class LoadUser(FastHttpUser):
@@ -87,16 +89,22 @@ class LoadUser(FastHttpUser):
             raise SystemExit(f"unknown LOAD_ENDPOINT {ENDPOINT!r}")
 
     def _order(self) -> None:
-        investor = self.investor
-        if investor is None:
+        """One buy by the next signed-in investor in turn (each with their own session, CSRF
+        token and PIN): many investors each placing an order now and then, as the platform
+        sees them, rather than 16 investors each placing several a second (which the
+        per-investor limit of ``THROTTLE_ORDERS``, 120 a minute, rightly refuses with 429s
+        once placement is fast)."""
+        if not DATA["investors"]:
             raise SystemExit("order placement needs LOAD_SESSIONS (bench/load.py writes it)")
+        investor = DATA["investors"][next(_next_order) % len(DATA["investors"])]
         body = {
             "product": random.choice(investor["products"]),
             "side": "buy",
             "amount": ORDER_AMOUNT,
         }
         headers = {
-            **self.headers,
+            "Cookie": f"{DATA['cookie_name']}={investor['session']}; "
+            f"{DATA['csrf_cookie_name']}={investor['csrf']}",
             "Idempotency-Key": uuid.uuid4().hex,
             "X-Trade-PIN": investor["pin"],
             "X-CSRFToken": investor["csrf"],

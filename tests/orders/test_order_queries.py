@@ -2,12 +2,14 @@
 the investor already has: the load test's figure (bench/load.py, ``order``) depends on it."""
 
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from orders.models import CashEntry, Order
+from orders.services.trading.checks import NOT_ON_SALE
 from tests.factories import (
     PIN_HEADER,
     CommissionContractFactory,
@@ -17,13 +19,14 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# What one buy takes (24 before the trade PIN's read-only check, one read of the fee tiers, the
-# debit that returns its balance and the answer that knows a new order has no lots): the
-# session's user, the product, the trade PIN (one read, no lock, no write), the
-# Idempotency-Key, the e-mail, identity, on-sale and profile checks, the commission contract,
-# the calendar (two reads), the fee tiers, the order and its event, the debit (one update that
-# returns the new balance) and its entry, and the identity again for the answer's warnings.
-PLACEMENT_QUERIES = 17
+# What one buy takes (17 before the on-sale check judged the product row already read, the
+# e-mail, identity and profile checks shared one read whose identity the answer's warnings
+# reuse, and the debit wrote its ledger line in the same statement): the session's user, the
+# product, the trade PIN (one read, no lock, no write), the Idempotency-Key, the profile
+# (with whether the e-mail and the identity are verified), the commission contract, the
+# calendar (two reads), the fee tiers, the order and its event, and the debit with its entry
+# (one UPDATE … RETURNING feeding the INSERT).
+PLACEMENT_QUERIES = 12
 
 
 def buy(client, product, key=None):
@@ -91,3 +94,52 @@ def test_a_replayed_key_returns_the_order_without_a_second_debit(client):
     assert (first.status_code, again.status_code) == (201, 201)
     assert first.json()["id"] == again.json()["id"]
     assert CashEntry.objects.filter(account__user=given_investor, kind="purchase").count() == 1
+
+
+def test_a_buy_reads_the_identity_once_and_asks_no_second_on_sale_question(client):
+    given_investor = investor_with_cash(cash="1000")
+    product = ProductFactory(risk_level=2)
+    client.force_login(given_investor)
+    buy(client, product)
+
+    sql = statements(client, product)
+
+    assert len([s for s in sql if 'FROM "profiles_identity"' in s]) == 1
+    assert len([s for s in sql if 'FROM "products_product"' in s]) == 1  # tradable_product's
+
+
+def test_the_debit_and_its_ledger_line_are_one_statement(client):
+    given_investor = investor_with_cash(cash="1000")
+    product = ProductFactory(risk_level=2)
+    client.force_login(given_investor)
+    buy(client, product)
+
+    sql = statements(client, product)
+
+    cash = [s for s in sql if "orders_cashaccount" in s or "orders_cashentry" in s]
+    assert len(cash) == 1, cash
+    assert cash[0].startswith("WITH")
+    entry = CashEntry.objects.filter(account__user=given_investor, kind="purchase").first()
+    assert entry is not None
+    assert (entry.amount, entry.balance_after) == (Decimal("-100.00"), Decimal("800.00"))
+
+
+@pytest.mark.parametrize(
+    ("product_status", "institution_status"),
+    [("closed", "approved"), ("published", "rejected"), ("published", "applied")],
+)
+def test_a_product_off_the_catalogue_is_refused_and_nothing_is_written(
+    client, product_status, institution_status
+):
+    given_investor = investor_with_cash(cash="1000")
+    product = ProductFactory(risk_level=2, status=product_status)
+    product.institution.status = institution_status
+    product.institution.save(update_fields=["status"])
+    client.force_login(given_investor)
+
+    response = buy(client, product)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["product"] == [str(NOT_ON_SALE)]
+    assert not Order.objects.filter(user=given_investor).exists()
+    assert not CashEntry.objects.filter(account__user=given_investor, kind="purchase").exists()

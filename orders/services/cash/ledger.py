@@ -30,10 +30,9 @@ def cash_account_for(*, user) -> CashAccount:
     return account
 
 
-def _add(*, user, amount: Decimal) -> tuple[int, Decimal] | None:
-    """One statement adds ``amount`` to the investor's balance (a debit only while the balance
-    covers it) and returns the account's id and new balance; None when no row changed."""
-    connection = connections[router.db_for_write(CashAccount)]
+def _add_sql(connection, *, user, amount: Decimal) -> tuple[str, list]:
+    """The ``UPDATE`` that adds ``amount`` to the investor's balance (a debit only while the
+    balance covers it), returning the account's id and new balance."""
     meta = CashAccount._meta
     balance, updated_at = meta.get_field("balance"), meta.get_field("updated_at")
     sql = (
@@ -48,13 +47,61 @@ def _add(*, user, amount: Decimal) -> tuple[int, Decimal] | None:
     if amount < 0:
         sql += " AND balance >= %s"
         params.append(balance.get_db_prep_value(-amount, connection))
+    return sql + " RETURNING id, balance", params
+
+
+def _add(*, user, amount: Decimal) -> tuple[int, Decimal] | None:
+    """One statement adds ``amount`` to the investor's balance and returns the account's id
+    and new balance; None when no row changed."""
+    connection = connections[router.db_for_write(CashAccount)]
+    sql, params = _add_sql(connection, user=user, amount=amount)
     with connection.cursor() as cursor:
-        cursor.execute(sql + " RETURNING id, balance", params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
+    balance = CashAccount._meta.get_field("balance")
     # PostgreSQL returns a Decimal; SQLite a number that rounds back to the cent it holds.
     return row[0], round_amount(balance.to_python(row[1]))
+
+
+def _add_with_entry(
+    *, user, kind: str, amount: Decimal, reference: str, description: str
+) -> CashEntry | None:
+    """PostgreSQL: the balance's ``UPDATE`` and its entry's ``INSERT`` in one statement (a
+    data-modifying ``WITH``), so a movement is one round trip; None when no row changed (no
+    account, or too little in it), and then nothing was written."""
+    connection = connections[router.db_for_write(CashAccount)]
+    update, params = _add_sql(connection, user=user, amount=amount)
+    meta, quote = CashEntry._meta, connection.ops.quote_name
+    fields = {f.name: f for f in meta.concrete_fields}
+    columns = ("kind", "amount", "reference", "description", "created_at")
+    now = timezone.now()
+    values = {
+        "kind": kind,
+        "amount": amount,
+        "reference": reference,
+        "description": description,
+        "created_at": now,
+    }
+    params += [fields[c].get_db_prep_save(values[c], connection) for c in columns]
+    placeholders = ", ".join("%s" for _ in columns)
+    names = ", ".join(quote(c) for c in columns)
+    # The models' own table and column names; every value is a parameter.
+    sql = (
+        f"WITH account AS ({update}) INSERT INTO {quote(meta.db_table)} "  # noqa: S608
+        f"(account_id, balance_after, {names}) SELECT id, balance, {placeholders} "
+        "FROM account RETURNING id, account_id, balance_after"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    entry = CashEntry(id=row[0], account_id=row[1], balance_after=round_amount(row[2]), **values)
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    return entry
 
 
 def post_entry(
@@ -64,11 +111,20 @@ def post_entry(
 
     A debit is one conditional ``UPDATE … SET balance = balance - x WHERE balance >= x``: two
     concurrent debits can never take the balance below zero (a check constraint backs it up).
-    The update returns the new balance, so a movement is two statements, the update and its
-    entry; an investor's first movement creates the account. Call inside the caller's
-    transaction (the update holds the account's row until it commits).
+    The update returns the new balance; on PostgreSQL the entry is inserted by the same
+    statement, so a movement is one statement (elsewhere two, the update and its entry). An
+    investor's first movement creates the account. Call inside the caller's transaction (the
+    update holds the account's row until it commits).
     """
-    added = _add(user=user, amount=amount)
+    added: tuple[int, Decimal] | None = None
+    if connections[router.db_for_write(CashAccount)].vendor == "postgresql":
+        entry = _add_with_entry(
+            user=user, kind=kind, amount=amount, reference=reference, description=description
+        )
+        if entry is not None:
+            return entry
+    else:
+        added = _add(user=user, amount=amount)
     if added is None:
         account = cash_account_for(user=user)  # none yet: created empty; or too little in it
         added = None if amount < 0 else _add(user=user, amount=amount)

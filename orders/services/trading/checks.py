@@ -3,21 +3,26 @@ plans and switches alike."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import NamedTuple
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import InstitutionStatus
 from marketplace.accounts import EMAIL_NOT_VERIFIED, email_verified
 from marketplace.money import UNITS_MESSAGES, format_amount, parse_amount
-from products.models import Product, ProductKind
-from products.selectors import catalogue_queryset
+from products.models import Product, ProductKind, ProductStatus
+from profiles.identity.ages import age_on, is_elderly_age
+from profiles.identity.models import Identity, IdentityStatus
 from profiles.identity.selectors import identity_required
-from profiles.selectors import profile_of, suitability_for
+from profiles.models import InvestorProfile
+from profiles.selectors import suitability_for
 from profiles.suitability import Suitability
 
 from ... import pricing
@@ -102,6 +107,57 @@ def check_sell(*, product: Product, units, holding: Holding | None, on_date) -> 
     return units
 
 
+def on_sale(product: Product) -> bool:
+    """Whether ``product`` may be bought, judged on the row the caller has just read with its
+    institution (every caller reads it in the same request or transaction): what
+    ``products.selectors.catalogue_queryset`` shows, a published product of an approved
+    institution. One fewer statement per order than asking the database again."""
+    return (
+        product.status == ProductStatus.PUBLISHED
+        and product.institution.status == InstitutionStatus.APPROVED
+    )
+
+
+class Checked(NamedTuple):
+    """What :func:`order_checks` found: the amount (buy) or units (sell); for a buy, the
+    suitability outcome and the verified identity's date of birth (its age decides the
+    warnings)."""
+
+    quantity: Decimal
+    suitability: Suitability | None
+    birth_date: dt.date | None
+
+
+class BuyerFacts(NamedTuple):
+    profile: InvestorProfile | None
+    email_verified: bool
+    birth_date: dt.date | None  # the verified identity's; None: none verified
+
+
+def _buyer_facts(user) -> BuyerFacts:
+    """The investor's profile with, in the same statement (they were three), whether an
+    e-mail address is verified (``marketplace.accounts.email_verified``'s rule) and the
+    verified identity's date of birth (``verified_identity``'s rule). The checks accept on
+    these; a refusal is decided, and worded, by those functions themselves."""
+    if not getattr(user, "is_authenticated", False):
+        return BuyerFacts(None, False, None)
+    verified = Identity.objects.filter(user=OuterRef("user_id"), status=IdentityStatus.VERIFIED)
+    profile = (
+        InvestorProfile.objects.filter(user=user)
+        .annotate(
+            email_is_verified=Exists(
+                EmailAddress.objects.filter(user=OuterRef("user_id"), verified=True)
+            ),
+            verified_birth_date=Subquery(verified.values("date_of_birth")[:1]),
+        )
+        .first()
+    )
+    if profile is None:
+        return BuyerFacts(None, False, None)
+    facts = profile.__dict__  # the annotations (django-stubs cannot type them on the model)
+    return BuyerFacts(profile, facts["email_is_verified"], facts["verified_birth_date"])
+
+
 def order_check(
     *,
     user,
@@ -117,15 +173,42 @@ def order_check(
     ``acknowledge_risk=None`` skips the acknowledgement (the checkout's review step, which shows
     the warning and asks for it). Selling needs no suitability check: it only lowers risk.
     """
-    if not email_verified(user):
-        raise PermissionDenied(EMAIL_NOT_VERIFIED)
+    checked = order_checks(
+        user=user,
+        product=product,
+        side=side,
+        amount=amount,
+        units=units,
+        acknowledge_risk=acknowledge_risk,
+    )
+    return checked.quantity, checked.suitability
+
+
+def order_checks(
+    *,
+    user,
+    product: Product,
+    side: str,
+    amount=None,
+    units=None,
+    acknowledge_risk: bool | None,
+) -> Checked:
+    """:func:`order_check`, keeping the verified identity's date of birth it read (the order
+    service tells an investor of 65 or over the elderly warning from it, without reading the
+    identity again)."""
     if side == Side.SELL:
+        if not email_verified(user):
+            raise PermissionDenied(EMAIL_NOT_VERIFIED)
         holding = Holding.objects.filter(user=user, product=product).first()
         units = check_sell(
             product=product, units=units, holding=holding, on_date=timezone.localdate()
         )
-        return units, None
-    identity_required(user=user)  # buying needs a verified identity; selling never does
+        return Checked(units, None, None)
+    profile, email_is_verified, birth_date = _buyer_facts(user)
+    if not email_is_verified and not email_verified(user):
+        raise PermissionDenied(EMAIL_NOT_VERIFIED)
+    if birth_date is None:  # buying needs a verified identity; selling never does
+        birth_date = identity_required(user=user).date_of_birth
     if product.institution.status == InstitutionStatus.SUSPENDED:
         raise ValidationError(
             {
@@ -135,7 +218,7 @@ def order_check(
                 )
             }
         )
-    if not catalogue_queryset().filter(pk=product.pk).exists():
+    if not on_sale(product):
         raise ValidationError({"product": NOT_ON_SALE})
     if amount in (None, ""):
         raise ValidationError({"amount": AMOUNT_REQUIRED})
@@ -151,7 +234,7 @@ def order_check(
         raise ValidationError(
             {"amount": BELOW_MINIMUM.format(minimum=format_amount(product.min_purchase))}
         )
-    suitability = suitability_for(profile=profile_of(user=user), product_risk=product.risk_level)
+    suitability = suitability_for(profile=profile, product_risk=product.risk_level)
     if suitability.refused:
         purchase_refusal_record(user=user, product=product, reason=suitability.reason)
         raise ValidationError({"product": suitability.reason})
@@ -159,7 +242,15 @@ def order_check(
         raise ValidationError(
             {"acknowledge_risk": ACK_REQUIRED.format(warning=suitability.warning_text)}
         )
-    return amount, suitability
+    return Checked(amount, suitability, birth_date)
+
+
+def elderly(birth_date: dt.date | None) -> bool:
+    """Whether a verified identity's holder, born on ``birth_date``, is 65 or over today
+    (``profiles.identity``'s ``is_elderly``, applied to the identity already read)."""
+    if birth_date is None:
+        return False
+    return is_elderly_age(age_on(birth_date, timezone.localdate()))
 
 
 def instant_allowance(*, user, product: Product, on_date) -> Decimal:

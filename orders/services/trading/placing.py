@@ -26,7 +26,7 @@ from ...models import EntryKind, Holding, Order, OrderEvent, OrderStatus, Side
 from ...schedule import order_schedule
 from ..cash.ledger import InsufficientCashError, post_entry
 from ..end_of_day import confirm_orders
-from .checks import NOT_HELD, check_sell, instant_allowance, order_check
+from .checks import NOT_HELD, check_sell, elderly, instant_allowance, order_checks
 
 INSTANT_NOTICE_TASK = "orders.campaigns.tasks.order_notices"
 IDEMPOTENCY_CONFLICT = _("This Idempotency-Key was already used for a different order.")
@@ -37,10 +37,18 @@ class IdempotencyConflictError(ValidationError):
 
 
 def _existing_for_key(*, user, key: str, request_hash: str) -> Order | None:
-    existing = Order.objects.filter(user=user, idempotency_key=key).first()
-    if existing is not None and existing.request_hash != request_hash:
+    """The order this key placed before, or None. Almost every key is new: the lookup reads
+    two columns (no order to build), and only a replay loads the order it returns."""
+    found = (
+        Order.objects.filter(user=user, idempotency_key=key)
+        .values_list("pk", "request_hash")
+        .first()
+    )
+    if found is None:
+        return None
+    if found[1] != request_hash:
         raise IdempotencyConflictError(IDEMPOTENCY_CONFLICT)
-    return existing
+    return Order.objects.get(pk=found[0])
 
 
 @primary_reads()  # its checks decide money: never on the read replica (marketplace.db_router)
@@ -81,7 +89,7 @@ def order_place(
     coupon_id = None
     if coupon not in (None, ""):
         coupon_id = coupons.coupon_reference_resolve(user=user, reference=str(coupon), side=side)
-    quantity, suitability = order_check(
+    quantity, suitability, birth_date = order_checks(
         user=user,
         product=product,
         side=side,
@@ -126,6 +134,8 @@ def order_place(
         if existing is None:
             raise
         return existing, False
+    # Known now from the identity the checks read: the answer need not read it again.
+    order.investor_elderly = side == Side.BUY and elderly(birth_date)  # type: ignore[attr-defined]
     return order, True
 
 
