@@ -27,21 +27,29 @@ def is_trading_day(day: dt.date, *, holidays: set[dt.date] | None = None) -> boo
     return day not in holidays
 
 
-def next_trading_day(day: dt.date) -> dt.date:
-    """The first trading day strictly after ``day``."""
-    holidays = holidays_between(day, day + dt.timedelta(days=40))
+# How far ahead a next trading day is looked for: longer than any run of holidays and weekends.
+LOOKAHEAD = dt.timedelta(days=40)
+
+
+def next_trading_day(day: dt.date, *, holidays: set[dt.date] | None = None) -> dt.date:
+    """The first trading day strictly after ``day`` (``holidays``: a set read already that
+    covers ``LOOKAHEAD`` past ``day``)."""
+    if holidays is None:
+        holidays = holidays_between(day, day + LOOKAHEAD)
     candidate = day + dt.timedelta(days=1)
     while not is_trading_day(candidate, holidays=holidays):
         candidate += dt.timedelta(days=1)
     return candidate
 
 
-def trade_date_for(moment: dt.datetime) -> dt.date:
+def trade_date_for(moment: dt.datetime, *, holidays: set[dt.date] | None = None) -> dt.date:
     """Before 15:00 on a trading day: that day; otherwise the next trading day."""
     local = timezone.localtime(moment)
-    if local.time() < CUTOFF and is_trading_day(local.date()):
+    if holidays is None:
+        holidays = holidays_between(local.date(), local.date() + LOOKAHEAD)
+    if local.time() < CUTOFF and is_trading_day(local.date(), holidays=holidays):
         return local.date()
-    return next_trading_day(local.date())
+    return next_trading_day(local.date(), holidays=holidays)
 
 
 def cutoff_of(trade_date: dt.date) -> dt.datetime:
@@ -49,9 +57,9 @@ def cutoff_of(trade_date: dt.date) -> dt.datetime:
     return cutoff_moment(trade_date)
 
 
-def confirmation_date(trade_date: dt.date) -> dt.date:
+def confirmation_date(trade_date: dt.date, *, holidays: set[dt.date] | None = None) -> dt.date:
     """Subscriptions are confirmed on T+1 with NAV(T)."""
-    return next_trading_day(trade_date)
+    return next_trading_day(trade_date, holidays=holidays)
 
 
 def previous_trading_day(day: dt.date) -> dt.date:

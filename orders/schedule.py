@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .calendar import CUTOFF, confirmation_date, cutoff_of, trade_date_for
+from .calendar import (
+    CUTOFF,
+    LOOKAHEAD,
+    confirmation_date,
+    cutoff_of,
+    holidays_between,
+    trade_date_for,
+)
 from .models import OrderStatus, Side
 
 if TYPE_CHECKING:
@@ -57,10 +64,14 @@ def order_schedule(*, side: str, now: dt.datetime, instant: bool = False) -> Sch
     if instant and side == Side.SELL:
         today = timezone.localdate(now)
         return Schedule(trade_date=today, expected_confirm_date=today, cancel_by=None)
-    trade_date = trade_date_for(now)
+    # One read of the holidays for both dates: T is at most LOOKAHEAD past today, and its
+    # next trading day at most LOOKAHEAD past T.
+    today = timezone.localdate(now)
+    holidays = holidays_between(today, today + 2 * LOOKAHEAD)
+    trade_date = trade_date_for(now, holidays=holidays)
     return Schedule(
         trade_date=trade_date,
-        expected_confirm_date=confirmation_date(trade_date),
+        expected_confirm_date=confirmation_date(trade_date, holidays=holidays),
         cancel_by=cutoff_of(trade_date),
     )
 

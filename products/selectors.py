@@ -54,14 +54,15 @@ def catalogue_queryset() -> QuerySet[Product]:
 
 def tradable_product(*, slug: str) -> Product | None:
     """A product an order may name: on sale to buy, or closed but still held and sellable.
-    (Whether it may be bought is the order service's check, against ``catalogue_queryset``.)"""
-    return (
-        Product.objects.filter(
-            slug=slug, status__in=[ProductStatus.PUBLISHED, ProductStatus.CLOSED]
-        )
-        .select_related("institution", *TERMS_RELATED)
-        .first()
-    )
+    (Whether it may be bought is the order service's check, against ``catalogue_queryset``.)
+
+    Every order reads this, so it is one small query: the product and its institution,
+    unordered (the slug is unique). A fund's order needs no terms row; a deposit's or a
+    policy's order reads its terms when it uses them (one query more)."""
+    products = Product.objects.filter(
+        slug=slug, status__in=[ProductStatus.PUBLISHED, ProductStatus.CLOSED]
+    ).select_related("institution")
+    return next(iter(products.order_by()[:1]), None)
 
 
 def product_list_for_catalogue(*, params, day: dt.date | None = None) -> CatalogueFilter:

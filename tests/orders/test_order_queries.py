@@ -21,12 +21,13 @@ pytestmark = pytest.mark.django_db
 
 # What one buy takes (17 before the on-sale check judged the product row already read, the
 # e-mail, identity and profile checks shared one read whose identity the answer's warnings
-# reuse, and the debit wrote its ledger line in the same statement): the session's user, the
-# product, the trade PIN (one read, no lock, no write), the Idempotency-Key, the profile
-# (with whether the e-mail and the identity are verified), the commission contract, the
-# calendar (two reads), the fee tiers, the order and its event, and the debit with its entry
-# (one UPDATE … RETURNING feeding the INSERT).
-PLACEMENT_QUERIES = 12
+# reuse, the debit wrote its ledger line in the same statement, and the schedule read the
+# holidays once for both its dates): the session's user, the product (with its institution,
+# no terms row for a fund), the trade PIN (one read, no lock, no write), the Idempotency-Key,
+# the profile (with whether the e-mail and the identity are verified), the commission
+# contract, the holidays, the fee tiers, the order and its event, and the debit with its
+# entry (one UPDATE … RETURNING feeding the INSERT).
+PLACEMENT_QUERIES = 11
 
 
 def buy(client, product, key=None):
@@ -143,3 +144,15 @@ def test_a_product_off_the_catalogue_is_refused_and_nothing_is_written(
     assert response.json()["product"] == [str(NOT_ON_SALE)]
     assert not Order.objects.filter(user=given_investor).exists()
     assert not CashEntry.objects.filter(account__user=given_investor, kind="purchase").exists()
+
+
+def test_a_fund_buy_reads_the_holidays_once_and_joins_no_terms_table(client):
+    given_investor = investor_with_cash(cash="10000")
+    product = ProductFactory(risk_level=2)
+    client.force_login(given_investor)
+    buy(client, product)
+    sql = statements(client, product)
+    assert len([s for s in sql if 'FROM "orders_holiday"' in s]) == 1
+    (product_read,) = [s for s in sql if 'FROM "products_product"' in s]
+    assert "_terms" not in product_read
+    assert "ORDER BY" not in product_read
