@@ -15,10 +15,10 @@ comes from memory, only the investor's own rows are read on each request.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.utils.safestring import mark_safe
 
 from marketplace.cache import shared_key
 from profiles.identity.models import Identity
@@ -48,6 +48,7 @@ class HomeRows:
 _IDENTITY_SHOWN = ("id", "status", "document_type", "document_last4", "failure_reason")
 
 
+@functools.cache
 def _rows_sql() -> str:
     profile, identity = InvestorProfile._meta.db_table, Identity._meta.db_table
     shown = ", ".join(f'i."{name}" AS "identity_{name}"' for name in _IDENTITY_SHOWN)
@@ -104,18 +105,24 @@ def _held_ids(*, user) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
+@functools.cache
+def _levels(risk_level: int | None, assessment_valid: bool) -> tuple[int, ...]:
+    """``selectors.suitable_risk_levels`` (a pure rule: the same answer for the same level)."""
+    return tuple(
+        selectors.suitable_risk_levels(risk_level=risk_level, assessment_valid=assessment_valid)
+    )
+
+
 def recommended_for(*, user, profile: InvestorProfile, assessment_valid: bool) -> Recommended:
     """The products ``selectors.recommendations_for`` recommends to ``user`` (held ones left
     out), with their cards' shared HTML, as of the version returned."""
-    levels = selectors.suitable_risk_levels(
-        risk_level=profile.risk_level, assessment_valid=assessment_valid
-    )
+    levels = _levels(profile.risk_level, assessment_valid)
     if not levels:
         version, _ = fragments._get_many(())
         return Recommended(version=version, products=[], cards={})
     goal = profile.investment_goal
     horizon = horizon_of(user=user, profile=profile)
-    key = shared_key("home-recommended", tuple(levels), goal, horizon, SHOWN, SPARE)
+    key = shared_key("home-recommended", levels, goal, horizon, SHOWN, SPARE)
     version, found = fragments._get_many([key])
     cached = found.get(key)
     if cached is None:
@@ -130,10 +137,9 @@ def recommended_for(*, user, profile: InvestorProfile, assessment_valid: bool) -
             )
         )
         parts = fragments.card_parts(products=candidates, version=version)
-        html = {pk: (c.head, c.figures) for pk, c in parts.items()}
-        fragments._set_many(version, {key: (candidates, html)})
+        fragments._set_many(version, {key: (candidates, parts)})
     else:
-        candidates, html = cached
+        candidates, parts = cached
     held = _held_ids(user=user)
     products = [p for p in candidates if p.pk not in held][:SHOWN]
     if len(products) < SHOWN and len(candidates) == SHOWN + SPARE:
@@ -149,10 +155,5 @@ def recommended_for(*, user, profile: InvestorProfile, assessment_valid: bool) -
             )
         )
         parts = fragments.card_parts(products=products, version=version)
-        return Recommended(version=version, products=products, cards=parts)
-    # Rendered by our own templates (escaped there): safe to output as they are.
-    cards = {
-        p.pk: CardParts(head=mark_safe(html[p.pk][0]), figures=mark_safe(html[p.pk][1]))  # noqa: S308
-        for p in products
-    }
-    return Recommended(version=version, products=products, cards=cards)
+    # The kept parts are shared by this process's requests: nothing writes to them.
+    return Recommended(version=version, products=products, cards=parts)

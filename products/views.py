@@ -230,13 +230,13 @@ def me_home(request):
     recommended = home.recommended_for(user=request.user, profile=profile, assessment_valid=valid)
     expires_soon = assessment_expires_soon(profile)
     identity = rows.identity
-    # Everything the page around its holes reads (the holes: the greeting, the identity's last
-    # four, the assets summary, the cards): the page is kept once per such look.
+    # Everything the page around its holes reads (the holes: the greeting, the assessment's
+    # dates, the identity's last four, the assets summary, the cards): the page is kept once
+    # per such look, and no look names a date or anything else of one investor's alone.
     look = (
         profile.is_complete,
         profile.investment_goal,
         profile.risk_level,
-        profile.assessment_valid_until,
         valid,
         expires_soon,
         profile.share_profile_with_institutions,

@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from marketplace.cache import bump_catalogue_version
 from orders.models import Holding
@@ -229,3 +230,21 @@ def test_a_home_cached_while_the_redis_is_flushed_still_renders():
     first = _recommended_slugs(_home(client))
     cache.clear()
     assert _recommended_slugs(_home(client)) == first
+
+
+def test_investors_whose_assessments_end_on_different_days_share_one_look_but_see_their_dates():
+    ProductFactory(risk_level=1)
+    today = timezone.localdate()
+    first = _investor(name="First", assessment_valid_until=today + dt.timedelta(days=400))
+    second = _investor(name="Second", assessment_valid_until=today + dt.timedelta(days=500))
+    variants._rendered.clear()
+    pages = [_home(_signed_in(first)), _home(_signed_in(second))]
+
+    homes = [key for key in variants._rendered if "home" in key]
+    assert len(homes) == 1  # one kept page for both: the look names no date
+    for page, days in zip(pages, (400, 500), strict=True):
+        mine = today + dt.timedelta(days=days)
+        other = today + dt.timedelta(days=900 - days)
+        with translation.override("en"):
+            assert f"Valid until {date_format(mine, 'DATE_FORMAT')}." in page
+            assert f"Valid until {date_format(other, 'DATE_FORMAT')}." not in page
