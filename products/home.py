@@ -32,7 +32,7 @@ from .models import Product
 
 SHOWN = 12  # recommendations on the page
 SPARE = 24  # kept beyond them, to stand in for those the investor holds
-MAX_HORIZONS = 50_000  # investors' horizons kept per process; all dropped past it
+MAX_HORIZONS = 20_000  # investors' horizons kept per process; all dropped past it
 _horizons: dict[tuple, str | None] = {}
 _HELD_SQL = 'SELECT DISTINCT product_id FROM "{table}" WHERE user_id = %s AND units > 0'
 

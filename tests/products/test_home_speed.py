@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from marketplace.cache import bump_catalogue_version
 from orders.models import Holding
 from products import home, selectors
+from products.models import Product
 from products.templatetags import variants
 from profiles.models import InvestorProfile
 from tests.factories import InstitutionFactory, ProductFactory, investor_with_cash
@@ -248,3 +249,18 @@ def test_investors_whose_assessments_end_on_different_days_share_one_look_but_se
         with translation.override("en"):
             assert f"Valid until {date_format(mine, 'DATE_FORMAT')}." in page
             assert f"Valid until {date_format(other, 'DATE_FORMAT')}." not in page
+
+
+def test_a_chinese_and_an_english_home_never_mix_their_kept_parts():
+    product = ProductFactory(risk_level=1)
+    Product.objects.filter(pk=product.pk).update(name_en="Steady Bond", name_zh_hans="稳健债券")
+    client = _signed_in(_investor(name="Bilingual"))
+    for _ in range(2):  # the second round comes from the kept page, list and cards
+        english = client.get("/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        chinese = client.get("/me/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "Recommended for you" in english
+        assert "Steady Bond" in english
+        assert "稳健债券" not in english
+        assert "为您推荐" in chinese
+        assert "稳健债券" in chinese
+        assert "Recommended for you" not in chinese
