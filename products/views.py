@@ -13,19 +13,17 @@ from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from institutions.selectors import institution_public_list
-from marketplace.cache import cache_public_page, catalogue_version
+from marketplace.cache import cache_public_page
 from profiles.selectors import (
     assessment_expires_soon,
     assessment_is_valid,
-    investment_horizon,
     profile_of,
     suitability_for,
 )
-from profiles.services import profile_for
 from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from . import compare as comparison
-from . import fragments, selectors, services
+from . import fragments, home, selectors, services
 from .filters import BANDS, ORDERINGS
 from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
 from .ranking import rotation_day, rotation_seed
@@ -226,30 +224,40 @@ def document_download(request, slug, pk):
 @login_required
 def me_home(request):
     """The investor's home: where they stand, and the products that suit them."""
-    profile = profile_for(user=request.user)
+    rows = home.home_rows(user=request.user)
+    profile = rows.profile
     valid = assessment_is_valid(profile)
-    # Read before the products, so no card is stored under a version newer than its row.
-    version = catalogue_version()
-    recommendations = list(
-        selectors.recommendations_for(
-            risk_level=profile.risk_level,
-            assessment_valid=valid,
-            goal=profile.investment_goal,
-            horizon=investment_horizon(user=request.user),
-            held_by=request.user,
-        )
+    recommended = home.recommended_for(user=request.user, profile=profile, assessment_valid=valid)
+    expires_soon = assessment_expires_soon(profile)
+    identity = rows.identity
+    # Everything the page around its holes reads (the holes: the greeting, the assessment's
+    # dates, the identity's last four, the assets summary, the cards): the page is kept once
+    # per such look, and no look names a date or anything else of one investor's alone.
+    look = (
+        profile.is_complete,
+        profile.investment_goal,
+        profile.risk_level,
+        valid,
+        expires_soon,
+        profile.share_profile_with_institutions,
+        profile.marketing_offers,
+        bool(recommended.products),
+        None if identity is None else (identity.status, identity.document_type),
+        None if identity is None else identity.failure_reason,
     )
     return render(
         request,
         "profiles/home.html",
         {
             "profile": profile,
+            "identity": identity,
             "assessment_valid": valid,
-            "expires_soon": assessment_expires_soon(profile),
-            "recommendations": recommendations,
+            "expires_soon": expires_soon,
+            "recommendations": recommended.products,
             # The cards' shared HTML and per-investor looks, as on the catalogue page.
-            "cards": fragments.card_parts(products=recommendations, version=version),
-            "card_version": version,
+            "cards": recommended.cards,
+            "card_version": recommended.version,
+            "home_look": look,
         },
     )
 
