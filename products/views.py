@@ -23,7 +23,8 @@ from profiles.selectors import (
 from profiles.suitability import REFUSED_EXPIRED, REFUSED_NO_ASSESSMENT
 
 from . import compare as comparison
-from . import fragments, home, selectors, services
+from . import fragments, selectors, services
+from . import home_selectors as home
 from .filters import BANDS, ORDERINGS
 from .models import RISK_MEANING, Product, ProductDocument, RiskLevel
 from .ranking import rotation_day, rotation_seed

@@ -18,7 +18,8 @@ from django.utils.formats import date_format
 
 from marketplace.cache import bump_catalogue_version
 from orders.models import Holding
-from products import home, selectors
+from products import home_selectors as home
+from products import selectors
 from products.models import Product
 from products.templatetags import variants
 from profiles.models import InvestorProfile
