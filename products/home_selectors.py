@@ -96,7 +96,7 @@ class Recommended:
 
 def _held_ids(*, user) -> set[int]:
     """The ids of the products ``user`` holds units of (``holdings``: the reverse name of
-    orders.Holding.product; products does not import orders)."""
+    orders.Holding.product; the orders app is never imported here)."""
     holding = Product._meta.get_field("holdings").related_model
     # Plain SQL on the alias the ORM would read the holdings from: the page's one list of
     # the investor's own rows, at a fifth of the ORM's cost in CPU.
