@@ -54,7 +54,7 @@ def _keep(version: int, values: dict) -> None:
         _kept[key] = (version, value)
 
 
-def _get_many(keys) -> tuple[int, dict]:
+def parts_get(keys) -> tuple[int, dict]:
     """``shared_get_many(keys)``, from this process's copy when it holds every one of them
     under the current version (the version alone is read then)."""
     keys = list(keys)
@@ -72,7 +72,7 @@ def _get_many(keys) -> tuple[int, dict]:
     return version, found
 
 
-def _set_many(version: int, values: dict) -> None:
+def parts_set(version: int, values: dict) -> None:
     shared_set_many(version, values)
     _keep(version, values)
 
@@ -123,14 +123,14 @@ def catalogue_counts(*, params, filterset: CatalogueFilter, per_page: int) -> Ca
     reading the page's products."""
     key, panel_key = shared_key("facets", repr(normalised_filters(params))), _panel_key(params)
     page_key = _page_key(params, _requested_page(params), per_page)
-    version, found = _get_many([key, panel_key, page_key])
+    version, found = parts_get([key, panel_key, page_key])
     cached = found.get(key)
     if cached is None:
         cached = {
             "facets": selectors.catalogue_facets(params=params),
             "matches": filterset.qs.count(),
         }
-        _set_many(version, {key: cached})
+        parts_set(version, {key: cached})
     panel = found.get(panel_key)
     return CatalogueCounts(
         version=version,
@@ -150,7 +150,7 @@ def filter_panel(*, counts: CatalogueCounts, context: Callable[[], dict]) -> Saf
     if counts.panel is not None:
         return counts.panel
     html = render_to_string("products/_filter_panel.html", context())
-    _set_many(counts.version, {counts.panel_key: html})
+    parts_set(counts.version, {counts.panel_key: html})
     return mark_safe(html)  # noqa: S308 (rendered by our own, escaping, template)
 
 
@@ -241,7 +241,7 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         # the version): no contract query per page.
         "earnings": shared_key("detail-earnings", slug),
     }
-    version, found = _get_many(keys.values())
+    version, found = parts_get(keys.values())
     parts = {name: found.get(key) for name, key in keys.items()}
     if parts["product"] is None:
         parts["product"] = selectors.product_detail_for_catalogue(slug=slug)
@@ -261,7 +261,7 @@ def product_page(*, slug: str, range_key: str) -> ProductPage:
         if parts[name] is None:
             parts[name] = render_to_string(f"products/_detail_{name}.html", context)
     # What was missing (a product that is not a fund stores its empty charts once, too).
-    _set_many(version, {key: parts[name] for name, key in keys.items() if key not in found})
+    parts_set(version, {key: parts[name] for name, key in keys.items() if key not in found})
     # Rendered by our own templates (escaped there): safe to output as they are.
     return ProductPage(
         version=version,
@@ -311,7 +311,7 @@ def catalogue_page(
     if cached is None:
         products = list(page.object_list)  # read only now (``CountedPaginator``)
         cards = card_parts(products=products, version=counts.version)
-        _set_many(
+        parts_set(
             counts.version,
             {key: (products, {pk: (c.head, c.figures) for pk, c in cards.items()})},
         )

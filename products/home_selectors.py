@@ -118,42 +118,37 @@ def recommended_for(*, user, profile: InvestorProfile, assessment_valid: bool) -
     out), with their cards' shared HTML, as of the version returned."""
     levels = _levels(profile.risk_level, assessment_valid)
     if not levels:
-        version, _ = fragments._get_many(())
+        version, _ = fragments.parts_get(())
         return Recommended(version=version, products=[], cards={})
     goal = profile.investment_goal
     horizon = horizon_of(user=user, profile=profile)
-    key = shared_key("home-recommended", levels, goal, horizon, SHOWN, SPARE)
-    version, found = fragments._get_many([key])
-    cached = found.get(key)
-    if cached is None:
-        # Read after the version: nothing is stored under a version newer than its rows.
-        candidates = list(
+
+    def recommendations(**kwargs) -> list[Product]:
+        return list(
             selectors.recommendations_for(
                 risk_level=profile.risk_level,
                 assessment_valid=assessment_valid,
                 goal=goal,
                 horizon=horizon,
-                limit=SHOWN + SPARE,
+                **kwargs,
             )
         )
+
+    key = shared_key("home-recommended", levels, goal, horizon, SHOWN, SPARE)
+    version, found = fragments.parts_get([key])
+    cached = found.get(key)
+    if cached is None:
+        # Read after the version: nothing is stored under a version newer than its rows.
+        candidates = recommendations(limit=SHOWN + SPARE)
         parts = fragments.card_parts(products=candidates, version=version)
-        fragments._set_many(version, {key: (candidates, parts)})
+        fragments.parts_set(version, {key: (candidates, parts)})
     else:
         candidates, parts = cached
     held = _held_ids(user=user)
     products = [p for p in candidates if p.pk not in held][:SHOWN]
     if len(products) < SHOWN and len(candidates) == SHOWN + SPARE:
         # They hold more of the best fits than are kept: the exact query (rare).
-        products = list(
-            selectors.recommendations_for(
-                risk_level=profile.risk_level,
-                assessment_valid=assessment_valid,
-                goal=goal,
-                horizon=horizon,
-                held_by=user,
-                limit=SHOWN,
-            )
-        )
+        products = recommendations(held_by=user, limit=SHOWN)
         parts = fragments.card_parts(products=products, version=version)
     # The kept parts are shared by this process's requests: nothing writes to them.
     return Recommended(version=version, products=products, cards=parts)
